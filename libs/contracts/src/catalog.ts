@@ -1,0 +1,23 @@
+/** Every message of the suite in one place: the AsyncAPI document and the typed maps are built from here. */
+import { IncidentEvents, IncidentRpc } from './incident/incident.messages';
+import type { EventDeclaration, PayloadOf, RpcDeclaration } from './message';
+
+export const AllEvents = [...Object.values(IncidentEvents)] as const;
+export const AllRpc = [...Object.values(IncidentRpc)] as const;
+
+type AnyEvent = (typeof AllEvents)[number];
+/** Subject → payload type, as immich's EventMap: publisher and handler are typed by the same entry. */
+export type EventMap = { [E in AnyEvent as E['subject']]: PayloadOf<E> };
+export type EventSubject = keyof EventMap;
+
+export function findEventBySubject(subject: string): EventDeclaration | undefined {
+  return (AllEvents as readonly EventDeclaration[]).find((event) => event.subject === subject);
+}
+
+export function findEventByType(type: string): EventDeclaration | undefined {
+  return (AllEvents as readonly EventDeclaration[]).find((event) => event.type === type);
+}
+
+export function allDeclarations(): { events: readonly EventDeclaration[]; rpc: readonly RpcDeclaration[] } {
+  return { events: AllEvents, rpc: AllRpc };
+}

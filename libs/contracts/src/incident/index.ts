@@ -1,0 +1,3 @@
+export * from './incident.enums';
+export * from './incident.dto';
+export * from './incident.messages';

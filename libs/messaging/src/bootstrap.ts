@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { PinoNestLogger } from '@itsm/observability';
+import { ServiceRuntime } from './runtime.module';
+import type { ServiceConfig } from './service-config';
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  rpc: INestMicroservice;
+  /** Bound HTTP port of health and metrics (useful when HEALTH_PORT was 0 in tests). */
+  healthPort: number;
+  /** Graceful stop: readiness off, wait, stop RPC intake, drain consumers, flush the outbox, close. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts a service as a Nest hybrid app: RPC over NATS (queue group = service name) plus a small HTTP
+ * port for health and metrics.
+ */
+export async function startService(options: {
+  service: string;
+  module: DynamicModule;
+  config: ServiceConfig;
+  logger: Logger;
+}): Promise<RunningService> {
+  const { service, config, logger } = options;
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const rpc = app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.NATS,
+      options: {
+        servers: config.NATS_URL.split(',').map((server) => server.trim()),
+        queue: service,
+        name: `${service}-rpc`,
+        maxReconnectAttempts: -1,
+        gracefulShutdown: true,
+        gracePeriod: 2_000,
+      },
+    },
+    { inheritAppConfig: true },
+  );
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen({ port: config.HEALTH_PORT, host: config.HOST });
+  const address = app.getHttpServer().address();
+  const healthPort = typeof address === 'object' && address ? address.port : config.HEALTH_PORT;
+  logger.info({ healthPort }, `${service} ready`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      app.get(ServiceRuntime).beginShutdown();
+      if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
+      await rpc.close();
+      await app.close();
+      logger.info(`${service} stopped`);
+    })();
+    return closing;
+  };
+  return { app, rpc, healthPort, shutdown };
+}
+
+/** `main.ts` of a service: start, and stop cleanly on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS. */
+export async function runService(options: Parameters<typeof startService>[0]): Promise<void> {
+  const running = await startService(options);
+  const stop = (signal: string): void => {
+    options.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      options.logger.error('graceful shutdown timed out');
+      process.exit(1);
+    }, options.config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    running.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        options.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,30 @@
+import { SetMetadata } from '@nestjs/common';
+import type { EventDeclaration } from '@itsm/contracts';
+import type { EventHandlerFn } from './consumer';
+
+export const EVENT_HANDLER_METADATA = 'itsm:event-handler';
+
+export interface EventHandlerMetadata {
+  /** The consumer is named `<service>-<purpose>`. */
+  purpose: string;
+  /** A declared event, or a subject filter for handlers that take many types (an event log, a router). */
+  event: EventDeclaration | { filter: string };
+  deliver?: 'all' | 'new';
+}
+
+/**
+ * Declares a method as the durable handler of one event type for one purpose. The method receives the
+ * CloudEvent typed by the declaration and the EntityManager of the transaction that also writes the inbox.
+ */
+export function OnEvent<E extends EventDeclaration>(purpose: string, event: E, options: { deliver?: 'all' | 'new' } = {}) {
+  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventHandlerFn<E>>): void => {
+    SetMetadata<string, EventHandlerMetadata>(EVENT_HANDLER_METADATA, { purpose, event, ...options })(target, key, descriptor);
+  };
+}
+
+/** Declares a method as the handler of every event under a subject filter (e.g. `ALL_EVENTS`). */
+export function OnEvents(purpose: string, filter: string, options: { deliver?: 'all' | 'new' } = {}) {
+  return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventHandlerFn>): void => {
+    SetMetadata<string, EventHandlerMetadata>(EVENT_HANDLER_METADATA, { purpose, event: { filter }, ...options })(target, key, descriptor);
+  };
+}

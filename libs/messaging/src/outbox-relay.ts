@@ -1,0 +1,201 @@
+import { headers as natsHeaders, type JetStreamClient } from 'nats';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { type CloudEvent, MessageHeaders } from '@itsm/contracts';
+import { quoteIdent } from '@itsm/persistence';
+import { counter, gauge } from '@itsm/observability';
+import { outboxChannel } from './outbox';
+
+export interface OutboxRelayOptions {
+  service: string;
+  schema: string;
+  databaseUrl: string;
+  batchSize: number;
+  /** Safety net when a notification is missed (e.g. the LISTEN connection was down). */
+  pollIntervalMs: number;
+}
+
+interface PendingRow {
+  id: string;
+  event_id: string;
+  subject: string;
+  envelope: CloudEvent;
+}
+
+const published = counter('itsm_outbox_published_total', 'Outbox events published to JetStream', ['service']);
+const failures = counter('itsm_outbox_publish_failures_total', 'Outbox publish attempts that failed', ['service']);
+
+/**
+ * Publishes committed outbox rows to JetStream, oldest first, and marks them sent. One replica drains a
+ * schema at a time (transaction-scoped advisory lock), so events of one record reach the stream in the
+ * order they were written; rows are locked FOR UPDATE SKIP LOCKED, so a crash or a second relay never
+ * loses one. A crash between publish and mark re-publishes with the same Nats-Msg-Id: JetStream drops it
+ * within its duplicate window and consumers' inboxes drop it after that.
+ */
+export class OutboxRelay {
+  private listener: Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private failureStreak = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly js: JetStreamClient,
+    private readonly options: OutboxRelayOptions,
+    private readonly logger: Logger,
+  ) {
+    const table = `${quoteIdent(options.schema)}."outbox"`;
+    gauge('itsm_outbox_backlog', 'Outbox rows not yet published', ['service'], async function collect() {
+      if (!dataSource.isInitialized) return;
+      const rows: Array<{ count: string }> = await dataSource.query(`SELECT count(*) AS count FROM ${table} WHERE sent_at IS NULL`);
+      this.set({ service: options.service }, Number(rows[0]?.count ?? 0));
+    });
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.schedule(0);
+  }
+
+  /** Stops listening and publishes what is still pending, so a clean shutdown leaves nothing behind. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.drain().catch((error: unknown) => this.logger.warn({ err: error }, 'final outbox flush failed; rows stay for the next start'));
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Publishes until no committed row is pending; returns how many were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.publishBatch();
+      total += batch.published;
+      if (!batch.more) return total;
+    }
+  }
+
+  /** Runs a drain now, or right after the one in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.drain()
+      .then(() => {
+        this.failureStreak = 0;
+      })
+      .catch((error: unknown) => {
+        this.failureStreak += 1;
+        this.logger.warn({ err: error, streak: this.failureStreak }, 'outbox relay round failed');
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.schedule(0);
+        } else {
+          // Back off while JetStream or the database is failing; poll slowly otherwise.
+          const delay = this.failureStreak > 0 ? Math.min(200 * 2 ** this.failureStreak, 10_000) : this.options.pollIntervalMs;
+          this.schedule(delay);
+        }
+      });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), delayMs);
+    this.timer.unref();
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.service}-outbox-listener` });
+    client.on('notification', () => this.wake());
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+      if (this.listener === client) this.listener = undefined;
+      setTimeout(() => {
+        if (!this.stopped && !this.listener) this.listen().catch(() => undefined);
+      }, 1_000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${quoteIdent(outboxChannel(this.options.schema))}`);
+    this.listener = client;
+  }
+
+  private async publishBatch(): Promise<{ published: number; more: boolean }> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const [lock] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`itsm:outbox:${this.options.schema}`])) as Array<{
+        locked: boolean;
+      }>;
+      if (!lock?.locked) {
+        // Another replica is draining; it will see our rows too.
+        await runner.commitTransaction();
+        return { published: 0, more: false };
+      }
+      const rows = (await runner.query(
+        `SELECT id, event_id, subject, envelope FROM ${quoteIdent(this.options.schema)}."outbox"
+          WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize],
+      )) as PendingRow[];
+      if (rows.length === 0) {
+        await runner.commitTransaction();
+        return { published: 0, more: false };
+      }
+      const sent: string[] = [];
+      let failure: { row: PendingRow; error: unknown } | undefined;
+      // Pipelined publishes on one connection reach the stream in the order they were sent.
+      const acks = rows.map((row) => this.publishRow(row).then(
+        () => ({ row, error: undefined as unknown }),
+        (error: unknown) => ({ row, error }),
+      ));
+      for (const result of await Promise.all(acks)) {
+        if (result.error === undefined && !failure) sent.push(result.row.id);
+        else failure ??= { row: result.row, error: result.error };
+      }
+      if (sent.length > 0) {
+        await runner.query(`UPDATE ${quoteIdent(this.options.schema)}."outbox" SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [sent]);
+      }
+      if (failure) {
+        await runner.query(`UPDATE ${quoteIdent(this.options.schema)}."outbox" SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+          failure.row.id,
+          String((failure.error as Error)?.message ?? failure.error).slice(0, 2000),
+        ]);
+      }
+      await runner.commitTransaction();
+      published.inc({ service: this.options.service }, sent.length);
+      if (failure) {
+        failures.inc({ service: this.options.service });
+        throw failure.error;
+      }
+      return { published: sent.length, more: rows.length === this.options.batchSize };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async publishRow(row: PendingRow): Promise<void> {
+    const headers = natsHeaders();
+    headers.set(MessageHeaders.correlationId, row.envelope.correlationid);
+    if (row.envelope.traceparent) headers.set(MessageHeaders.traceparent, row.envelope.traceparent);
+    if (row.envelope.causationid) headers.set(MessageHeaders.causationId, row.envelope.causationid);
+    headers.set('Content-Type', 'application/cloudevents+json');
+    await this.js.publish(row.subject, JSON.stringify(row.envelope), { msgID: row.event_id, headers, timeout: 10_000 });
+  }
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { type CloudEvent, DomainError, ErrorCode, type EventDeclaration, type PayloadOf, validatePayload } from '@itsm/contracts';
+import { OutboxMessage, quoteIdent } from '@itsm/persistence';
+import { newTraceparent, WorkContexts } from '@itsm/observability';
+
+export function outboxChannel(schema: string): string {
+  return `itsm_outbox_${schema}`;
+}
+
+export interface PublishOptions {
+  /** The id of the record the event is about (CloudEvents `subject`). */
+  subject: string;
+  /** Fixed event id, for callers that derive it deterministically; a new UUID otherwise. */
+  id?: string;
+  time?: Date;
+}
+
+/**
+ * Writes events into the service's outbox inside the caller's transaction: the event exists exactly when the
+ * change that caused it commits. The relay puts it on JetStream afterwards.
+ */
+export class OutboxWriter {
+  constructor(
+    private readonly service: string,
+    private readonly schema: string,
+  ) {}
+
+  async publish<E extends EventDeclaration>(manager: EntityManager, event: E, data: PayloadOf<E>, options: PublishOptions): Promise<CloudEvent<PayloadOf<E>>> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error(`outbox publish of ${event.subject} outside a transaction: the event could outlive a rolled-back change`);
+    }
+    const checked = await validatePayload(event.payload as new () => object, data);
+    if (!checked.ok) {
+      // A payload that breaks its own contract is a bug here, not bad input; the change is rolled back.
+      throw new DomainError(ErrorCode.INTERNAL, `event ${event.type} does not match its contract`, { errors: checked.errors });
+    }
+    const context = WorkContexts.current();
+    const envelope: CloudEvent<PayloadOf<E>> = {
+      specversion: '1.0',
+      id: options.id ?? randomUUID(),
+      source: `itsm/${this.service}`,
+      type: event.type,
+      subject: options.subject,
+      time: (options.time ?? new Date()).toISOString(),
+      datacontenttype: 'application/json',
+      correlationid: context?.correlationId ?? randomUUID(),
+      traceparent: context?.traceparent ?? newTraceparent(),
+      data,
+    };
+    if (context?.causationId) envelope.causationid = context.causationId;
+    await manager.insert(OutboxMessage, {
+      eventId: envelope.id,
+      subject: event.subject,
+      envelope,
+      headers: {},
+    });
+    // Delivered by PostgreSQL only if and when the transaction commits: wakes the relay at once.
+    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    return envelope;
+  }
+}
+
+export { quoteIdent };

@@ -1,0 +1,262 @@
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  Global,
+  Header,
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { ALL_EVENTS, domainEvents, type EventDeclaration } from '@itsm/contracts';
+import { collectProcessMetrics, metricsRegistry } from '@itsm/observability';
+import { dataSourceOptions, type DataSourceConfig, hasPendingMigrations, runMigrations } from '@itsm/persistence';
+import { EventConsumer, type ConsumerDefinition, type EventHandlerFn } from './consumer';
+import { EVENT_HANDLER_METADATA, type EventHandlerMetadata } from './event-handler';
+import { connectNats } from './nats';
+import { ensureStreams } from './streams';
+import { OutboxRelay } from './outbox-relay';
+import { OutboxWriter } from './outbox';
+import { RpcClient } from './rpc';
+import type { ServiceConfig } from './service-config';
+
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
+export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
+
+export interface ServiceRuntimeOptions {
+  /** Service name: `source` of its events, queue group of its RPC, prefix of its consumers. */
+  service: string;
+  /** The PostgreSQL schema it owns. */
+  schema: string;
+  config: ServiceConfig;
+  logger: Logger;
+  entities: DataSourceConfig['entities'];
+  migrations: DataSourceConfig['migrations'];
+}
+
+/** Start and stop of the service's messaging, in the order the architecture asks for. */
+@Injectable()
+export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+  private relay: OutboxRelay | undefined;
+  private consumers: EventConsumer[] = [];
+  private ready = false;
+  private migrationsApplied = false;
+
+  constructor(
+    @Inject(SERVICE_OPTIONS) private readonly options: ServiceRuntimeOptions,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const { config, schema, logger } = this.options;
+    const applied = await runMigrations(this.dataSource, schema);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    this.migrationsApplied = true;
+    await ensureStreams(await this.nc.jetstreamManager(), {
+      replicas: config.NATS_STREAM_REPLICAS,
+      maxAgeDays: config.EVENTS_MAX_AGE_DAYS,
+      duplicateWindowSeconds: config.EVENTS_DUPLICATE_WINDOW_SECONDS,
+      maxBytes: config.EVENTS_MAX_BYTES,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, service, schema, logger } = this.options;
+    const js = this.nc.jetstream();
+    const jsm = await this.nc.jetstreamManager();
+    if (config.OUTBOX_RELAY_ENABLED) {
+      this.relay = new OutboxRelay(
+        this.dataSource,
+        js,
+        { service, schema, databaseUrl: config.DATABASE_URL, batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS },
+        logger.child({ component: 'outbox-relay' }),
+      );
+      await this.relay.start();
+    }
+    const settings = {
+      maxDeliver: config.CONSUMER_MAX_DELIVER,
+      backoffMs: config.CONSUMER_BACKOFF_MS,
+      ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
+      concurrency: config.CONSUMER_CONCURRENCY,
+    };
+    for (const definition of this.discoverConsumers()) {
+      const consumer = new EventConsumer(definition, settings, this.dataSource, js, jsm, logger.child({ consumer: definition.name }));
+      await consumer.start();
+      this.consumers.push(consumer);
+    }
+    this.ready = true;
+  }
+
+  /** First step of shutdown: readiness fails, so the orchestrator stops sending work. */
+  beginShutdown(): void {
+    this.ready = false;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.ready = false;
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+  }
+
+  status(): { ready: boolean; migrationsApplied: boolean; natsConnected: boolean } {
+    return { ready: this.ready, migrationsApplied: this.migrationsApplied, natsConnected: !this.nc.isClosed() };
+  }
+
+  async pendingMigrations(): Promise<boolean> {
+    return hasPendingMigrations(this.dataSource);
+  }
+
+  /** Publishes what is pending in the outbox now (tests and shutdown). */
+  async flushOutbox(): Promise<number> {
+    return this.relay ? this.relay.drain() : 0;
+  }
+
+  private discoverConsumers(): ConsumerDefinition[] {
+    const byPurpose = new Map<string, { metas: EventHandlerMetadata[]; definition: ConsumerDefinition }>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const meta = this.reflector.get<EventHandlerMetadata | undefined>(EVENT_HANDLER_METADATA, fn as () => unknown);
+        if (!meta) continue;
+        const name = `${this.options.service}-${meta.purpose}`;
+        const entry = byPurpose.get(name) ?? {
+          metas: [],
+          definition: { name, filter: '', handlers: new Map<string, EventHandlerFn>(), deliver: meta.deliver ?? 'all' },
+        };
+        const bound = (fn as EventHandlerFn).bind(instance);
+        if ('filter' in meta.event) entry.definition.fallback = bound;
+        else entry.definition.handlers.set(meta.event.type, bound);
+        entry.metas.push(meta);
+        byPurpose.set(name, entry);
+      }
+    }
+    return [...byPurpose.values()].map(({ metas, definition }) => ({ ...definition, filter: filterFor(metas) }));
+  }
+}
+
+/** The narrowest single subject filter that covers every handler of a consumer. */
+export function filterFor(metas: EventHandlerMetadata[]): string {
+  const explicit = metas.find((meta) => 'filter' in meta.event);
+  if (explicit && 'filter' in explicit.event) return explicit.event.filter;
+  const events = metas.map((meta) => meta.event as EventDeclaration);
+  const subjects = new Set(events.map((event) => event.subject));
+  if (subjects.size === 1) return [...subjects][0] as string;
+  const domains = new Set(events.map((event) => event.domain));
+  const [first] = events;
+  return domains.size === 1 && first ? domainEvents(first.domain) : ALL_EVENTS;
+}
+
+@Controller()
+export class OperationsController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly runtime: ServiceRuntime,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('health/live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('health/ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      async () => {
+        const state = this.runtime.status();
+        return state.ready ? this.indicators.check('service').up() : this.indicators.check('service').down({ message: 'starting or shutting down' });
+      },
+      async () => {
+        const session = this.indicators.check('database');
+        try {
+          await this.dataSource.query('SELECT 1');
+          return session.up();
+        } catch (error) {
+          return session.down({ message: (error as Error).message });
+        }
+      },
+      async () => {
+        const session = this.indicators.check('migrations');
+        const pending = await this.runtime.pendingMigrations().catch(() => true);
+        return pending ? session.down({ message: 'migrations pending' }) : session.up();
+      },
+      async () => {
+        const session = this.indicators.check('nats');
+        return this.runtime.status().natsConnected ? session.up() : session.down({ message: 'not connected' });
+      },
+    ]);
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', metricsRegistry.contentType)
+  metrics(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}
+
+/** Database, NATS, outbox, consumers, health and metrics of one service: imported once by its app module. */
+@Global()
+@Module({})
+export class ServiceRuntimeModule {
+  static forRoot(options: ServiceRuntimeOptions): DynamicModule {
+    collectProcessMetrics({ service: options.service });
+    return {
+      module: ServiceRuntimeModule,
+      imports: [
+        DiscoveryModule,
+        TerminusModule.forRoot({ logger: false }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions({
+            url: options.config.DATABASE_URL,
+            schema: options.schema,
+            applicationName: options.service,
+            entities: options.entities,
+            migrations: options.migrations,
+            poolSize: options.config.DATABASE_POOL_SIZE,
+          }),
+          retryAttempts: 0,
+        }),
+      ],
+      controllers: [OperationsController],
+      providers: [
+        { provide: SERVICE_OPTIONS, useValue: options },
+        { provide: SERVICE_LOGGER, useValue: options.logger },
+        { provide: NATS_CONNECTION, useFactory: () => connectNats(options.config.NATS_URL, options.service) },
+        { provide: OutboxWriter, useValue: new OutboxWriter(options.service, options.schema) },
+        { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
+        ServiceRuntime,
+      ],
+      exports: [SERVICE_OPTIONS, SERVICE_LOGGER, NATS_CONNECTION, OutboxWriter, RpcClient, ServiceRuntime, TypeOrmModule],
+    };
+  }
+}

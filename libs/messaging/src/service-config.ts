@@ -1,0 +1,117 @@
+import { Transform, Type } from 'class-transformer';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import type { LogLevel } from '@itsm/observability';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
+const toIntList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))) : value;
+
+/**
+ * Environment of every service (property = variable name). A service's own `config.ts` extends it with
+ * its default HEALTH_PORT and its own settings.
+ */
+export class ServiceConfig {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/itsm';
+
+  @Matches(/^(nats|tls|ws|wss):\/\/[^\s,]+(,\s*(nats|tls|ws|wss):\/\/[^\s,]+)*$/, { message: 'must be one or more nats:// URLs, comma-separated' })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @Type(() => Number)
+  @IsInt({ message: 'must be a port number' })
+  @Min(1, { message: 'must be a port number' })
+  @Max(65535, { message: 'must be a port number' })
+  HEALTH_PORT = 0;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Replicas of the JetStream streams when they are first created (3 in production). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  NATS_STREAM_REPLICAS = 1;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  EVENTS_MAX_AGE_DAYS = 30;
+
+  /** Size limit of each stream in bytes; -1 for none. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(-1)
+  EVENTS_MAX_BYTES = -1;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  EVENTS_DUPLICATE_WINDOW_SECONDS = 120;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CONSUMER_MAX_DELIVER = 5;
+
+  @Transform(toIntList)
+  @ArrayMinSize(1)
+  @IsInt({ each: true, message: 'must be a comma-separated list of milliseconds' })
+  @Min(0, { each: true, message: 'must be a comma-separated list of milliseconds' })
+  CONSUMER_BACKOFF_MS: number[] = [1_000, 5_000, 15_000, 60_000];
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  CONSUMER_ACK_WAIT_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  CONSUMER_CONCURRENCY = 1;
+
+  /** Off for write-only replicas; some replica of the service must run the relay. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  OUTBOX_RELAY_ENABLED = true;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  OUTBOX_POLL_INTERVAL_MS = 1_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  OUTBOX_BATCH_SIZE = 500;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  RPC_TIMEOUT_MS = 5_000;
+
+  /** Time between failing readiness and stopping intake on SIGTERM (longer than the readiness period). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DELAY_MS = 0;
+
+  /** Hard limit for a graceful shutdown; the process exits non-zero after it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+}

@@ -1,0 +1,41 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+/** A configuration value that stops the process at start, with one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads environment variables into a typed, validated object (class-validator rules on the class, property
+ * names equal to the variable names). Throws {@link ConfigError} for the first bad variable.
+ */
+export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(cls, present, { exposeDefaultValues: true, excludeExtraneousValues: false });
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  const first = errors[0];
+  if (first) {
+    const problem = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    // class-validator starts its messages with the property name; keep only the rest.
+    const text = problem.startsWith(first.property) ? problem.slice(first.property.length).trim() : problem;
+    const shown = env[first.property] === undefined ? '(not set)' : JSON.stringify(env[first.property]);
+    throw new ConfigError(first.property, `${text}; got ${shown}`);
+  }
+  return config;
+}
+
+/** Runs a service's start function; a bad configuration or a failed start ends the process with code 1. */
+export function exitOnStartFailure(start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`Start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}

@@ -1,0 +1,28 @@
+import type { QueryRunner } from 'typeorm';
+import { quoteIdent } from './migrate';
+
+/**
+ * DDL of the outbox, inbox and audit tables in a service's schema. Every service's first migration calls
+ * this, so the tables are the same everywhere; the drift test proves they match the shared entities.
+ */
+export async function createCoreTables(runner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await runner.query(
+    `CREATE TABLE ${s}."outbox" ("id" BIGSERIAL NOT NULL, "event_id" uuid NOT NULL, "subject" text NOT NULL, "envelope" jsonb NOT NULL, "headers" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "sent_at" TIMESTAMP WITH TIME ZONE, "attempts" integer NOT NULL DEFAULT '0', "last_error" text, CONSTRAINT "outbox_event_id_key" UNIQUE ("event_id"), CONSTRAINT "outbox_pkey" PRIMARY KEY ("id"))`,
+  );
+  await runner.query(`CREATE INDEX "outbox_unsent_idx" ON ${s}."outbox" ("id") WHERE sent_at IS NULL`);
+  await runner.query(
+    `CREATE TABLE ${s}."inbox" ("consumer" text NOT NULL, "event_id" uuid NOT NULL, "subject" text NOT NULL, "processed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "inbox_pkey" PRIMARY KEY ("consumer", "event_id"))`,
+  );
+  await runner.query(
+    `CREATE TABLE ${s}."audit_log" ("id" BIGSERIAL NOT NULL, "entity_type" text NOT NULL, "entity_id" uuid NOT NULL, "action" text NOT NULL, "actor_id" text, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "before" jsonb, "after" jsonb, "correlation_id" text, CONSTRAINT "audit_log_pkey" PRIMARY KEY ("id"))`,
+  );
+  await runner.query(`CREATE INDEX "audit_log_entity_idx" ON ${s}."audit_log" ("entity_type", "entity_id")`);
+}
+
+export async function dropCoreTables(runner: QueryRunner, schema: string): Promise<void> {
+  const s = quoteIdent(schema);
+  await runner.query(`DROP TABLE ${s}."audit_log"`);
+  await runner.query(`DROP TABLE ${s}."inbox"`);
+  await runner.query(`DROP TABLE ${s}."outbox"`);
+}

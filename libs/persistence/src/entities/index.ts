@@ -1,0 +1,8 @@
+import { AuditEntry } from './audit-entry.entity';
+import { InboxMessage } from './inbox-message.entity';
+import { OutboxMessage } from './outbox-message.entity';
+
+export { AuditEntry, InboxMessage, OutboxMessage };
+
+/** Tables every service has in its own schema, beside its domain tables. */
+export const CORE_ENTITIES = [OutboxMessage, InboxMessage, AuditEntry];
