@@ -58,6 +58,8 @@ export async function startService(options: {
     closing ??= (async () => {
       app.get(ServiceRuntime).beginShutdown();
       if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
+      // Closing the RPC server first stops intake, then runs the shutdown hooks of the shared container
+      // (consumers drain, outbox flushes, NATS drains, database closes); app.close() then ends the HTTP port.
       await rpc.close();
       await app.close();
       logger.info(`${service} stopped`);

@@ -8,3 +8,4 @@ export * from './event-handler';
 export * from './service-config';
 export * from './runtime.module';
 export * from './bootstrap';
+export * from './service-definition';

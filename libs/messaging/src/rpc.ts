@@ -122,8 +122,8 @@ export class RpcClient {
   ) {}
 
   async call<D extends RpcDeclaration>(declaration: D, request: RequestOf<D>, options: RpcCallOptions = {}): Promise<ResponseOf<D>> {
-    const context = WorkContexts.current();
-    const headers = contextHeaders(context ? { ...context, ...(options.actor ? { actor: options.actor } : {}) } : undefined);
+    const context = WorkContexts.current() ?? contextFromHeaders({});
+    const headers = contextHeaders(options.actor ? { ...context, actor: options.actor } : context);
     const id = randomUUID();
     let raw;
     try {

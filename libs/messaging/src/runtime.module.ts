@@ -7,7 +7,6 @@ import {
   Inject,
   Injectable,
   Module,
-  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleDestroy,
@@ -48,7 +47,7 @@ export interface ServiceRuntimeOptions {
 
 /** Start and stop of the service's messaging, in the order the architecture asks for. */
 @Injectable()
-export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private relay: OutboxRelay | undefined;
   private consumers: EventConsumer[] = [];
   private ready = false;
@@ -108,13 +107,16 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
     this.ready = false;
   }
 
+  /**
+   * Runs right after the RPC server stopped taking requests (NestMicroservice.close stops its server before
+   * the hooks) and while the database is still open: finish in-flight events, then flush the outbox.
+   */
   async onModuleDestroy(): Promise<void> {
     this.ready = false;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
+    this.consumers = [];
     await this.relay?.stop();
+    this.relay = undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quoteIdent } from './migrate';
 
 /**
@@ -25,4 +25,20 @@ export async function dropCoreTables(runner: QueryRunner, schema: string): Promi
   await runner.query(`DROP TABLE ${s}."audit_log"`);
   await runner.query(`DROP TABLE ${s}."inbox"`);
   await runner.query(`DROP TABLE ${s}."outbox"`);
+}
+
+/**
+ * The first migration of every service: its schema's outbox, inbox and audit tables. One definition for all
+ * services (each keeps its own migrations table, so the shared name does not collide).
+ */
+export function coreTablesMigration(schema: string): new () => MigrationInterface {
+  return class CoreTables1763900000000 implements MigrationInterface {
+    name = 'CoreTables1763900000000';
+    async up(runner: QueryRunner): Promise<void> {
+      await createCoreTables(runner, schema);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      await dropCoreTables(runner, schema);
+    }
+  };
 }

@@ -1,0 +1,14 @@
+import type { ServiceDefinition } from '@itsm/messaging';
+import { coreTablesMigration } from '@itsm/persistence';
+import { IncidentConfig } from './config';
+import { Incident } from './incidents/incident.entity';
+import { IncidentsModule } from './incidents/incidents.module';
+import { CreateIncidents1795449596583 } from './migrations/1795449596583-createIncidents';
+
+export const incidentApp: ServiceDefinition<IncidentConfig> = {
+  name: 'incident',
+  config: IncidentConfig,
+  entities: [Incident],
+  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583],
+  modules: [IncidentsModule],
+};

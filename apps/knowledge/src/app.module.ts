@@ -1,0 +1,12 @@
+import type { ServiceDefinition } from '@itsm/messaging';
+import { coreTablesMigration } from '@itsm/persistence';
+import { KnowledgeConfig } from './config';
+
+/** The knowledge service: its schema, outbox, inbox and audit tables, health and metrics; features come next. */
+export const knowledgeApp: ServiceDefinition<KnowledgeConfig> = {
+  name: 'knowledge',
+  config: KnowledgeConfig,
+  entities: [],
+  migrations: [coreTablesMigration('knowledge')],
+  modules: [],
+};
