@@ -1,5 +1,6 @@
 /** Shared jest settings: TypeScript through SWC (decorator metadata on), libs resolved from their sources. */
 const swcConfig = {
+  swcrc: false,
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
     transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },

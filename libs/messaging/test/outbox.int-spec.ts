@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { type CloudEvent, IncidentEvents, IncidentState, Impact, Priority, Urgency, type IncidentView } from '@itsm/contracts';
+import { OutboxRelay, OutboxWriter } from '@itsm/messaging';
+import { readEvents, waitFor } from '@itsm/testing';
+import { openHarness, silentLogger, type Harness } from './harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function incident(id: string, title = 'Mail delivery delayed'): IncidentView {
+  const now = new Date().toISOString();
+  return {
+    id,
+    number: 'INC0001001',
+    title,
+    description: null,
+    impact: Impact.Low,
+    urgency: Urgency.Low,
+    priority: Priority.Planning,
+    state: IncidentState.New,
+    requesterId: 'alice',
+    requesterName: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+}
+
+describe('transactional outbox', () => {
+  let h: Harness;
+  let writer: OutboxWriter;
+  const relays: OutboxRelay[] = [];
+
+  function relay(pollIntervalMs = 10_000): OutboxRelay {
+    const created = new OutboxRelay(
+      h.dataSource,
+      h.nc.jetstream(),
+      { service: 'outboxtest', schema: h.schema, databaseUrl: h.database.url, batchSize: 50, pollIntervalMs },
+      silentLogger,
+    );
+    relays.push(created);
+    return created;
+  }
+
+  beforeEach(async () => {
+    h = await openHarness('outboxtest');
+    writer = new OutboxWriter('outboxtest', h.schema);
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await h.close();
+  });
+
+  it('publishes nothing for a transaction that rolled back, and the committed event once', async () => {
+    const running = relay(100);
+    await running.start();
+    const rolledBack = randomUUID();
+    await expect(
+      h.dataSource.transaction(async (manager) => {
+        await writer.publish(manager, IncidentEvents.created, incident(rolledBack), { subject: rolledBack });
+        throw new Error('business rule failed after the event was written');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const committed = randomUUID();
+    await h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, incident(committed), { subject: committed }));
+
+    const events = await waitFor(async () => {
+      const found = await readEvents(h.nc, IncidentEvents.created.subject);
+      return found.length > 0 ? found : undefined;
+    });
+    await running.drain();
+    const all = await readEvents(h.nc, IncidentEvents.created.subject);
+    expect(all.map((m) => m.body.subject)).toEqual([committed]);
+    expect(events[0]?.headers['Nats-Msg-Id']).toBe(events[0]?.body.id);
+    await expect(h.database.query(`SELECT count(*)::int AS n FROM outboxtest.outbox WHERE sent_at IS NULL`)).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it('wraps the payload in a CloudEvents 1.0 envelope with the declared type and source', async () => {
+    const id = randomUUID();
+    await h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, incident(id), { subject: id }));
+    await relay().drain();
+    const [message] = await readEvents(h.nc, IncidentEvents.created.subject);
+    const event = message?.body as CloudEvent<IncidentView>;
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      type: 'itsm.incident.created.v1',
+      source: 'itsm/outboxtest',
+      subject: id,
+      datacontenttype: 'application/json',
+      data: { id, title: 'Mail delivery delayed' },
+    });
+    expect(event.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(typeof event.correlationid).toBe('string');
+  });
+
+  it('refuses to publish outside a transaction', async () => {
+    const id = randomUUID();
+    await expect(writer.publish(h.dataSource.manager, IncidentEvents.created, incident(id), { subject: id })).rejects.toThrow(/outside a transaction/);
+  });
+
+  it('rejects a payload that breaks its contract and rolls the change back', async () => {
+    const id = randomUUID();
+    const broken = { ...incident(id), priority: 9 } as unknown as IncidentView;
+    await expect(h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, broken, { subject: id }))).rejects.toThrow(/contract/);
+    await expect(h.database.query(`SELECT count(*)::int AS n FROM outboxtest.outbox`)).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it('loses no event when writers commit out of insert order, with two relays running', async () => {
+    await relay(50).start();
+    await relay(50).start();
+    const writers = 60;
+    const ids = Array.from({ length: writers }, () => randomUUID());
+    // Each writer takes its outbox id early and commits after a random pause: commit order != id order.
+    await Promise.all(
+      ids.map((id) =>
+        h.dataSource.transaction(async (manager) => {
+          await writer.publish(manager, IncidentEvents.created, incident(id), { subject: id });
+          await sleep(Math.floor(Math.random() * 300));
+        }),
+      ),
+    );
+    const events = await waitFor(async () => {
+      const found = await readEvents(h.nc, IncidentEvents.created.subject);
+      return found.length >= writers ? found : undefined;
+    }, { what: `${writers} events on the stream` });
+    await sleep(300);
+    const final = await readEvents(h.nc, IncidentEvents.created.subject);
+    expect(final).toHaveLength(writers);
+    expect(new Set(events.map((m) => m.body.subject))).toEqual(new Set(ids));
+    await expect(h.database.query(`SELECT count(*)::int AS n FROM outboxtest.outbox WHERE sent_at IS NULL`)).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it('keeps the write order of one record on the stream', async () => {
+    const id = randomUUID();
+    await h.dataSource.transaction(async (manager) => {
+      for (const title of ['first', 'second', 'third']) {
+        await writer.publish(manager, IncidentEvents.created, incident(id, title), { subject: id });
+      }
+    });
+    await relay().drain();
+    const events = await readEvents(h.nc, IncidentEvents.created.subject);
+    expect(events.map((m) => (m.body.data as IncidentView).title)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('is woken by the commit itself rather than by its poll', async () => {
+    // A poll interval far longer than the test: only LISTEN/NOTIFY can deliver the event in time.
+    await relay(600_000).start();
+    await sleep(200);
+    const id = randomUUID();
+    await h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, incident(id), { subject: id }));
+    const events = await waitFor(async () => {
+      const found = await readEvents(h.nc, IncidentEvents.created.subject);
+      return found.length > 0 ? found : undefined;
+    }, { timeoutMs: 5_000, what: 'the event after NOTIFY' });
+    expect(events[0]?.body.subject).toBe(id);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './environment';
+export * from './jetstream';
+export * from './tokens';
+export * from './factories/incident.factory';
