@@ -20,7 +20,7 @@ export class ServiceConfig {
 
   @Type(() => Number)
   @IsInt({ message: 'must be a port number' })
-  @Min(1, { message: 'must be a port number' })
+  @Min(0, { message: 'must be a port number' })
   @Max(65535, { message: 'must be a port number' })
   HEALTH_PORT = 0;
 

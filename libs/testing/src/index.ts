@@ -2,3 +2,4 @@ export * from './environment';
 export * from './jetstream';
 export * from './tokens';
 export * from './factories/incident.factory';
+export * from './processes';

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from 'nats';
+import { type Actor, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, Role, Urgency } from '@itsm/contracts';
+import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
+import { WorkContexts } from '@itsm/observability';
+import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
+import { incidentApp } from '../src/app.module';
+
+const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] };
+const bob: Actor = { sub: 'bob', roles: [Role.Requester] };
+const agent: Actor = { sub: 'sam', roles: [Role.Agent] };
+
+describe('incident service over RPC', () => {
+  let database: TestDatabase;
+  let nc: NatsConnection;
+  let service: RunningService;
+  let rpc: RpcClient;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    nc = await connectNats(testNatsUrl(), 'incident-test');
+    await resetStreams(nc);
+    service = await startServiceFrom(incidentApp, serviceTestEnv(database));
+    rpc = new RpcClient(nc, 5_000);
+  });
+
+  afterAll(async () => {
+    await service.shutdown();
+    await nc.drain();
+    await database.drop();
+  });
+
+  it('opens an incident with a human number and the priority of the impact × urgency matrix', async () => {
+    const created = await rpc.call(IncidentRpc.create, buildCreateIncident({ impact: Impact.High, urgency: Urgency.High }), { actor: alice });
+    expect(created).toMatchObject({ state: 'new', priority: 1, requesterId: 'alice', requesterName: 'Alice Smith', version: 1 });
+    expect(created.number).toMatch(/^INC\d{7}$/);
+    const [row] = await database.query<{ number: string; priority: number }>(`SELECT number, priority FROM incident.incidents WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ number: created.number, priority: 1 });
+  });
+
+  it('hands out consecutive numbers starting at INC0001001', async () => {
+    const first = await rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice });
+    const second = await rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice });
+    expect(Number(second.number.slice(3)) - Number(first.number.slice(3))).toBe(1);
+    const [{ min } = { min: '' }] = await database.query<{ min: string }>(`SELECT min(number) AS min FROM incident.incidents`);
+    expect(min).toBe('INC0001001');
+  });
+
+  it('writes an audit row with who and what in the same transaction', async () => {
+    const created = await rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice });
+    const audit = await database.query<{ action: string; actor_id: string; after: IncidentView; before: unknown }>(
+      `SELECT action, actor_id, after, before FROM incident.audit_log WHERE entity_id = $1`,
+      [created.id],
+    );
+    expect(audit).toEqual([{ action: 'created', actor_id: 'alice', before: null, after: created }]);
+  });
+
+  it('publishes incident.created.v1 carrying the caller’s correlation id', async () => {
+    const correlationId = `corr-${randomUUID()}`;
+    const created = await WorkContexts.run({ correlationId, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }, () =>
+      rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice }),
+    );
+    const events = await waitFor(async () => {
+      const found = (await readEvents(nc, IncidentEvents.created.subject)).filter((m) => m.body.subject === created.id);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.body).toMatchObject({ type: 'itsm.incident.created.v1', source: 'itsm/incident', correlationid: correlationId, data: created });
+    expect(events[0]?.body.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+    expect(events[0]?.headers['Nats-Msg-Id']).toBe(events[0]?.body.id);
+  });
+
+  it('lets the requester and agents read it, and hides it from other requesters', async () => {
+    const created = await rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice });
+    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: alice })).resolves.toEqual(created);
+    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: agent })).resolves.toEqual(created);
+    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: bob })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
+  it('answers NOT_FOUND for an unknown id', async () => {
+    await expect(rpc.call(IncidentRpc.get, { id: randomUUID() }, { actor: agent })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
+  it('rejects an invalid request naming each field, and writes nothing', async () => {
+    const [{ n: before } = { n: -1 }] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident.outbox`);
+    const bad = { title: 'x', impact: 'enormous', urgency: Urgency.Low, colour: 'red' } as never;
+    const error = await rpc.call(IncidentRpc.create, bad, { actor: alice }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+    const fields = ((error as { details: { errors: Array<{ field: string }> } }).details.errors ?? []).map((e) => e.field).sort();
+    expect(fields).toEqual(['colour', 'impact', 'title']);
+    await expect(database.query(`SELECT count(*)::int AS n FROM incident.outbox`)).resolves.toEqual([{ n: before }]);
+  });
+
+  it('refuses a command without an authenticated caller', async () => {
+    await expect(rpc.call(IncidentRpc.create, buildCreateIncident())).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+  });
+});

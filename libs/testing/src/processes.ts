@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from './environment';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs an app's built `main.js` as a real process, as `npm start` and Kubernetes do. */
+export function spawnApp(app: string, env: NodeJS.ProcessEnv): ServiceProcess {
+  const main = join(ROOT, 'apps', app, 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run-many -t build; npm test does it)`);
+  const child = spawn(process.execPath, [main], { cwd: ROOT, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits until the process's readiness endpoint answers 200 (or fails with its output if it exits first). */
+export async function waitUntilReady(processHandle: ServiceProcess, port: number, path = '/health/ready'): Promise<void> {
+  await waitFor(
+    async () => {
+      if (processHandle.child.exitCode !== null) throw new Error(`exited with ${processHandle.child.exitCode}:\n${processHandle.output()}`);
+      const response = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined);
+      return response?.status === 200;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `readiness on port ${port}` },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- output ---\n${processHandle.output()}`);
+  });
+}
