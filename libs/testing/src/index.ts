@@ -3,3 +3,4 @@ export * from './jetstream';
 export * from './tokens';
 export * from './factories/incident.factory';
 export * from './processes';
+export * from './schema';

@@ -1,0 +1,6 @@
+import { checkMigrations } from '@itsm/testing';
+import { cmdbApp } from '../src/app.module';
+
+it('cmdb migrations create exactly what the entities describe and revert to nothing', async () => {
+  await expect(checkMigrations(cmdbApp)).resolves.toMatchObject({ drift: [], leftAfterRevert: [] });
+});

@@ -1,0 +1,6 @@
+import { checkMigrations } from '@itsm/testing';
+import { incidentApp } from '../src/app.module';
+
+it('incident migrations create exactly what the entities describe and revert to nothing', async () => {
+  await expect(checkMigrations(incidentApp)).resolves.toMatchObject({ drift: [], leftAfterRevert: [] });
+});

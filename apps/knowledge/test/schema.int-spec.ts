@@ -1,0 +1,6 @@
+import { checkMigrations } from '@itsm/testing';
+import { knowledgeApp } from '../src/app.module';
+
+it('knowledge migrations create exactly what the entities describe and revert to nothing', async () => {
+  await expect(checkMigrations(knowledgeApp)).resolves.toMatchObject({ drift: [], leftAfterRevert: [] });
+});
