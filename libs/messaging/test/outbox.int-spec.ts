@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CloudEvent, IncidentEvents, IncidentState, Impact, Priority, Urgency, type IncidentView } from '@itsm/contracts';
-import { OutboxRelay, OutboxWriter } from '@itsm/messaging';
+import { OutboxRelay, OutboxWriter } from '../src';
 import { readEvents, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 

@@ -1,12 +1,11 @@
-import type { ServiceDefinition } from '@itsm/messaging';
-import { createDataSource, runMigrations, schemaDrift } from '@itsm/persistence';
+import { createDataSource, type DataSourceConfig, runMigrations, schemaDrift } from '@itsm/persistence';
 import { createTestDatabase } from './environment';
 
 /**
  * Runs a service's migrations on an empty database and checks that they produce exactly what its entities
  * describe; then reverts every migration and checks that nothing is left behind.
  */
-export async function checkMigrations(definition: ServiceDefinition): Promise<{ drift: string[]; leftAfterRevert: string[]; applied: string[] }> {
+export async function checkMigrations(definition: { name: string; entities: DataSourceConfig['entities']; migrations: DataSourceConfig['migrations'] }): Promise<{ drift: string[]; leftAfterRevert: string[]; applied: string[] }> {
   const database = await createTestDatabase();
   const dataSource = createDataSource({
     url: database.url,

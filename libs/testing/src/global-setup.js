@@ -1,0 +1,103 @@
+'use strict';
+/**
+ * Jest globalSetup of the `integration` project: starts private servers on free ports in a fresh temp dir,
+ * one PostgreSQL (fsync off) shared by all workers and one JetStream nats-server per jest worker (stream names
+ * are fixed, so test files running in parallel must not share a broker). Sets, for the workers:
+ *
+ *   ITSM_TEST_PG_URL            postgres://postgres@127.0.0.1:PORT/postgres (trust auth). Shared by all workers:
+ *                               a test file creates its own database (e.g. `itsm_test_<random>`) and drops it.
+ *   ITSM_TEST_NATS_URLS         nats://127.0.0.1:PORT,... one per worker. A test uses entry JEST_WORKER_ID - 1:
+ *                                 const urls = process.env.ITSM_TEST_NATS_URLS.split(',');
+ *                                 const url = urls[(Number(process.env.JEST_WORKER_ID ?? '1') - 1) % urls.length];
+ *   ITSM_TEST_NATS_PORTS        the client ports, same order.
+ *   ITSM_TEST_NATS_DIRS         the JetStream store dirs (-sd), same order.
+ *   ITSM_TEST_NATS_MONITOR_URLS http://127.0.0.1:PORT monitoring endpoints (/healthz, /jsz), same order.
+ *   ITSM_TEST_NATS_SERVERS      JSON array, same order, of { url, port, monitorPort, storeDir, pidFile, command }.
+ *                               To restart a broker (chaos tests): kill the pid in pidFile, then spawn
+ *                               command[0] with command.slice(1) (same port, store and pid file); the
+ *                               teardown stops a broker started that way too.
+ *   ITSM_TEST_TMPDIR            scratch directory, removed by the teardown.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { freePort, freePorts, installHint, startNats, startPostgres } = require('../../../tools/infra');
+const { STATE_KEY, stopTestInfra } = require('./global-teardown');
+
+/** Runs start(port) with the given port, then with fresh ones if the port was taken meanwhile. */
+async function withPortRetry(firstPort, start, attempts = 3) {
+  let port = firstPort;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      port = await freePort();
+    }
+  }
+}
+
+async function globalSetup(globalConfig) {
+  const hint = installHint();
+  if (hint) throw new Error(hint);
+
+  const workers = Math.max(1, Number(globalConfig && globalConfig.maxWorkers) || 1);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-test-'));
+  fs.chmodSync(tmp, 0o755); // PostgreSQL runs as another user when jest runs as root
+  const state = { tmp, postgres: undefined, nats: [], signalHandler: undefined };
+  globalThis[STATE_KEY] = state;
+
+  // Ctrl-C skips the teardown: stop the servers here, or PostgreSQL (a daemon) would outlive the run.
+  state.signalHandler = (signal) => {
+    for (const broker of state.nats) broker.stopSync();
+    if (state.postgres) state.postgres.stopSync();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', state.signalHandler);
+  process.once('SIGTERM', state.signalHandler);
+
+  try {
+    const ports = await freePorts(1 + 2 * workers);
+    const started = await Promise.allSettled([
+      withPortRetry(ports[0], (port) => startPostgres({ dir: path.join(tmp, 'postgres'), port, durable: false })).then((pg) => {
+        state.postgres = pg;
+      }),
+      ...Array.from({ length: workers }, (_, index) =>
+        withPortRetry(ports[1 + 2 * index], async (port) => {
+          const monitorPort = port === ports[1 + 2 * index] ? ports[2 + 2 * index] : await freePort();
+          return startNats({ dir: path.join(tmp, `nats-${index + 1}`), port, monitorPort });
+        }).then((broker) => {
+          state.nats[index] = broker;
+        }),
+      ),
+    ]);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (error) {
+    state.nats = state.nats.filter(Boolean);
+    delete globalThis[STATE_KEY];
+    await stopTestInfra(state);
+    throw error;
+  }
+
+  const list = (pick) => state.nats.map(pick).join(',');
+  process.env.ITSM_TEST_PG_URL = state.postgres.url;
+  process.env.ITSM_TEST_NATS_URLS = list((broker) => broker.url);
+  process.env.ITSM_TEST_NATS_PORTS = list((broker) => broker.port);
+  process.env.ITSM_TEST_NATS_DIRS = list((broker) => broker.dir);
+  process.env.ITSM_TEST_NATS_MONITOR_URLS = list((broker) => `http://127.0.0.1:${broker.monitorPort}`);
+  process.env.ITSM_TEST_NATS_SERVERS = JSON.stringify(
+    state.nats.map((broker) => ({
+      url: broker.url,
+      port: broker.port,
+      monitorPort: broker.monitorPort,
+      storeDir: broker.dir,
+      pidFile: broker.pidFile,
+      command: broker.command,
+    })),
+  );
+  process.env.ITSM_TEST_TMPDIR = tmp;
+}
+
+module.exports = globalSetup;
