@@ -1,0 +1,20 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Actor, Role } from '@itsm/contracts';
+import { AuthenticationError } from './authentication';
+
+export const IS_PUBLIC = 'itsm:public';
+export const REQUIRED_ROLES = 'itsm:roles';
+
+/** Opens a route (or controller) to callers without a token: health and documentation. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/** Lets the route through when the caller holds at least one of these roles. */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);
+
+/** The authenticated caller of the request. */
+export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
+  if (!actor) throw new AuthenticationError('this request needs an authenticated caller', false);
+  return actor;
+});

@@ -1,0 +1,81 @@
+import jwt from 'jsonwebtoken';
+import { type Actor, ALL_ROLES, DomainError, ErrorCode, type Role } from '@itsm/contracts';
+
+export interface TokenVerification {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/**
+ * A request without valid credentials. `invalidToken` is set when a token was sent but refused, which the
+ * `WWW-Authenticate` challenge reports as `error="invalid_token"` (RFC 6750 §3).
+ */
+export class AuthenticationError extends DomainError {
+  constructor(
+    message: string,
+    readonly invalidToken: boolean,
+  ) {
+    super(ErrorCode.UNAUTHENTICATED, message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** The `WWW-Authenticate` value of a 401 answer. */
+export function bearerChallenge(error: unknown): string {
+  return error instanceof AuthenticationError && error.invalidToken ? 'Bearer realm="itsm", error="invalid_token"' : 'Bearer realm="itsm"';
+}
+
+const KNOWN_ROLES = new Set<string>(ALL_ROLES);
+
+function stringList(value: unknown, claim: string): string[] {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new AuthenticationError(`token claim "${claim}" must be an array of strings`, true);
+  }
+  return value;
+}
+
+/** The actor named by verified claims; roles the suite does not know are dropped. */
+export function actorFromClaims(claims: jwt.JwtPayload): Actor {
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new AuthenticationError('token has no subject', true);
+  if (typeof claims.exp !== 'number') throw new AuthenticationError('token has no expiry', true);
+  const roles = claims['roles'] === undefined ? [] : stringList(claims['roles'], 'roles');
+  const actor: Actor = { sub: claims.sub, roles: [...new Set(roles.filter((role) => KNOWN_ROLES.has(role)))] as Role[] };
+  const name: unknown = claims['name'];
+  if (typeof name === 'string' && name.length > 0) actor.name = name;
+  if (claims['groups'] !== undefined) actor.groups = stringList(claims['groups'], 'groups');
+  return actor;
+}
+
+function explain(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return 'token has expired';
+  if (error instanceof jwt.NotBeforeError) return 'token is not valid yet';
+  if (error instanceof jwt.JsonWebTokenError) {
+    if (error.message.startsWith('jwt issuer invalid')) return 'token issuer is not accepted';
+    if (error.message.startsWith('jwt audience invalid')) return 'token audience is not accepted';
+  }
+  return 'token is not valid';
+}
+
+/**
+ * Verifies an `Authorization: Bearer <JWT>` header (HS256 only, expiry always, issuer and audience when
+ * configured) and returns the actor it names.
+ */
+export function authenticate(authorization: string | undefined, verification: TokenVerification): Actor {
+  if (!authorization) throw new AuthenticationError('this request needs an "Authorization: Bearer <token>" header', false);
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
+  const token = match?.[1];
+  if (!token) throw new AuthenticationError('the Authorization header must be "Bearer <token>"', false);
+  let claims: string | jwt.JwtPayload;
+  try {
+    claims = jwt.verify(token, verification.secret, {
+      algorithms: ['HS256'],
+      ...(verification.issuer ? { issuer: verification.issuer } : {}),
+      ...(verification.audience ? { audience: verification.audience } : {}),
+    });
+  } catch (error) {
+    throw new AuthenticationError(explain(error), true);
+  }
+  if (typeof claims === 'string') throw new AuthenticationError('token is not valid', true);
+  return actorFromClaims(claims);
+}

@@ -1,0 +1,31 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from './problem';
+import { ProblemDto } from './problem.dto';
+
+const DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'The request is malformed or a field is not valid (each is named in `errors`).',
+  401: 'No bearer token, or one that is invalid or expired.',
+  403: 'The caller has none of the roles the operation needs.',
+  404: 'No such record, or one the caller may not see.',
+  409: 'The record changed meanwhile, or the transition is not allowed.',
+  412: 'The `If-Match` version is not the current one.',
+  413: 'The body is larger than the gateway accepts.',
+  500: 'Unexpected error; the body carries an `errorId`.',
+  503: 'The service behind the gateway is not answering.',
+  504: 'The service behind the gateway did not answer in time.',
+};
+
+/** Documents problem+json answers for these statuses. */
+export function ApiProblemResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ApiExtraModels(ProblemDto),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDto) } } },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,46 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import type { NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { NATS_CONNECTION, RpcClient } from '@itsm/messaging';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { RolesGuard } from './auth/roles.guard';
+import { GatewayConfig } from './config';
+import { WorkContextInterceptor } from './context/work-context.interceptor';
+import { DocsModule } from './docs/docs.module';
+import { ProblemFilter } from './errors/problem.filter';
+import { createValidationPipe } from './errors/validation';
+import { GATEWAY_LOGGER } from './gateway.tokens';
+import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
+
+export interface GatewayModuleOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  nc: NatsConnection;
+}
+
+/** Configuration, NATS, RPC client and the global guards, pipe, interceptor and filter of the gateway. */
+@Global()
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayModuleOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [HealthModule, DocsModule, IncidentsModule],
+      providers: [
+        { provide: GatewayConfig, useValue: options.config },
+        { provide: GATEWAY_LOGGER, useValue: options.logger },
+        { provide: NATS_CONNECTION, useValue: options.nc },
+        { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
+        // Guards run in this order: who is calling, then may they.
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+        { provide: APP_INTERCEPTOR, useClass: WorkContextInterceptor },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [GatewayConfig, GATEWAY_LOGGER, NATS_CONNECTION, RpcClient],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { connectNats } from '@itsm/messaging';
+import { collectProcessMetrics, PinoNestLogger } from '@itsm/observability';
+import type { GatewayConfig } from './config';
+import { registerRequestContext } from './context/request-context';
+import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH, setupOpenApi } from './docs/openapi';
+import { GatewayModule } from './gateway.module';
+import { API_PREFIX } from './gateway.tokens';
+import { GatewayReadiness } from './health/gateway-readiness';
+
+export const GATEWAY_SERVICE = 'gateway';
+
+export interface Gateway {
+  /** Initialised but not listening: the caller picks the port (0 in tests). */
+  app: NestFastifyApplication;
+  /** Fails readiness, closes the HTTP server, then drains NATS. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Routes outside the `/v1` prefix. */
+const UNPREFIXED = ['health/live', 'health/ready', 'metrics', OPENAPI_UI_PATH, OPENAPI_JSON_PATH, 'asyncapi.json'];
+
+/** Builds the gateway: connects to NATS, wires the Nest app on Fastify, documents it, and initialises it. */
+export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  collectProcessMetrics({ service: GATEWAY_SERVICE });
+  const nc = await connectNats(config.NATS_URL, GATEWAY_SERVICE);
+  let app: NestFastifyApplication;
+  try {
+    const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
+    registerRequestContext(adapter.getInstance(), logger);
+    app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ config, logger, nc }), adapter, {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    });
+    app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.GET })) });
+    setupOpenApi(app);
+    await app.init();
+  } catch (error) {
+    await nc.close();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      app.get(GatewayReadiness).beginShutdown();
+      try {
+        await app.close();
+      } finally {
+        if (!nc.isClosed()) await nc.drain().catch((error: unknown) => logger.warn({ err: error }, 'NATS drain failed'));
+      }
+    })();
+    return closing;
+  };
+  return { app, close };
+}
