@@ -2,25 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ErrorCode, Impact, IncidentRpc, MessageHeaders, Role, Urgency } from '@itsm/contracts';
 import { createLogger, traceIdOf } from '@itsm/observability';
+import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, unsignedToken } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { GatewayReadiness } from '../src/health/gateway-readiness';
 import { incidentViewFactory } from './factories/incident-view.factory';
 import { RpcResponder } from './rpc-responder';
-import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, unsignedToken } from './tokens';
-
-// content-disposition 3 (under @fastify/static, which serves Swagger UI) is ESM only: Node loads it with
-// require(esm), Jest's module loader cannot. Only `reply.download()` uses it, which Swagger UI never calls.
-jest.mock('content-disposition', () => ({ create: (filename?: string) => `attachment; filename="${filename ?? 'download'}"` }));
 
 const BODY_LIMIT_BYTES = 16_384;
-
-function natsUrlOfThisWorker(): string {
-  const urls = (process.env['ITSM_TEST_NATS_URLS'] ?? '').split(',').filter((url) => url.length > 0);
-  const url = urls[(Number(process.env['JEST_WORKER_ID'] ?? '1') - 1) % Math.max(urls.length, 1)];
-  if (!url) throw new Error(`ITSM_TEST_NATS_URLS names no NATS server for jest worker ${process.env['JEST_WORKER_ID'] ?? '1'}`);
-  return url;
-}
 
 interface Problem {
   type: string;
@@ -61,7 +50,7 @@ describe('gateway over HTTP with a real NATS', () => {
   }
 
   beforeAll(async () => {
-    const natsUrl = natsUrlOfThisWorker();
+    const natsUrl = testNatsUrl();
     const config = loadGatewayConfig({
       NATS_URL: natsUrl,
       JWT_SECRET: TEST_JWT_SECRET,

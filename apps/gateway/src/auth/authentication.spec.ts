@@ -1,5 +1,5 @@
 import { ErrorCode, Role } from '@itsm/contracts';
-import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, unsignedToken } from '../../test/tokens';
+import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, unsignedToken } from '@itsm/testing';
 import { AuthenticationError, authenticate, bearerChallenge } from './authentication';
 
 const verification = { secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER };
