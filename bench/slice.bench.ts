@@ -1,0 +1,140 @@
+/**
+ * Benchmark of the incident slice: gateway → incident (row + outbox) → JetStream → notification (event log), every
+ * service a real process on private, durable (fsync on) PostgreSQL and NATS servers.
+ *
+ *   npm run bench -- [--incidents 2000] [--concurrency 64]
+ *
+ * Prints throughput and latency of the API, how long the events take to reach the stream and the notification
+ * service, and the memory of each process; writes the same as JSON under bench/results/.
+ */
+import 'reflect-metadata';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
+import { connectNats } from '@itsm/messaging';
+import { buildCreateIncident, createTestDatabase, freePort, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
+
+// The infrastructure helpers are plain CommonJS shared with `npm start` and the jest global setup.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const infra = require('../tools/infra') as {
+  startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
+  startNats(options: { dir: string; port: number }): Promise<{ url: string; stop(): Promise<void> }>;
+};
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const start = performance.now();
+  while (!(await check())) {
+    if (performance.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return performance.now() - start;
+}
+
+async function residentMegabytes(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
+  return Math.round(Number(line?.split(' ').pop()) / 1024 / 1024);
+}
+
+async function main(): Promise<void> {
+  const incidents = option('incidents', 2_000);
+  const concurrency = option('concurrency', 64);
+  const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
+  const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
+  const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
+  process.env['ITSM_TEST_PG_URL'] = postgres.url;
+  process.env['ITSM_TEST_NATS_URLS'] = nats.url;
+  const database = await createTestDatabase();
+  const processes: Array<{ name: string; process: ServiceProcess; port: number }> = [];
+  try {
+    for (const name of ['incident', 'notification']) {
+      const port = await freePort();
+      processes.push({ name, port, process: spawnApp(name, serviceTestEnv(database, { HEALTH_PORT: String(port), LOG_LEVEL: 'warn' })) });
+    }
+    const gatewayPort = await freePort();
+    processes.push({
+      name: 'gateway',
+      port: gatewayPort,
+      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' }),
+    });
+    await Promise.all(processes.map(({ process, port }) => waitUntilReady(process, port)));
+    const nc = await connectNats(nats.url, 'bench');
+    const jsm = await nc.jetstreamManager();
+    const token = mintToken({ sub: 'bench', roles: [Role.Agent] });
+    const url = `http://127.0.0.1:${gatewayPort}/v1/incidents`;
+    const post = () =>
+      fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(buildCreateIncident()) });
+
+    // Warm-up: connections, JIT, pools.
+    await Promise.all(Array.from({ length: 50 }, post));
+    await until(async () => (await jsm.streams.info(EVENTS_STREAM)).state.messages >= 50, 30_000);
+    const baseline = (await jsm.streams.info(EVENTS_STREAM)).state.messages;
+
+    const latencies: number[] = [];
+    let next = 0;
+    let failures = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < incidents) {
+          next += 1;
+          const t0 = performance.now();
+          const response = await post();
+          await response.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          if (response.status !== 201) failures += 1;
+        }
+      }),
+    );
+    const apiMs = performance.now() - started;
+    const onStreamMs = apiMs + (await until(async () => (await jsm.streams.info(EVENTS_STREAM, { subjects_filter: IncidentEvents.created.subject })).state.messages >= baseline + incidents, 120_000));
+    const recordedMs =
+      apiMs +
+      (await until(async () => {
+        const [row] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM notification.event_log');
+        return (row?.n ?? 0) >= baseline + incidents;
+      }, 300_000));
+    latencies.sort((a, b) => a - b);
+    const memory = Object.fromEntries(await Promise.all(processes.map(async ({ name, port }) => [name, await residentMegabytes(port)] as const)));
+    const result = {
+      at: new Date().toISOString(),
+      incidents,
+      concurrency,
+      failures,
+      apiRequestsPerSecond: Math.round((incidents / apiMs) * 1000),
+      latencyMs: { p50: +percentile(latencies, 50).toFixed(1), p95: +percentile(latencies, 95).toFixed(1), p99: +percentile(latencies, 99).toFixed(1), max: +(latencies.at(-1) ?? 0).toFixed(1) },
+      allEventsOnStreamAfterMs: Math.round(onStreamMs),
+      allRecordedByNotificationAfterMs: Math.round(recordedMs),
+      notificationEventsPerSecond: Math.round((incidents / recordedMs) * 1000),
+      residentMemoryMb: memory,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', `slice-${result.at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    await nc.drain();
+  } finally {
+    await Promise.all(processes.map(({ process }) => process.kill('SIGTERM')));
+    await database.drop().catch(() => undefined);
+    await nats.stop();
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
