@@ -24,6 +24,42 @@ const path = require('node:path');
 const { freePort, freePorts, installHint, startNats, startPostgres } = require('../../../tools/infra');
 const { STATE_KEY, stopTestInfra } = require('./global-teardown');
 
+const TMP_PREFIX = 'itsm-test-';
+const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
+
+function pidAlive(file) {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return Boolean(error && error.code === 'EPERM');
+  }
+}
+
+/** Removes directories of earlier runs that were killed before their teardown (old, and no server alive). */
+function sweepStaleDirs() {
+  let entries = [];
+  try {
+    entries = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(TMP_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      if (Date.now() - fs.statSync(dir).mtimeMs < STALE_AFTER_MS) continue;
+      const pidFiles = [path.join(dir, 'postgres', 'data', 'postmaster.pid')];
+      for (const sub of fs.readdirSync(dir)) if (sub.startsWith('nats-')) pidFiles.push(path.join(dir, sub, 'nats-server.pid'));
+      if (pidFiles.some(pidAlive)) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another run's directory, or one that went away meanwhile: leave it.
+    }
+  }
+}
+
 /** Runs start(port) with the given port, then with fresh ones if the port was taken meanwhile. */
 async function withPortRetry(firstPort, start, attempts = 3) {
   let port = firstPort;
@@ -41,15 +77,16 @@ async function globalSetup(globalConfig) {
   const hint = installHint();
   if (hint) throw new Error(hint);
 
+  sweepStaleDirs();
   const workers = Math.max(1, Number(globalConfig && globalConfig.maxWorkers) || 1);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-test-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), TMP_PREFIX));
   fs.chmodSync(tmp, 0o755); // PostgreSQL runs as another user when jest runs as root
   const state = { tmp, postgres: undefined, nats: [], signalHandler: undefined };
   globalThis[STATE_KEY] = state;
 
   // Ctrl-C skips the teardown: stop the servers here, or PostgreSQL (a daemon) would outlive the run.
   state.signalHandler = (signal) => {
-    for (const broker of state.nats) broker.stopSync();
+    for (const broker of state.nats.filter(Boolean)) broker.stopSync();
     if (state.postgres) state.postgres.stopSync();
     fs.rmSync(tmp, { recursive: true, force: true });
     process.exit(signal === 'SIGINT' ? 130 : 143);

@@ -54,10 +54,28 @@ async function stopTestInfra(state) {
   return errors;
 }
 
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+/**
+ * With --runInBand the tests share this process: a connection a test left open fails with "terminating
+ * connection due to administrator command" when PostgreSQL stops, and its unhandled 'error' event must not
+ * end the process before the cleanup is done.
+ */
+function tolerateClosedConnections() {
+  const isServerGone = (error) => Boolean(error) && (SERVER_GONE.has(error.code) || /Connection terminated/i.test(String(error.message)));
+  process.on('uncaughtException', (error) => {
+    // An error object from a test's realm is not an Error here: Node wraps it as ERR_UNHANDLED_ERROR.
+    if (isServerGone(error) || (error && error.code === 'ERR_UNHANDLED_ERROR' && isServerGone(error.context))) return;
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
+
 async function globalTeardown() {
   const state = globalThis[STATE_KEY];
   if (!state) return;
   delete globalThis[STATE_KEY];
+  tolerateClosedConnections();
   const errors = await stopTestInfra(state);
   for (const error of errors) console.warn(`integration teardown: ${error.message}`);
 }

@@ -1,0 +1,460 @@
+'use strict';
+/**
+ * Private PostgreSQL and NATS servers for `npm start`, `npm test` and the integration tests, plus the
+ * development JWT secret. Node built-ins only, so it also works before `npm ci`.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const net = require('node:net');
+const os = require('node:os');
+const crypto = require('node:crypto');
+const { spawn, spawnSync } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const DATA_DIR = path.join(ROOT, '.data');
+const LOCALHOST = '127.0.0.1';
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isExecutableFile(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Full path of an executable on PATH, or undefined. */
+function which(name) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    if (dir && isExecutableFile(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+function hasPostgresServer(dir) {
+  return ['initdb', 'pg_ctl', 'postgres'].every((bin) => isExecutableFile(path.join(dir, bin)));
+}
+
+let postgresBinDir;
+/** Directory of initdb/pg_ctl/postgres: `pg_config --bindir`, else the newest /usr/lib/postgresql/<v>/bin. */
+function findPostgresBinDir() {
+  if (postgresBinDir !== undefined) return postgresBinDir || undefined;
+  postgresBinDir = '';
+  const pgConfig = which('pg_config');
+  if (pgConfig) {
+    const result = spawnSync(pgConfig, ['--bindir'], { encoding: 'utf8' });
+    const dir = result.status === 0 ? result.stdout.trim() : '';
+    if (dir && hasPostgresServer(dir)) postgresBinDir = dir;
+  }
+  if (!postgresBinDir) {
+    const base = '/usr/lib/postgresql';
+    let versions = [];
+    try {
+      versions = fs.readdirSync(base);
+    } catch {
+      versions = [];
+    }
+    const newest = versions
+      .filter((version) => hasPostgresServer(path.join(base, version, 'bin')))
+      .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))[0];
+    if (newest) postgresBinDir = path.join(base, newest, 'bin');
+  }
+  return postgresBinDir || undefined;
+}
+
+let natsServerBin;
+/** Path of nats-server: PATH, then the Debian location (/usr/sbin is not on a normal user's PATH). */
+function findNatsServer() {
+  if (natsServerBin !== undefined) return natsServerBin || undefined;
+  natsServerBin = which('nats-server') || ['/usr/sbin/nats-server', '/usr/local/bin/nats-server'].find(isExecutableFile) || '';
+  return natsServerBin || undefined;
+}
+
+/** Debian packages whose binaries are missing, among those asked for. */
+function missingPackages({ postgres = true, nats = true } = {}) {
+  const missing = [];
+  if (postgres && !findPostgresBinDir()) missing.push('postgresql');
+  if (nats && !findNatsServer()) missing.push('nats-server');
+  return missing;
+}
+
+/** One line per missing server, naming the Debian package to install. */
+function missingBinaries(options) {
+  return missingPackages(options).map((pkg) =>
+    pkg === 'postgresql'
+      ? 'PostgreSQL server binaries (initdb, pg_ctl) not found: install the Debian package postgresql (apt-get install -y postgresql)'
+      : 'nats-server not found: install the Debian package nats-server (apt-get install -y nats-server)',
+  );
+}
+
+/** A single line telling how to install every missing server, or undefined when nothing is missing. */
+function installHint(options) {
+  const missing = missingPackages(options);
+  if (missing.length === 0) return undefined;
+  const what = missing.map((pkg) => (pkg === 'postgresql' ? 'PostgreSQL (initdb, pg_ctl)' : 'nats-server')).join(' and ');
+  const sudo = isRoot ? '' : 'sudo ';
+  return `${what} not found: install with \`${sudo}apt-get update && ${sudo}apt-get install -y ${missing.join(' ')}\``;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+function freePort() {
+  return freePorts(1).then((ports) => ports[0]);
+}
+
+/** `count` distinct free ports (all held open together, so they cannot repeat). */
+async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, LOCALHOST, resolve);
+      });
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+  }
+}
+
+/** Whether something accepts TCP connections on host:port within timeoutMs. */
+function isPortOpen(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The last `lines` lines of a text file ('' when it cannot be read). */
+function tail(file, lines = 30) {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+const shellQuote = (value) => `'${String(value).replace(/'/g, `'\\''`)}'`;
+
+/** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user. */
+function asPostgresUser(command, args) {
+  return isRoot ? { command: 'runuser', args: ['-u', 'postgres', '--', command, ...args] } : { command, args };
+}
+
+function runCommand(command, args, options = {}) {
+  const target = options.asPostgres ? asPostgresUser(command, args) : { command, args };
+  return new Promise((resolve) => {
+    // Own process group: a Ctrl-C meant for the caller must not cut pg_ctl off half-way.
+    const child = spawn(target.command, target.args, {
+      cwd: options.cwd,
+      env: options.env || process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', (error) => resolve({ code: -1, stdout, stderr: `${stderr}${error.message}\n` }));
+    child.once('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
+  });
+}
+
+function runCommandSync(command, args, options = {}) {
+  const target = options.asPostgres ? asPostgresUser(command, args) : { command, args };
+  const result = spawnSync(target.command, target.args, { cwd: options.cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: result.status ?? -1, stdout: result.stdout || '', stderr: `${result.stderr || ''}${result.error ? result.error.message : ''}` };
+}
+
+const lastLines = (text, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+/** As root: hand `dir` to the postgres user and check that it can reach it through every parent directory. */
+function prepareDirForPostgres(dir) {
+  if (!isRoot) return;
+  if (spawnSync('id', ['-u', 'postgres'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error('PostgreSQL refuses to run as root and there is no `postgres` user to run it as (the Debian package postgresql creates one)');
+  }
+  const chown = spawnSync('chown', ['-R', 'postgres:postgres', dir], { encoding: 'utf8' });
+  if (chown.status !== 0) throw new Error(`Could not give ${dir} to the postgres user: ${(chown.stderr || '').trim()}`);
+  const probe = runCommandSync('test', ['-w', dir, '-a', '-x', dir], { asPostgres: true });
+  if (probe.code !== 0) {
+    throw new Error(
+      `PostgreSQL runs as the postgres user, which cannot reach ${dir} (a parent directory is not searchable by other users): ` +
+        'move the checkout, or point DATABASE_URL at a running server',
+    );
+  }
+}
+
+/**
+ * Starts a PostgreSQL server on 127.0.0.1:port with its cluster in `<dir>/data` (created with initdb on first
+ * use, reused afterwards), trust authentication for user `postgres`, and its Unix socket in `dir`.
+ * `durable: false` turns off fsync and friends: for throw-away test data only.
+ * Resolves to { url (database `postgres`), port, dir, dataDir, logFile, stop(), stopSync() }.
+ */
+async function startPostgres({ dir, port, durable = true }) {
+  const bindir = findPostgresBinDir();
+  if (!bindir) throw new Error(missingBinaries({ nats: false })[0]);
+  dir = path.resolve(dir);
+  fs.mkdirSync(dir, { recursive: true });
+  const dataDir = path.join(dir, 'data');
+  const logFile = path.join(dir, 'postgres.log');
+  const pgCtl = path.join(bindir, 'pg_ctl');
+
+  // Unix socket paths are limited to about 107 bytes; a deep checkout gets a short socket directory in /tmp.
+  let socketDir = dir;
+  let ownSocketDir = false;
+  if (Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}.lock`)) > 100) {
+    socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'itsm-pg-'));
+    ownSocketDir = true;
+  }
+  prepareDirForPostgres(dir);
+  if (ownSocketDir) prepareDirForPostgres(socketDir);
+
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    // No cluster yet, or an initdb that did not finish: start over.
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    const initdbArgs = ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'];
+    if (!durable) initdbArgs.push('--no-sync');
+    const initdb = await runCommand(path.join(bindir, 'initdb'), initdbArgs, { asPostgres: true, cwd: dir });
+    if (initdb.code !== 0) {
+      throw new Error(`initdb failed for ${dataDir} (exit ${initdb.code}):\n${lastLines(initdb.stderr || initdb.stdout)}`);
+    }
+  } else if ((await runCommand(pgCtl, ['-D', dataDir, 'status'], { asPostgres: true, cwd: dir })).code === 0) {
+    // A server left running on this cluster by an earlier run that was killed: restart it on our port.
+    await runCommand(pgCtl, ['-D', dataDir, '-m', 'fast', '-w', 'stop'], { asPostgres: true, cwd: dir });
+  }
+
+  const options = ['-p', String(port), '-k', shellQuote(socketDir), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  if (!durable) options.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const start = await runCommand(pgCtl, ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', options.join(' '), 'start'], {
+    asPostgres: true,
+    cwd: dir,
+  });
+  if (start.code !== 0) {
+    if (ownSocketDir) fs.rmSync(socketDir, { recursive: true, force: true });
+    const output = lastLines(`${start.stdout}${start.stderr}`, 5);
+    throw new Error(
+      `PostgreSQL did not start on ${LOCALHOST}:${port} (pg_ctl exit ${start.code})${output ? `:\n${output}` : ''}\n` +
+        `--- last lines of ${logFile} ---\n${tail(logFile, 20)}`,
+    );
+  }
+
+  let stopped = false;
+  const cleanup = () => {
+    if (ownSocketDir) fs.rmSync(socketDir, { recursive: true, force: true });
+  };
+  return {
+    url: `postgres://postgres@${LOCALHOST}:${port}/postgres`,
+    host: LOCALHOST,
+    port,
+    dir,
+    dataDir,
+    logFile,
+    /** Fast shutdown: open sessions are rolled back, the cluster is left consistent. */
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const result = await runCommand(pgCtl, ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop'], { asPostgres: true, cwd: dir });
+      cleanup();
+      if (result.code !== 0 && (await runCommand(pgCtl, ['-D', dataDir, 'status'], { asPostgres: true, cwd: dir })).code === 0) {
+        throw new Error(`PostgreSQL on port ${port} did not stop: ${lastLines(result.stderr || result.stdout, 5)}`);
+      }
+    },
+    /** Synchronous immediate stop, for a forced exit. */
+    stopSync() {
+      if (stopped) return;
+      stopped = true;
+      runCommandSync(pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], { asPostgres: true, cwd: dir });
+      cleanup();
+    },
+  };
+}
+
+/** Reads the INFO line a NATS server sends on connect; undefined if there is none within timeoutMs. */
+function natsInfo(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let buffer = '';
+    const done = (info) => {
+      socket.destroy();
+      resolve(info);
+    };
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.once('error', () => done(undefined));
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      const end = buffer.indexOf('\r\n');
+      if (end < 0) return;
+      const line = buffer.slice(0, end);
+      if (!line.startsWith('INFO ')) return done(undefined);
+      try {
+        done(JSON.parse(line.slice(5)));
+      } catch {
+        done(undefined);
+      }
+    });
+  });
+}
+
+function processCommandLine(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops a nats-server still running on `storeDir` (a run that was killed): two servers must not share a store. */
+async function stopLeftoverNats(pidFile, storeDir) {
+  let pid;
+  try {
+    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
+  } catch {
+    return;
+  }
+  const isLeftover = () => {
+    const argv = processCommandLine(pid);
+    return Boolean(argv && argv.some((arg) => arg.endsWith('nats-server')) && argv.includes(storeDir));
+  };
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isLeftover()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 10_000 && isLeftover(); waited += 100) await sleep(100);
+  if (isLeftover()) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; waited < 2_000 && isLeftover(); waited += 100) await sleep(100);
+}
+
+/**
+ * Starts `nats-server -a 127.0.0.1 -p port -js -sd dir [-m monitorPort]` and waits until it answers on its
+ * port with JetStream on. `detached` puts it in its own process group (so a Ctrl-C in the terminal reaches the
+ * caller only, which stops it in order). Resolves to { url, port, monitorPort, dir, logFile, pidFile, pid,
+ * command, stop(), stopSync() }.
+ */
+async function startNats({ dir, port, monitorPort, detached = false, timeoutMs = 20_000 }) {
+  const bin = findNatsServer();
+  if (!bin) throw new Error(missingBinaries({ postgres: false })[0]);
+  dir = path.resolve(dir);
+  fs.mkdirSync(dir, { recursive: true });
+  const logFile = path.join(dir, 'nats-server.log');
+  const pidFile = path.join(dir, 'nats-server.pid');
+  // A unique name tells our server apart from anything else that might answer on the same port.
+  const name = `itsm-${port}-${crypto.randomBytes(4).toString('hex')}`;
+  const args = ['-a', LOCALHOST, '-p', String(port), '-js', '-sd', dir, '-n', name, '-P', pidFile];
+  if (monitorPort) args.push('-m', String(monitorPort));
+
+  await stopLeftoverNats(pidFile, dir);
+
+  const log = fs.openSync(logFile, 'a');
+  let child;
+  try {
+    child = spawn(bin, args, { stdio: ['ignore', log, log], detached });
+  } finally {
+    fs.closeSync(log);
+  }
+  let exit;
+  const exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve((exit = { code, signal })));
+    child.once('error', (error) => resolve((exit = { code: -1, error })));
+  });
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exit) {
+      const why = exit.error ? exit.error.message : `exit ${exit.code ?? exit.signal}`;
+      throw new Error(`nats-server did not start on ${LOCALHOST}:${port} (${why})\n--- last lines of ${logFile} ---\n${tail(logFile, 20)}`);
+    }
+    const info = await natsInfo(LOCALHOST, port, 500);
+    if (info && info.server_name === name && info.jetstream !== false) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`nats-server did not accept connections on ${LOCALHOST}:${port} within ${timeoutMs} ms\n--- last lines of ${logFile} ---\n${tail(logFile, 20)}`);
+    }
+    await sleep(50);
+  }
+
+  return {
+    url: `nats://${LOCALHOST}:${port}`,
+    host: LOCALHOST,
+    port,
+    monitorPort,
+    dir,
+    logFile,
+    pidFile,
+    pid: child.pid,
+    command: [bin, ...args],
+    process: child,
+    /** SIGTERM (JetStream flushes and closes its store), SIGKILL after graceMs. */
+    async stop(graceMs = 10_000) {
+      if (exit) return;
+      child.kill('SIGTERM');
+      const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([exited, timer]);
+      if (!exit) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+    stopSync() {
+      if (!exit) child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * The HS256 secret of development tokens: JWT_SECRET, else `.data/jwt-secret`, created once (48 random bytes
+ * in hex, mode 0600) and reused by `npm start` and `npm run token`.
+ */
+function ensureJwtSecret({ dataDir = DATA_DIR } = {}) {
+  if (process.env.JWT_SECRET) {
+    if (process.env.JWT_SECRET.length < 32) throw new Error('JWT_SECRET must be at least 32 characters long');
+    return { secret: process.env.JWT_SECRET, source: 'JWT_SECRET' };
+  }
+  const file = path.join(dataDir, 'jwt-secret');
+  const read = () => fs.readFileSync(file, 'utf8').trim();
+  let secret;
+  if (fs.existsSync(file)) {
+    secret = read();
+  } else {
+    fs.mkdirSync(dataDir, { recursive: true });
+    try {
+      fs.writeFileSync(file, `${crypto.randomBytes(48).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    secret = read();
+  }
+  if (secret.length < 32) throw new Error(`${path.relative(process.cwd(), file) || file} holds fewer than 32 characters: delete it to get a new secret`);
+  return { secret, source: file };
+}
+
+module.exports = {
+  ROOT,
+  DATA_DIR,
+  isRoot,
+  sleep,
+  which,
+  findPostgresBinDir,
+  findNatsServer,
+  missingPackages,
+  missingBinaries,
+  installHint,
+  freePort,
+  freePorts,
+  isPortOpen,
+  natsInfo,
+  tail,
+  startPostgres,
+  startNats,
+  ensureJwtSecret,
+};

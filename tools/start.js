@@ -1,0 +1,488 @@
+'use strict';
+/**
+ * `npm start`: builds, finds or starts PostgreSQL and NATS, then runs the gateway and the seven services on
+ * this machine until Ctrl-C.
+ *
+ * Infrastructure: DATABASE_URL / NATS_URL when set; else the shared servers on 127.0.0.1:5432 and
+ * 127.0.0.1:4222 when they answer (ITSM_PROBE_PG_PORT / ITSM_PROBE_NATS_PORT change the ports looked at, 0
+ * skips the look); else private servers on free ports with their data in .data/postgres and .data/nats, kept
+ * from one start to the next. LOG_FORMAT=json passes the services' JSON log lines through unchanged.
+ * `--no-build` skips the build.
+ */
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const readline = require('node:readline');
+const { spawn } = require('node:child_process');
+const infra = require('./infra');
+
+const { ROOT, DATA_DIR } = infra;
+const LOCALHOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 30_000;
+const SERVICES = [
+  ['incident', 3101],
+  ['problem', 3102],
+  ['change', 3103],
+  ['cmdb', 3104],
+  ['sla', 3105],
+  ['knowledge', 3106],
+  ['notification', 3107],
+];
+const PINO_LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+const jsonLogs = (process.env.LOG_FORMAT || '').toLowerCase() === 'json';
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !jsonLogs;
+const paint = (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+const LEVEL_COLORS = { trace: 90, debug: 90, info: 32, warn: 33, error: 31, fatal: 31 };
+const NAME_WIDTH = 12;
+
+const state = {
+  phase: 'build',
+  stopping: false,
+  firstSignalAt: 0,
+  build: undefined,
+  apps: [],
+  embedded: [],
+  pending: new Set(),
+};
+
+/** Our own messages: stdout, or stderr when stdout carries raw JSON log lines. */
+function say(message = '') {
+  (jsonLogs ? process.stderr : process.stdout).write(`${message}\n`);
+}
+
+function sayError(message) {
+  process.stderr.write(`${message}\n`);
+}
+
+const redact = (url) => {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------- build
+
+function build() {
+  if (process.argv.includes('--no-build')) return Promise.resolve();
+  say('Building (npx nx run-many -t build)...');
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['nx', 'run-many', '-t', 'build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
+    state.build = child;
+    child.once('error', (error) => {
+      sayError(`Could not run the build: ${error.message}`);
+      process.exit(1);
+    });
+    child.once('exit', (code, signal) => {
+      state.build = undefined;
+      if (state.stopping) return;
+      if (code !== 0) {
+        sayError(`The build failed (${code === null ? signal : `exit ${code}`}).`);
+        process.exit(code || 1);
+      }
+      resolve();
+    });
+  });
+}
+
+function checkDists(apps) {
+  const missing = apps.filter((app) => !fs.existsSync(path.join(ROOT, app.main)));
+  if (missing.length === 0) return;
+  for (const app of missing) sayError(`${app.main} is missing after the build: apps/${app.name}/src/main.ts must exist and compile.`);
+  process.exit(1);
+}
+
+async function checkPortsFree(apps) {
+  const busy = [];
+  await Promise.all(
+    apps.map(async (app) => {
+      if (await infra.isPortOpen(LOCALHOST, app.port, 500)) busy.push(app);
+    }),
+  );
+  if (busy.length === 0) return;
+  for (const app of busy) {
+    sayError(`Port ${app.port} (${app.name}${app.name === 'gateway' ? '' : ' health'}) is already in use: is the suite already running? Stop what holds it first.`);
+  }
+  process.exit(1);
+}
+
+// ------------------------------------------------------------------------------------- infrastructure
+
+function track(promise) {
+  state.pending.add(promise);
+  promise.then(
+    () => state.pending.delete(promise),
+    () => state.pending.delete(promise),
+  );
+  return promise;
+}
+
+function probePort(variable, fallback) {
+  const value = process.env[variable];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    sayError(`${variable} must be a port number (0 skips the look for a shared server), not "${value}"`);
+    process.exit(1);
+  }
+  return port;
+}
+
+async function chooseInfrastructure() {
+  const infraState = {
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    natsUrl: process.env.NATS_URL || undefined,
+    databaseFrom: 'DATABASE_URL',
+    natsFrom: 'NATS_URL',
+  };
+  const pgPort = probePort('ITSM_PROBE_PG_PORT', 5432);
+  const natsPort = probePort('ITSM_PROBE_NATS_PORT', 4222);
+  if (!infraState.databaseUrl && pgPort > 0 && (await infra.isPortOpen(LOCALHOST, pgPort, 500))) {
+    infraState.databaseUrl = `postgres://postgres@${LOCALHOST}:${pgPort}/itsm`;
+    infraState.databaseFrom = `server found on ${LOCALHOST}:${pgPort}`;
+  }
+  if (!infraState.natsUrl && natsPort > 0 && (await infra.isPortOpen(LOCALHOST, natsPort, 500))) {
+    infraState.natsUrl = `nats://${LOCALHOST}:${natsPort}`;
+    infraState.natsFrom = `server found on ${LOCALHOST}:${natsPort}`;
+  }
+
+  const needPostgres = !infraState.databaseUrl;
+  const needNats = !infraState.natsUrl;
+  const hint = infra.installHint({ postgres: needPostgres, nats: needNats });
+  if (hint) {
+    sayError(hint);
+    process.exit(1);
+  }
+  if (!needPostgres && !needNats) return infraState;
+
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  if (infra.isRoot) fs.chmodSync(DATA_DIR, 0o755); // PostgreSQL runs as the postgres user and must reach .data/postgres
+  const [pgFree, natsFree] = await infra.freePorts(2);
+  const starts = [];
+  if (needPostgres) {
+    say('Starting PostgreSQL (data in .data/postgres)...');
+    starts.push(
+      track(infra.startPostgres({ dir: path.join(DATA_DIR, 'postgres'), port: pgFree, durable: true })).then((server) => {
+        state.embedded.push({ name: 'PostgreSQL', server });
+        infraState.databaseUrl = `postgres://postgres@${LOCALHOST}:${server.port}/itsm`;
+        infraState.databaseFrom = 'private server, data in .data/postgres';
+      }),
+    );
+  }
+  if (needNats) {
+    say('Starting NATS with JetStream (store in .data/nats)...');
+    starts.push(
+      track(infra.startNats({ dir: path.join(DATA_DIR, 'nats'), port: natsFree, detached: true })).then((server) => {
+        state.embedded.push({ name: 'NATS', server });
+        infraState.natsUrl = server.url;
+        infraState.natsFrom = 'private server, store in .data/nats';
+      }),
+    );
+  }
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return infraState;
+}
+
+/** Creates the database named in DATABASE_URL when the server does not have it yet. */
+async function ensureDatabase(databaseUrl) {
+  const { Client } = require('pg');
+  const target = new URL(databaseUrl);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) return;
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+
+  const connect = async (url) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        // A server that is still starting answers 57P03; one that is not listening yet refuses the connection.
+        const transient = error.code === '57P03' || error.code === 'ECONNREFUSED';
+        if (!transient || Date.now() > deadline) throw error;
+        await infra.sleep(500);
+      }
+    }
+  };
+
+  let client;
+  try {
+    client = await connect(admin);
+  } catch (error) {
+    // No `postgres` database or no right to it: the target database may still exist.
+    try {
+      const direct = await connect(target);
+      await direct.end();
+      return;
+    } catch {
+      throw new Error(`Cannot connect to PostgreSQL at ${redact(admin.toString())}: ${error.message}`);
+    }
+  }
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      say(`Creating database ${name}...`);
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error) => {
+        if (error.code !== '42P04') throw new Error(`Cannot create database ${name}: ${error.message}`);
+      });
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------- apps
+
+function formatLine(app, line) {
+  let entry;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    entry = undefined;
+  }
+  const name = paint(36, app.name.padEnd(NAME_WIDTH));
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return `${name} ${line}`;
+  const level = String(typeof entry.level === 'number' ? PINO_LEVELS[entry.level] || entry.level : entry.level || '');
+  let text = `${name} ${paint(LEVEL_COLORS[level] || 0, level.padEnd(5))} ${entry.msg === undefined ? '' : entry.msg}`;
+  const err = entry.err;
+  const errMessage = err && typeof err === 'object' ? err.message : typeof err === 'string' ? err : undefined;
+  if (errMessage && errMessage !== entry.msg) text += `: ${errMessage}`;
+  // Access log lines of the gateway.
+  if (entry.method && entry.path && entry.status !== undefined) {
+    text += ` ${entry.method} ${entry.path} ${entry.status}${entry.durationMs === undefined ? '' : ` ${entry.durationMs} ms`}`;
+  }
+  return text;
+}
+
+function remember(app, line) {
+  app.lastLines.push(line);
+  if (app.lastLines.length > 40) app.lastLines.shift();
+}
+
+function spawnApp(app, env) {
+  const child = spawn(process.execPath, [app.main], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, ...app.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches start.js only, which stops the children in order.
+    detached: true,
+  });
+  app.child = child;
+  app.exited = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      app.exit = { code, signal };
+      resolve(app.exit);
+      onAppExit(app);
+    });
+    child.once('error', (error) => {
+      app.exit = { code: -1, signal: null, error };
+      resolve(app.exit);
+      onAppExit(app);
+    });
+  });
+  readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+    remember(app, line);
+    process.stdout.write(`${jsonLogs ? line : formatLine(app, line)}\n`);
+  });
+  readline.createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+    remember(app, line);
+    process.stderr.write(`${app.name.padEnd(NAME_WIDTH)} ${line}\n`);
+  });
+}
+
+const describeExit = (exit) => (exit.error ? exit.error.message : exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal}`);
+
+function onAppExit(app) {
+  if (state.stopping) return;
+  // Let the last lines of output arrive before quoting them.
+  setTimeout(() => {
+    if (state.stopping) return;
+    const when = state.phase === 'running' ? 'unexpectedly' : 'during start';
+    sayError(`\n${app.name} exited ${when} (${describeExit(app.exit)}). Its last lines:`);
+    for (const line of app.lastLines.slice(-20)) sayError(`  ${line}`);
+    void shutdown(1, 'Stopping the suite.');
+  }, 100);
+}
+
+function httpOk(url, timeoutMs) {
+  return new Promise((resolve) => {
+    const request = http.get(url, { timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(false));
+  });
+}
+
+async function waitUntilReady(apps) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const waiting = new Set(apps);
+  while (waiting.size > 0) {
+    if (state.stopping) return false;
+    await Promise.all(
+      [...waiting].map(async (app) => {
+        if (await httpOk(app.readyUrl, 2_000)) waiting.delete(app);
+      }),
+    );
+    if (waiting.size === 0) break;
+    if (Date.now() > deadline) {
+      sayError(`\nNot ready after ${READY_TIMEOUT_MS / 1000} s: ${[...waiting].map((app) => `${app.name} (${app.readyUrl})`).join(', ')}`);
+      for (const app of waiting) {
+        sayError(`Last lines of ${app.name}:`);
+        for (const line of app.lastLines.slice(-10)) sayError(`  ${line}`);
+      }
+      await shutdown(1, 'Stopping the suite.');
+      return false;
+    }
+    await infra.sleep(500);
+  }
+  return !state.stopping;
+}
+
+function banner(apps, infraState, gatewayPort) {
+  const base = `http://${LOCALHOST}:${gatewayPort}`;
+  const lines = [
+    '',
+    paint(1, 'ITSM suite is running'),
+    `  API        ${base}/v1`,
+    `  Docs       ${base}/docs`,
+    `  OpenAPI    ${base}/openapi.json`,
+    `  AsyncAPI   ${base}/asyncapi.json`,
+    '  Health',
+    ...apps.map((app) => `    ${app.name.padEnd(NAME_WIDTH)} ${app.readyUrl}`),
+    `  PostgreSQL ${redact(infraState.databaseUrl)} (${infraState.databaseFrom})`,
+    `  NATS       ${infraState.natsUrl} (${infraState.natsFrom})`,
+    '  Token      npm run token -- --role agent --sub alice',
+    '  Stop       Ctrl-C',
+    '',
+  ];
+  say(lines.join('\n'));
+}
+
+// ------------------------------------------------------------------------------------------- shutdown
+
+const alive = (app) => app.child && !app.exit;
+
+async function shutdown(code, reason) {
+  if (state.stopping) return;
+  state.stopping = true;
+  if (reason) say(reason);
+  if (state.build) state.build.kill('SIGTERM');
+
+  const running = state.apps.filter(alive);
+  if (running.length > 0) {
+    say(`Stopping ${running.map((app) => app.name).join(', ')}...`);
+    for (const app of running) app.child.kill('SIGTERM');
+    const all = Promise.all(running.map((app) => app.exited));
+    const timedOut = await Promise.race([all.then(() => false), infra.sleep(STOP_TIMEOUT_MS).then(() => true)]);
+    if (timedOut) {
+      const stuck = running.filter(alive);
+      sayError(`Still running after ${STOP_TIMEOUT_MS / 1000} s, killing: ${stuck.map((app) => app.name).join(', ')}`);
+      for (const app of stuck) app.child.kill('SIGKILL');
+      await all;
+    }
+  }
+
+  await Promise.allSettled([...state.pending]);
+  const servers = state.embedded.splice(0);
+  if (servers.length > 0) say(`Stopping ${servers.map((entry) => entry.name).join(' and ')}...`);
+  const stops = await Promise.allSettled(servers.map((entry) => entry.server.stop()));
+  for (const result of stops) if (result.status === 'rejected') sayError(result.reason.message);
+  process.exit(code);
+}
+
+/** Second Ctrl-C: no more waiting. */
+function forceExit() {
+  sayError('Forced exit.');
+  for (const app of state.apps.filter(alive)) app.child.kill('SIGKILL');
+  if (state.build) state.build.kill('SIGKILL');
+  for (const entry of state.embedded.splice(0)) entry.server.stopSync();
+  process.exit(130);
+}
+
+function onSignal(signal) {
+  const now = Date.now();
+  if (!state.stopping) {
+    state.firstSignalAt = now;
+    void shutdown(0, `\n${signal}: stopping (Ctrl-C again to force)...`);
+    return;
+  }
+  // The same Ctrl-C can arrive twice (from the terminal and forwarded by npm): only a later one forces.
+  if (now - state.firstSignalAt > 1_000) forceExit();
+}
+
+// ----------------------------------------------------------------------------------------------- main
+
+async function main() {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // Under `npm start`, a SIGTERM to npm ends the shell between npm and us, without telling us: watch for it.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent && !state.stopping) onSignal('SIGTERM');
+    }, 1_000).unref();
+  }
+  process.on('exit', () => {
+    for (const app of state.apps.filter(alive)) app.child.kill('SIGKILL');
+    for (const entry of state.embedded.splice(0)) entry.server.stopSync();
+  });
+
+  const gatewayPort = process.env.PORT ? Number(process.env.PORT) : 3000;
+  if (!Number.isInteger(gatewayPort) || gatewayPort < 1 || gatewayPort > 65535) {
+    sayError(`PORT must be a port number, not "${process.env.PORT}"`);
+    process.exit(1);
+  }
+  const apps = [
+    ...SERVICES.map(([name, port]) => ({ name, port, env: { HEALTH_PORT: String(port) } })),
+    { name: 'gateway', port: gatewayPort, env: { PORT: String(gatewayPort) } },
+  ].map((app) => ({
+    ...app,
+    main: path.join('apps', app.name, 'dist', 'main.js'),
+    readyUrl: `http://${LOCALHOST}:${app.port}/health/ready`,
+    lastLines: [],
+  }));
+
+  await build();
+  if (state.stopping) return;
+  checkDists(apps);
+  await checkPortsFree(apps);
+
+  const { secret } = infra.ensureJwtSecret();
+  state.phase = 'infrastructure';
+  const infraState = await chooseInfrastructure();
+  if (state.stopping) return;
+  await ensureDatabase(infraState.databaseUrl);
+  if (state.stopping) return;
+
+  state.phase = 'starting';
+  say(`Starting ${apps.map((app) => app.name).join(', ')}...`);
+  state.apps = apps;
+  const env = { DATABASE_URL: infraState.databaseUrl, NATS_URL: infraState.natsUrl, JWT_SECRET: secret };
+  for (const app of apps) spawnApp(app, env);
+  if (!(await waitUntilReady(apps))) return;
+  state.phase = 'running';
+  banner(apps, infraState, gatewayPort);
+}
+
+main().catch((error) => {
+  sayError(error && error.message ? error.message : String(error));
+  void shutdown(1);
+});

@@ -1,0 +1,92 @@
+'use strict';
+/**
+ * `npm test`: PostgreSQL and nats-server present (installed with apt-get as root, as in CI), build, lint,
+ * typecheck, then jest. Extra arguments go to jest (`npm test -- libs/messaging`) and skip lint and typecheck.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const { ROOT, isRoot, which, installHint, missingPackages } = require('./infra');
+
+const jestArgs = process.argv.slice(2);
+const toolEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+const timings = [];
+let current;
+let interrupted;
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+function run(command, args, env = toolEnv) {
+  return new Promise((resolve) => {
+    current = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+    current.once('error', (error) => {
+      console.error(`Could not run ${command}: ${error.message}`);
+      resolve(127);
+    });
+    current.once('exit', (code, signal) => {
+      current = undefined;
+      resolve(code ?? (signal === 'SIGINT' ? 130 : 128 + 15));
+    });
+  });
+}
+
+async function step(name, command, args, env) {
+  console.log(`\n==> ${name}: ${[command, ...args].join(' ')}`);
+  const started = Date.now();
+  const code = await run(command, args, env);
+  const took = Date.now() - started;
+  timings.push(`${name} ${seconds(took)}`);
+  if (interrupted) process.exit(interrupted);
+  if (code !== 0) {
+    console.error(`==> ${name} failed (exit ${code}) after ${seconds(took)}`);
+    process.exit(code);
+  }
+  console.log(`==> ${name} passed in ${seconds(took)}`);
+}
+
+async function ensureServers() {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  if (!isRoot || !which('apt-get')) {
+    console.error(installHint());
+    process.exit(1);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await step('apt-get update', 'apt-get', ['update'], env);
+  await step(`install ${missing.join(' ')}`, 'apt-get', ['install', '-y', ...missing], env);
+  // The lookups are cached per process: ask a fresh one.
+  const check = spawnSync(process.execPath, ['-e', "const h = require('./tools/infra').installHint(); if (h) { console.error(h); process.exit(1); }"], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (check.status !== 0) process.exit(1);
+}
+
+function onSignal(signal) {
+  if (!interrupted) interrupted = signal === 'SIGINT' ? 130 : 143;
+  if (current) current.kill(signal);
+  else process.exit(interrupted);
+}
+
+async function main() {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Under `npm test` a SIGTERM to npm ends the shell between npm and us: stop with it.
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && onSignal('SIGTERM'), 1000).unref();
+  }
+
+  const started = Date.now();
+  await ensureServers();
+  await step('build', 'npx', ['nx', 'run-many', '-t', 'build']);
+  if (jestArgs.length === 0) {
+    await step('lint', 'npx', ['eslint', '.']);
+    await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  }
+  await step('jest', 'npx', ['jest', '--ci', ...jestArgs]);
+  console.log(`\n==> all steps passed in ${seconds(Date.now() - started)} (${timings.join(', ')})`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
