@@ -4,6 +4,9 @@
  * typecheck, then jest. Extra arguments go to jest (`npm test -- libs/messaging`) and skip lint and typecheck.
  */
 const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { ROOT, isRoot, which, installHint, missingPackages } = require('./infra');
 
 const jestArgs = process.argv.slice(2);
@@ -28,11 +31,12 @@ function run(command, args, env = toolEnv) {
   });
 }
 
-async function step(name, command, args, env) {
+async function step(name, command, args, env, after) {
   console.log(`\n==> ${name}: ${[command, ...args].join(' ')}`);
   const started = Date.now();
   const code = await run(command, args, env);
   const took = Date.now() - started;
+  if (after) after();
   timings.push(`${name} ${seconds(took)}`);
   if (interrupted) process.exit(interrupted);
   if (code !== 0) {
@@ -60,6 +64,18 @@ async function ensureServers() {
   if (check.status !== 0) process.exit(1);
 }
 
+/** One plain closing line with jest's counts, the same whatever reporter prints above it. */
+function printCounts(report) {
+  try {
+    const result = JSON.parse(fs.readFileSync(report, 'utf8'));
+    fs.rmSync(report, { force: true });
+    const skipped = result.numPendingTests + result.numTodoTests;
+    console.log(`\ntests: ${result.numPassedTests} passed, ${result.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  } catch {
+    // jest did not get as far as writing its report; its own output says why.
+  }
+}
+
 function onSignal(signal) {
   if (!interrupted) interrupted = signal === 'SIGINT' ? 130 : 143;
   if (current) current.kill(signal);
@@ -82,7 +98,8 @@ async function main() {
     await step('lint', 'npx', ['eslint', '.']);
     await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   }
-  await step('jest', 'npx', ['jest', '--ci', ...jestArgs]);
+  const report = path.join(os.tmpdir(), `itsm-jest-${process.pid}.json`);
+  await step('jest', 'npx', ['jest', '--ci', '--json', `--outputFile=${report}`, ...jestArgs], toolEnv, () => printCounts(report));
   console.log(`\n==> all steps passed in ${seconds(Date.now() - started)} (${timings.join(', ')})`);
 }
 
