@@ -198,6 +198,25 @@ function prepareDirForPostgres(dir) {
 }
 
 /**
+ * Where `npm start` keeps its private PostgreSQL cluster: `.data/postgres`, unless the server's own user cannot
+ * reach the checkout (root working in a private home or temp directory); then a directory of its own under
+ * /var/lib/itsm-suite, one per checkout.
+ */
+function postgresDataHome() {
+  const preferred = path.join(DATA_DIR, 'postgres');
+  if (!isRoot) return preferred;
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  fs.chmodSync(DATA_DIR, 0o755);
+  if (runCommandSync('test', ['-x', DATA_DIR], { asPostgres: true }).code === 0) return preferred;
+  const id = require('node:crypto').createHash('sha1').update(ROOT).digest('hex').slice(0, 12);
+  const fallback = path.join('/var/lib/itsm-suite', id, 'postgres');
+  fs.mkdirSync(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  fs.chmodSync('/var/lib/itsm-suite', 0o755);
+  fs.chmodSync(path.dirname(fallback), 0o755);
+  return fallback;
+}
+
+/**
  * Starts a PostgreSQL server on 127.0.0.1:port with its cluster in `<dir>/data` (created with initdb on first
  * use, reused afterwards), trust authentication for user `postgres`, and its Unix socket in `dir`.
  * `durable: false` turns off fsync and friends: for throw-away test data only.
@@ -455,6 +474,7 @@ module.exports = {
   natsInfo,
   tail,
   startPostgres,
+  postgresDataHome,
   startNats,
   ensureJwtSecret,
 };

@@ -165,16 +165,17 @@ async function chooseInfrastructure() {
   if (!needPostgres && !needNats) return infraState;
 
   fs.mkdirSync(DATA_DIR, { recursive: true });
-  if (infra.isRoot) fs.chmodSync(DATA_DIR, 0o755); // PostgreSQL runs as the postgres user and must reach .data/postgres
   const [pgFree, natsFree] = await infra.freePorts(2);
   const starts = [];
   if (needPostgres) {
-    say('Starting PostgreSQL (data in .data/postgres)...');
+    const pgHome = infra.postgresDataHome();
+    const shown = path.relative(ROOT, pgHome).startsWith('..') ? pgHome : path.relative(ROOT, pgHome);
+    say(`Starting PostgreSQL (data in ${shown})...`);
     starts.push(
-      track(infra.startPostgres({ dir: path.join(DATA_DIR, 'postgres'), port: pgFree, durable: true })).then((server) => {
+      track(infra.startPostgres({ dir: pgHome, port: pgFree, durable: true })).then((server) => {
         state.embedded.push({ name: 'PostgreSQL', server });
         infraState.databaseUrl = `postgres://postgres@${LOCALHOST}:${server.port}/itsm`;
-        infraState.databaseFrom = 'private server, data in .data/postgres';
+        infraState.databaseFrom = `private server, data in ${shown}`;
       }),
     );
   }
