@@ -16,7 +16,6 @@ import { connectNats } from '@itsm/messaging';
 import { buildCreateIncident, createTestDatabase, freePort, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
 
 // The infrastructure helpers are plain CommonJS shared with `npm start` and the jest global setup.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const infra = require('../tools/infra') as {
   startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
   startNats(options: { dir: string; port: number }): Promise<{ url: string; stop(): Promise<void> }>;

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // A plain CommonJS tool (it must run before dependencies are installed).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const tool = require('./lockfile-platforms') as {
   missingPlatformEntries(lock: unknown): Map<string, unknown>;
   platformOf(name: string): { os: string; cpu: string; libc?: string } | undefined;
