@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { type CloudEvent, deadLetterSubject, DLQ_STREAM, IncidentEvents } from '@itsm/contracts';
 import { type DeadLetter, EventConsumer, type EventHandlerFn } from '../src';
 import { metricsRegistry } from '@itsm/observability';
-import { readEvents, readStream, waitFor } from '@itsm/testing';
+import { killBroker, readEvents, readStream, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 
 const CONSUMER = 'consumertest-apply';
@@ -154,6 +154,25 @@ describe('durable event consumer', () => {
       return found.length > 0 ? found : undefined;
     }, { what: 'a dead letter' });
     expect(letters[0]?.body).toMatchObject({ deliveries: 1, error: { name: 'PoisonMessage' }, event: 'this is not json' });
+  });
+
+  it('goes on consuming after the broker was killed and restarted', async () => {
+    await start(record);
+    const first = envelope({ data: { note: 'a-before-outage' } });
+    await publish(first);
+    await waitFor(async () => (await appliedRows()).length === 1, { what: 'the first event' });
+    await killBroker();
+    await restartBroker();
+    const second = envelope({ data: { note: 'b-after-outage' } });
+    await waitFor(async () => {
+      await publish(second, undefined, second.id);
+      return true;
+    }, { timeoutMs: 20_000, what: 'a publish after the restart' });
+    await waitFor(async () => (await appliedRows()).length === 2, { timeoutMs: 30_000, what: 'the event after the outage' });
+    await expect(appliedRows()).resolves.toEqual([
+      { event_id: first.id, note: 'a-before-outage' },
+      { event_id: second.id, note: 'b-after-outage' },
+    ]);
   });
 
   it('dead-letters a declared event whose data breaks its contract', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CloudEvent, IncidentEvents, IncidentState, Impact, Priority, Urgency, type IncidentView } from '@itsm/contracts';
 import { OutboxRelay, OutboxWriter } from '../src';
-import { readEvents, waitFor } from '@itsm/testing';
+import { killBroker, readEvents, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -153,5 +153,49 @@ describe('transactional outbox', () => {
       return found.length > 0 ? found : undefined;
     }, { timeoutMs: 5_000, what: 'the event after NOTIFY' });
     expect(events[0]?.body.subject).toBe(id);
+  });
+});
+
+describe('outbox relay across a broker outage', () => {
+  let h: Harness;
+  let relay: OutboxRelay;
+
+  beforeEach(async () => {
+    h = await openHarness('outagetest');
+    relay = new OutboxRelay(
+      h.dataSource,
+      h.nc.jetstream(),
+      { service: 'outagetest', schema: h.schema, databaseUrl: h.database.url, batchSize: 50, pollIntervalMs: 200 },
+      silentLogger,
+    );
+    await relay.start();
+  });
+
+  afterEach(async () => {
+    await restartBroker().catch(() => undefined);
+    await relay.stop();
+    await h.close();
+  });
+
+  it('keeps committed events while NATS is down and publishes each once when it is back', async () => {
+    const writer = new OutboxWriter('outagetest', h.schema);
+    await killBroker();
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    for (const id of ids) {
+      await h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, incident(id), { subject: id }));
+    }
+    await sleep(1_000);
+    await expect(h.database.query(`SELECT count(*)::int AS n FROM outagetest.outbox WHERE sent_at IS NULL`)).resolves.toEqual([{ n: 5 }]);
+
+    await restartBroker();
+    const events = await waitFor(async () => {
+      const found = await readEvents(h.nc, IncidentEvents.created.subject).catch(() => []);
+      return found.length >= 5 ? found : undefined;
+    }, { timeoutMs: 30_000, what: 'the backlog published after the outage' });
+    expect(events.map((m) => m.body.subject).sort()).toEqual([...ids].sort());
+    await waitFor(async () => {
+      const [row] = await h.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM outagetest.outbox WHERE sent_at IS NULL`);
+      return row?.n === 0;
+    }, { what: 'the outbox drained' });
   });
 });

@@ -4,3 +4,4 @@ export * from './tokens';
 export * from './factories/incident.factory';
 export * from './processes';
 export * from './schema';
+export * from './broker';
