@@ -4,11 +4,13 @@
  *
  *   npm run bench -- [--incidents 2000] [--concurrency 64]
  *
+ * BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to every node process it starts.
+ *
  * Prints throughput and latency of the API, how long the events take to reach the stream and the notification
  * service, and the memory of each process; writes the same as JSON under bench/results/.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
@@ -41,6 +43,16 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   return performance.now() - start;
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function residentMegabytes(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
@@ -50,6 +62,7 @@ async function residentMegabytes(port: number): Promise<number> {
 async function main(): Promise<void> {
   const incidents = option('incidents', 2_000);
   const concurrency = option('concurrency', 64);
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
   const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
@@ -61,13 +74,13 @@ async function main(): Promise<void> {
   try {
     for (const name of ['incident', 'notification']) {
       const port = await freePort();
-      processes.push({ name, port, process: spawnApp(name, serviceTestEnv(database, { HEALTH_PORT: String(port), LOG_LEVEL: 'warn' })) });
+      processes.push({ name, port, process: spawnApp(name, serviceTestEnv(database, { HEALTH_PORT: String(port), LOG_LEVEL: 'warn' }), nodeArgs) });
     }
     const gatewayPort = await freePort();
     processes.push({
       name: 'gateway',
       port: gatewayPort,
-      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' }),
+      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' }, nodeArgs),
     });
     await Promise.all(processes.map(({ process, port }) => waitUntilReady(process, port)));
     const nc = await connectNats(nats.url, 'bench');
@@ -82,6 +95,7 @@ async function main(): Promise<void> {
     await until(async () => (await jsm.streams.info(EVENTS_STREAM)).state.messages >= 50, 30_000);
     const baseline = (await jsm.streams.info(EVENTS_STREAM)).state.messages;
 
+    const cpuBefore = processes.map(({ process }) => cpuMs(process.child.pid));
     const latencies: number[] = [];
     let next = 0;
     let failures = 0;
@@ -106,6 +120,9 @@ async function main(): Promise<void> {
         const [row] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM notification.event_log');
         return (row?.n ?? 0) >= baseline + incidents;
       }, 300_000));
+    const cpuPerIncident = Object.fromEntries(
+      processes.map(({ name, process }, i) => [name, +((cpuMs(process.child.pid) - (cpuBefore[i] ?? 0)) / incidents).toFixed(2)] as const),
+    );
     latencies.sort((a, b) => a - b);
     const memory = Object.fromEntries(await Promise.all(processes.map(async ({ name, port }) => [name, await residentMegabytes(port)] as const)));
     const result = {
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
       allEventsOnStreamAfterMs: Math.round(onStreamMs),
       allRecordedByNotificationAfterMs: Math.round(recordedMs),
       notificationEventsPerSecond: Math.round((incidents / recordedMs) * 1000),
+      cpuMsPerIncident: cpuPerIncident,
       residentMemoryMb: memory,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

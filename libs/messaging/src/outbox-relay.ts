@@ -3,9 +3,8 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { type CloudEvent, MessageHeaders } from '@itsm/contracts';
-import { quoteIdent } from '@itsm/persistence';
+import { outboxChannel, quoteIdent } from '@itsm/persistence';
 import { counter, gauge } from '@itsm/observability';
-import { outboxChannel } from './outbox';
 
 export interface OutboxRelayOptions {
   service: string;

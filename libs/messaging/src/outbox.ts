@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type CloudEvent, DomainError, ErrorCode, type EventDeclaration, type PayloadOf, validatePayload } from '@itsm/contracts';
-import { OutboxMessage, quoteIdent } from '@itsm/persistence';
+import { OutboxMessage } from '@itsm/persistence';
 import { newTraceparent, WorkContexts } from '@itsm/observability';
-
-export function outboxChannel(schema: string): string {
-  return `itsm_outbox_${schema}`;
-}
 
 export interface PublishOptions {
   /** The id of the record the event is about (CloudEvents `subject`). */
@@ -21,10 +17,7 @@ export interface PublishOptions {
  * change that caused it commits. The relay puts it on JetStream afterwards.
  */
 export class OutboxWriter {
-  constructor(
-    private readonly service: string,
-    private readonly schema: string,
-  ) {}
+  constructor(private readonly service: string) {}
 
   async publish<E extends EventDeclaration>(manager: EntityManager, event: E, data: PayloadOf<E>, options: PublishOptions): Promise<CloudEvent<PayloadOf<E>>> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -55,10 +48,8 @@ export class OutboxWriter {
       envelope,
       headers: {},
     });
-    // Delivered by PostgreSQL only if and when the transaction commits: wakes the relay at once.
-    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    // A trigger on the outbox notifies the relays when (and only if) this transaction commits.
     return envelope;
   }
 }
 
-export { quoteIdent };

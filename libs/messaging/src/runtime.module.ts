@@ -254,7 +254,7 @@ export class ServiceRuntimeModule {
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: NATS_CONNECTION, useFactory: () => connectNats(options.config.NATS_URL, options.service) },
-        { provide: OutboxWriter, useValue: new OutboxWriter(options.service, options.schema) },
+        { provide: OutboxWriter, useValue: new OutboxWriter(options.service) },
         { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         ServiceRuntime,
       ],

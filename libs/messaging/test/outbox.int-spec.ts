@@ -43,7 +43,7 @@ describe('transactional outbox', () => {
 
   beforeEach(async () => {
     h = await openHarness('outboxtest');
-    writer = new OutboxWriter('outboxtest', h.schema);
+    writer = new OutboxWriter('outboxtest');
   });
 
   afterEach(async () => {
@@ -178,7 +178,7 @@ describe('outbox relay across a broker outage', () => {
   });
 
   it('keeps committed events while NATS is down and publishes each once when it is back', async () => {
-    const writer = new OutboxWriter('outagetest', h.schema);
+    const writer = new OutboxWriter('outagetest');
     await killBroker();
     const ids = Array.from({ length: 5 }, () => randomUUID());
     for (const id of ids) {

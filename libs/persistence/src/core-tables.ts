@@ -1,6 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quoteIdent } from './migrate';
 
+/** The LISTEN/NOTIFY channel on which a schema's outbox announces committed events. */
+export function outboxChannel(schema: string): string {
+  return `itsm_outbox_${schema}`;
+}
+
 /**
  * DDL of the outbox, inbox and audit tables in a service's schema. Every service's first migration calls
  * this, so the tables are the same everywhere; the drift test proves they match the shared entities.
@@ -11,6 +16,12 @@ export async function createCoreTables(runner: QueryRunner, schema: string): Pro
     `CREATE TABLE ${s}."outbox" ("id" BIGSERIAL NOT NULL, "event_id" uuid NOT NULL, "subject" text NOT NULL, "envelope" jsonb NOT NULL, "headers" jsonb NOT NULL DEFAULT '{}', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "sent_at" TIMESTAMP WITH TIME ZONE, "attempts" integer NOT NULL DEFAULT '0', "last_error" text, CONSTRAINT "outbox_event_id_key" UNIQUE ("event_id"), CONSTRAINT "outbox_pkey" PRIMARY KEY ("id"))`,
   );
   await runner.query(`CREATE INDEX "outbox_unsent_idx" ON ${s}."outbox" ("id") WHERE sent_at IS NULL`);
+  // Wakes the outbox relays (LISTEN itsm_outbox_<schema>) when, and only if, a transaction that wrote events
+  // commits; a trigger saves every writer a round trip and cannot be forgotten.
+  await runner.query(
+    `CREATE FUNCTION ${s}."outbox_notify"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('${outboxChannel(schema)}', ''); RETURN NULL; END $$`,
+  );
+  await runner.query(`CREATE TRIGGER "outbox_notify" AFTER INSERT ON ${s}."outbox" FOR EACH STATEMENT EXECUTE FUNCTION ${s}."outbox_notify"()`);
   await runner.query(
     `CREATE TABLE ${s}."inbox" ("consumer" text NOT NULL, "event_id" uuid NOT NULL, "subject" text NOT NULL, "processed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "inbox_pkey" PRIMARY KEY ("consumer", "event_id"))`,
   );
@@ -25,6 +36,7 @@ export async function dropCoreTables(runner: QueryRunner, schema: string): Promi
   await runner.query(`DROP TABLE ${s}."audit_log"`);
   await runner.query(`DROP TABLE ${s}."inbox"`);
   await runner.query(`DROP TABLE ${s}."outbox"`);
+  await runner.query(`DROP FUNCTION ${s}."outbox_notify"()`);
 }
 
 /**

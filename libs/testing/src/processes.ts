@@ -27,10 +27,10 @@ export interface ServiceProcess {
 }
 
 /** Runs an app's built `main.js` as a real process, as `npm start` and Kubernetes do. */
-export function spawnApp(app: string, env: NodeJS.ProcessEnv): ServiceProcess {
+export function spawnApp(app: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ServiceProcess {
   const main = join(ROOT, 'apps', app, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run-many -t build; npm test does it)`);
-  const child = spawn(process.execPath, [main], { cwd: ROOT, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

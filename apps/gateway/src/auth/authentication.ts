@@ -1,8 +1,10 @@
+import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { type Actor, ALL_ROLES, DomainError, ErrorCode, type Role } from '@itsm/contracts';
 
 export interface TokenVerification {
-  secret: string;
+  /** The HS256 key; a KeyObject saves jsonwebtoken from re-parsing a string secret on every request. */
+  secret: string | KeyObject;
   issuer?: string;
   audience?: string;
 }

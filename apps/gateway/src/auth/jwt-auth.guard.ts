@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -15,7 +16,8 @@ export class JwtAuthGuard implements CanActivate {
     @Inject(GatewayConfig) config: GatewayConfig,
   ) {
     this.verification = {
-      secret: config.JWT_SECRET,
+      // Parsed once: given a string, jsonwebtoken tries it as a PEM public key on every verification.
+      secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
       ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
       ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
     };
