@@ -3,6 +3,7 @@ import { spawnApp } from '@itsm/testing';
 describe('incident service configuration', () => {
   it.each([
     ['DATABASE_URL', 'mysql://root@localhost/itsm', 'must be a postgres:// URL'],
+    ['LOG_LEVEL', 'loud', 'must be one of fatal, error, warn, info, debug, trace, silent'],
     ['NATS_URL', 'http://localhost:4222', 'must be one or more nats:// URLs'],
     ['HEALTH_PORT', 'ninety', 'must be a port number'],
     ['CONSUMER_BACKOFF_MS', '100,soon', 'must be a comma-separated list of milliseconds'],

@@ -2,30 +2,54 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import type { LogLevel } from '@itsm/observability';
 
-const toBoolean = ({ value }: { value: unknown }): unknown =>
+/** `true`/`false`, `1`/`0`, `yes`/`no` from an environment variable; anything else is left for the validator to refuse. */
+export const toBoolean = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
 const toIntList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part))) : value;
 
-/**
- * Environment of every service (property = variable name). A service's own `config.ts` extends it with
- * its default HEALTH_PORT and its own settings.
- */
-export class ServiceConfig {
-  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/itsm';
-
+/** Environment every process of the suite reads (property = variable name): gateway and services alike. */
+export class ProcessConfig {
   @Matches(/^(nats|tls|ws|wss):\/\/[^\s,]+(,\s*(nats|tls|ws|wss):\/\/[^\s,]+)*$/, { message: 'must be one or more nats:// URLs, comma-separated' })
   NATS_URL = 'nats://127.0.0.1:4222';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  RPC_TIMEOUT_MS = 5_000;
+
+  /** Time between failing readiness and stopping intake on SIGTERM (longer than the readiness period). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DELAY_MS = 0;
+
+  /** Hard limit for a graceful shutdown; the process exits non-zero after it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+}
+
+/**
+ * Environment of every service beside the gateway. A service's own `config.ts` extends it with its default
+ * HEALTH_PORT and its own settings.
+ */
+export class ServiceConfig extends ProcessConfig {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/itsm';
 
   @Type(() => Number)
   @IsInt({ message: 'must be a port number' })
   @Min(0, { message: 'must be a port number' })
   @Max(65535, { message: 'must be a port number' })
   HEALTH_PORT = 0;
-
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' })
-  LOG_LEVEL: LogLevel = 'info';
 
   @Type(() => Number)
   @IsInt()
@@ -94,24 +118,4 @@ export class ServiceConfig {
   @Min(1)
   @Max(5_000)
   OUTBOX_BATCH_SIZE = 500;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  RPC_TIMEOUT_MS = 5_000;
-
-  /** Time between failing readiness and stopping intake on SIGTERM (longer than the readiness period). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  SHUTDOWN_DELAY_MS = 0;
-
-  /** Hard limit for a graceful shutdown; the process exits non-zero after it. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1_000)
-  SHUTDOWN_TIMEOUT_MS = 25_000;
-
-  @IsString()
-  HOST = '0.0.0.0';
 }

@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(ExampleConfig, { PORT: '70000' })).toThrow('Invalid configuration: PORT must be a port number; got "70000"');
   });
 
+  it('hides the password of a URL it reports', () => {
+    expect(() => loadConfig(ExampleConfig, { DATABASE_URL: 'mysql://admin:hunter2@db/itsm' })).toThrow(
+      'Invalid configuration: DATABASE_URL must be a postgres:// URL; got "mysql://admin:***@db/itsm"',
+    );
+  });
+
   it('ignores variables it does not know', () => {
     expect(() => loadConfig(ExampleConfig, { HOME: '/root', PATH: '/bin' })).not.toThrow();
   });

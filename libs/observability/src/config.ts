@@ -22,7 +22,9 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
     const problem = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     // class-validator starts its messages with the property name; keep only the rest.
     const text = problem.startsWith(first.property) ? problem.slice(first.property.length).trim() : problem;
-    const shown = env[first.property] === undefined ? '(not set)' : JSON.stringify(env[first.property]);
+    const raw = env[first.property];
+    // Credentials in a URL never reach the log of a failed start.
+    const shown = raw === undefined ? '(not set)' : JSON.stringify(raw.replace(/\/\/([^:/@\s]+):[^@\s]*@/g, '//$1:***@'));
     throw new ConfigError(first.property, `${text}; got ${shown}`);
   }
   return config;

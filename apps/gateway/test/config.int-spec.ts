@@ -1,0 +1,23 @@
+import { spawnApp } from '@itsm/testing';
+
+describe('gateway configuration', () => {
+  async function startWith(env: Record<string, string>): Promise<string[]> {
+    const started = spawnApp('gateway', env);
+    await expect(started.exited).resolves.toBe(1);
+    return started.output().trim().split('\n');
+  }
+
+  it('stops at start with one line when JWT_SECRET is missing', async () => {
+    await expect(startWith({})).resolves.toEqual(['Invalid configuration: JWT_SECRET must be set to a secret of at least 32 characters; got (not set)']);
+  });
+
+  it('reports a short JWT_SECRET by its length, never its value', async () => {
+    const lines = await startWith({ JWT_SECRET: 'hunter2' });
+    expect(lines).toEqual(['Invalid configuration: JWT_SECRET must be set to a secret of at least 32 characters; got 7 characters']);
+  });
+
+  it('names a bad NATS_URL', async () => {
+    const lines = await startWith({ JWT_SECRET: 'x'.repeat(40), NATS_URL: 'amqp://broker:5672' });
+    expect(lines).toEqual(['Invalid configuration: NATS_URL must be one or more nats:// URLs, comma-separated; got "amqp://broker:5672"']);
+  });
+});
