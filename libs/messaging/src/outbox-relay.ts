@@ -137,18 +137,13 @@ export class OutboxRelay {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const [lock] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`itsm:outbox:${this.options.schema}`])) as Array<{
-        locked: boolean;
-      }>;
-      if (!lock?.locked) {
-        // Another replica is draining; it will see our rows too.
-        await runner.commitTransaction();
-        return { published: 0, more: false };
-      }
+      // The advisory lock is taken by the same statement: one replica drains a schema at a time, and a relay
+      // that does not get the lock sees no rows (the holder publishes them).
       const rows = (await runner.query(
         `SELECT id, event_id, subject, envelope FROM ${quoteIdent(this.options.schema)}."outbox"
-          WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize],
+          WHERE sent_at IS NULL AND pg_try_advisory_xact_lock(hashtext($2))
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize, `itsm:outbox:${this.options.schema}`],
       )) as PendingRow[];
       if (rows.length === 0) {
         await runner.commitTransaction();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type CloudEvent, DomainError, ErrorCode, type EventDeclaration, type PayloadOf, validatePayload } from '@itsm/contracts';
-import { OutboxMessage } from '@itsm/persistence';
+import { AuditEntry, type AuditRecord, OutboxMessage } from '@itsm/persistence';
 import { newTraceparent, WorkContexts } from '@itsm/observability';
 
 export interface PublishOptions {
@@ -10,6 +10,11 @@ export interface PublishOptions {
   /** Fixed event id, for callers that derive it deterministically; a new UUID otherwise. */
   id?: string;
   time?: Date;
+  /**
+   * The audit row of the change the event announces, written by the same statement (one round trip for
+   * both); its correlation id is the event's.
+   */
+  audit?: Omit<AuditRecord, 'correlationId'>;
 }
 
 /**
@@ -42,14 +47,26 @@ export class OutboxWriter {
       data,
     };
     if (context?.causationId) envelope.causationid = context.causationId;
-    await manager.insert(OutboxMessage, {
-      eventId: envelope.id,
-      subject: event.subject,
-      envelope,
-      headers: {},
-    });
+    const outbox = manager.connection.getMetadata(OutboxMessage).tablePath;
+    const row = [envelope.id, event.subject, JSON.stringify(envelope)];
     // A trigger on the outbox notifies the relays when (and only if) this transaction commits.
+    if (!options.audit) {
+      await manager.query(`INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb)`, row);
+      return envelope;
+    }
+    const { audit } = options;
+    await manager.query(
+      `WITH audit AS (
+         INSERT INTO ${manager.connection.getMetadata(AuditEntry).tablePath} (entity_type, entity_id, action, actor_id, before, after, correlation_id)
+         VALUES ($4, $5, $6, $7, $8::jsonb, $9::jsonb, $10))
+       INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb)`,
+      [...row, audit.entityType, audit.entityId, audit.action, audit.actorId, jsonOrNull(audit.before), jsonOrNull(audit.after), envelope.correlationid],
+    );
     return envelope;
   }
 }
 
+
+function jsonOrNull(value: object | null): string | null {
+  return value === null ? null : JSON.stringify(value);
+}

@@ -93,6 +93,23 @@ describe('transactional outbox', () => {
     expect(typeof event.correlationid).toBe('string');
   });
 
+  it('writes the audit row of the change with its event, and neither when the change rolls back', async () => {
+    const kept = randomUUID();
+    const dropped = randomUUID();
+    const audit = (id: string) => ({ entityType: 'incident', entityId: id, action: 'created', actorId: 'alice', before: null, after: { title: 'x' } });
+    const event = await h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, incident(kept), { subject: kept, audit: audit(kept) }));
+    await expect(
+      h.dataSource.transaction(async (manager) => {
+        await writer.publish(manager, IncidentEvents.created, incident(dropped), { subject: dropped, audit: audit(dropped) });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await expect(h.database.query(`SELECT entity_id, action, actor_id, before, after, correlation_id FROM outboxtest.audit_log`)).resolves.toEqual([
+      { entity_id: kept, action: 'created', actor_id: 'alice', before: null, after: { title: 'x' }, correlation_id: event.correlationid },
+    ]);
+    await expect(h.database.query(`SELECT event_id FROM outboxtest.outbox`)).resolves.toEqual([{ event_id: event.id }]);
+  });
+
   it('refuses to publish outside a transaction', async () => {
     const id = randomUUID();
     await expect(writer.publish(h.dataSource.manager, IncidentEvents.created, incident(id), { subject: id })).rejects.toThrow(/outside a transaction/);

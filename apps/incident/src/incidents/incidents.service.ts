@@ -13,8 +13,7 @@ import {
   type IncidentView,
 } from '@itsm/contracts';
 import { OutboxWriter } from '@itsm/messaging';
-import { WorkContexts } from '@itsm/observability';
-import { nextHumanNumber, recordAudit } from '@itsm/persistence';
+import { nextHumanNumber } from '@itsm/persistence';
 import { priorityOf } from '../domain/priority';
 import { Incident, toIncidentView } from './incident.entity';
 
@@ -46,16 +45,11 @@ export class IncidentsService {
       });
       await manager.insert(Incident, incident);
       const view = toIncidentView(incident);
-      await recordAudit(manager, {
-        entityType: 'incident',
-        entityId: incident.id,
-        action: 'created',
-        actorId: actor.sub,
-        before: null,
-        after: view,
-        correlationId: WorkContexts.current()?.correlationId ?? null,
+      await this.outbox.publish(manager, IncidentEvents.created, view, {
+        subject: incident.id,
+        time: now,
+        audit: { entityType: 'incident', entityId: incident.id, action: 'created', actorId: actor.sub, before: null, after: view },
       });
-      await this.outbox.publish(manager, IncidentEvents.created, view, { subject: incident.id, time: now });
       return view;
     });
   }
