@@ -131,11 +131,6 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
     return hasPendingMigrations(this.dataSource);
   }
 
-  /** Publishes what is pending in the outbox now (tests and shutdown). */
-  async flushOutbox(): Promise<number> {
-    return this.relay ? this.relay.drain() : 0;
-  }
-
   private discoverConsumers(): ConsumerDefinition[] {
     const byPurpose = new Map<string, { metas: EventHandlerMetadata[]; definition: ConsumerDefinition }>();
     for (const wrapper of this.discovery.getProviders()) {

@@ -1,12 +1,12 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
-import pino, { type Logger, type LevelWithSilent } from 'pino';
+import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { traceIdOf, WorkContexts } from './context';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** One JSON line per log event, with service, correlation id and trace id of the current work. */
-export function createLogger(service: string, level: LogLevel = 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: level as LevelWithSilent,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -16,8 +16,12 @@ export function createLogger(service: string, level: LogLevel = 'info'): Logger 
       if (!context) return {};
       return { correlationId: context.correlationId, traceId: traceIdOf(context.traceparent) };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
+
+/** Nest's start-up chatter (one line per module and route): debug, so `info` shows what an operator needs. */
+const NEST_BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestMicroservice', 'NestApplication']);
 
 /** Lets Nest's own messages go through the same pino logger. */
 export class PinoNestLogger implements LoggerService {
@@ -48,6 +52,7 @@ export class PinoNestLogger implements LoggerService {
   private write(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace', message: unknown, params: unknown[]): void {
     // Nest passes the context (class name) last, and for errors a stack before it.
     const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    if (level === 'info' && context && NEST_BOOT_CONTEXTS.has(context)) level = 'debug';
     const stack = typeof params[0] === 'string' && level === 'error' ? (params.shift() as string) : undefined;
     const fields: Record<string, unknown> = {};
     if (context) fields['context'] = context;
