@@ -20,7 +20,7 @@ import {
   type PayloadOf,
   validatePayload,
 } from '@itsm/contracts';
-import { InboxMessage } from '@itsm/persistence';
+import { InboxMessage, isTransientDatabaseError } from '@itsm/persistence';
 import { contextFromHeaders, counter, WorkContexts } from '@itsm/observability';
 import { headerValue } from './nats';
 
@@ -165,13 +165,16 @@ export class EventConsumer {
       handled.inc({ consumer, outcome });
     } catch (error) {
       const poison = error instanceof PoisonMessage;
-      if (poison || deliveries >= this.settings.maxDeliver) {
+      // An unreachable database or a lost serialization race says nothing about the event: retry it for as
+      // long as it takes instead of dead-lettering good events during an outage.
+      const transient = !poison && isTransientDatabaseError(error);
+      if (poison || (!transient && deliveries >= this.settings.maxDeliver)) {
         await this.deadLetter(message, event, error, deliveries);
         return;
       }
       const delay = this.settings.backoffMs[Math.min(deliveries - 1, this.settings.backoffMs.length - 1)] ?? 1_000;
-      this.logger.warn({ err: error, consumer, subject: message.subject, deliveries, retryInMs: delay }, 'event handler failed; will retry');
-      handled.inc({ consumer, outcome: 'retry' });
+      this.logger.warn({ err: error, consumer, subject: message.subject, deliveries, transient, retryInMs: delay }, 'event handler failed; will retry');
+      handled.inc({ consumer, outcome: transient ? 'retry_transient' : 'retry' });
       message.nak(delay);
     }
   }

@@ -16,6 +16,7 @@ import {
   validatePayload,
 } from '@itsm/contracts';
 import { contextFromHeaders, counter, histogram, WorkContexts } from '@itsm/observability';
+import { isTransientDatabaseError, PgErrorCode, pgErrorCode } from '@itsm/persistence';
 import { contextHeaders, headerValue } from './nats';
 
 const rpcRequests = counter('itsm_rpc_requests_total', 'RPC requests handled, by subject and outcome', ['subject', 'outcome']);
@@ -86,6 +87,14 @@ export class RpcReplyInterceptor implements NestInterceptor {
 
   private toErrorReply(error: unknown): RpcReply<never> {
     if (error instanceof DomainError && error.code !== ErrorCode.INTERNAL) return { ok: false, error: error.toBody() };
+    if (isTransientDatabaseError(error)) {
+      this.logger.warn({ err: error, subject: this.declaration.subject, msg: 'database unavailable' });
+      return { ok: false, error: { code: ErrorCode.UNAVAILABLE, message: 'the service cannot reach its database; try again' } };
+    }
+    if (pgErrorCode(error) === PgErrorCode.uniqueViolation) {
+      const constraint = (error as { constraint?: string; driverError?: { constraint?: string } }).driverError?.constraint;
+      return { ok: false, error: { code: ErrorCode.CONFLICT, message: 'a record with the same unique value exists', ...(constraint ? { details: { constraint } } : {}) } };
+    }
     const errorId = randomUUID();
     this.logger.error({ err: error, errorId, subject: this.declaration.subject, msg: 'RPC handler failed' });
     return { ok: false, error: { code: ErrorCode.INTERNAL, message: 'internal error', details: { errorId } } };

@@ -106,6 +106,21 @@ describe('durable event consumer', () => {
     await expect(appliedRows()).resolves.toHaveLength(1);
   });
 
+  it('retries an event past the attempt limit while the database is unavailable, and applies it once it is back', async () => {
+    let attempts = 0;
+    await start(async (event, manager) => {
+      attempts += 1;
+      // As pg reports a server that is restarting, for more deliveries than the dead-letter limit.
+      if (attempts <= 5) throw Object.assign(new Error('the database system is starting up'), { code: '57P03' });
+      await record(event, manager);
+    }, 3);
+    const event = envelope({ data: { note: 'survives-outage' } });
+    await publish(event);
+    await waitFor(async () => (await appliedRows()).length === 1, { timeoutMs: 20_000, what: 'the event applied after the outage' });
+    expect(attempts).toBe(6);
+    await expect(readStream(h.nc, DLQ_STREAM, deadLetterSubject(CONSUMER))).resolves.toEqual([]);
+  });
+
   it('dead-letters an event whose handler always throws after the last attempt, and goes on with the next events', async () => {
     const poison = envelope({ data: { note: 'poison' } });
     const before = envelope({ data: { note: 'a-before' } });
