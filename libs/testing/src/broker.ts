@@ -36,9 +36,11 @@ export async function killBroker(): Promise<void> {
   await waitFor(async () => !(await portOpen(broker.port)), { what: 'the broker to go away' });
 }
 
-/** Starts this worker's nats-server again, on the same port with the same JetStream store. */
+/** Starts this worker's nats-server again, on the same port with the same JetStream store (no-op when it runs). */
 export async function restartBroker(): Promise<void> {
   const broker = brokerOfThisWorker();
+  // A second server would fail to bind, but not before writing its pid over the running one's.
+  if (await portOpen(broker.port)) return;
   const [command, ...args] = broker.command;
   if (!command) throw new Error('no command to restart the broker with');
   spawn(command, args, { detached: true, stdio: 'ignore' }).unref();
