@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from 'nats';
-import { type Actor, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, Role, Urgency } from '@itsm/contracts';
+import { headers as natsHeaders, type NatsConnection } from 'nats';
+import { type Actor, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, MessageHeaders, Role, Urgency } from '@itsm/contracts';
 import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
 import { WorkContexts } from '@itsm/observability';
 import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
@@ -89,6 +89,17 @@ describe('incident service over RPC', () => {
     const fields = ((error as { details: { errors: Array<{ field: string }> } }).details.errors ?? []).map((e) => e.field).sort();
     expect(fields).toEqual(['colour', 'impact', 'title']);
     await expect(database.query(`SELECT count(*)::int AS n FROM incident.outbox`)).resolves.toEqual([{ n: before }]);
+  });
+
+  it('skips a request whose caller has already stopped waiting, and writes nothing', async () => {
+    const [{ n: before } = { n: -1 }] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident.incidents`);
+    const headers = natsHeaders();
+    headers.set(MessageHeaders.actor, JSON.stringify(alice));
+    headers.set(MessageHeaders.deadline, String(Date.now() - 1));
+    const packet = { pattern: IncidentRpc.create.subject, data: buildCreateIncident(), id: randomUUID() };
+    const reply = await nc.request(IncidentRpc.create.subject, JSON.stringify(packet), { timeout: 5_000, headers });
+    expect(reply.json<{ response: unknown }>().response).toMatchObject({ ok: false, error: { code: ErrorCode.TIMEOUT } });
+    await expect(database.query(`SELECT count(*)::int AS n FROM incident.incidents`)).resolves.toEqual([{ n: before }]);
   });
 
   it('refuses a command without an authenticated caller', async () => {

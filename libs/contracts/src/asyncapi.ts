@@ -286,6 +286,11 @@ function rpcRequestHeaders(): JsonObject {
           'JSON of the calling user, `{ "sub", "name"?, "roles": [...], "groups"?: [...] }`, with roles among ' +
           '`requester`, `agent`, `manager`, `cab`, `admin`. A command without it is refused with `UNAUTHENTICATED`.',
       },
+      [MessageHeaders.deadline]: {
+        type: 'string',
+        pattern: '^[0-9]+$',
+        description: 'Epoch milliseconds after which the caller stops waiting; a request that arrives later is answered `TIMEOUT` without being handled.',
+      },
     },
   });
 }

@@ -29,4 +29,6 @@ export const MessageHeaders = {
   traceparent: 'traceparent',
   /** JSON of the calling user ({ sub, name, roles, groups }) on RPC requests from the gateway. */
   actor: 'x-actor',
+  /** Epoch milliseconds after which the caller no longer waits for an RPC answer. */
+  deadline: 'x-deadline',
 } as const;

@@ -61,6 +61,13 @@ export class RpcReplyInterceptor implements NestInterceptor {
     });
     const subject = this.declaration.subject;
     const stop = rpcDuration.startTimer({ subject });
+    const deadline = Number(headerValue(headers, MessageHeaders.deadline));
+    if (Number.isFinite(deadline) && deadline > 0 && Date.now() >= deadline) {
+      // The caller has given up (it answered 504): doing the work now would write what nobody was told about.
+      rpcRequests.inc({ subject, outcome: ErrorCode.TIMEOUT });
+      stop();
+      return of({ ok: false, error: { code: ErrorCode.TIMEOUT, message: 'the caller stopped waiting before the request was handled' } });
+    }
     return new Observable<RpcReply<unknown>>((subscriber) =>
       WorkContexts.run(work, () =>
         from(validatePayload(this.declaration.request as new () => object, rpc.getData()))
@@ -133,11 +140,13 @@ export class RpcClient {
   async call<D extends RpcDeclaration>(declaration: D, request: RequestOf<D>, options: RpcCallOptions = {}): Promise<ResponseOf<D>> {
     const context = WorkContexts.current() ?? contextFromHeaders({});
     const headers = contextHeaders(options.actor ? { ...context, actor: options.actor } : context);
+    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    headers.set(MessageHeaders.deadline, String(Date.now() + timeoutMs));
     const id = randomUUID();
     let raw;
     try {
       raw = await this.nc.request(declaration.subject, JSON.stringify({ pattern: declaration.subject, data: request, id }), {
-        timeout: options.timeoutMs ?? this.defaultTimeoutMs,
+        timeout: timeoutMs,
         headers,
       });
     } catch (error) {
