@@ -76,6 +76,11 @@ describe('the incident slice through the gateway, with every service running', (
       return rows.length > 0 ? rows : undefined;
     }, { what: 'the event in the notification event log' });
     expect(logged).toEqual([{ event_id: event?.body.id, type: 'itsm.incident.created.v1', correlation_id: correlationId }]);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${suite.processes.get('notification')?.port}/metrics`)).text();
+    expect(metrics).toMatch(/itsm_consumer_events_total\{[^}]*consumer="notification-event-log"[^}]*outcome="applied"[^}]*\} [1-9]/);
+    const published = await (await fetch(`http://127.0.0.1:${suite.processes.get('incident')?.port}/metrics`)).text();
+    expect(published).toMatch(/itsm_outbox_published_total\{[^}]*\} [1-9]/);
   });
 
   it('answers mistakes with problem+json and writes nothing', async () => {
