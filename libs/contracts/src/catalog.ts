@@ -10,10 +10,6 @@ type AnyEvent = (typeof AllEvents)[number];
 export type EventMap = { [E in AnyEvent as E['subject']]: PayloadOf<E> };
 export type EventSubject = keyof EventMap;
 
-export function findEventBySubject(subject: string): EventDeclaration | undefined {
-  return (AllEvents as readonly EventDeclaration[]).find((event) => event.subject === subject);
-}
-
 export function findEventByType(type: string): EventDeclaration | undefined {
   return (AllEvents as readonly EventDeclaration[]).find((event) => event.type === type);
 }

@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
-import { AuditEntry } from './entities';
-
+/**
+ * One audit row: who changed what, when, from what to what. Written in the transaction of the change itself,
+ * together with the event that announces it (`OutboxWriter.publish(…, { audit })`).
+ */
 export interface AuditRecord {
   entityType: string;
   entityId: string;
@@ -9,17 +10,4 @@ export interface AuditRecord {
   before: object | null;
   after: object | null;
   correlationId?: string | null;
-}
-
-/** Writes one audit row with the manager of the surrounding transaction. */
-export async function recordAudit(manager: EntityManager, record: AuditRecord): Promise<void> {
-  await manager.insert(AuditEntry, {
-    entityType: record.entityType,
-    entityId: record.entityId,
-    action: record.action,
-    actorId: record.actorId,
-    before: record.before,
-    after: record.after,
-    correlationId: record.correlationId ?? null,
-  });
 }

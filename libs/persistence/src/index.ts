@@ -5,4 +5,3 @@ export * from './audit';
 export * from './numbering';
 export * from './core-tables';
 export * from './postgres-errors';
-export * from './json';

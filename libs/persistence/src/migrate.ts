@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid SQL identifier: ${name}`);
@@ -38,11 +38,6 @@ export async function hasPendingMigrations(dataSource: DataSource): Promise<bool
 export async function schemaDrift(dataSource: DataSource): Promise<string[]> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
   return sql.upQueries.map((query) => query.query);
-}
-
-/** Drops a schema with everything in it (tests and `down` of a first migration). */
-export async function dropSchema(runner: QueryRunner, schema: string): Promise<void> {
-  await runner.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
 }
 
 export { quoteIdent };
