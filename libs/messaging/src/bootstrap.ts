@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { PinoNestLogger } from '@itsm/observability';
+import { exitOnSignals, PinoNestLogger } from '@itsm/observability';
 import { ServiceRuntime } from './runtime.module';
 import type { ServiceConfig } from './service-config';
 
@@ -72,21 +72,5 @@ export async function startService(options: {
 /** `main.ts` of a service: start, and stop cleanly on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS. */
 export async function runService(options: Parameters<typeof startService>[0]): Promise<void> {
   const running = await startService(options);
-  const stop = (signal: string): void => {
-    options.logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      options.logger.error('graceful shutdown timed out');
-      process.exit(1);
-    }, options.config.SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
-    running.shutdown().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        options.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  exitOnSignals(options.logger, options.config.SHUTDOWN_TIMEOUT_MS, running.shutdown);
 }

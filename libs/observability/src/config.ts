@@ -41,3 +41,29 @@ export function exitOnStartFailure(start: () => Promise<unknown>): void {
     process.exit(1);
   });
 }
+
+/**
+ * On SIGTERM or SIGINT runs `shutdown` once, then exits 0; exits 1 when it fails or takes longer than
+ * `timeoutMs`. A second signal during the shutdown changes nothing.
+ */
+export function exitOnSignals(logger: { info(obj: object, msg: string): void; error(obj: object, msg: string): void }, timeoutMs: number, shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'graceful shutdown timed out');
+      process.exit(1);
+    }, timeoutMs).unref();
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
