@@ -119,17 +119,42 @@ export class OutboxRelay {
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.service}-outbox-listener` });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+    let listening = false;
+    const onLost = (error?: Error): void => {
+      // Only a connection that was listening is mourned; a failed attempt is retried by relisten().
+      if (!listening) return;
+      listening = false;
       if (this.listener === client) this.listener = undefined;
-      setTimeout(() => {
-        if (!this.stopped && !this.listener) this.listen().catch(() => undefined);
-      }, 1_000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${quoteIdent(outboxChannel(this.options.schema))}`);
+      if (this.stopped) return;
+      this.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+      this.relisten(1_000);
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(outboxChannel(this.options.schema))}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    listening = true;
     this.listener = client;
+  }
+
+  /** Tries to LISTEN again until it works (or the relay stops), then drains what was missed meanwhile. */
+  private relisten(delayMs: number): void {
+    setTimeout(() => {
+      if (this.stopped || this.listener) return;
+      this.listen().then(
+        () => {
+          this.logger.info('outbox LISTEN connection back');
+          this.wake();
+        },
+        () => this.relisten(Math.min(delayMs * 2, 10_000)),
+      );
+    }, delayMs).unref();
   }
 
   private async publishBatch(): Promise<{ published: number; more: boolean }> {

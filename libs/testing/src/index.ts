@@ -5,3 +5,4 @@ export * from './factories/incident.factory';
 export * from './processes';
 export * from './schema';
 export * from './broker';
+export * from './private-postgres';

@@ -1,0 +1,53 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './processes';
+
+interface PostgresServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+// tools/infra.js is plain CommonJS outside the project graph (it runs before dependencies are installed, for
+// `npm start` and the jest global setup), so it is loaded by path.
+const infra = require(join(__dirname, '..', '..', '..', 'tools', 'infra.js')) as {
+  startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<PostgresServer>;
+};
+
+export interface PrivatePostgres {
+  /** URL of its `postgres` database. */
+  url: string;
+  /** Stops the server (fast shutdown: sessions are cut, like a crash seen from the clients). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
+  /** Stops it and removes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of a test's own, for tests that stop and restart the database: the shared test server
+ * serves the other jest workers and must stay up.
+ */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const dir = mkdtempSync(join(tmpdir(), 'itsm-test-pg-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the tests run as root
+  const port = await freePort();
+  let server = await infra.startPostgres({ dir, port, durable: false });
+  let running = true;
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      running = false;
+    },
+    async start() {
+      server = await infra.startPostgres({ dir, port, durable: false });
+      running = true;
+    },
+    async destroy() {
+      if (running) await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
