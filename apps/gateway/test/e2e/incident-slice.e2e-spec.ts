@@ -47,8 +47,10 @@ describe('the incident slice through the gateway, with every service running', (
 
   it('creates an incident, publishes incident.created.v1, records it in notification, and reads it back', async () => {
     const correlationId = `e2e-${randomUUID()}`;
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const response = await post(buildCreateIncident({ title: 'Payroll portal returns 502', impact: 'high' as never, urgency: 'high' as never }), requester, {
       'x-correlation-id': correlationId,
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
     expect(response.status).toBe(201);
     const created = (await response.json()) as IncidentView;
@@ -67,6 +69,9 @@ describe('the incident slice through the gateway, with every service running', (
       return found.length > 0 ? found : undefined;
     }, { what: 'incident.created.v1 on the stream' });
     expect(event?.body).toMatchObject({ type: 'itsm.incident.created.v1', source: 'itsm/incident', correlationid: correlationId, data: created });
+    // The caller's trace goes on through the gateway, the RPC and the event.
+    expect(event?.body.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(event?.headers['traceparent']).toBe(event?.body.traceparent);
 
     const logged = await waitFor(async () => {
       const rows = await suite.database.query<{ event_id: string; type: string; correlation_id: string }>(
