@@ -25,6 +25,7 @@ import { EventConsumer, type ConsumerDefinition, type EventHandlerFn } from './c
 import { EVENT_HANDLER_METADATA, type EventHandlerMetadata } from './event-handler';
 import { connectNats } from './nats';
 import { ensureStreams } from './streams';
+import { Housekeeping } from './housekeeping';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox';
 import { RpcClient } from './rpc';
@@ -49,6 +50,7 @@ export interface ServiceRuntimeOptions {
 @Injectable()
 export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private relay: OutboxRelay | undefined;
+  private housekeeping: Housekeeping | undefined;
   private consumers: EventConsumer[] = [];
   private ready = false;
   private migrationsApplied = false;
@@ -99,6 +101,17 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
       await consumer.start();
       this.consumers.push(consumer);
     }
+    this.housekeeping = new Housekeeping(
+      this.dataSource,
+      {
+        schema,
+        outboxRetentionHours: config.OUTBOX_RETENTION_HOURS,
+        inboxRetentionDays: config.INBOX_RETENTION_DAYS,
+        intervalMs: config.HOUSEKEEPING_INTERVAL_MS,
+      },
+      logger.child({ component: 'housekeeping' }),
+    );
+    this.housekeeping.start();
     this.ready = true;
   }
 
@@ -113,6 +126,8 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
    */
   async onModuleDestroy(): Promise<void> {
     this.ready = false;
+    await this.housekeeping?.stop();
+    this.housekeeping = undefined;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     this.consumers = [];
     await this.relay?.stop();

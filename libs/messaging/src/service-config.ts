@@ -118,4 +118,21 @@ export class ServiceConfig extends ProcessConfig {
   @Min(1)
   @Max(5_000)
   OUTBOX_BATCH_SIZE = 500;
+
+  /** Sent outbox rows are kept this long (above the duplicate window), then deleted. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  OUTBOX_RETENTION_HOURS = 24;
+
+  /** Inbox rows are kept this long; keep it at least EVENTS_MAX_AGE_DAYS, so no retained event is applied twice. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  INBOX_RETENTION_DAYS = 30;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 }
