@@ -1,9 +1,10 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { ProcessConfig, toBoolean } from '@itsm/messaging';
 import { ConfigError, loadConfig } from '@itsm/observability';
 
 export const JWT_SECRET_MIN_LENGTH = 32;
+const JWT_SECRET_RULE = `must be set to a secret of at least ${JWT_SECRET_MIN_LENGTH} characters (or set JWT_JWKS_URL)`;
 
 /** Environment of the gateway (property = variable name), validated at start. */
 export class GatewayConfig extends ProcessConfig {
@@ -13,10 +14,22 @@ export class GatewayConfig extends ProcessConfig {
   @Max(65535, { message: 'must be a port number' })
   PORT = 3000;
 
-  /** Shared secret of HS256 tokens. */
-  @IsString({ message: `must be set to a secret of at least ${JWT_SECRET_MIN_LENGTH} characters` })
-  @MinLength(JWT_SECRET_MIN_LENGTH, { message: `must be set to a secret of at least ${JWT_SECRET_MIN_LENGTH} characters` })
-  JWT_SECRET!: string;
+  /** Shared secret of HS256 tokens; optional when JWT_JWKS_URL is set. */
+  @ValidateIf((config: GatewayConfig) => config.JWT_SECRET !== undefined || !config.JWT_JWKS_URL)
+  @IsString({ message: JWT_SECRET_RULE })
+  @MinLength(JWT_SECRET_MIN_LENGTH, { message: JWT_SECRET_RULE })
+  JWT_SECRET?: string;
+
+  /** JWKS of the identity provider (its OpenID Connect `jwks_uri`): RS256 tokens signed by its keys are accepted. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  JWT_JWKS_URL?: string;
+
+  /** Least time between two JWKS fetches caused by tokens with an unknown key id (keys are refetched every 10 min anyway). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  JWT_JWKS_REFRESH_MS = 30_000;
 
   /** Expected `iss` claim; not checked when unset. */
   @IsOptional()
@@ -50,7 +63,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     if (error instanceof ConfigError && error.variable === 'JWT_SECRET') {
       const secret = env['JWT_SECRET'];
       const shown = secret ? `${secret.length} characters` : '(not set)';
-      throw new ConfigError('JWT_SECRET', `must be set to a secret of at least ${JWT_SECRET_MIN_LENGTH} characters; got ${shown}`);
+      throw new ConfigError('JWT_SECRET', `${JWT_SECRET_RULE}; got ${shown}`);
     }
     throw error;
   }

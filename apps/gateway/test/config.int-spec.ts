@@ -8,12 +8,17 @@ describe('gateway configuration', () => {
   }
 
   it('stops at start with one line when JWT_SECRET is missing', async () => {
-    await expect(startWith({})).resolves.toEqual(['Invalid configuration: JWT_SECRET must be set to a secret of at least 32 characters; got (not set)']);
+    await expect(startWith({})).resolves.toEqual(['Invalid configuration: JWT_SECRET must be set to a secret of at least 32 characters (or set JWT_JWKS_URL); got (not set)']);
   });
 
   it('reports a short JWT_SECRET by its length, never its value', async () => {
     const lines = await startWith({ JWT_SECRET: 'hunter2' });
-    expect(lines).toEqual(['Invalid configuration: JWT_SECRET must be set to a secret of at least 32 characters; got 7 characters']);
+    expect(lines).toEqual(['Invalid configuration: JWT_SECRET must be set to a secret of at least 32 characters (or set JWT_JWKS_URL); got 7 characters']);
+  });
+
+  it('names a JWT_JWKS_URL that is not an http(s) URL', async () => {
+    const lines = await startWith({ JWT_JWKS_URL: 'ldap://idp/keys' });
+    expect(lines).toEqual(['Invalid configuration: JWT_JWKS_URL must be an http(s) URL; got "ldap://idp/keys"']);
   });
 
   it('names a bad NATS_URL', async () => {

@@ -1,12 +1,14 @@
 import { ErrorCode, Role } from '@itsm/contracts';
 import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, unsignedToken } from '@itsm/testing';
-import { AuthenticationError, authenticate, bearerChallenge } from './authentication';
+import { generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { AuthenticationError, authenticate, bearerChallenge, type TokenVerification } from './authentication';
 
-const verification = { secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER };
+const verification: TokenVerification = { secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER };
 
-function refusal(header: string | undefined, options = verification): AuthenticationError {
+async function refusal(header: string | undefined, options: TokenVerification = verification): Promise<AuthenticationError> {
   try {
-    authenticate(header, options);
+    await authenticate(header, options);
   } catch (error) {
     if (error instanceof AuthenticationError) return error;
     throw error;
@@ -15,20 +17,20 @@ function refusal(header: string | undefined, options = verification): Authentica
 }
 
 describe('authenticate', () => {
-  it('returns the actor of a valid token, dropping roles the suite does not know', () => {
+  it('returns the actor of a valid token, dropping roles the suite does not know', async () => {
     const token = mintToken({ sub: 'carol', name: 'Carol', roles: ['manager', 'root', 'agent'], groups: ['network'] });
 
-    expect(authenticate(`Bearer ${token}`, verification)).toEqual({ sub: 'carol', name: 'Carol', roles: [Role.Manager, Role.Agent], groups: ['network'] });
+    await expect(authenticate(`Bearer ${token}`, verification)).resolves.toEqual({ sub: 'carol', name: 'Carol', roles: [Role.Manager, Role.Agent], groups: ['network'] });
   });
 
-  it('treats a token without roles as a caller with none', () => {
+  it('treats a token without roles as a caller with none', async () => {
     const token = mintToken({ sub: 'dave', roles: undefined, name: undefined });
 
-    expect(authenticate(`bearer ${token}`, verification)).toEqual({ sub: 'dave', roles: [] });
+    await expect(authenticate(`bearer ${token}`, verification)).resolves.toEqual({ sub: 'dave', roles: [] });
   });
 
-  it('asks for a token when none is sent', () => {
-    const error = refusal(undefined);
+  it('asks for a token when none is sent', async () => {
+    const error = await refusal(undefined);
 
     expect(error.code).toBe(ErrorCode.UNAUTHENTICATED);
     expect(bearerChallenge(error)).toBe('Bearer realm="itsm"');
@@ -44,17 +46,42 @@ describe('authenticate', () => {
     ['a token of another issuer', `Bearer ${mintToken({}, { issuer: 'elsewhere' })}`, true],
     ['a token without subject', `Bearer ${mintToken({ sub: undefined })}`, true],
     ['a token whose roles are not a list', `Bearer ${mintToken({ roles: 'admin' })}`, true],
-  ])('refuses %s', (_label, header, invalidToken) => {
-    const error = refusal(header);
+  ])('refuses %s', async (_label, header, invalidToken) => {
+    const error = await refusal(header);
 
     expect(error.invalidToken).toBe(invalidToken);
     expect(bearerChallenge(error)).toBe(invalidToken ? 'Bearer realm="itsm", error="invalid_token"' : 'Bearer realm="itsm"');
   });
 
-  it('checks the audience when one is configured', () => {
+  it('checks the audience when one is configured', async () => {
     const token = mintToken({ aud: 'itsm-api' });
 
-    expect(authenticate(`Bearer ${token}`, { ...verification, audience: 'itsm-api' }).sub).toBe('alice');
-    expect(refusal(`Bearer ${token}`, { ...verification, audience: 'other-api' } as typeof verification).message).toBe('token audience is not accepted');
+    await expect(authenticate(`Bearer ${token}`, { ...verification, audience: 'itsm-api' })).resolves.toMatchObject({ sub: 'alice' });
+    await expect(refusal(`Bearer ${token}`, { ...verification, audience: 'other-api' })).resolves.toMatchObject({ message: 'token audience is not accepted' });
+  });
+
+  describe('with an identity provider’s RS256 keys', () => {
+    const provider = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keys: TokenVerification = { signingKeys: { get: async (kid) => (kid === 'key-1' ? provider.publicKey : undefined) } };
+    const rs256 = (kid: string, key = provider.privateKey, claims: object = {}) =>
+      `Bearer ${jwt.sign({ sub: 'erin', roles: ['agent'], ...claims }, key, { algorithm: 'RS256', keyid: kid, expiresIn: 600 })}`;
+
+    it('accepts a token signed with a published key', async () => {
+      await expect(authenticate(rs256('key-1'), keys)).resolves.toEqual({ sub: 'erin', roles: [Role.Agent] });
+    });
+
+    it('refuses a token naming a key the provider does not publish', async () => {
+      await expect(refusal(rs256('key-9'), keys)).resolves.toMatchObject({ message: 'token is signed with an unknown key' });
+    });
+
+    it('refuses a token signed by someone else under a published key id', async () => {
+      await expect(refusal(rs256('key-1', stranger.privateKey), keys)).resolves.toMatchObject({ message: 'token is not valid' });
+    });
+
+    it('refuses HS256 tokens when only the provider’s keys are configured, and RS256 ones when only a secret is', async () => {
+      await expect(refusal(`Bearer ${mintToken()}`, keys)).resolves.toMatchObject({ message: 'tokens signed with HS256 are not accepted' });
+      await expect(refusal(rs256('key-1'), verification)).resolves.toMatchObject({ message: 'tokens signed with RS256 are not accepted' });
+    });
   });
 });

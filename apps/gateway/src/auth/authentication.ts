@@ -1,10 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { SigningKeys } from './jwks';
 import { type Actor, ALL_ROLES, DomainError, ErrorCode, type Role } from '@itsm/contracts';
 
 export interface TokenVerification {
-  /** The HS256 key; a KeyObject saves jsonwebtoken from re-parsing a string secret on every request. */
-  secret: string | KeyObject;
+  /** The HS256 key, when HS256 tokens are accepted; a KeyObject saves jsonwebtoken from re-parsing it each time. */
+  secret?: string | KeyObject;
+  /** The RS256 keys of an identity provider, when RS256 tokens are accepted. */
+  signingKeys?: SigningKeys;
   issuer?: string;
   audience?: string;
 }
@@ -59,19 +62,34 @@ function explain(error: unknown): string {
   return 'token is not valid';
 }
 
+/** The key a token's header asks for, among those this gateway accepts; the algorithm is pinned to the key's kind. */
+async function keyFor(token: string, verification: TokenVerification): Promise<{ key: string | KeyObject; algorithm: jwt.Algorithm }> {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded === 'string') throw new AuthenticationError('token is not valid', true);
+  const { alg, kid } = decoded.header;
+  if (alg === 'HS256' && verification.secret) return { key: verification.secret, algorithm: 'HS256' };
+  if (alg === 'RS256' && verification.signingKeys) {
+    const key = await verification.signingKeys.get(kid);
+    if (!key) throw new AuthenticationError('token is signed with an unknown key', true);
+    return { key, algorithm: 'RS256' };
+  }
+  throw new AuthenticationError(`tokens signed with ${String(alg)} are not accepted`, true);
+}
+
 /**
- * Verifies an `Authorization: Bearer <JWT>` header (HS256 only, expiry always, issuer and audience when
- * configured) and returns the actor it names.
+ * Verifies an `Authorization: Bearer <JWT>` header (HS256 with the shared secret and/or RS256 with the identity
+ * provider's published keys; expiry always, issuer and audience when configured) and returns the actor it names.
  */
-export function authenticate(authorization: string | undefined, verification: TokenVerification): Actor {
+export async function authenticate(authorization: string | undefined, verification: TokenVerification): Promise<Actor> {
   if (!authorization) throw new AuthenticationError('this request needs an "Authorization: Bearer <token>" header', false);
   const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
   const token = match?.[1];
   if (!token) throw new AuthenticationError('the Authorization header must be "Bearer <token>"', false);
+  const { key, algorithm } = await keyFor(token, verification);
   let claims: string | jwt.JwtPayload;
   try {
-    claims = jwt.verify(token, verification.secret, {
-      algorithms: ['HS256'],
+    claims = jwt.verify(token, key, {
+      algorithms: [algorithm],
       ...(verification.issuer ? { issuer: verification.issuer } : {}),
       ...(verification.audience ? { audience: verification.audience } : {}),
     });

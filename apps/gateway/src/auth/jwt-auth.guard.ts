@@ -3,7 +3,10 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../config';
+import type { Logger } from 'pino';
+import { GATEWAY_LOGGER } from '../gateway.tokens';
 import { authenticate, type TokenVerification } from './authentication';
+import { JwksKeys } from './jwks';
 import { IS_PUBLIC } from './auth.decorators';
 
 /** Every route needs a valid bearer token unless it is marked {@link Public}. */
@@ -14,20 +17,30 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(GatewayConfig) config: GatewayConfig,
+    @Inject(GATEWAY_LOGGER) logger: Logger,
   ) {
     this.verification = {
       // Parsed once: given a string, jsonwebtoken tries it as a PEM public key on every verification.
-      secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
+      ...(config.JWT_SECRET ? { secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')) } : {}),
+      ...(config.JWT_JWKS_URL
+        ? {
+            signingKeys: new JwksKeys(config.JWT_JWKS_URL, logger.child({ component: 'jwks' }), {
+              minRefreshMs: config.JWT_JWKS_REFRESH_MS,
+              maxAgeMs: 600_000,
+              timeoutMs: 5_000,
+            }),
+          }
+        : {}),
       ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
       ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
     };
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    request.actor = authenticate(request.headers.authorization, this.verification);
+    request.actor = await authenticate(request.headers.authorization, this.verification);
     return true;
   }
 }
