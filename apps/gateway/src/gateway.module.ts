@@ -12,6 +12,7 @@ import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
 import { GATEWAY_LOGGER } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
+import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
 
 export interface GatewayModuleOptions {
@@ -27,7 +28,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },
