@@ -15,13 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
 import { connectNats } from '@itsm/messaging';
-import { buildCreateIncident, createTestDatabase, freePort, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
+import { buildCreateIncident, createTestDatabase, freePort, infra, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
 
-// The infrastructure helpers are plain CommonJS shared with `npm start` and the jest global setup.
-const infra = require('../tools/infra') as {
-  startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
-  startNats(options: { dir: string; port: number }): Promise<{ url: string; stop(): Promise<void> }>;
-};
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { ProcessConfig, toBoolean } from '@itsm/messaging';
-import { ConfigError, loadConfig } from '@itsm/observability';
+import { loadConfig } from '@itsm/observability';
 
 export const JWT_SECRET_MIN_LENGTH = 32;
 const JWT_SECRET_RULE = `must be set to a secret of at least ${JWT_SECRET_MIN_LENGTH} characters (or set JWT_JWKS_URL)`;
@@ -52,19 +52,7 @@ export class GatewayConfig extends ProcessConfig {
   TRUST_PROXY = false;
 }
 
-/**
- * Loads {@link GatewayConfig}; a bad JWT_SECRET is reported by its length only, so the secret never reaches
- * the log of a failed start.
- */
+/** Loads {@link GatewayConfig}; the shared loader reports JWT_SECRET by its length only. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  try {
-    return loadConfig(GatewayConfig, env);
-  } catch (error) {
-    if (error instanceof ConfigError && error.variable === 'JWT_SECRET') {
-      const secret = env['JWT_SECRET'];
-      const shown = secret ? `${secret.length} characters` : '(not set)';
-      throw new ConfigError('JWT_SECRET', `${JWT_SECRET_RULE}; got ${shown}`);
-    }
-    throw error;
-  }
+  return loadConfig(GatewayConfig, env);
 }

@@ -8,7 +8,6 @@ export const AllRpc = [...Object.values(IncidentRpc)] as const;
 type AnyEvent = (typeof AllEvents)[number];
 /** Subject → payload type, as immich's EventMap: publisher and handler are typed by the same entry. */
 export type EventMap = { [E in AnyEvent as E['subject']]: PayloadOf<E> };
-export type EventSubject = keyof EventMap;
 
 export function findEventByType(type: string): EventDeclaration | undefined {
   return (AllEvents as readonly EventDeclaration[]).find((event) => event.type === type);

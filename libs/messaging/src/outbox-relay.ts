@@ -22,6 +22,12 @@ interface PendingRow {
   envelope: CloudEvent;
 }
 
+/** Relays running in this process; the backlog gauge reports each of them (tests run several services in one). */
+const activeRelays = new Set<OutboxRelay>();
+gauge('itsm_outbox_backlog', 'Outbox rows not yet published', ['service'], async function collect() {
+  await Promise.all([...activeRelays].map(async (relay) => this.set({ service: relay.service }, await relay.backlog())));
+});
+
 const published = counter('itsm_outbox_published_total', 'Outbox events published to JetStream', ['service']);
 const failures = counter('itsm_outbox_publish_failures_total', 'Outbox publish attempts that failed', ['service']);
 
@@ -46,16 +52,22 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions,
     private readonly logger: Logger,
   ) {
-    const table = `${quoteIdent(options.schema)}."outbox"`;
-    gauge('itsm_outbox_backlog', 'Outbox rows not yet published', ['service'], async function collect() {
-      if (!dataSource.isInitialized) return;
-      const rows: Array<{ count: string }> = await dataSource.query(`SELECT count(*) AS count FROM ${table} WHERE sent_at IS NULL`);
-      this.set({ service: options.service }, Number(rows[0]?.count ?? 0));
-    });
+  }
+
+  get service(): string {
+    return this.options.service;
+  }
+
+  /** Committed rows not yet published. */
+  async backlog(): Promise<number> {
+    if (!this.dataSource.isInitialized) return 0;
+    const rows = (await this.dataSource.query(`SELECT count(*) AS count FROM ${quoteIdent(this.options.schema)}."outbox" WHERE sent_at IS NULL`)) as Array<{ count: string }>;
+    return Number(rows[0]?.count ?? 0);
   }
 
   async start(): Promise<void> {
     this.stopped = false;
+    activeRelays.add(this);
     await this.listen();
     this.schedule(0);
   }
@@ -63,6 +75,7 @@ export class OutboxRelay {
   /** Stops listening and publishes what is still pending, so a clean shutdown leaves nothing behind. */
   async stop(): Promise<void> {
     this.stopped = true;
+    activeRelays.delete(this);
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     await this.drain().catch((error: unknown) => this.logger.warn({ err: error }, 'final outbox flush failed; rows stay for the next start'));

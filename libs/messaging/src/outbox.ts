@@ -7,8 +7,6 @@ import { newTraceparent, WorkContexts } from '@itsm/observability';
 export interface PublishOptions {
   /** The id of the record the event is about (CloudEvents `subject`). */
   subject: string;
-  /** Fixed event id, for callers that derive it deterministically; a new UUID otherwise. */
-  id?: string;
   time?: Date;
   /**
    * The audit row of the change the event announces, written by the same statement (one round trip for
@@ -36,7 +34,7 @@ export class OutboxWriter {
     const context = WorkContexts.current();
     const envelope: CloudEvent<PayloadOf<E>> = {
       specversion: '1.0',
-      id: options.id ?? randomUUID(),
+      id: randomUUID(),
       source: `itsm/${this.service}`,
       type: event.type,
       subject: options.subject,

@@ -32,7 +32,6 @@ import { RpcClient } from './rpc';
 import type { ServiceConfig } from './service-config';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
-export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
 
 export interface ServiceRuntimeOptions {
@@ -53,7 +52,6 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
   private housekeeping: Housekeeping | undefined;
   private consumers: EventConsumer[] = [];
   private ready = false;
-  private migrationsApplied = false;
 
   constructor(
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceRuntimeOptions,
@@ -68,7 +66,6 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
     const { config, schema, logger } = this.options;
     const applied = await runMigrations(this.dataSource, schema);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    this.migrationsApplied = true;
     await ensureStreams(await this.nc.jetstreamManager(), {
       replicas: config.NATS_STREAM_REPLICAS,
       maxAgeDays: config.EVENTS_MAX_AGE_DAYS,
@@ -138,8 +135,8 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
   }
 
-  status(): { ready: boolean; migrationsApplied: boolean; natsConnected: boolean } {
-    return { ready: this.ready, migrationsApplied: this.migrationsApplied, natsConnected: !this.nc.isClosed() };
+  status(): { ready: boolean; natsConnected: boolean } {
+    return { ready: this.ready, natsConnected: !this.nc.isClosed() };
   }
 
   async pendingMigrations(): Promise<boolean> {
@@ -262,13 +259,12 @@ export class ServiceRuntimeModule {
       controllers: [OperationsController],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },
-        { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: NATS_CONNECTION, useFactory: () => connectNats(options.config.NATS_URL, options.service) },
         { provide: OutboxWriter, useValue: new OutboxWriter(options.service) },
         { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         ServiceRuntime,
       ],
-      exports: [SERVICE_OPTIONS, SERVICE_LOGGER, NATS_CONNECTION, OutboxWriter, RpcClient, ServiceRuntime, TypeOrmModule],
+      exports: [SERVICE_OPTIONS, NATS_CONNECTION, OutboxWriter, RpcClient, ServiceRuntime, TypeOrmModule],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min, MinLength } from 'class-validator';
 import { ConfigError, loadConfig } from './config';
 
 class ExampleConfig {
@@ -35,6 +35,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(ExampleConfig, { DATABASE_URL: 'mysql://admin:hunter2@db/itsm' })).toThrow(
       'Invalid configuration: DATABASE_URL must be a postgres:// URL; got "mysql://admin:***@db/itsm"',
     );
+  });
+
+  it('reports a secret by its length, never its value', () => {
+    class SecretConfig {
+      @MinLength(32, { message: 'must be at least 32 characters' })
+      API_SECRET = '';
+    }
+    expect(() => loadConfig(SecretConfig, { API_SECRET: 'hunter2' })).toThrow('Invalid configuration: API_SECRET must be at least 32 characters; got 7 characters');
   });
 
   it('ignores variables it does not know', () => {

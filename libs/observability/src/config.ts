@@ -9,6 +9,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value is a secret: reported by length only. */
+const SECRET_NAME = /(SECRET|PASSWORD|TOKEN|PRIVATE_KEY)$/;
+
+/** How a rejected value is shown in the one-line error: never a secret, never the password of a URL. */
+function describeValue(variable: string, raw: string | undefined): string {
+  if (raw === undefined) return '(not set)';
+  if (SECRET_NAME.test(variable)) return `${raw.length} characters`;
+  return JSON.stringify(raw.replace(/\/\/([^:/@\s]+):[^@\s]*@/g, '//$1:***@'));
+}
+
 /**
  * Reads environment variables into a typed, validated object (class-validator rules on the class, property
  * names equal to the variable names). Throws {@link ConfigError} for the first bad variable.
@@ -22,9 +32,7 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
     const problem = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     // class-validator starts its messages with the property name; keep only the rest.
     const text = problem.startsWith(first.property) ? problem.slice(first.property.length).trim() : problem;
-    const raw = env[first.property];
-    // Credentials in a URL never reach the log of a failed start.
-    const shown = raw === undefined ? '(not set)' : JSON.stringify(raw.replace(/\/\/([^:/@\s]+):[^@\s]*@/g, '//$1:***@'));
+    const shown = describeValue(first.property, env[first.property]);
     throw new ConfigError(first.property, `${text}; got ${shown}`);
   }
   return config;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { waitFor } from './environment';
+import { infra } from './infra';
 
 interface BrokerInfo {
   url: string;
@@ -18,14 +18,7 @@ function brokerOfThisWorker(): BrokerInfo {
 }
 
 function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return infra.isPortOpen('127.0.0.1', port, 1_000);
 }
 
 /** Kills this worker's nats-server (SIGKILL: no goodbye to the clients) and waits until its port is closed. */

@@ -6,3 +6,4 @@ export * from './processes';
 export * from './schema';
 export * from './broker';
 export * from './private-postgres';
+export * from './infra';

@@ -1,18 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './processes';
-
-interface PostgresServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
-// tools/infra.js is plain CommonJS outside the project graph (it runs before dependencies are installed, for
-// `npm start` and the jest global setup), so it is loaded by path.
-const infra = require(join(__dirname, '..', '..', '..', 'tools', 'infra.js')) as {
-  startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<PostgresServer>;
-};
+import { infra } from './infra';
 
 export interface PrivatePostgres {
   /** URL of its `postgres` database. */
@@ -32,7 +21,7 @@ export interface PrivatePostgres {
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'itsm-test-pg-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the tests run as root
-  const port = await freePort();
+  const port = await infra.freePort();
   let server = await infra.startPostgres({ dir, port, durable: false });
   let running = true;
   return {
