@@ -14,6 +14,7 @@ import { GATEWAY_LOGGER } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
 import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { RequestsModule } from './requests/requests.module';
 
 export interface GatewayModuleOptions {
   config: GatewayConfig;
@@ -28,7 +29,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },

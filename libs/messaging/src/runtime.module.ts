@@ -33,6 +33,8 @@ import type { ServiceConfig } from './service-config';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
+/** The service's validated configuration (its own `config.ts` class): `@Inject(SERVICE_CONFIG) config: IncidentConfig`. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 export interface ServiceRuntimeOptions {
   /** Service name: `source` of its events, queue group of its RPC, prefix of its consumers. */
@@ -259,12 +261,13 @@ export class ServiceRuntimeModule {
       controllers: [OperationsController],
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },
+        { provide: SERVICE_CONFIG, useValue: options.config },
         { provide: NATS_CONNECTION, useFactory: () => connectNats(options.config.NATS_URL, options.service) },
         { provide: OutboxWriter, useValue: new OutboxWriter(options.service) },
         { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         ServiceRuntime,
       ],
-      exports: [SERVICE_OPTIONS, NATS_CONNECTION, OutboxWriter, RpcClient, ServiceRuntime, TypeOrmModule],
+      exports: [SERVICE_OPTIONS, SERVICE_CONFIG, NATS_CONNECTION, OutboxWriter, RpcClient, ServiceRuntime, TypeOrmModule],
     };
   }
 }
