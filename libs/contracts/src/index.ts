@@ -4,5 +4,6 @@ export * from './errors';
 export * from './actor';
 export * from './catalog';
 export * from './validation';
+export * from './paging';
 export * from './incident';
 export * from './asyncapi';

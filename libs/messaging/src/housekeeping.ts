@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { InboxMessage, OutboxMessage } from '@itsm/persistence';
+import { IdempotencyKey, InboxMessage, OutboxMessage } from '@itsm/persistence';
 import { counter } from '@itsm/observability';
 
 export interface HousekeepingOptions {
@@ -9,6 +9,8 @@ export interface HousekeepingOptions {
   outboxRetentionHours: number;
   /** Inbox rows older than this are deleted (keep it at least as long as events stay on the stream). */
   inboxRetentionDays: number;
+  /** `Idempotency-Key`s older than this are forgotten (where the service keeps them). */
+  idempotencyKeyRetentionHours?: number;
   intervalMs: number;
 }
 
@@ -45,12 +47,12 @@ export class Housekeeping {
   }
 
   /** One cleaning round; returns the rows deleted from each table. */
-  async run(): Promise<{ outbox: number; inbox: number }> {
+  async run(): Promise<{ outbox: number; inbox: number; idempotencyKeys: number }> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       const [lock] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`itsm:housekeeping:${this.options.schema}`])) as Array<{ locked: boolean }>;
-      if (!lock?.locked) return { outbox: 0, inbox: 0 };
+      if (!lock?.locked) return { outbox: 0, inbox: 0, idempotencyKeys: 0 };
       try {
         const outbox = await this.deleteInBatches(
           runner.connection.getMetadata(OutboxMessage).tablePath,
@@ -64,10 +66,20 @@ export class Housekeeping {
           this.options.inboxRetentionDays,
           (sql, params) => runner.query(sql, params),
         );
+        // Idempotency keys protect retries of one client call; a day covers every sane retry policy.
+        const idempotencyKeys = this.dataSource.hasMetadata(IdempotencyKey)
+          ? await this.deleteInBatches(
+              runner.connection.getMetadata(IdempotencyKey).tablePath,
+              `created_at < now() - make_interval(hours => $1)`,
+              this.options.idempotencyKeyRetentionHours ?? 24,
+              (sql, params) => runner.query(sql, params),
+            )
+          : 0;
         deleted.inc({ table: 'outbox' }, outbox);
         deleted.inc({ table: 'inbox' }, inbox);
-        if (outbox + inbox > 0) this.logger.info({ outbox, inbox }, 'housekeeping removed old outbox and inbox rows');
-        return { outbox, inbox };
+        deleted.inc({ table: 'idempotency_keys' }, idempotencyKeys);
+        if (outbox + inbox + idempotencyKeys > 0) this.logger.info({ outbox, inbox, idempotencyKeys }, 'housekeeping removed old rows');
+        return { outbox, inbox, idempotencyKeys };
       } finally {
         await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`itsm:housekeeping:${this.options.schema}`]);
       }

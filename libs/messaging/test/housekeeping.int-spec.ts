@@ -37,7 +37,7 @@ describe('housekeeping of the outbox and the inbox', () => {
     const recentInbox = await inboxRow(2);
 
     const housekeeping = new Housekeeping(h.dataSource, { schema: h.schema, outboxRetentionHours: 24, inboxRetentionDays: 30, intervalMs: 60_000 }, silentLogger);
-    await expect(housekeeping.run()).resolves.toEqual({ outbox: 1, inbox: 1 });
+    await expect(housekeeping.run()).resolves.toEqual({ outbox: 1, inbox: 1, idempotencyKeys: 0 });
 
     const outbox = (await h.database.query<{ event_id: string }>(`SELECT event_id FROM housetest.outbox`)).map((row) => row.event_id);
     expect(outbox.sort()).toEqual([recentSent, unsentOld].sort());
@@ -52,9 +52,9 @@ describe('housekeeping of the outbox and the inbox', () => {
     await runner.connect();
     await runner.query(`SELECT pg_advisory_lock(hashtext('itsm:housekeeping:housetest'))`);
     const housekeeping = new Housekeeping(h.dataSource, { schema: h.schema, outboxRetentionHours: 24, inboxRetentionDays: 30, intervalMs: 60_000 }, silentLogger);
-    await expect(housekeeping.run()).resolves.toEqual({ outbox: 0, inbox: 0 });
+    await expect(housekeeping.run()).resolves.toEqual({ outbox: 0, inbox: 0, idempotencyKeys: 0 });
     await runner.query(`SELECT pg_advisory_unlock(hashtext('itsm:housekeeping:housetest'))`);
     await runner.release();
-    await expect(housekeeping.run()).resolves.toEqual({ outbox: 1, inbox: 0 });
+    await expect(housekeeping.run()).resolves.toEqual({ outbox: 1, inbox: 0, idempotencyKeys: 0 });
   });
 });

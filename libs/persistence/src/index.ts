@@ -5,3 +5,6 @@ export * from './audit';
 export * from './numbering';
 export * from './core-tables';
 export * from './postgres-errors';
+export * from './concurrency';
+export * from './cursor';
+export * from './idempotency';

@@ -6,11 +6,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-
-/** The version of a record as an HTTP entity tag. */
-export function etagOf(version: number): string {
-  return `"${version}"`;
-}
+import { etagOf } from '../http/preconditions';
 
 const ETAG_HEADER = { description: 'Version of the incident, for `If-Match`.', schema: { type: 'string', example: '"1"' } };
 
