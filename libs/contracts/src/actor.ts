@@ -14,6 +14,8 @@ export interface Actor {
   name?: string;
   roles: Role[];
   groups?: string[];
+  /** Subject (`sub`) of the actor's manager (token claim `manager`), who approves what needs a manager's approval. */
+  managerId?: string;
 }
 
 /** Agents, managers and admins work on tickets of others; a requester only sees what they opened. */

@@ -23,6 +23,17 @@ describe('authenticate', () => {
     await expect(authenticate(`Bearer ${token}`, verification)).resolves.toEqual({ sub: 'carol', name: 'Carol', roles: [Role.Manager, Role.Agent], groups: ['network'] });
   });
 
+  it('carries the manager claim as the actor’s managerId', async () => {
+    const token = mintToken({ sub: 'alice', name: undefined, roles: ['requester'], manager: 'mallory' });
+
+    await expect(authenticate(`Bearer ${token}`, verification)).resolves.toEqual({ sub: 'alice', roles: [Role.Requester], managerId: 'mallory' });
+  });
+
+  it('refuses a manager claim that is not a non-empty string', async () => {
+    await expect(refusal(`Bearer ${mintToken({ manager: ['mallory'] })}`)).resolves.toMatchObject({ invalidToken: true, message: 'token claim "manager" must be a non-empty string' });
+    await expect(refusal(`Bearer ${mintToken({ manager: '' })}`)).resolves.toMatchObject({ invalidToken: true });
+  });
+
   it('treats a token without roles as a caller with none', async () => {
     const token = mintToken({ sub: 'dave', roles: undefined, name: undefined });
 

@@ -49,6 +49,11 @@ export function actorFromClaims(claims: jwt.JwtPayload): Actor {
   const name: unknown = claims['name'];
   if (typeof name === 'string' && name.length > 0) actor.name = name;
   if (claims['groups'] !== undefined) actor.groups = stringList(claims['groups'], 'groups');
+  const manager: unknown = claims['manager'];
+  if (manager !== undefined) {
+    if (typeof manager !== 'string' || manager.length === 0) throw new AuthenticationError('token claim "manager" must be a non-empty string', true);
+    actor.managerId = manager;
+  }
   return actor;
 }
 
