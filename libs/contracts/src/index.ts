@@ -6,4 +6,5 @@ export * from './catalog';
 export * from './validation';
 export * from './paging';
 export * from './incident';
+export * from './request';
 export * from './asyncapi';

@@ -1,0 +1,4 @@
+export * from './request.enums';
+export * from './catalog.dto';
+export * from './request.dto';
+export * from './request.messages';
