@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ErrorCode, Impact, IncidentRpc, MessageHeaders, Role, Urgency } from '@itsm/contracts';
 import { createLogger, traceIdOf } from '@itsm/observability';
-import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, unsignedToken } from '@itsm/testing';
+import { buildIncidentView, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, unsignedToken } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { GatewayReadiness } from '../src/health/gateway-readiness';
-import { incidentViewFactory } from './factories/incident-view.factory';
+
 import { RpcResponder } from './rpc-responder';
 
 const BODY_LIMIT_BYTES = 16_384;
@@ -77,8 +77,8 @@ describe('gateway over HTTP with a real NATS', () => {
   beforeEach(() => {
     responder.reset((received) =>
       received.subject === IncidentRpc.create.subject
-        ? { ok: true, data: incidentViewFactory({ ...(received.data as object), version: 1 }) }
-        : { ok: true, data: incidentViewFactory({ id: (received.data as { id: string }).id, version: 3 }) },
+        ? { ok: true, data: buildIncidentView({ ...(received.data as object), version: 1 }) }
+        : { ok: true, data: buildIncidentView({ id: (received.data as { id: string }).id, version: 3 }) },
     );
   });
 

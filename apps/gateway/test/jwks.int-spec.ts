@@ -4,10 +4,10 @@ import jwt from 'jsonwebtoken';
 import { connect, type NatsConnection } from 'nats';
 import { IncidentRpc } from '@itsm/contracts';
 import { createLogger } from '@itsm/observability';
-import { freePort, testNatsUrl } from '@itsm/testing';
+import { buildIncidentView, freePort, testNatsUrl } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
-import { incidentViewFactory } from './factories/incident-view.factory';
+
 import { RpcResponder } from './rpc-responder';
 
 /** A stand-in identity provider: publishes its RSA public keys as a JWKS over real HTTP. */
@@ -61,7 +61,7 @@ describe('gateway with an identity provider’s JWKS (RS256)', () => {
     baseUrl = `http://127.0.0.1:${address.port}`;
     nc = await connect({ servers: testNatsUrl(), name: 'jwks-test-responder' });
     responder = new RpcResponder(nc, [IncidentRpc.get.subject]);
-    responder.behaviour = (received) => ({ ok: true, data: incidentViewFactory({ id: (received.data as { id: string }).id }) });
+    responder.behaviour = (received) => ({ ok: true, data: buildIncidentView({ id: (received.data as { id: string }).id }) });
     await responder.start();
   });
 
@@ -71,7 +71,7 @@ describe('gateway with an identity provider’s JWKS (RS256)', () => {
     await provider.stop();
   });
 
-  const get = (token: string) => fetch(`${baseUrl}/v1/incidents/${incidentViewFactory().id}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (token: string) => fetch(`${baseUrl}/v1/incidents/${buildIncidentView().id}`, { headers: { authorization: `Bearer ${token}` } });
 
   it('accepts a token signed with a published key and passes its caller on', async () => {
     responder.reset();

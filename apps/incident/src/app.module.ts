@@ -1,15 +1,18 @@
 import type { ServiceDefinition } from '@itsm/messaging';
-import { coreTablesMigration } from '@itsm/persistence';
 import { IncidentConfig } from './config';
 import { Incident } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';
 import { CreateIncidents1795449596583 } from './migrations/1795449596583-createIncidents';
+import { IncidentLifecycle1795457481857 } from './migrations/1795457481857-incidentLifecycle';
+import { IncidentComment } from './comments/comment.entity';
+import { RoutingRule } from './routing/routing-rule.entity';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
 import { requestsFeature } from './requests/requests.feature';
 
 export const incidentApp: ServiceDefinition<IncidentConfig> = {
   name: 'incident',
   config: IncidentConfig,
-  entities: [Incident, ...requestsFeature.entities],
-  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, ...requestsFeature.migrations],
+  entities: [Incident, IncidentComment, RoutingRule, IdempotencyKey, ...requestsFeature.entities],
+  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), ...requestsFeature.migrations],
   modules: [IncidentsModule, ...requestsFeature.modules],
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
-import { type Actor, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, MessageHeaders, Role, Urgency } from '@itsm/contracts';
+import { type Actor, type CreatedIncidentView, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, MessageHeaders, Role, Urgency } from '@itsm/contracts';
 import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
 import { WorkContexts } from '@itsm/observability';
 import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
@@ -9,6 +9,8 @@ import { incidentApp } from '../src/app.module';
 const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] };
 const bob: Actor = { sub: 'bob', roles: [Role.Requester] };
 const agent: Actor = { sub: 'sam', roles: [Role.Agent] };
+/** The incident without the reply-only duplicate hints. */
+const viewOf = ({ possibleDuplicates: _hints, ...view }: CreatedIncidentView): IncidentView => view;
 
 describe('incident service over RPC', () => {
   let database: TestDatabase;
@@ -32,10 +34,10 @@ describe('incident service over RPC', () => {
 
   it('opens an incident with a human number and the priority of the impact × urgency matrix', async () => {
     const created = await rpc.call(IncidentRpc.create, buildCreateIncident({ impact: Impact.High, urgency: Urgency.High }), { actor: alice });
-    expect(created).toMatchObject({ state: 'new', priority: 1, requesterId: 'alice', requesterName: 'Alice Smith', version: 1 });
+    expect(created).toMatchObject({ state: 'new', priority: 'P1', callerId: 'alice', callerName: 'Alice Smith', openedById: 'alice', version: 1 });
     expect(created.number).toMatch(/^INC\d{7}$/);
-    const [row] = await database.query<{ number: string; priority: number }>(`SELECT number, priority FROM incident.incidents WHERE id = $1`, [created.id]);
-    expect(row).toEqual({ number: created.number, priority: 1 });
+    const [row] = await database.query<{ number: string; priority: string }>(`SELECT number, priority FROM incident.incidents WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ number: created.number, priority: 'P1' });
   });
 
   it('hands out consecutive numbers starting at INC0001001', async () => {
@@ -52,7 +54,7 @@ describe('incident service over RPC', () => {
       `SELECT action, actor_id, after, before FROM incident.audit_log WHERE entity_id = $1`,
       [created.id],
     );
-    expect(audit).toEqual([{ action: 'created', actor_id: 'alice', before: null, after: created }]);
+    expect(audit).toEqual([{ action: 'created', actor_id: 'alice', before: null, after: viewOf(created) }]);
   });
 
   it('publishes incident.created.v1 carrying the caller’s correlation id', async () => {
@@ -65,15 +67,15 @@ describe('incident service over RPC', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(events).toHaveLength(1);
-    expect(events[0]?.body).toMatchObject({ type: 'itsm.incident.created.v1', source: 'itsm/incident', correlationid: correlationId, data: created });
+    expect(events[0]?.body).toMatchObject({ type: 'itsm.incident.created.v1', source: 'itsm/incident', correlationid: correlationId, data: viewOf(created) });
     expect(events[0]?.body.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
     expect(events[0]?.headers['Nats-Msg-Id']).toBe(events[0]?.body.id);
   });
 
   it('lets the requester and agents read it, and hides it from other requesters', async () => {
     const created = await rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice });
-    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: alice })).resolves.toEqual(created);
-    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: agent })).resolves.toEqual(created);
+    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: alice })).resolves.toEqual(viewOf(created));
+    await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: agent })).resolves.toEqual(viewOf(created));
     await expect(rpc.call(IncidentRpc.get, { id: created.id }, { actor: bob })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
@@ -83,7 +85,7 @@ describe('incident service over RPC', () => {
 
   it('rejects an invalid request naming each field, and writes nothing', async () => {
     const [{ n: before } = { n: -1 }] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident.outbox`);
-    const bad = { title: 'x', impact: 'enormous', urgency: Urgency.Low, colour: 'red' } as never;
+    const bad = { title: 'x', impact: 4, urgency: Urgency.Low, colour: 'red' } as never;
     const error = await rpc.call(IncidentRpc.create, bad, { actor: alice }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
     const fields = ((error as { details: { errors: Array<{ field: string }> } }).details.errors ?? []).map((e) => e.field).sort();

@@ -5,6 +5,8 @@ export * from './actor';
 export * from './catalog';
 export * from './validation';
 export * from './paging';
+export * from './transforms';
 export * from './incident';
 export * from './request';
 export * from './asyncapi';
+export * from './sla';

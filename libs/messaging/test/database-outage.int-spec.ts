@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { type CloudEvent, DLQ_STREAM, deadLetterSubject, IncidentEvents, IncidentState, Impact, Priority, Urgency } from '@itsm/contracts';
+import { type CloudEvent, DLQ_STREAM, deadLetterSubject, IncidentEvents } from '@itsm/contracts';
 import { coreTablesMigration, createDataSource, runMigrations } from '@itsm/persistence';
-import { readEvents, readStream, resetStreams, startPrivatePostgres, testNatsUrl, type PrivatePostgres, waitFor } from '@itsm/testing';
+import { buildIncidentView, readEvents, readStream, resetStreams, startPrivatePostgres, testNatsUrl, type PrivatePostgres, waitFor } from '@itsm/testing';
 import { connectNats, ensureStreams, EventConsumer, OutboxRelay, OutboxWriter } from '../src';
 import { silentLogger } from './harness';
 
@@ -87,7 +87,7 @@ describe('a database restart under a running relay and consumer', () => {
             new OutboxWriter(SCHEMA).publish(
               manager,
               IncidentEvents.created,
-              { id, number: 'INC0001001', title: 'After the restart', description: null, impact: Impact.Low, urgency: Urgency.Low, priority: Priority.Planning, state: IncidentState.New, requesterId: 'alice', requesterName: null, createdAt: now, updatedAt: now, version: 1 },
+              buildIncidentView({ id, number: 'INC0001001', title: 'After the restart', createdAt: now, updatedAt: now }),
               { subject: id },
             ),
           )

@@ -1,28 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type CloudEvent, IncidentEvents, IncidentState, Impact, Priority, Urgency, type IncidentView } from '@itsm/contracts';
+import { type CloudEvent, IncidentEvents, type IncidentView } from '@itsm/contracts';
 import { OutboxRelay, OutboxWriter } from '../src';
-import { killBroker, readEvents, restartBroker, waitFor } from '@itsm/testing';
+import { buildIncidentView, killBroker, readEvents, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function incident(id: string, title = 'Mail delivery delayed'): IncidentView {
-  const now = new Date().toISOString();
-  return {
-    id,
-    number: 'INC0001001',
-    title,
-    description: null,
-    impact: Impact.Low,
-    urgency: Urgency.Low,
-    priority: Priority.Planning,
-    state: IncidentState.New,
-    requesterId: 'alice',
-    requesterName: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-  };
+  return buildIncidentView({ id, number: 'INC0001001', title, callerName: null });
 }
 
 describe('transactional outbox', () => {

@@ -1,15 +1,37 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Actor, ALL_ROLES, CreateIncidentDto, GetIncidentRequest, IncidentRpc, IncidentView, Role } from '@itsm/contracts';
+import {
+  type Actor,
+  AddCommentDto,
+  ALL_ROLES,
+  CommentList,
+  CommentView,
+  CreatedIncidentView,
+  CreateIncidentDto,
+  GetIncidentRequest,
+  IncidentCounts,
+  IncidentFilters,
+  IncidentHistory,
+  IncidentPage,
+  IncidentRpc,
+  IncidentView,
+  LinkChildrenDto,
+  MajorIncidentDto,
+  Role,
+  TransitionIncidentDto,
+  UpdateIncidentDto,
+} from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { etagOf } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
 
-const ETAG_HEADER = { description: 'Version of the incident, for `If-Match`.', schema: { type: 'string', example: '"1"' } };
+const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
+const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
+/** The service desk's incidents: each route maps the HTTP request to one RPC of the incident service. */
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('incidents')
@@ -18,32 +40,166 @@ export class IncidentsController {
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Requester, Role.Agent, Role.Manager, Role.Admin)
-  @ApiOperation({ summary: 'Open an incident on behalf of the caller.' })
+  @Roles(Role.Requester, ...AGENTS)
+  @ApiOperation({
+    summary: 'Open an incident.',
+    description:
+      'Priority comes from the impact × urgency matrix; routing rules choose the assignment group unless an agent gives one. Requesters open incidents for themselves; agents may open them for a caller (`callerId`). The reply lists open incidents with the same category and a shared CI opened recently (`possibleDuplicates`); nothing is merged automatically.',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiCreatedResponse({
     description: 'The incident as opened.',
-    type: IncidentView,
-    headers: {
-      Location: { description: 'Path of the new incident.', schema: { type: 'string', example: '/v1/incidents/3f0c2b5e-8a43-4a53-9d0e-8b7a2f6c1d10' } },
-      ETag: ETAG_HEADER,
-    },
+    type: CreatedIncidentView,
+    headers: { Location: { description: 'Path of the new incident.', schema: { type: 'string', example: '/v1/incidents/3f0c2b5e-8a43-4a53-9d0e-8b7a2f6c1d10' } }, ETag: ETAG_HEADER },
   })
-  @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
-  async create(@Body() body: CreateIncidentDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<IncidentView> {
-    const incident = await this.rpc.call(IncidentRpc.create, body, { actor });
+  @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
+  async create(
+    @Body() body: CreateIncidentDto,
+    @CurrentActor() actor: Actor,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedIncidentView> {
+    const key = idempotencyKeyFrom(idempotencyKey);
+    const incident = await this.rpc.call(IncidentRpc.create, { ...body, ...(key ? { idempotencyKey: key } : {}) }, { actor });
     void reply.header('location', `/${API_PREFIX}/incidents/${incident.id}`).header('etag', etagOf(incident.version));
     return incident;
+  }
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'List incidents by filters, a page at a time.', description: 'Requesters get only the incidents they opened, whatever the filters say.' })
+  @ApiOkResponse({ type: IncidentPage })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  list(@Query() filters: IncidentFilters, @CurrentActor() actor: Actor): Promise<IncidentPage> {
+    return this.rpc.call(IncidentRpc.list, filters, { actor });
+  }
+
+  @Get('counts')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Count incidents per state (the queue view), with the same filters as the list.' })
+  @ApiOkResponse({ type: IncidentCounts })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  counts(@Query() filters: IncidentFilters, @CurrentActor() actor: Actor): Promise<IncidentCounts> {
+    return this.rpc.call(IncidentRpc.counts, filters, { actor });
   }
 
   @Get(':id')
   @Roles(...ALL_ROLES)
   @ApiOperation({ summary: 'Read one incident; requesters only see what they opened.' })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ description: 'The incident.', type: IncidentView, headers: { ETag: ETAG_HEADER } })
+  @ApiOkResponse({ description: 'The incident.', type: IncidentView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
   async get(@Param() params: GetIncidentRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<IncidentView> {
-    const incident = await this.rpc.call(IncidentRpc.get, { id: params.id }, { actor });
-    void reply.header('etag', etagOf(incident.version));
-    return incident;
+    return withEtag(reply, await this.rpc.call(IncidentRpc.get, { id: params.id }, { actor }));
   }
+
+  @Patch(':id')
+  @Roles(...AGENTS)
+  @ApiOperation({
+    summary: 'Change fields of an incident.',
+    description:
+      'Only the fields given change; `null` clears a clearable field. A manual `priority` needs a `priorityReason`; changing impact or urgency returns to the matrix. A change of group or assignee after the first assignment counts as a reassignment.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ description: 'The incident after the change.', type: IncidentView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422, 500, 503, 504)
+  async update(
+    @Param() params: GetIncidentRequest,
+    @Body() body: UpdateIncidentDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IncidentView> {
+    const expectedVersion = versionFromIfMatch(ifMatch);
+    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: 'Move an incident to another state.',
+    description:
+      'new → in_progress ⇄ on_hold (`holdReason`), in_progress → resolved (`resolutionCode`, `resolutionNotes`) → closed; resolved → in_progress reopens (`reason`, within the reopen window); canceled (`reason`) and merged (`into`: the open incident it duplicates) from any open state. Resolving a parent resolves its open children. A refused move answers 409 with the allowed targets. Requesters may cancel their new incident, and accept (close) or reject (reopen) a resolution.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ description: 'The incident in its new state.', type: IncidentView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422, 500, 503, 504)
+  async transition(
+    @Param() params: GetIncidentRequest,
+    @Body() body: TransitionIncidentDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IncidentView> {
+    const expectedVersion = versionFromIfMatch(ifMatch);
+    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+  }
+
+  @Get(':id/comments')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Comments of an incident, oldest first; work notes only for agents.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CommentList })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  comments(@Param() params: GetIncidentRequest, @CurrentActor() actor: Actor): Promise<CommentList> {
+    return this.rpc.call(IncidentRpc.comments, { id: params.id }, { actor });
+  }
+
+  @Post(':id/comments')
+  @HttpCode(201)
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Add a comment (visible to the caller) or, for agents, a work note (`visibility: internal`).' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiCreatedResponse({ type: CommentView })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 500, 503, 504)
+  addComment(@Param() params: GetIncidentRequest, @Body() body: AddCommentDto, @CurrentActor() actor: Actor): Promise<CommentView> {
+    return this.rpc.call(IncidentRpc.addComment, { id: params.id, comment: body }, { actor });
+  }
+
+  @Get(':id/history')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Every change of an incident with who made it and when (the audit trail); requesters do not see work notes.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: IncidentHistory })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  history(@Param() params: GetIncidentRequest, @CurrentActor() actor: Actor): Promise<IncidentHistory> {
+    return this.rpc.call(IncidentRpc.history, { id: params.id }, { actor });
+  }
+
+  @Put(':id/major')
+  @Roles(Role.Manager, Role.Admin)
+  @ApiOperation({ summary: 'Declare (`major: true`) or withdraw (`major: false`) a major incident; managers only.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ type: IncidentView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async setMajor(
+    @Param() params: GetIncidentRequest,
+    @Body() body: MajorIncidentDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IncidentView> {
+    const expectedVersion = versionFromIfMatch(ifMatch);
+    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+  }
+
+  @Post(':id/children')
+  @HttpCode(200)
+  @Roles(...AGENTS)
+  @ApiOperation({ summary: 'Make incidents children of this one (e.g. the reports a major incident explains); they are resolved with it.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ description: 'The parent incident.', type: IncidentView })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422, 500, 503, 504)
+  linkChildren(@Param() params: GetIncidentRequest, @Body() body: LinkChildrenDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
+    return this.rpc.call(IncidentRpc.linkChildren, { id: params.id, childIds: body.childIds }, { actor });
+  }
+}
+
+function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
+  void reply.header('etag', etagOf(record.version));
+  return record;
 }

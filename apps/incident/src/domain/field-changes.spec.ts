@@ -148,3 +148,13 @@ describe('field changes', () => {
     });
   });
 });
+
+describe('field changes of JSON values', () => {
+  it('ignores the key order of objects, as jsonb returns them', () => {
+    expect(diffFields({ custom: { a: 1, b: 2 } }, { custom: { b: 2, a: 1 } })).toEqual([]);
+  });
+
+  it('treats a nested undefined like a nested null', () => {
+    expect(diffFields({ custom: { a: null } }, { custom: { a: undefined } })).toEqual([]);
+  });
+});

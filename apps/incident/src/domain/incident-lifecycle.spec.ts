@@ -379,3 +379,17 @@ describe('incident lifecycle', () => {
     });
   });
 });
+
+describe('messages and reasons', () => {
+  it('tells a requester that nothing is allowed for them, not that the state is final', () => {
+    const error = errorOf(() => planTransition(buildSnapshot({ state: S.InProgress }), { to: S.New }, options({ asCaller: true })));
+    expect(error.code).toBe(ErrorCode.INVALID_TRANSITION);
+    expect(error.message).toContain('none for a requester');
+  });
+
+  it('refuses a reason on a move to in_progress that is not a reopen', () => {
+    const error = errorOf(() => planTransition(buildSnapshot({ state: S.New }), { to: S.InProgress, reason: 'starting' }, options()));
+    expect(error.code).toBe(ErrorCode.VALIDATION);
+    expect(error.details?.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+  });
+});

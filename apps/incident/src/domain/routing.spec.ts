@@ -279,3 +279,10 @@ describe('routing', () => {
     });
   });
 });
+
+describe('keywords across fields', () => {
+  it('does not match a multi-word keyword split between title and description', () => {
+    expect(matches({ keywords: ['disk full'] }, { title: 'Backup disk', description: 'Full log attached' })).toBe(false);
+    expect(matches({ keywords: ['disk full'] }, { title: 'Backup', description: 'the disk full again' })).toBe(true);
+  });
+});

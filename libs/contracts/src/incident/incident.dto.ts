@@ -1,8 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Impact, IncidentState, Priority, Urgency } from './incident.enums';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDateString,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageRequest } from '../paging';
+import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
+import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
 
-/** Body of `POST /v1/incidents` and of the `itsm.rpc.incident.create` request. */
+const IMPACT_DOC = { enum: [1, 2, 3], type: Number, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
+const URGENCY_DOC = { enum: [1, 2, 3], type: Number, description: '1 high (work stopped), 2 medium, 3 low.' };
+const LABEL = /^[\w .:/@-]{1,100}$/u;
+const LABEL_MESSAGE = 'must be 1 to 100 letters, digits, spaces or . : / @ - _';
+
+/** Body of `POST /v1/incidents`. */
 export class CreateIncidentDto {
   @ApiProperty({ minLength: 3, maxLength: 200, example: 'VPN drops every 10 minutes' })
   @IsString()
@@ -15,19 +40,403 @@ export class CreateIncidentDto {
   @MaxLength(20000)
   description?: string;
 
-  @ApiProperty({ enum: Impact, enumName: 'Impact', description: 'How widely the business is affected.' })
-  @IsEnum(Impact)
+  @ApiProperty({ ...IMPACT_DOC, example: 2 })
+  @IsInt()
+  @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
   impact!: Impact;
 
-  @ApiProperty({ enum: Urgency, enumName: 'Urgency', description: 'How soon the business needs a resolution.' })
-  @IsEnum(Urgency)
+  @ApiProperty({ ...URGENCY_DOC, example: 1 })
+  @IsInt()
+  @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
   urgency!: Urgency;
+
+  @ApiPropertyOptional({ example: 'network' })
+  @OptionalNotNull()
+  @Matches(LABEL, { message: `$property ${LABEL_MESSAGE}` })
+  category?: string;
+
+  @ApiPropertyOptional({ example: 'vpn' })
+  @OptionalNotNull()
+  @Matches(LABEL, { message: `$property ${LABEL_MESSAGE}` })
+  subcategory?: string;
+
+  @ApiPropertyOptional({ enum: Channel, enumName: 'Channel', default: Channel.Api })
+  @OptionalNotNull()
+  @IsEnum(Channel)
+  channel?: Channel;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Affected business service (a CI id in the CMDB).' })
+  @OptionalNotNull()
+  @IsUUID()
+  serviceId?: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected configuration items.' })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  ciIds?: string[];
+
+  @ApiPropertyOptional({ description: 'Agents only: the group to assign; without it the routing rules choose.', example: 'network-ops' })
+  @OptionalNotNull()
+  @Matches(LABEL, { message: `$property ${LABEL_MESSAGE}` })
+  assignmentGroup?: string;
+
+  @ApiPropertyOptional({ description: 'Agents only: the agent (`sub`) to assign.', example: 'sam' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 200)
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ description: 'Agents only: the user the incident is for, when an agent logs it for them (default: the caller of this request).', example: 'alice' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 200)
+  callerId?: string;
+
+  @ApiPropertyOptional({ description: 'Agents only: display name of `callerId`.', example: 'Alice Smith' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 200)
+  callerName?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Agents only: parent incident; a child is resolved with its parent.' })
+  @OptionalNotNull()
+  @IsUUID()
+  parentId?: string;
+}
+
+/** `itsm.rpc.incident.create`: the body plus the client's `Idempotency-Key`. */
+export class CreateIncidentRequest extends CreateIncidentDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  idempotencyKey?: string;
+}
+
+/** Body of `PATCH /v1/incidents/{id}`: only the fields given change; `null` clears a clearable field. */
+export class UpdateIncidentDto {
+  @ApiPropertyOptional({ minLength: 3, maxLength: 200 })
+  @OptionalNotNull()
+  @IsString()
+  @Length(3, 200)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: 20000, nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'network' })
+  @IsOptional()
+  @Matches(LABEL, { message: `$property ${LABEL_MESSAGE}` })
+  category?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'vpn' })
+  @IsOptional()
+  @Matches(LABEL, { message: `$property ${LABEL_MESSAGE}` })
+  subcategory?: string | null;
+
+  @ApiPropertyOptional(IMPACT_DOC)
+  @OptionalNotNull()
+  @IsInt()
+  @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
+  impact?: Impact;
+
+  @ApiPropertyOptional(URGENCY_DOC)
+  @OptionalNotNull()
+  @IsInt()
+  @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
+  urgency?: Urgency;
+
+  @ApiPropertyOptional({
+    enum: Priority,
+    enumName: 'Priority',
+    nullable: true,
+    description: 'Manual priority override (needs `priorityReason`); `null` returns to the matrix. A later impact or urgency change also returns to the matrix.',
+  })
+  @IsOptional()
+  @IsEnum(Priority)
+  priority?: Priority | null;
+
+  @ApiPropertyOptional({ minLength: 3, maxLength: 2000, description: 'Why the priority is overridden; required with `priority`.' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(3, 2000)
+  priorityReason?: string;
+
+  @ApiPropertyOptional({ enum: Channel, enumName: 'Channel' })
+  @OptionalNotNull()
+  @IsEnum(Channel)
+  channel?: Channel;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'network-ops' })
+  @IsOptional()
+  @Matches(LABEL, { message: `$property ${LABEL_MESSAGE}` })
+  assignmentGroup?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'sam' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  assigneeId?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  serviceId?: string | null;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  ciIds?: string[];
+
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'Parent incident (no cycles; the parent must be open).' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'Linked problem record.' })
+  @IsOptional()
+  @IsUUID()
+  problemId?: string | null;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Linked change requests.' })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  changeIds?: string[];
+}
+
+/** A command on one existing incident, optionally based on a known version (`If-Match`). */
+export class IncidentCommand {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class UpdateIncidentRequest extends IncidentCommand {
+  @ValidateNested()
+  @Type(() => UpdateIncidentDto)
+  changes!: UpdateIncidentDto;
+}
+
+/** Body of `POST /v1/incidents/{id}/transitions`: the target state and what that state needs. */
+export class TransitionIncidentDto {
+  @ApiProperty({ enum: IncidentState, enumName: 'IncidentState', example: IncidentState.Resolved })
+  @IsEnum(IncidentState)
+  to!: IncidentState;
+
+  @ApiPropertyOptional({ enum: HoldReason, enumName: 'HoldReason', description: 'Required for `on_hold`.' })
+  @OptionalNotNull()
+  @IsEnum(HoldReason)
+  holdReason?: HoldReason;
+
+  @ApiPropertyOptional({ enum: ResolutionCode, enumName: 'ResolutionCode', description: 'Required for `resolved`.' })
+  @OptionalNotNull()
+  @IsEnum(ResolutionCode)
+  resolutionCode?: ResolutionCode;
+
+  @ApiPropertyOptional({ minLength: 3, maxLength: 20000, description: 'Required for `resolved`.', example: 'Replaced the faulty switch port.' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(3, 20000)
+  resolutionNotes?: string;
+
+  @ApiPropertyOptional({ minLength: 3, maxLength: 2000, description: 'Required to reopen (`resolved` → `in_progress`) and to cancel.' })
+  @OptionalNotNull()
+  @IsString()
+  @Length(3, 2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for `merged`: the open incident this one duplicates.' })
+  @OptionalNotNull()
+  @IsUUID()
+  into?: string;
+}
+
+export class TransitionIncidentRequest extends IncidentCommand {
+  @ValidateNested()
+  @Type(() => TransitionIncidentDto)
+  transition!: TransitionIncidentDto;
+}
+
+/** Body of `POST /v1/incidents/{id}/comments`. */
+export class AddCommentDto {
+  @ApiProperty({ minLength: 1, maxLength: 20000, example: 'Could you try again with the new client version?' })
+  @IsString()
+  @Length(1, 20000)
+  body!: string;
+
+  @ApiPropertyOptional({ enum: CommentVisibility, enumName: 'CommentVisibility', default: CommentVisibility.Public, description: '`internal` is a work note (agents only).' })
+  @OptionalNotNull()
+  @IsEnum(CommentVisibility)
+  visibility?: CommentVisibility;
+}
+
+export class AddCommentRequest extends IncidentCommand {
+  @ValidateNested()
+  @Type(() => AddCommentDto)
+  comment!: AddCommentDto;
+}
+
+/** Body of `PUT /v1/incidents/{id}/major`: declare (true) or withdraw (false) a major incident. */
+export class MajorIncidentDto {
+  @ApiProperty({ example: true })
+  @IsBoolean()
+  major!: boolean;
+
+  @ApiProperty({ minLength: 3, maxLength: 2000, example: 'Payroll down for every site' })
+  @IsString()
+  @Length(3, 2000)
+  reason!: string;
+}
+
+export class SetMajorRequest extends IncidentCommand {
+  @IsBoolean()
+  major!: boolean;
+
+  @IsString()
+  @Length(3, 2000)
+  reason!: string;
+}
+
+/** Body of `POST /v1/incidents/{id}/children`. */
+export class LinkChildrenDto {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100 })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  childIds!: string[];
+}
+
+export class LinkChildrenRequest extends IncidentCommand {
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  childIds!: string[];
 }
 
 export class GetIncidentRequest {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
+}
+
+/** Filters of `GET /v1/incidents` (and of the counts). Lists take comma-separated values. */
+export class IncidentFilters extends PageRequest {
+  @ApiPropertyOptional({ type: [String], enum: IncidentState, description: 'Comma-separated states.', example: 'new,in_progress' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(IncidentState, { each: true })
+  state?: IncidentState[];
+
+  @ApiPropertyOptional({ type: [String], enum: Priority, description: 'Comma-separated priorities.', example: 'P1,P2' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(Priority, { each: true })
+  priority?: Priority[];
+
+  @ApiPropertyOptional({ example: 'network-ops' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  assignmentGroup?: string;
+
+  @ApiPropertyOptional({ example: 'sam' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  assigneeId?: string;
+
+  @ApiPropertyOptional({ example: 'alice' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  callerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  ciId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  serviceId?: string;
+
+  @ApiPropertyOptional({ example: 'network' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  category?: string;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  major?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString()
+  createdFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString()
+  createdTo?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString()
+  updatedFrom?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString()
+  updatedTo?: string;
+
+  @ApiPropertyOptional({ description: 'Words to find in title or description (web-search syntax: "quoted phrase", -excluded, or).', example: 'vpn disconnect' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: INCIDENT_SORTS, default: '-createdAt', description: 'Sort field; `-` for descending.' })
+  @IsOptional()
+  @IsIn(INCIDENT_SORTS)
+  sort?: IncidentSort;
+}
+
+export class ListIncidentsRequest extends IncidentFilters {}
+
+/** A short reference to another incident. */
+export class IncidentRef {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ example: 'INC0001001' })
+  @IsString()
+  number!: string;
+
+  @ApiProperty()
+  @IsString()
+  title!: string;
+
+  @ApiProperty({ enum: IncidentState, enumName: 'IncidentState' })
+  @IsEnum(IncidentState)
+  state!: IncidentState;
 }
 
 /** An incident as the API and subscribers see it. */
@@ -41,7 +450,7 @@ export class IncidentView {
   @Matches(/^INC\d{7,}$/)
   number!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'VPN drops every 10 minutes' })
   @IsString()
   title!: string;
 
@@ -50,32 +459,140 @@ export class IncidentView {
   @IsString()
   description!: string | null;
 
-  @ApiProperty({ enum: Impact, enumName: 'Impact' })
-  @IsEnum(Impact)
+  @ApiProperty({ nullable: true, type: String, example: 'network' })
+  @IsOptional()
+  @IsString()
+  category!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'vpn' })
+  @IsOptional()
+  @IsString()
+  subcategory!: string | null;
+
+  @ApiProperty(IMPACT_DOC)
+  @IsIn([1, 2, 3])
   impact!: Impact;
 
-  @ApiProperty({ enum: Urgency, enumName: 'Urgency' })
-  @IsEnum(Urgency)
+  @ApiProperty(URGENCY_DOC)
+  @IsIn([1, 2, 3])
   urgency!: Urgency;
 
-  @ApiProperty({ enum: Priority, enumName: 'Priority', description: '1 critical … 5 planning, from the impact × urgency matrix.' })
-  @IsInt()
-  @Min(1)
-  @Max(5)
+  @ApiProperty({ enum: Priority, enumName: 'Priority', description: 'From the impact × urgency matrix unless `priorityOverridden`.' })
+  @IsEnum(Priority)
   priority!: Priority;
+
+  @ApiProperty({ description: 'The priority was set by hand (the reason is in the history).' })
+  @IsBoolean()
+  priorityOverridden!: boolean;
 
   @ApiProperty({ enum: IncidentState, enumName: 'IncidentState' })
   @IsEnum(IncidentState)
   state!: IncidentState;
 
-  @ApiProperty({ description: 'Subject (`sub`) of the user who opened it.' })
-  @IsString()
-  requesterId!: string;
+  @ApiProperty({ enum: HoldReason, enumName: 'HoldReason', nullable: true })
+  @IsOptional()
+  @IsEnum(HoldReason)
+  holdReason!: HoldReason | null;
+
+  @ApiProperty({ enum: ResolutionCode, enumName: 'ResolutionCode', nullable: true })
+  @IsOptional()
+  @IsEnum(ResolutionCode)
+  resolutionCode!: ResolutionCode | null;
 
   @ApiProperty({ nullable: true, type: String })
   @IsOptional()
   @IsString()
-  requesterName!: string | null;
+  resolutionNotes!: string | null;
+
+  @ApiProperty({ description: 'The user the incident is for (`sub`).', example: 'alice' })
+  @IsString()
+  callerId!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Alice Smith' })
+  @IsOptional()
+  @IsString()
+  callerName!: string | null;
+
+  @ApiProperty({ description: 'Who logged it (`sub`): the caller, or an agent on their behalf.', example: 'alice' })
+  @IsString()
+  openedById!: string;
+
+  @ApiProperty({ enum: Channel, enumName: 'Channel' })
+  @IsEnum(Channel)
+  channel!: Channel;
+
+  @ApiProperty({ nullable: true, type: String, example: 'network-ops' })
+  @IsOptional()
+  @IsString()
+  assignmentGroup!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'sam' })
+  @IsOptional()
+  @IsString()
+  assigneeId!: string | null;
+
+  @ApiProperty({ description: 'Times the group or assignee changed after the first assignment.' })
+  @IsInt()
+  @Min(0)
+  reassignmentCount!: number;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  serviceId!: string | null;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @IsUUID('all', { each: true })
+  ciIds!: string[];
+
+  @ApiProperty()
+  @IsBoolean()
+  major!: boolean;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  parentId!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  problemId!: string | null;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @IsUUID('all', { each: true })
+  changeIds!: string[];
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Set when merged into another incident as a duplicate.' })
+  @IsOptional()
+  @IsUUID()
+  mergedIntoId!: string | null;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  reopenCount!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  openedAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'First response by an agent: assignee set, work started or a comment to the caller.' })
+  @IsOptional()
+  @IsDateString()
+  respondedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString()
+  resolvedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString()
+  closedAt!: string | null;
 
   @ApiProperty({ format: 'date-time' })
   @IsDateString()
@@ -90,3 +607,125 @@ export class IncidentView {
   @Min(1)
   version!: number;
 }
+
+/** Reply of create: the incident, and open incidents it may duplicate (same category and CI, recently opened). */
+export class CreatedIncidentView extends IncidentView {
+  @ApiProperty({ type: [IncidentRef], description: 'Possible duplicates; nothing is merged automatically (use the `merged` transition).' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => IncidentRef)
+  possibleDuplicates!: IncidentRef[];
+}
+
+export class IncidentPage {
+  @ApiProperty({ type: [IncidentView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => IncidentView)
+  items!: IncidentView[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  @IsOptional()
+  @IsString()
+  nextCursor!: string | null;
+}
+
+export class IncidentCounts {
+  @ApiProperty({ description: 'Incidents matching the filters (the state filter is ignored).' })
+  @IsInt()
+  total!: number;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { new: 4, in_progress: 7, on_hold: 1, resolved: 2, closed: 30, canceled: 0, merged: 1 } })
+  @Allow()
+  byState!: Record<IncidentState, number>;
+}
+
+export class CommentView {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  incidentId!: string;
+
+  @ApiProperty()
+  @IsString()
+  body!: string;
+
+  @ApiProperty({ enum: CommentVisibility, enumName: 'CommentVisibility' })
+  @IsEnum(CommentVisibility)
+  visibility!: CommentVisibility;
+
+  @ApiProperty({ example: 'sam' })
+  @IsString()
+  authorId!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Sam Agent' })
+  @IsOptional()
+  @IsString()
+  authorName!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+}
+
+export class CommentList {
+  @ApiProperty({ type: [CommentView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CommentView)
+  items!: CommentView[];
+}
+
+/** One changed field: its value before and after. */
+export class FieldChange {
+  @ApiProperty({ example: 'priority' })
+  @IsString()
+  field!: string;
+
+  @ApiProperty({ nullable: true, description: 'Any JSON value.', example: 'P3' })
+  @Allow()
+  from!: unknown;
+
+  @ApiProperty({ nullable: true, description: 'Any JSON value.', example: 'P1' })
+  @Allow()
+  to!: unknown;
+}
+
+export class HistoryEntry {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  at!: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Who (`sub`); `system` for automatic changes.', example: 'sam' })
+  @IsOptional()
+  @IsString()
+  actorId!: string | null;
+
+  @ApiProperty({ example: 'updated', description: 'created, updated, state_changed, comment_added, major_declared, escalated, …' })
+  @IsString()
+  action!: string;
+
+  @ApiProperty({ type: [FieldChange] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FieldChange)
+  changes!: FieldChange[];
+
+  @ApiPropertyOptional({ type: CommentView, description: 'The comment, for `comment_added`.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CommentView)
+  comment?: CommentView;
+}
+
+export class IncidentHistory {
+  @ApiProperty({ type: [HistoryEntry] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => HistoryEntry)
+  items!: HistoryEntry[];
+}
+

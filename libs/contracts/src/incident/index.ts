@@ -1,3 +1,4 @@
 export * from './incident.enums';
 export * from './incident.dto';
+export * from './routing.dto';
 export * from './incident.messages';

@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type Actor, IncidentRpc, Role, RoutingRuleDto, RoutingRuleIdRequest, RoutingRuleList, RoutingRuleView } from '@itsm/contracts';
+import { RpcClient } from '@itsm/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
+import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
+
+/** Routing rules of new incidents: agents read them, managers keep them. */
+@ApiTags('routing rules')
+@ApiBearerAuth()
+@Controller('routing-rules')
+export class RoutingRulesController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @Roles(Role.Agent, Role.Manager, Role.Admin)
+  @ApiOperation({ summary: 'Routing rules in the order they are tried (ascending position); the first enabled match assigns a new incident.' })
+  @ApiOkResponse({ type: RoutingRuleList })
+  @ApiProblemResponses(401, 403, 500, 503, 504)
+  list(@CurrentActor() actor: Actor): Promise<RoutingRuleList> {
+    return this.rpc.call(IncidentRpc.listRoutingRules, {}, { actor });
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles(Role.Manager, Role.Admin)
+  @ApiOperation({ summary: 'Add a routing rule.' })
+  @ApiCreatedResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  async create(@Body() body: RoutingRuleDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RoutingRuleView> {
+    const rule = await this.rpc.call(IncidentRpc.createRoutingRule, body, { actor });
+    void reply.header('etag', etagOf(rule.version)).header('location', `/v1/routing-rules/${rule.id}`);
+    return rule;
+  }
+
+  @Put(':id')
+  @Roles(Role.Manager, Role.Admin)
+  @ApiOperation({ summary: 'Replace a routing rule.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 404, 412, 500, 503, 504)
+  async update(
+    @Param() params: RoutingRuleIdRequest,
+    @Body() body: RoutingRuleDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoutingRuleView> {
+    const expectedVersion = versionFromIfMatch(ifMatch);
+    const rule = await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...(expectedVersion ? { expectedVersion } : {}) }, { actor });
+    void reply.header('etag', etagOf(rule.version));
+    return rule;
+  }
+
+  @Delete(':id')
+  @Roles(Role.Manager, Role.Admin)
+  @ApiOperation({ summary: 'Remove a routing rule; answers the rule as it was.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: RoutingRuleView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  delete(@Param() params: RoutingRuleIdRequest, @CurrentActor() actor: Actor): Promise<RoutingRuleView> {
+    return this.rpc.call(IncidentRpc.deleteRoutingRule, { id: params.id }, { actor });
+  }
+}

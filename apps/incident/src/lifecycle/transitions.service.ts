@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { type Actor, DomainError, ErrorCode, IncidentEvents, IncidentState, type IncidentView, type TransitionIncidentRequest } from '@itsm/contracts';
+import { AuditEntry } from '@itsm/persistence';
+import { type LifecyclePatch, OPEN_STATES, planTransition } from '../domain/incident-lifecycle';
+import { isAgent } from '../incidents/incident-access';
+import { eventOf, type IncidentEventSpec, IncidentWriter } from '../incidents/incident-writer';
+import { Incident, toIncidentView } from '../incidents/incident.entity';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+@Injectable()
+export class TransitionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: IncidentWriter,
+  ) {}
+
+  /**
+   * Moves an incident to another state. Resolving a parent resolves its open children with the same
+   * resolution; merging closes a duplicate into an open incident.
+   */
+  async transition(request: TransitionIncidentRequest, actor: Actor): Promise<IncidentView> {
+    const input = request.transition;
+    return this.dataSource.transaction(async (manager) => {
+      const incident = await this.writer.lock(manager, request.id, actor, request.expectedVersion);
+      const now = new Date();
+      const plan = planTransition(incident, input, { asCaller: !isAgent(actor), now, reopenWindowMs: this.writer.config.INCIDENT_REOPEN_WINDOW_DAYS * DAY_MS });
+      let target: Incident | undefined;
+      if (input.to === IncidentState.Merged && input.into) target = await this.lockMergeTarget(manager, incident, input.into, actor);
+      const before = toIncidentView(incident);
+      Object.assign(incident, plan.patch);
+      if (input.to === IncidentState.InProgress && isAgent(actor) && !incident.respondedAt) incident.respondedAt = now;
+      const reason = input.reason ?? (target ? `duplicate of ${target.number}` : undefined);
+      const view = await this.writer.save(manager, incident, before, {
+        actorId: actor.sub,
+        action: 'state_changed',
+        events: (after) => this.stateEvents(before, after, reason, { reopened: plan.reopened, automatic: false }),
+      });
+      if (target) await this.recordMergeOnTarget(manager, target, incident, actor);
+      if (input.to === IncidentState.Resolved) await this.resolveChildren(manager, incident, plan.patch, actor);
+      return view;
+    });
+  }
+
+  /** state_changed, plus reopened or closed where the move is one. */
+  stateEvents(before: IncidentView, after: IncidentView, reason: string | undefined, options: { reopened: boolean; automatic: boolean }): IncidentEventSpec[] {
+    return [
+      eventOf(IncidentEvents.stateChanged, { incident: after, from: before.state, to: after.state, ...(reason ? { reason } : {}) }),
+      ...(options.reopened && reason ? [eventOf(IncidentEvents.reopened, { incident: after, reason })] : []),
+      ...(after.state === IncidentState.Closed ? [eventOf(IncidentEvents.closed, { incident: after, automatic: options.automatic })] : []),
+    ];
+  }
+
+  private async lockMergeTarget(manager: EntityManager, incident: Incident, targetId: string, actor: Actor): Promise<Incident> {
+    const refuse = (message: string): DomainError => new DomainError(ErrorCode.CONFLICT, message, { errors: [{ field: 'into', message }] });
+    if (targetId === incident.id) throw refuse('an incident cannot be merged into itself');
+    const target = await manager.findOne(Incident, { where: { id: targetId }, lock: { mode: 'pessimistic_write' } });
+    if (!target || (!isAgent(actor) && target.callerId !== actor.sub)) {
+      throw new DomainError(ErrorCode.UNPROCESSABLE, `incident ${targetId} to merge into not found`, { errors: [{ field: 'into', message: 'no such incident' }] });
+    }
+    if (!OPEN_STATES.includes(target.state)) throw refuse(`incident ${target.number} is ${target.state}; merge only into an open incident`);
+    return target;
+  }
+
+  /** The surviving incident's history shows what was merged into it. */
+  private async recordMergeOnTarget(manager: EntityManager, target: Incident, duplicate: Incident, actor: Actor): Promise<void> {
+    await manager.insert(AuditEntry, {
+      entityType: 'incident',
+      entityId: target.id,
+      action: 'duplicate_merged',
+      actorId: actor.sub,
+      before: null,
+      after: { duplicate: { id: duplicate.id, number: duplicate.number, title: duplicate.title, state: duplicate.state } },
+      correlationId: null,
+    });
+  }
+
+  /** Open descendants of a resolved incident are resolved with it, each with its own audit row and events. */
+  private async resolveChildren(manager: EntityManager, parent: Incident, patch: LifecyclePatch, actor: Actor): Promise<void> {
+    let parents = [parent];
+    for (let depth = 0; parents.length > 0 && depth < 20; depth += 1) {
+      const children = await manager.find(Incident, {
+        where: { parentId: In(parents.map((p) => p.id)), state: In([...OPEN_STATES]) },
+        lock: { mode: 'pessimistic_write' },
+        order: { id: 'ASC' },
+      });
+      for (const child of children) {
+        const before = toIncidentView(child);
+        const from = parents.find((p) => p.id === child.parentId);
+        Object.assign(child, { ...patch, state: IncidentState.Resolved, holdReason: null });
+        await this.writer.save(manager, child, before, {
+          actorId: actor.sub,
+          action: 'state_changed',
+          events: (after) => this.stateEvents(before, after, `resolved with parent ${from?.number ?? ''}`.trim(), { reopened: false, automatic: false }),
+        });
+      }
+      parents = children;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './sla.dto';
+export * from './sla.messages';

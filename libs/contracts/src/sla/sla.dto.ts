@@ -1,0 +1,66 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsInt, IsString, IsUUID, Max, Min } from 'class-validator';
+
+export const SLA_METRICS = ['response', 'resolution'] as const;
+export type SlaMetric = (typeof SLA_METRICS)[number];
+export const SLA_TICKET_TYPES = ['incident', 'request'] as const;
+export type SlaTicketType = (typeof SLA_TICKET_TYPES)[number];
+export const SLA_KINDS = ['sla', 'ola'] as const;
+export type SlaKind = (typeof SLA_KINDS)[number];
+
+/** A running SLA clock of one ticket and one policy target, as warnings and breaches announce it. */
+export class SlaClockAlertV1 {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  clockId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  policyId!: string;
+
+  @ApiProperty({ example: 'P1 incidents' })
+  @IsString()
+  policyName!: string;
+
+  @ApiProperty({ enum: SLA_KINDS })
+  @IsIn(SLA_KINDS)
+  kind!: SlaKind;
+
+  @ApiProperty({ enum: SLA_TICKET_TYPES })
+  @IsIn(SLA_TICKET_TYPES)
+  ticketType!: SlaTicketType;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  ticketId!: string;
+
+  @ApiProperty({ enum: SLA_METRICS })
+  @IsIn(SLA_METRICS)
+  metric!: SlaMetric;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  dueAt!: string;
+
+  @ApiProperty({ description: 'Business seconds the clock has run.' })
+  @IsInt()
+  @Min(0)
+  elapsedSeconds!: number;
+
+  @ApiProperty({ description: 'Business seconds the target allows.' })
+  @IsInt()
+  @Min(1)
+  targetSeconds!: number;
+}
+
+/** Payload of `itsm.events.sla.warning.v1`: a clock passed one of its warning thresholds. */
+export class SlaWarningV1 extends SlaClockAlertV1 {
+  @ApiProperty({ description: 'The threshold passed, in percent of the target.', example: 75 })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  thresholdPercent!: number;
+}
+
+/** Payload of `itsm.events.sla.breached.v1`: a clock ran past its target. */
+export class SlaBreachedV1 extends SlaClockAlertV1 {}
