@@ -2,6 +2,7 @@ export * from './environment';
 export * from './jetstream';
 export * from './tokens';
 export * from './factories/incident.factory';
+export * from './factories/request.factory';
 export * from './processes';
 export * from './schema';
 export * from './broker';

@@ -1,5 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
+import { CatalogItem } from '../catalog/catalog-item.entity';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CreateRequests1795900000000 } from '../migrations/1795900000000-createRequests';
+import { FulfillmentTask } from './fulfillment-task.entity';
+import { RequestApproval } from './request-approval.entity';
+import { RequestComment } from './request-comment.entity';
+import { RequestsModule } from './requests.module';
+import { ServiceRequest } from './service-request.entity';
 
 /** Service requests and the request catalog: the parts they add to the incident service. */
 export const requestsFeature: {
@@ -7,7 +15,7 @@ export const requestsFeature: {
   migrations: Array<new () => MigrationInterface>;
   modules: Array<Type | DynamicModule>;
 } = {
-  entities: [],
-  migrations: [],
-  modules: [],
+  entities: [CatalogItem, ServiceRequest, RequestApproval, FulfillmentTask, RequestComment],
+  migrations: [CreateRequests1795900000000],
+  modules: [CatalogModule, RequestsModule],
 };

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CatalogHandler } from './catalog.handler';
+import { CatalogService } from './catalog.service';
+import { FormSchemas } from './form-schema';
+
+@Module({
+  controllers: [CatalogHandler],
+  providers: [CatalogService, { provide: FormSchemas, useValue: new FormSchemas() }],
+  exports: [CatalogService, FormSchemas],
+})
+export class CatalogModule {}
