@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Actor, IncidentRpc, Role, RoutingRuleDto, RoutingRuleIdRequest, RoutingRuleList, RoutingRuleView } from '@itsm/contracts';
+import { type Actor, IncidentRpc, ListRoutingRulesRequest, Role, RoutingRuleDto, RoutingRuleIdRequest, RoutingRuleList, RoutingRuleView } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
@@ -18,9 +18,9 @@ export class RoutingRulesController {
   @Roles(Role.Agent, Role.Manager, Role.Admin)
   @ApiOperation({ summary: 'Routing rules in the order they are tried (ascending position); the first enabled match assigns a new incident.' })
   @ApiOkResponse({ type: RoutingRuleList })
-  @ApiProblemResponses(401, 403, 500, 503, 504)
-  list(@CurrentActor() actor: Actor): Promise<RoutingRuleList> {
-    return this.rpc.call(IncidentRpc.listRoutingRules, {}, { actor });
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  list(@Query() query: ListRoutingRulesRequest, @CurrentActor() actor: Actor): Promise<RoutingRuleList> {
+    return this.rpc.call(IncidentRpc.listRoutingRules, query, { actor });
   }
 
   @Post()

@@ -15,6 +15,7 @@ import {
   type IncidentView,
   type LinkChildrenRequest,
   type ListIncidentsRequest,
+  type ListRoutingRulesRequest,
   type RoutingRuleIdRequest,
   type RoutingRuleList,
   type RoutingRuleView,
@@ -97,8 +98,8 @@ export class IncidentsHandler {
   }
 
   @RpcHandler(IncidentRpc.listRoutingRules)
-  listRoutingRules(): Promise<RoutingRuleList> {
-    return this.routing.list(currentActor());
+  listRoutingRules(@Payload() request: ListRoutingRulesRequest): Promise<RoutingRuleList> {
+    return this.routing.list(request, currentActor());
   }
 
   @RpcHandler(IncidentRpc.createRoutingRule)

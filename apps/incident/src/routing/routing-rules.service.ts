@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type CreateRoutingRuleRequest, DomainError, ErrorCode, type RoutingRuleList, type RoutingRuleView, type UpdateRoutingRuleRequest } from '@itsm/contracts';
+import { type Actor, type CreateRoutingRuleRequest, DomainError, type ListRoutingRulesRequest, ErrorCode, type RoutingRuleList, type RoutingRuleView, type UpdateRoutingRuleRequest } from '@itsm/contracts';
 import { AuditEntry, assertVersion } from '@itsm/persistence';
 import { WorkContexts } from '@itsm/observability';
 import { forbidden, isAgent, isManager } from '../incidents/incident-access';
@@ -13,9 +13,12 @@ import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
 export class RoutingRulesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(actor: Actor): Promise<RoutingRuleList> {
+  async list(request: ListRoutingRulesRequest, actor: Actor): Promise<RoutingRuleList> {
     if (!isAgent(actor)) throw forbidden('only agents may read routing rules');
-    const rules = await this.dataSource.getRepository(RoutingRule).find({ order: { position: 'ASC', id: 'ASC' } });
+    const rules = await this.dataSource.getRepository(RoutingRule).find({
+      where: request.enabled === undefined ? {} : { enabled: request.enabled },
+      order: { position: 'ASC', id: 'ASC' },
+    });
     return { items: rules.map(toRoutingRuleView) };
   }
 

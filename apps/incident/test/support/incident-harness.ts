@@ -30,11 +30,12 @@ export class IncidentHarness {
   service!: RunningService;
   rpc!: RpcClient;
 
-  static async start(env: Record<string, string> = {}): Promise<IncidentHarness> {
+  /** `fresh: false` keeps the streams (and so the consumers of a service already running in the same test file). */
+  static async start(env: Record<string, string> = {}, options: { fresh?: boolean } = {}): Promise<IncidentHarness> {
     const harness = new IncidentHarness();
     harness.database = await createTestDatabase();
     harness.nc = await connectNats(testNatsUrl(), 'incident-test');
-    await resetStreams(harness.nc);
+    if (options.fresh ?? true) await resetStreams(harness.nc);
     harness.service = await startServiceFrom(incidentApp, serviceTestEnv(harness.database, env));
     harness.rpc = new RpcClient(harness.nc, 10_000);
     return harness;

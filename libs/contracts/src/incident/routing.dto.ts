@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { OptionalNotNull } from '../transforms';
+import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { Priority } from './incident.enums';
 
 /** What an incident must match for a rule to apply; every condition given must hold (an empty set matches all). */
@@ -95,7 +95,13 @@ export class RoutingRuleIdRequest {
   id!: string;
 }
 
-export class ListRoutingRulesRequest {}
+export class ListRoutingRulesRequest {
+  @ApiPropertyOptional({ description: 'Only enabled (true) or disabled (false) rules.' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  enabled?: boolean;
+}
 
 export class RoutingRuleView extends RoutingRuleDto {
   @ApiProperty({ format: 'uuid' })
