@@ -244,7 +244,12 @@ export class RequestsService {
       const from = request.state;
       const check = checkRequestTransition(from, command.to, moversOf(actor, request));
       if (!check.ok) {
-        throw new DomainError(ErrorCode.INVALID_TRANSITION, `request ${request.number} cannot move from ${from} to ${command.to}`, { from, to: command.to, allowed: check.allowed });
+        const allowed = check.allowed.length > 0 ? `allowed: ${check.allowed.join(', ')}` : 'nothing is allowed to the caller';
+        throw new DomainError(ErrorCode.INVALID_TRANSITION, `request ${request.number} cannot move from ${from} to ${command.to} (${allowed})`, {
+          from,
+          to: command.to,
+          allowed: check.allowed,
+        });
       }
       const reason = command.reason ?? null;
       if (command.to === RequestState.InFulfillment) {

@@ -1,0 +1,254 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsUUID } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import {
+  type Actor,
+  AddFulfillmentTaskDto,
+  AddRequestCommentDto,
+  ALL_ROLES,
+  ApprovalDecisionDto,
+  GetServiceRequestQuery,
+  ListServiceRequestsQuery,
+  PageRequest,
+  RequestCommentPage,
+  RequestCommentView,
+  RequestCommentVisibility,
+  RequestRpc,
+  RequestState,
+  RequestTransitionDto,
+  Role,
+  ServiceRequestPage,
+  ServiceRequestView,
+  SubmitServiceRequestDto,
+} from '@itsm/contracts';
+import { RpcClient } from '@itsm/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
+import { API_PREFIX } from '../gateway.tokens';
+import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
+import { withEtag } from './etag';
+
+const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
+const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
+
+class TaskParams {
+  @ApiProperty({ format: 'uuid', description: 'Id of the request.' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Id of the task.' })
+  @IsUUID()
+  taskId!: string;
+}
+
+function ifMatchVersion(header: string | undefined): { expectedVersion?: number } {
+  const expectedVersion = versionFromIfMatch(header);
+  return expectedVersion ? { expectedVersion } : {};
+}
+
+/**
+ * Service requests: each route maps the HTTP request to one RPC of the incident service, which checks who may
+ * see and do what (a requester only reaches their own requests, approvers the ones they decide).
+ */
+@ApiTags('requests')
+@ApiBearerAuth()
+@Controller('requests')
+export class RequestsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles(Role.Requester, ...AGENTS)
+  @ApiOperation({
+    summary: 'Submit a request for an active catalog item.',
+    description:
+      'The answers are checked against the item’s form (400 naming `answers.<field>`). The request is `submitted`, then at once ' +
+      '`awaiting_approval` (each approver, or the group, is asked) or, when the item needs no approval, `approved`. An item ' +
+      'approved by the manager needs the token claim `manager` (422 without it). A retired item answers 422, an unknown one 404.',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiBody({
+    type: SubmitServiceRequestDto,
+    examples: { laptop: { summary: 'A developer laptop', value: { itemId: '6a1f3c52-0d7e-4b8a-9c61-2f4e8d9b7a10', answers: { laptopModel: 'developer-16', keyboardLayout: 'de-CH' } } } },
+  })
+  @ApiCreatedResponse({
+    description: 'The request as submitted, with its approval steps.',
+    type: ServiceRequestView,
+    headers: { Location: { description: 'Path of the new request.', schema: { type: 'string', example: '/v1/requests/0c7d2c1e-5b7a-4f7e-9a0e-3d2b1c4f5a6b' } }, ETag: ETAG_HEADER },
+  })
+  @ApiProblemResponses(400, 401, 403, 404, 413, 422, 500, 503, 504)
+  async submit(
+    @Body() body: SubmitServiceRequestDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ServiceRequestView> {
+    const key = idempotencyKeyFrom(idempotencyKey);
+    const request = await this.rpc.call(RequestRpc.submit, { ...body, ...(key ? { idempotencyKey: key } : {}) }, { actor });
+    void reply.header('location', `/${API_PREFIX}/requests/${request.id}`);
+    return withEtag(reply, request);
+  }
+
+  @Get()
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'List requests, newest first, a page at a time.', description: 'Requesters only get their own, whatever the filters say.' })
+  @ApiOkResponse({ type: ServiceRequestPage })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  list(@Query() query: ListServiceRequestsQuery, @CurrentActor() actor: Actor): Promise<ServiceRequestPage> {
+    return this.rpc.call(RequestRpc.list, query, { actor });
+  }
+
+  @Get(':id')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Read one request with its approval steps and tasks.', description: 'Requesters see their own, approvers the ones they are asked to decide; 404 otherwise.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ServiceRequestView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  async get(@Param() params: GetServiceRequestQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.get, { id: params.id }, { actor }));
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: 'Move a request to another state.',
+    description:
+      'Agents: `approved → in_fulfillment` (creates a task for the item’s fulfillment group), `in_fulfillment → fulfilled` ' +
+      '(409 naming the open tasks while any is open), `fulfilled → closed`, and `canceled` before `fulfilled`. The requester: ' +
+      '`canceled` while awaiting approval or approved. Approval outcomes come from `/approve` and `/reject`. A refused move ' +
+      'answers 409 `INVALID_TRANSITION` listing the states allowed to the caller.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({
+    type: RequestTransitionDto,
+    examples: {
+      fulfil: { summary: 'Start fulfillment', value: { to: RequestState.InFulfillment } },
+      cancel: { summary: 'Cancel', value: { to: RequestState.Canceled, reason: 'Not needed any more' } },
+    },
+  })
+  @ApiOkResponse({ description: 'The request in its new state.', type: ServiceRequestView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async transition(
+    @Param() params: GetServiceRequestQuery,
+    @Body() body: RequestTransitionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.transition, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: 'Approve a request as one of its approvers.',
+    description:
+      'The manager named when it was submitted, any member of the approving group, or one of the n-of-m approvers. Each approver ' +
+      'decides once (409 on a second decision); someone who is not an approver gets 403; a request no longer awaiting approval 409.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ type: ApprovalDecisionDto, examples: { approve: { summary: 'With a comment', value: { comment: 'Budget is available.' } } } })
+  @ApiOkResponse({ description: 'The request after the decision (approved once enough approvals are in).', type: ServiceRequestView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async approve(
+    @Param() params: GetServiceRequestQuery,
+    @Body() body: ApprovalDecisionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.approve, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles(...ALL_ROLES)
+  @ApiOperation({
+    summary: 'Reject a request as one of its approvers.',
+    description: 'A manager’s or a group’s rejection settles it; with n of m the request is rejected as soon as the approvers left can no longer reach the approvals needed.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ type: ApprovalDecisionDto, examples: { reject: { summary: 'With a reason', value: { comment: 'Not in this year’s budget.' } } } })
+  @ApiOkResponse({ description: 'The request after the decision.', type: ServiceRequestView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async reject(
+    @Param() params: GetServiceRequestQuery,
+    @Body() body: ApprovalDecisionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.reject, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+  }
+
+  @Post(':id/tasks')
+  @HttpCode(200)
+  @Roles(...AGENTS)
+  @ApiOperation({ summary: 'Add a fulfillment task to a request in fulfillment (agents).' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ type: AddFulfillmentTaskDto, examples: { image: { summary: 'Imaging', value: { title: 'Install the developer image', assignmentGroup: 'desktop-support' } } } })
+  @ApiOkResponse({ description: 'The request with its new task.', type: ServiceRequestView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async addTask(
+    @Param() params: GetServiceRequestQuery,
+    @Body() body: AddFulfillmentTaskDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.addTask, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+  }
+
+  @Post(':id/tasks/:taskId/complete')
+  @HttpCode(200)
+  @Roles(...AGENTS)
+  @ApiOperation({ summary: 'Complete a fulfillment task (agents); 409 when it is already completed.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'taskId', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ description: 'The request with the task completed.', type: ServiceRequestView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async completeTask(
+    @Param() params: TaskParams,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.completeTask, { id: params.id, taskId: params.taskId, ...ifMatchVersion(ifMatch) }, { actor }));
+  }
+
+  @Get(':id/comments')
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Comments of a request, oldest first; requesters and approvers do not get internal ones.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: RequestCommentPage })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  comments(@Param() params: GetServiceRequestQuery, @Query() page: PageRequest, @CurrentActor() actor: Actor): Promise<RequestCommentPage> {
+    return this.rpc.call(RequestRpc.listComments, { ...page, id: params.id }, { actor });
+  }
+
+  @Post(':id/comments')
+  @HttpCode(201)
+  @Roles(...ALL_ROLES)
+  @ApiOperation({ summary: 'Comment on a request; `internal` comments are for agents (403 for others).' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiBody({
+    type: AddRequestCommentDto,
+    examples: {
+      question: { summary: 'The requester asks', value: { body: 'Could you make it the 16-inch model?' } },
+      note: { summary: 'An agent notes', value: { body: 'Check stock first', visibility: RequestCommentVisibility.Internal } },
+    },
+  })
+  @ApiCreatedResponse({ type: RequestCommentView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  addComment(@Param() params: GetServiceRequestQuery, @Body() body: AddRequestCommentDto, @CurrentActor() actor: Actor): Promise<RequestCommentView> {
+    return this.rpc.call(RequestRpc.addComment, { ...body, id: params.id }, { actor });
+  }
+}
