@@ -151,7 +151,14 @@ export class RequestStateChangedV1 extends RequestEventBase {
   @IsEnum(RequestState)
   to!: RequestState;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Who caused the move; null when it followed from another one.', example: 'sam' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'Who caused the move: the submitter for the moves of a submission, the approver whose decision settled the approvals, ' +
+      'otherwise the caller of the transition; null when the service moved it on its own.',
+    example: 'sam',
+  })
   @IsOptional()
   @IsString()
   changedBy!: string | null;
