@@ -8,6 +8,10 @@ describe('incident service configuration', () => {
     ['HEALTH_PORT', 'ninety', 'must be a port number'],
     ['CONSUMER_BACKOFF_MS', '100,soon', 'must be a comma-separated list of milliseconds'],
     ['OUTBOX_RELAY_ENABLED', 'maybe', 'must be true or false'],
+    ['PRIORITY_MATRIX', 'P1,P2;P3', 'must be three rows of three priorities'],
+    ['INCIDENT_REOPEN_WINDOW_DAYS', '-1', 'must not be less than 0'],
+    ['INCIDENT_ESCALATION_RULES', '[{"on":"late"}]', 'rule 0: on must be warning or breached'],
+    ['INCIDENT_ESCALATION_RULES', 'not json', 'must be a JSON array of escalation rules'],
   ])('stops at start with one line naming %s when it is invalid', async (variable, value, problem) => {
     const started = spawnApp('incident', { [variable]: value });
     await expect(started.exited).resolves.toBe(1);

@@ -48,13 +48,13 @@ describe('the incident slice through the gateway, with every service running', (
   it('creates an incident, publishes incident.created.v1, records it in notification, and reads it back', async () => {
     const correlationId = `e2e-${randomUUID()}`;
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const response = await post(buildCreateIncident({ title: 'Payroll portal returns 502', impact: 'high' as never, urgency: 'high' as never }), requester, {
+    const response = await post(buildCreateIncident({ title: 'Payroll portal returns 502', impact: 1, urgency: 1 }), requester, {
       'x-correlation-id': correlationId,
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
     expect(response.status).toBe(201);
     const created = (await response.json()) as IncidentView;
-    expect(created).toMatchObject({ title: 'Payroll portal returns 502', priority: 1, state: 'new', requesterId: 'alice', version: 1 });
+    expect(created).toMatchObject({ title: 'Payroll portal returns 502', priority: 'P1', state: 'new', callerId: 'alice', version: 1 });
     expect(created.number).toMatch(/^INC\d{7}$/);
     expect(response.headers.get('location')).toBe(`/v1/incidents/${created.id}`);
     expect(response.headers.get('etag')).toBe('"1"');

@@ -41,12 +41,10 @@ export class CreateIncidentDto {
   description?: string;
 
   @ApiProperty({ ...IMPACT_DOC, example: 2 })
-  @IsInt()
   @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
   impact!: Impact;
 
   @ApiProperty({ ...URGENCY_DOC, example: 1 })
-  @IsInt()
   @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
   urgency!: Urgency;
 
@@ -140,13 +138,11 @@ export class UpdateIncidentDto {
 
   @ApiPropertyOptional(IMPACT_DOC)
   @OptionalNotNull()
-  @IsInt()
   @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
   impact?: Impact;
 
   @ApiPropertyOptional(URGENCY_DOC)
   @OptionalNotNull()
-  @IsInt()
   @IsIn([1, 2, 3], { message: '$property must be 1 (high), 2 (medium) or 3 (low)' })
   urgency?: Urgency;
 
