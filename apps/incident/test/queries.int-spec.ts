@@ -175,11 +175,24 @@ describe('incident queries, comments, history and idempotent creation', () => {
       await expect(all({ ciId: ci }, carol)).resolves.toHaveLength(7);
     });
 
-    it('refuses a forged cursor and a wrong filter value naming the field', async () => {
+    it('refuses a forged cursor, one of another sort, and a wrong filter value, naming the field', async () => {
       await expect(h.rpc.call(IncidentRpc.list, { cursor: 'bm90LWEtY3Vyc29y' }, { actor: sam })).rejects.toMatchObject({
         code: ErrorCode.VALIDATION,
         details: { errors: [expect.objectContaining({ field: 'cursor' })] },
       });
+      const byPriority = await h.rpc.call(IncidentRpc.list, { ciId: ci, sort: 'priority', limit: 1 }, { actor: sam });
+      const foreign = [
+        byPriority.nextCursor ?? '',
+        Buffer.from(JSON.stringify(['-createdAt', 'yesterday', randomUUID()])).toString('base64url'),
+        Buffer.from(JSON.stringify(['-createdAt', '2026-13-45T00:00:00Z', randomUUID()])).toString('base64url'),
+        Buffer.from(JSON.stringify(['-createdAt', new Date().toISOString(), 'not-an-id'])).toString('base64url'),
+      ];
+      for (const cursor of foreign) {
+        await expect(h.rpc.call(IncidentRpc.list, { ciId: ci, sort: '-createdAt', cursor }, { actor: sam })).rejects.toMatchObject({
+          code: ErrorCode.VALIDATION,
+          details: { errors: [expect.objectContaining({ field: 'cursor' })] },
+        });
+      }
       await expect(h.rpc.call(IncidentRpc.list, { state: ['sleeping' as IncidentState] }, { actor: sam })).rejects.toMatchObject({
         code: ErrorCode.VALIDATION,
         details: { errors: [expect.objectContaining({ field: 'state' })] },

@@ -108,10 +108,11 @@ describe('AsyncAPI document', () => {
     expect(Object.keys(section(schema, 'properties'))).toEqual(expect.arrayContaining(['id', 'number', 'state', 'priority', 'version']));
   });
 
-  it('writes enums as enums, numeric ones without their reverse names', () => {
+  it('writes enums as enums, numeric ones as integers', () => {
     const properties = section(document, 'components', 'schemas', 'IncidentView', 'properties');
-    expect(properties['state']).toMatchObject({ type: 'string', enum: ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'cancelled'] });
-    expect(properties['priority']).toMatchObject({ type: 'integer', enum: [1, 2, 3, 4, 5] });
+    expect(properties['state']).toMatchObject({ type: 'string', enum: ['new', 'in_progress', 'on_hold', 'resolved', 'closed', 'canceled', 'merged'] });
+    expect(properties['priority']).toMatchObject({ type: 'string', enum: ['P1', 'P2', 'P3', 'P4', 'P5'] });
+    expect(properties['impact']).toMatchObject({ type: 'integer', enum: [1, 2, 3] });
   });
 
   it('has a request channel with a reply for every RPC', () => {

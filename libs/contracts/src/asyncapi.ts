@@ -283,7 +283,7 @@ function rpcRequestHeaders(): JsonObject {
         type: 'string',
         contentMediaType: 'application/json',
         description:
-          'JSON of the calling user, `{ "sub", "name"?, "roles": [...], "groups"?: [...] }`, with roles among ' +
+          'JSON of the calling user, `{ "sub", "name"?, "roles": [...], "groups"?: [...], "managerId"?: "<sub of their manager>" }`, with roles among ' +
           '`requester`, `agent`, `manager`, `cab`, `admin`. A command without it is refused with `UNAUTHENTICATED`.',
       },
       [MessageHeaders.deadline]: {

@@ -5,8 +5,11 @@ export function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-/** Reads a cursor made by {@link encodeCursor}; anything else is the client's error, named as field `cursor`. */
-export function decodeCursor(cursor: string, arity: number): unknown[] {
+/**
+ * Reads a cursor made by {@link encodeCursor}; anything else is the client's error, named as field `cursor`.
+ * `accept` checks the values before they reach a query (a cursor of another list or sort is refused too).
+ */
+export function decodeCursor(cursor: string, arity: number, accept: (values: unknown[]) => boolean = () => true): unknown[] {
   const invalid = new DomainError(ErrorCode.VALIDATION, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'must be a nextCursor returned by this list' }] });
   let values: unknown;
   try {
@@ -14,7 +17,12 @@ export function decodeCursor(cursor: string, arity: number): unknown[] {
   } catch {
     throw invalid;
   }
-  if (!Array.isArray(values) || values.length !== arity || values.some((value) => value !== null && typeof value !== 'string' && typeof value !== 'number')) {
+  if (
+    !Array.isArray(values) ||
+    values.length !== arity ||
+    values.some((value) => value !== null && typeof value !== 'string' && typeof value !== 'number') ||
+    !accept(values)
+  ) {
     throw invalid;
   }
   return values;

@@ -34,4 +34,10 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Id of the log entry of an unexpected error (500 only); quote it when reporting.' })
   errorId?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'States a refused transition could have moved to (409 INVALID_TRANSITION).', example: ['in_progress', 'canceled', 'merged'] })
+  allowed?: string[];
+
+  @ApiPropertyOptional({ description: 'The record’s current version, when `If-Match` named an older one (412).', example: 4 })
+  currentVersion?: number;
 }

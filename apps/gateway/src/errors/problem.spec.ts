@@ -39,10 +39,32 @@ describe('toProblem', () => {
 
   it('keeps the field errors of a validation error', () => {
     const error = new DomainError(ErrorCode.VALIDATION, 'request has invalid fields: impact', {
-      errors: [{ field: 'impact', message: 'impact must be one of the following values: high, medium, low' }],
+      errors: [{ field: 'impact', message: 'impact must be 1 (high), 2 (medium) or 3 (low)' }],
     });
 
-    expect(toProblem(error, '/v1/incidents').problem.errors).toEqual([{ field: 'impact', message: 'impact must be one of the following values: high, medium, low' }]);
+    expect(toProblem(error, '/v1/incidents').problem.errors).toEqual([{ field: 'impact', message: 'impact must be 1 (high), 2 (medium) or 3 (low)' }]);
+  });
+
+  it('passes the details of a refused move on as extension members, but never over the standard ones', () => {
+    const error = new DomainError(ErrorCode.INVALID_TRANSITION, 'an incident cannot move from new to closed', {
+      from: 'new',
+      to: 'closed',
+      allowed: ['in_progress', 'canceled', 'merged'],
+      status: 200,
+      'bad-name': 1,
+    });
+
+    expect(toProblem(error, '/v1/incidents/1/transitions').problem).toEqual({
+      type: problemType(ErrorCode.INVALID_TRANSITION),
+      title: expect.any(String),
+      status: 409,
+      detail: 'an incident cannot move from new to closed',
+      instance: '/v1/incidents/1/transitions',
+      code: ErrorCode.INVALID_TRANSITION,
+      from: 'new',
+      to: 'closed',
+      allowed: ['in_progress', 'canceled', 'merged'],
+    });
   });
 
   it('answers INTERNAL with the errorId the service logged, and not its message', () => {

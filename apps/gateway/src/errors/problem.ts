@@ -15,7 +15,12 @@ export interface Problem {
   code: ErrorCode;
   errors?: FieldError[];
   errorId?: string;
+  /** Extension members from the error's details, e.g. `allowed` of a refused transition, `currentVersion` of a 412. */
+  [extension: string]: unknown;
 }
+
+/** Members a detail may not overwrite: the standard ones, and those the gateway itself controls. */
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors', 'errorId']);
 
 /** A problem, and whether (and why) it must be logged: every 500 is logged under its errorId. */
 export interface ProblemOutcome {
@@ -111,6 +116,9 @@ function fromDomainError(error: DomainError, instance: string, newErrorId: () =>
     instance,
     code: error.code,
   };
+  for (const [member, value] of Object.entries(error.details ?? {})) {
+    if (!RESERVED_MEMBERS.has(member) && /^[a-zA-Z][a-zA-Z0-9]*$/.test(member) && value !== undefined) problem[member] = value;
+  }
   const errors = fieldErrors(error.details?.errors);
   if (errors) problem.errors = errors;
   return { problem };

@@ -23,6 +23,11 @@ import { Incident, toIncidentView } from './incident.entity';
 const SORT_COLUMNS = { createdAt: 'created_at', updatedAt: 'updated_at', priority: 'priority', number: 'number' } as const;
 type SortKey = keyof typeof SORT_COLUMNS;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/** What a sort key's value in a cursor may look like; anything else would fail in SQL. */
+const CURSOR_VALUE: Readonly<Record<SortKey, RegExp>> = { createdAt: ISO_INSTANT, updatedAt: ISO_INSTANT, priority: /^P[1-5]$/, number: /^INC\d{7,}$/ };
+
 /** Queries over incidents: the queue, its counts and the audit trail. */
 @Injectable()
 export class IncidentsRepository {
@@ -36,7 +41,13 @@ export class IncidentsRepository {
     const limit = filters.limit ?? DEFAULT_PAGE_SIZE;
     const query = this.filtered(filters, actor, true);
     if (filters.cursor) {
-      const [value, id] = decodeCursor(filters.cursor, 2);
+      // The cursor carries its sort, so one from another ordering is refused rather than misread.
+      const [, value, id] = decodeCursor(
+        filters.cursor,
+        3,
+        ([cursorSort, v, i]) =>
+          cursorSort === sort && typeof v === 'string' && CURSOR_VALUE[key].test(v) && !(CURSOR_VALUE[key] === ISO_INSTANT && Number.isNaN(Date.parse(v))) && typeof i === 'string' && UUID.test(i),
+      );
       const operator = descending ? '<' : '>';
       const typed = key === 'createdAt' || key === 'updatedAt' ? 'CAST(:after AS timestamptz)' : ':after';
       query.andWhere(`(${column}, i.id) ${operator} (${typed}, :afterId)`, { after: value, afterId: id });
@@ -48,7 +59,7 @@ export class IncidentsRepository {
       .getMany();
     const items = rows.slice(0, limit).map(toIncidentView);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last[key], last.id]) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([sort, last[key], last.id]) : null };
   }
 
   async counts(filters: IncidentFilters, actor: Actor): Promise<IncidentCounts> {

@@ -22,8 +22,8 @@ import { PageRequest } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
 
-const IMPACT_DOC = { enum: [1, 2, 3], type: Number, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
-const URGENCY_DOC = { enum: [1, 2, 3], type: Number, description: '1 high (work stopped), 2 medium, 3 low.' };
+const IMPACT_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
+const URGENCY_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (work stopped), 2 medium, 3 low.' };
 const LABEL = /^[\w .:/@-]{1,100}$/u;
 const LABEL_MESSAGE = 'must be 1 to 100 letters, digits, spaces or . : / @ - _';
 
@@ -466,10 +466,12 @@ export class IncidentView {
   subcategory!: string | null;
 
   @ApiProperty(IMPACT_DOC)
+  @IsInt()
   @IsIn([1, 2, 3])
   impact!: Impact;
 
   @ApiProperty(URGENCY_DOC)
+  @IsInt()
   @IsIn([1, 2, 3])
   urgency!: Urgency;
 
