@@ -286,6 +286,13 @@ describe('service requests over RPC', () => {
   describe('approval by n of m', () => {
     const twoOfThree = { type: ApprovalType.NOfM, approvers: ['carol', 'dave', 'erin'], required: 2 };
 
+    it('refuses a requester’s decision on their own request, even as one of the approvers', async () => {
+      const item = await itemWith(twoOfThree);
+      const request = await submit(item, carol);
+      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: carol })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(rpc.call(RequestRpc.get, { id: request.id }, { actor: carol })).resolves.toMatchObject({ state: S.AwaitingApproval, version: request.version });
+    });
+
     it('asks every approver, waits for the second approval, then approves; each approver decides once', async () => {
       const item = await itemWith(twoOfThree);
       const request = await submit(item, bob);
@@ -303,7 +310,7 @@ describe('service requests over RPC', () => {
       await expect(database.query(`SELECT approver_id, decision, decided_by FROM incident.request_approvals WHERE request_id = $1 ORDER BY position`, [request.id])).resolves.toEqual([
         { approver_id: 'carol', decision: 'approved', decided_by: 'carol' },
         { approver_id: 'dave', decision: 'approved', decided_by: 'dave' },
-        { approver_id: 'erin', decision: 'pending', decided_by: null },
+        { approver_id: 'erin', decision: 'no_longer_required', decided_by: null },
       ]);
       await expect(stored(request.id)).resolves.toEqual({ state: 'approved', version: 4 });
       const events = await eventsOf(request.id, 8);
@@ -333,6 +340,25 @@ describe('service requests over RPC', () => {
       await expect(stored(request.id)).resolves.toEqual({ state: 'rejected', version: 5 });
       const events = await eventsOf(request.id, 8);
       expect(events[7]).toMatchObject({ type: TYPE.rejected, data: { rejectedBy: 'dave', approvals: 1, rejections: 2, required: 2, comment: 'No budget' } });
+    });
+
+    it('marks the steps nobody decided as no longer required once the request is settled or canceled', async () => {
+      const settled = await submit(await itemWith(twoOfThree), bob);
+      await rpc.call(RequestRpc.approve, { id: settled.id }, { actor: carol });
+      const approved = await rpc.call(RequestRpc.approve, { id: settled.id }, { actor: dave });
+      expect(approved.approvals.map((step) => [step.approverId, step.decision])).toEqual([
+        ['carol', 'approved'],
+        ['dave', 'approved'],
+        ['erin', 'no_longer_required'],
+      ]);
+      await expect(rpc.call(RequestRpc.approve, { id: settled.id }, { actor: erin })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+
+      const canceled = await submit(await itemWith(twoOfThree), bob);
+      const after = await rpc.call(RequestRpc.transition, { id: canceled.id, to: S.Canceled, reason: 'not needed any more' }, { actor: bob });
+      expect(after.approvals.map((step) => step.decision)).toEqual(['no_longer_required', 'no_longer_required', 'no_longer_required']);
+      await expect(
+        database.query(`SELECT decision, count(*)::int AS n FROM incident.request_approvals WHERE request_id = $1 GROUP BY decision`, [canceled.id]),
+      ).resolves.toEqual([{ decision: 'no_longer_required', n: 3 }]);
     });
 
     it('rejects 3 of 3 on the first rejection', async () => {

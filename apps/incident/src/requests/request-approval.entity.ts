@@ -6,7 +6,7 @@ import { ServiceRequest } from './service-request.entity';
 @Entity({ name: 'request_approvals' })
 @Index('request_approvals_request_idx', ['requestId', 'position'])
 @Index('request_approvals_approver_idx', ['approverId'])
-@Check('request_approvals_decision_check', "decision IN ('pending', 'approved', 'rejected')")
+@Check('request_approvals_decision_check', "decision IN ('pending', 'approved', 'rejected', 'no_longer_required')")
 @Check('request_approvals_who_check', '(approver_id IS NULL) <> (approver_group IS NULL)')
 export class RequestApproval {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'request_approvals_pkey' })

@@ -254,7 +254,7 @@ export class RequestsService {
       const reason = command.reason ?? null;
       if (command.to === RequestState.InFulfillment) {
         const group = await this.catalog.fulfillmentGroupOf(manager, request.itemId);
-        await this.move(manager, request, command.to, actor, reason);
+        await this.move(manager, request, command.to, actor, reason, approvals);
         await manager.insert(FulfillmentTask, this.newTask(manager, request, `Deliver "${request.itemName}"`, group, actor));
       } else if (command.to === RequestState.Fulfilled) {
         const tasks = await manager.find(FulfillmentTask, { where: { requestId: request.id }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -264,10 +264,10 @@ export class RequestsService {
             openTasks: open.map((task) => ({ id: task.id, title: task.title, assignmentGroup: task.assignmentGroup })),
           });
         }
-        await this.move(manager, request, command.to, actor, reason);
+        await this.move(manager, request, command.to, actor, reason, approvals);
         await this.outbox.publish(manager, RequestEvents.fulfilled, { ...eventBase(request), fulfilledBy: actor.sub, tasksCompleted: tasks.length }, { subject: request.id });
       } else {
-        await this.move(manager, request, command.to, actor, reason);
+        await this.move(manager, request, command.to, actor, reason, approvals);
       }
       return this.view(manager, request, approvals);
     });
@@ -281,6 +281,10 @@ export class RequestsService {
     return this.dataSource.transaction(async (manager) => {
       const { request, approvals } = await this.load(manager, command.id, actor, true);
       assertVersion(`request ${request.number}`, request.version, command.expectedVersion ?? undefined);
+      // Segregation of duties: nobody approves what they asked for, even when they are among the approvers.
+      if (request.requesterId === actor.sub) {
+        throw new DomainError(ErrorCode.FORBIDDEN, `you submitted request ${request.number}; another approver must decide`);
+      }
       const lookup = stepOf(approvals, actor);
       if (!lookup.ok) {
         throw lookup.reason === 'not_approver'
@@ -304,10 +308,10 @@ export class RequestsService {
       const approvedBy = approvals.filter((s) => s.decision === ApprovalDecision.Approved).map((s) => s.decidedBy ?? '');
       const required = requiredApprovals(request.approval);
       if (outcome === 'approved') {
-        await this.move(manager, request, RequestState.Approved, actor, command.comment ?? null);
+        await this.move(manager, request, RequestState.Approved, actor, command.comment ?? null, approvals);
         await this.outbox.publish(manager, RequestEvents.approved, { ...eventBase(request), approvalType: request.approval.type, approvedBy, required }, { subject: request.id });
       } else if (outcome === 'rejected') {
-        await this.move(manager, request, RequestState.Rejected, actor, command.comment ?? null);
+        await this.move(manager, request, RequestState.Rejected, actor, command.comment ?? null, approvals);
         await this.outbox.publish(
           manager,
           RequestEvents.rejected,
@@ -424,11 +428,16 @@ export class RequestsService {
   }
 
   /** Moves the request to `to`: the row, the audit row and `request_state_changed` together. */
-  private async move(manager: EntityManager, request: ServiceRequest, to: RequestState, actor: Actor, reason: string | null): Promise<void> {
+  private async move(manager: EntityManager, request: ServiceRequest, to: RequestState, actor: Actor, reason: string | null, approvals: RequestApproval[] = []): Promise<void> {
     const before = toRequestSnapshot(request);
     const from = request.state;
     request.state = to;
     await this.touch(manager, request);
+    if (from === RequestState.AwaitingApproval) {
+      // Approvers who had not decided yet are told by their step that nothing is asked of them any more.
+      await manager.update(RequestApproval, { requestId: request.id, decision: ApprovalDecision.Pending }, { decision: ApprovalDecision.NoLongerRequired, version: () => 'version + 1' });
+      for (const step of approvals.filter((s) => s.decision === ApprovalDecision.Pending)) Object.assign(step, { decision: ApprovalDecision.NoLongerRequired, version: step.version + 1 });
+    }
     const after = toRequestSnapshot(request);
     await this.outbox.publish(
       manager,

@@ -27,6 +27,8 @@ export enum ApprovalDecision {
   Pending = 'pending',
   Approved = 'approved',
   Rejected = 'rejected',
+  /** Still undecided when the request was settled (enough approvals, a rejection) or canceled. */
+  NoLongerRequired = 'no_longer_required',
 }
 
 export enum CatalogItemStatus {
