@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   type Actor,
@@ -47,6 +47,27 @@ export class IncidentsController {
       'Priority comes from the impact × urgency matrix; routing rules choose the assignment group unless an agent gives one. Requesters open incidents for themselves; agents may open them for a caller (`callerId`). The reply lists open incidents with the same category and a shared CI opened recently (`possibleDuplicates`); nothing is merged automatically.',
   })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiBody({
+    type: CreateIncidentDto,
+    examples: {
+      requester: { summary: 'A requester reports a problem', value: { title: 'VPN drops every 10 minutes', description: 'Since 9:00 on floor 3.', impact: 2, urgency: 1 } },
+      agent: {
+        summary: 'An agent logs a call for a caller',
+        value: {
+          title: 'Payroll portal returns 502',
+          impact: 1,
+          urgency: 1,
+          category: 'application',
+          channel: 'portal',
+          callerId: 'alice',
+          callerName: 'Alice Smith',
+          serviceId: '0d3c2b1a-9f8e-4d7c-8b6a-5f4e3d2c1b0a',
+          ciIds: ['5e0b7c1a-2f3d-4e5f-8a9b-0c1d2e3f4a5b'],
+          assignmentGroup: 'finance-apps',
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({
     description: 'The incident as opened.',
     type: CreatedIncidentView,
@@ -102,6 +123,15 @@ export class IncidentsController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({
+    type: UpdateIncidentDto,
+    examples: {
+      assign: { summary: 'Assign', value: { assignmentGroup: 'network-ops', assigneeId: 'sam' } },
+      override: { summary: 'Override the priority', value: { priority: 'P1', priorityReason: 'Blocks the quarter-end close.' } },
+      matrix: { summary: 'Back to the matrix', value: { priority: null } },
+      link: { summary: 'Link a problem and a change', value: { problemId: '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', changeIds: ['9d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a'] } },
+    },
+  })
   @ApiOkResponse({ description: 'The incident after the change.', type: IncidentView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422, 500, 503, 504)
   async update(
@@ -125,6 +155,18 @@ export class IncidentsController {
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({
+    type: TransitionIncidentDto,
+    examples: {
+      start: { summary: 'Start work', value: { to: 'in_progress' } },
+      hold: { summary: 'Wait for the caller', value: { to: 'on_hold', holdReason: 'awaiting_caller' } },
+      resolve: { summary: 'Resolve', value: { to: 'resolved', resolutionCode: 'permanent_fix', resolutionNotes: 'Replaced the faulty switch port.' } },
+      close: { summary: 'Close (accept the resolution)', value: { to: 'closed' } },
+      reopen: { summary: 'Reopen within the window', value: { to: 'in_progress', reason: 'The VPN dropped again this morning.' } },
+      cancel: { summary: 'Cancel', value: { to: 'canceled', reason: 'Opened by mistake.' } },
+      merge: { summary: 'Merge into the incident it duplicates', value: { to: 'merged', into: '3f0c2b5e-8a43-4a53-9d0e-8b7a2f6c1d10' } },
+    },
+  })
   @ApiOkResponse({ description: 'The incident in its new state.', type: IncidentView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 422, 500, 503, 504)
   async transition(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IncidentEvents, type IncidentView, Role } from '@itsm/contracts';
+import { type CreatedIncidentView, IncidentEvents, Role } from '@itsm/contracts';
 import { buildCreateIncident, mintToken, readEvents, waitFor } from '@itsm/testing';
 import { type RunningSuite, SERVICES, startSuite } from './suite';
 
@@ -53,7 +53,8 @@ describe('the incident slice through the gateway, with every service running', (
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
     });
     expect(response.status).toBe(201);
-    const created = (await response.json()) as IncidentView;
+    const { possibleDuplicates, ...created } = (await response.json()) as CreatedIncidentView;
+    expect(possibleDuplicates).toEqual([]);
     expect(created).toMatchObject({ title: 'Payroll portal returns 502', priority: 'P1', state: 'new', callerId: 'alice', version: 1 });
     expect(created.number).toMatch(/^INC\d{7}$/);
     expect(response.headers.get('location')).toBe(`/v1/incidents/${created.id}`);
@@ -115,7 +116,7 @@ describe('the incident slice through the gateway, with every service running', (
     const responses = await Promise.all(Array.from({ length: 1_000 }, (_, i) => post(buildCreateIncident({ title: `Concurrent incident ${i}` }))));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status !== 201)).toEqual([]);
-    const created = (await Promise.all(responses.map((response) => response.json()))) as IncidentView[];
+    const created = (await Promise.all(responses.map((response) => response.json()))) as CreatedIncidentView[];
     expect(new Set(created.map((incident) => incident.id)).size).toBe(1_000);
     expect(new Set(created.map((incident) => incident.number)).size).toBe(1_000);
 
