@@ -19,8 +19,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
-import { withEtag } from '../requests/etag';
+import { ETAG_HEADER, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
@@ -120,8 +119,7 @@ export class CatalogItemsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CatalogItemView> {
-    const expectedVersion = versionFromIfMatch(ifMatch);
-    return withEtag(reply, await this.rpc.call(CatalogRpc.update, { ...body, id: params.id, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+    return withEtag(reply, await this.rpc.call(CatalogRpc.update, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
   }
 
   @Post(':id/retire')
@@ -138,7 +136,6 @@ export class CatalogItemsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CatalogItemView> {
-    const expectedVersion = versionFromIfMatch(ifMatch);
-    return withEtag(reply, await this.rpc.call(CatalogRpc.retire, { id: params.id, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+    return withEtag(reply, await this.rpc.call(CatalogRpc.retire, { id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
   }
 }

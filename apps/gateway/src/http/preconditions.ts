@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode } from '@itsm/contracts';
 
 /** The version of a record as an HTTP entity tag. */
@@ -44,4 +45,16 @@ export function idempotencyKeyFrom(header: string | string[] | undefined): strin
     });
   }
   return value;
+}
+
+/** `If-Match` as the `expectedVersion` field of an RPC command (absent when the header is). */
+export function ifMatchVersion(header: string | string[] | undefined): { expectedVersion?: number } {
+  const expectedVersion = versionFromIfMatch(header);
+  return expectedVersion === undefined ? {} : { expectedVersion };
+}
+
+/** Sets the record's version as the ETag of the answer and passes the record on. */
+export function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
+  void reply.header('etag', etagOf(record.version));
+  return record;
 }

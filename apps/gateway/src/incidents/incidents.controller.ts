@@ -26,7 +26,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
 
 const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -141,8 +141,7 @@ export class IncidentsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    const expectedVersion = versionFromIfMatch(ifMatch);
-    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...ifMatchVersion(ifMatch) }, { actor }));
   }
 
   @Post(':id/transitions')
@@ -176,8 +175,7 @@ export class IncidentsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    const expectedVersion = versionFromIfMatch(ifMatch);
-    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...ifMatchVersion(ifMatch) }, { actor }));
   }
 
   @Get(':id/comments')
@@ -225,8 +223,7 @@ export class IncidentsController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    const expectedVersion = versionFromIfMatch(ifMatch);
-    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...(expectedVersion ? { expectedVersion } : {}) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...ifMatchVersion(ifMatch) }, { actor }));
   }
 
   @Post(':id/children')
@@ -241,7 +238,3 @@ export class IncidentsController {
   }
 }
 
-function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {
-  void reply.header('etag', etagOf(record.version));
-  return record;
-}

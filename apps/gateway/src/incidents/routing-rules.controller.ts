@@ -5,7 +5,7 @@ import { type Actor, IncidentRpc, ListRoutingRulesRequest, Role, RoutingRuleDto,
 import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
 
 /** Routing rules of new incidents: agents read them, managers keep them. */
 @ApiTags('routing rules')
@@ -49,10 +49,7 @@ export class RoutingRulesController {
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoutingRuleView> {
-    const expectedVersion = versionFromIfMatch(ifMatch);
-    const rule = await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...(expectedVersion ? { expectedVersion } : {}) }, { actor });
-    void reply.header('etag', etagOf(rule.version));
-    return rule;
+    return withEtag(reply, await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
   }
 
   @Delete(':id')

@@ -26,8 +26,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, versionFromIfMatch } from '../http/preconditions';
-import { withEtag } from './etag';
+import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
 
 const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -42,10 +41,6 @@ class TaskParams {
   taskId!: string;
 }
 
-function ifMatchVersion(header: string | undefined): { expectedVersion?: number } {
-  const expectedVersion = versionFromIfMatch(header);
-  return expectedVersion ? { expectedVersion } : {};
-}
 
 /**
  * Service requests: each route maps the HTTP request to one RPC of the incident service, which checks who may

@@ -19,6 +19,7 @@ import {
   type UpdateIncidentRequest,
 } from '@itsm/contracts';
 import { claimIdempotencyKey, nextHumanNumber } from '@itsm/persistence';
+import { type AssignmentChange, reassign } from '../domain/assignment';
 import { diffFields } from '../domain/field-changes';
 import { OPEN_STATES } from '../domain/incident-lifecycle';
 import { priorityOf } from '../domain/priority';
@@ -199,26 +200,12 @@ export class IncidentsService {
     return { from: before.priority, to: incident.priority, overridden: incident.priorityOverridden, ...(changes.priorityReason ? { reason: changes.priorityReason } : {}) };
   }
 
-  /**
-   * Applies a new group and/or assignee; returns the assigned payload (without the incident) when either
-   * changed. A change of something already set counts as a reassignment (a service-desk KPI).
-   */
-  applyAssignment(
-    incident: Incident,
-    group: string | null | undefined,
-    assignee: string | null | undefined,
-  ): { previousGroup: string | null; previousAssigneeId: string | null; reassignment: boolean } | undefined {
-    const previousGroup = incident.assignmentGroup;
-    const previousAssigneeId = incident.assigneeId;
-    if (group !== undefined) incident.assignmentGroup = group;
-    if (assignee !== undefined) incident.assigneeId = assignee;
-    const groupChanged = incident.assignmentGroup !== previousGroup;
-    const assigneeChanged = incident.assigneeId !== previousAssigneeId;
-    if (!groupChanged && !assigneeChanged) return undefined;
-    const reassignment = (groupChanged && previousGroup !== null) || (assigneeChanged && previousAssigneeId !== null);
-    if (reassignment) incident.reassignmentCount += 1;
-    if (incident.assigneeId && !incident.respondedAt) incident.respondedAt = new Date();
-    return { previousGroup, previousAssigneeId, reassignment };
+  /** Applies a new group and/or assignee; returns the assigned payload (without the incident) when either changed. */
+  applyAssignment(incident: Incident, group: string | null | undefined, assignee: string | null | undefined): AssignmentChange | undefined {
+    const result = reassign(incident, group, assignee, new Date());
+    if (!result) return undefined;
+    Object.assign(incident, result.next);
+    return result.change;
   }
 
   /** Managers declare a major incident (or withdraw the declaration); it has its own event. */
