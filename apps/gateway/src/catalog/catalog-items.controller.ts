@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
@@ -19,7 +19,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
@@ -115,11 +115,11 @@ export class CatalogItemsController {
   async update(
     @Param() params: GetCatalogItemQuery,
     @Body() body: UpdateCatalogItemDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CatalogItemView> {
-    return withEtag(reply, await this.rpc.call(CatalogRpc.update, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(CatalogRpc.update, { ...body, id: params.id, ...precondition }, { actor }));
   }
 
   @Post(':id/retire')
@@ -132,10 +132,10 @@ export class CatalogItemsController {
   @ApiProblemResponses(400, 401, 403, 404, 412, 500, 503, 504)
   async retire(
     @Param() params: GetCatalogItemQuery,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CatalogItemView> {
-    return withEtag(reply, await this.rpc.call(CatalogRpc.retire, { id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(CatalogRpc.retire, { id: params.id, ...precondition }, { actor }));
   }
 }

@@ -1,4 +1,5 @@
-import type { FastifyReply } from 'fastify';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@itsm/contracts';
 
 /** The version of a record as an HTTP entity tag. */
@@ -47,11 +48,18 @@ export function idempotencyKeyFrom(header: string | string[] | undefined): strin
   return value;
 }
 
-/** `If-Match` as the `expectedVersion` field of an RPC command (absent when the header is). */
-export function ifMatchVersion(header: string | string[] | undefined): { expectedVersion?: number } {
+/** The version a change is based on, as the `expectedVersion` field of an RPC command (absent without `If-Match`). */
+export type Precondition = { expectedVersion?: number };
+
+export function ifMatchVersion(header: string | string[] | undefined): Precondition {
   const expectedVersion = versionFromIfMatch(header);
   return expectedVersion === undefined ? {} : { expectedVersion };
 }
+
+/** The request's `If-Match` as a {@link Precondition}; a malformed header is a 400 naming `If-Match`. */
+export const IfMatch = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Precondition => ifMatchVersion(context.switchToHttp().getRequest<FastifyRequest>().headers['if-match']),
+);
 
 /** Sets the record's version as the ETag of the answer and passes the record on. */
 export function withEtag<T extends { version: number }>(reply: FastifyReply, record: T): T {

@@ -26,7 +26,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -137,11 +137,11 @@ export class IncidentsController {
   async update(
     @Param() params: GetIncidentRequest,
     @Body() body: UpdateIncidentDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...precondition }, { actor }));
   }
 
   @Post(':id/transitions')
@@ -171,11 +171,11 @@ export class IncidentsController {
   async transition(
     @Param() params: GetIncidentRequest,
     @Body() body: TransitionIncidentDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...precondition }, { actor }));
   }
 
   @Get(':id/comments')
@@ -219,11 +219,11 @@ export class IncidentsController {
   async setMajor(
     @Param() params: GetIncidentRequest,
     @Body() body: MajorIncidentDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...precondition }, { actor }));
   }
 
   @Post(':id/children')

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type Actor, IncidentRpc, ListRoutingRulesRequest, Role, RoutingRuleDto, RoutingRuleIdRequest, RoutingRuleList, RoutingRuleView } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 /** Routing rules of new incidents: agents read them, managers keep them. */
 @ApiTags('routing rules')
@@ -45,11 +45,11 @@ export class RoutingRulesController {
   async update(
     @Param() params: RoutingRuleIdRequest,
     @Body() body: RoutingRuleDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoutingRuleView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...precondition }, { actor }));
   }
 
   @Delete(':id')

@@ -26,7 +26,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, ifMatchVersion, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -129,11 +129,11 @@ export class RequestsController {
   async transition(
     @Param() params: GetServiceRequestQuery,
     @Body() body: RequestTransitionDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.transition, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.transition, { ...body, id: params.id, ...precondition }, { actor }));
   }
 
   @Post(':id/approve')
@@ -153,11 +153,11 @@ export class RequestsController {
   async approve(
     @Param() params: GetServiceRequestQuery,
     @Body() body: ApprovalDecisionDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.approve, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.approve, { ...body, id: params.id, ...precondition }, { actor }));
   }
 
   @Post(':id/reject')
@@ -175,11 +175,11 @@ export class RequestsController {
   async reject(
     @Param() params: GetServiceRequestQuery,
     @Body() body: ApprovalDecisionDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.reject, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.reject, { ...body, id: params.id, ...precondition }, { actor }));
   }
 
   @Post(':id/tasks')
@@ -194,11 +194,11 @@ export class RequestsController {
   async addTask(
     @Param() params: GetServiceRequestQuery,
     @Body() body: AddFulfillmentTaskDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.addTask, { ...body, id: params.id, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.addTask, { ...body, id: params.id, ...precondition }, { actor }));
   }
 
   @Post(':id/tasks/:taskId/complete')
@@ -212,11 +212,11 @@ export class RequestsController {
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
   async completeTask(
     @Param() params: TaskParams,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatch() precondition: Precondition,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.completeTask, { id: params.id, taskId: params.taskId, ...ifMatchVersion(ifMatch) }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.completeTask, { id: params.id, taskId: params.taskId, ...precondition }, { actor }));
   }
 
   @Get(':id/comments')
