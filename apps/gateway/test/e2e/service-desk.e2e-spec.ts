@@ -401,10 +401,12 @@ describe('the service desk through the gateway, with the incident service behind
         const problem = expectProblem(await transition(incident.id, sam, { to: IncidentState.Closed }), 409, ErrorCode.INVALID_TRANSITION);
         expect(problem.detail).toContain(`allowed: ${[IncidentState.InProgress, IncidentState.Canceled, IncidentState.Merged].join(', ')}`);
         expect(problem.type).toBe('urn:itsm:problem:invalid-transition');
+        expect(problem).toMatchObject({ from: IncidentState.New, to: IncidentState.Closed, allowed: [IncidentState.InProgress, IncidentState.Canceled, IncidentState.Merged] });
       });
 
       it('refuses a transition based on a stale If-Match with 412', async () => {
-        expectProblem(await transition(incident.id, sam, { to: IncidentState.InProgress }, { 'if-match': '"7"' }), 412, ErrorCode.PRECONDITION_FAILED);
+        const stale = expectProblem(await transition(incident.id, sam, { to: IncidentState.InProgress }, { 'if-match': '"7"' }), 412, ErrorCode.PRECONDITION_FAILED);
+        expect(stale).toMatchObject({ currentVersion: 1, expectedVersion: 7 });
         await expect(call<IncidentView>('GET', `/v1/incidents/${incident.id}`, sam)).resolves.toMatchObject({ body: { state: IncidentState.New, version: 1 } });
       });
 
