@@ -1,12 +1,23 @@
 import type { ServiceDefinition } from '@itsm/messaging';
 import { coreTablesMigration } from '@itsm/persistence';
+import { CiClass } from './classes/ci-class.entity';
+import { Ci } from './cis/ci.entity';
+import { CisModule } from './cis/cis.module';
+import { ImpactModule } from './impact/impact.module';
+import { ImportsModule } from './imports/imports.module';
 import { CmdbConfig } from './config';
+import { ImportRun } from './imports/import-run.entity';
+import { ReconciliationRule } from './imports/reconciliation-rule.entity';
+import { CreateCmdb1795459225481 } from './migrations/1795459225481-createCmdb';
+import { BuiltInClasses1795459225482 } from './migrations/1795459225482-builtInClasses';
+import { RelationshipRule } from './relationships/relationship-rule.entity';
+import { CiRelationship } from './relationships/relationship.entity';
 
-/** The cmdb service: its schema, outbox, inbox and audit tables, health and metrics; features come next. */
+/** The configuration management database: CI classes, CIs, relationships, impact analysis and imports. */
 export const cmdbApp: ServiceDefinition<CmdbConfig> = {
   name: 'cmdb',
   config: CmdbConfig,
-  entities: [],
-  migrations: [coreTablesMigration('cmdb')],
-  modules: [],
+  entities: [CiClass, Ci, CiRelationship, RelationshipRule, ReconciliationRule, ImportRun],
+  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482],
+  modules: [CisModule, ImpactModule, ImportsModule],
 };

@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RequestsModule } from './requests/requests.module';
+import { CmdbModule } from './cmdb/cmdb.module';
 
 export interface GatewayModuleOptions {
   config: GatewayConfig;
@@ -29,7 +30,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, CmdbModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },

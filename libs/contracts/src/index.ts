@@ -10,3 +10,4 @@ export * from './incident';
 export * from './request';
 export * from './asyncapi';
 export * from './sla';
+export * from './cmdb';

@@ -1,0 +1,5 @@
+export * from './cmdb.enums';
+export * from './ci.dto';
+export * from './impact.dto';
+export * from './import.dto';
+export * from './cmdb.messages';
