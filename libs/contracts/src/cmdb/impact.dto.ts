@@ -5,6 +5,8 @@ import { CiStatus, ImpactDirection } from './cmdb.enums';
 
 export const MAX_IMPACT_DEPTH = 10;
 export const DEFAULT_IMPACT_DEPTH = 5;
+/** Most CIs listed in `ImpactResult.items`: a reply must fit one NATS message (1 MB by default). */
+export const MAX_IMPACT_ITEMS = 1_000;
 
 /** `itsm.rpc.cmdb.impact`: the impact of one CI or of a set (a change touching several). */
 export class ImpactRequest {
@@ -122,8 +124,12 @@ export class ImpactResult {
   @Type(() => CiSummary)
   roots!: CiSummary[];
 
-  @ApiProperty({ type: [ImpactedCi], description: 'Every CI reached, nearest first; each once, with one shortest path.' })
+  @ApiProperty({
+    type: [ImpactedCi],
+    description: `Every CI reached, nearest first; each once, with one shortest path. At most ${MAX_IMPACT_ITEMS} (fewer when they would not fit one message): \`totalItems\` says how many were reached.`,
+  })
   @IsArray()
+  @ArrayMaxSize(MAX_IMPACT_ITEMS)
   @ValidateNested({ each: true })
   @Type(() => ImpactedCi)
   items!: ImpactedCi[];
@@ -137,4 +143,9 @@ export class ImpactResult {
   @ApiProperty({ description: 'True when CIs lie beyond the depth limit.' })
   @IsBoolean()
   truncated!: boolean;
+
+  @ApiProperty({ description: 'How many CIs were reached within the depth limit; more than `items.length` when the list was cut to fit one reply. `businessServices` is complete either way.', example: 14 })
+  @IsInt()
+  @Min(0)
+  totalItems!: number;
 }
