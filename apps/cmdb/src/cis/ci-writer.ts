@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { type CiFieldChange, type CiIdentifiers, CiStatus, CmdbEvents, DomainError, ErrorCode, type FieldError } from '@itsm/contracts';
+import { OutboxWriter } from '@itsm/messaging';
+import { ClassRegistry, unknownClass } from '../classes/class-registry';
+import { type CiSnapshot, diffCi, mergeMap, nextSources } from '../domain/ci-changes';
+import { checkCiFields } from '../domain/ci-fields';
+import { Ci, toCiView } from './ci.entity';
+
+/** Who makes a change and on whose authority: `manual` (MANUAL_SOURCE) for the API, or an import's source. */
+export interface ChangeContext {
+  actorId: string;
+  source: string;
+}
+
+export interface NewCi {
+  className: string;
+  name: string;
+  environment: string;
+  status?: CiStatus;
+  criticality?: number;
+  ownerGroup?: string | null;
+  identifiers: CiIdentifiers;
+  attributes: Record<string, unknown>;
+}
+
+/** A partial change; `attributes` and `identifiers` are merged into the existing ones (a null value removes the key). */
+export interface CiChanges {
+  name?: string;
+  environment?: string;
+  status?: CiStatus;
+  criticality?: number;
+  ownerGroup?: string | null;
+  identifiers?: CiIdentifiers | Record<string, string | null>;
+  attributes?: Record<string, unknown>;
+}
+
+export const DEFAULT_CRITICALITY = 3;
+
+export function invalid(message: string, errors: FieldError[]): DomainError {
+  return new DomainError(ErrorCode.VALIDATION, message, { errors });
+}
+
+function invalidCi(errors: FieldError[]): DomainError {
+  const fields = [...new Set(errors.map((error) => error.field))];
+  return invalid(`CI has invalid fields: ${fields.join(', ')}`, errors);
+}
+
+function snapshotOf(ci: Ci): CiSnapshot {
+  return {
+    name: ci.name,
+    environment: ci.environment,
+    status: ci.status,
+    criticality: ci.criticality,
+    ownerGroup: ci.ownerGroup,
+    retiredAt: ci.retiredAt ? ci.retiredAt.toISOString() : null,
+    identifiers: { ...ci.identifiers },
+    attributes: { ...ci.attributes },
+  };
+}
+
+/** Without keys whose value is undefined or null (what a CI stores for "not set"). */
+function present<T extends object>(values: T): T {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== null)) as T;
+}
+
+/**
+ * Every change of a CI goes through here, by hand or by an import: checks against the class, the source of each
+ * field, version, audit row and event, all in the caller's transaction.
+ */
+@Injectable()
+export class CiWriter {
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly classes: ClassRegistry,
+  ) {}
+
+  /** The CI, locked until the transaction ends; NOT_FOUND when there is none. */
+  async lock(manager: EntityManager, id: string): Promise<Ci> {
+    const ci = await manager.findOne(Ci, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!ci) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} not found`);
+    return ci;
+  }
+
+  async create(manager: EntityManager, input: NewCi, ctx: ChangeContext): Promise<Ci> {
+    const identifiers = present({ ...input.identifiers });
+    const attributes = present({ ...input.attributes });
+    const errors = checkCiFields({ ...input, identifiers });
+    if (input.status === CiStatus.Retired) errors.push({ field: 'status', message: 'a new CI cannot be retired' });
+    const ciClass = isClassName(input.className) ? await this.classes.get(input.className, manager) : null;
+    if (!ciClass) {
+      if (!errors.some((error) => error.field === 'className')) errors.push(unknownClass(input.className));
+    } else {
+      errors.push(...this.classes.check(ciClass, attributes));
+    }
+    if (errors.length > 0) throw invalidCi(errors);
+
+    const sources: Record<string, string> = {};
+    const given = ['name', 'environment', ...(['status', 'criticality', 'ownerGroup'] as const).filter((field) => input[field] !== undefined)];
+    for (const field of given) sources[field] = ctx.source;
+    for (const key of Object.keys(identifiers)) sources[`identifiers.${key}`] = ctx.source;
+    for (const key of Object.keys(attributes)) sources[`attributes.${key}`] = ctx.source;
+
+    const now = new Date();
+    const ci = manager.create(Ci, {
+      id: randomUUID(),
+      className: input.className,
+      name: input.name,
+      environment: input.environment,
+      status: input.status ?? CiStatus.Operational,
+      criticality: input.criticality ?? DEFAULT_CRITICALITY,
+      ownerGroup: input.ownerGroup ?? null,
+      identifiers,
+      attributes,
+      attributeSources: sources,
+      createdAt: now,
+      updatedAt: now,
+      retiredAt: null,
+      version: 1,
+    });
+    await manager.insert(Ci, ci as QueryDeepPartialEntity<Ci>);
+    const view = toCiView(ci);
+    await this.outbox.publish(manager, CmdbEvents.ciCreated, { ci: view, source: ctx.source }, {
+      subject: ci.id,
+      time: now,
+      audit: { entityType: 'ci', entityId: ci.id, action: 'created', actorId: ctx.actorId, before: null, after: { ...view, source: ctx.source } },
+    });
+    return ci;
+  }
+
+  /**
+   * Applies the given fields to a CI the caller has locked. Nothing is written, and no event published, when no
+   * value changes. A retired CI is brought back by setting another status; retiring goes through {@link retire}.
+   */
+  async update(manager: EntityManager, ci: Ci, changes: CiChanges, ctx: ChangeContext): Promise<{ ci: Ci; changes: CiFieldChange[] }> {
+    const errors = checkCiFields({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.environment !== undefined ? { environment: changes.environment } : {}),
+      ...(changes.status !== undefined ? { status: changes.status } : {}),
+      ...(changes.criticality !== undefined ? { criticality: changes.criticality } : {}),
+      ...(changes.ownerGroup !== undefined ? { ownerGroup: changes.ownerGroup } : {}),
+      ...(changes.identifiers !== undefined ? { identifiers: changes.identifiers as Record<string, unknown> } : {}),
+    });
+    if (changes.status === CiStatus.Retired && ci.status !== CiStatus.Retired) errors.push({ field: 'status', message: 'retire a CI with retire, which records the reason' });
+    const before = snapshotOf(ci);
+    const after: CiSnapshot = {
+      name: changes.name ?? ci.name,
+      environment: changes.environment ?? ci.environment,
+      status: changes.status ?? ci.status,
+      criticality: changes.criticality ?? ci.criticality,
+      ownerGroup: changes.ownerGroup !== undefined ? changes.ownerGroup : ci.ownerGroup,
+      retiredAt: before.retiredAt,
+      identifiers: changes.identifiers ? mergeMap(ci.identifiers as Record<string, unknown>, changes.identifiers as Record<string, unknown>) : before.identifiers,
+      attributes: changes.attributes ? mergeMap(ci.attributes, changes.attributes) : before.attributes,
+    };
+    if (ci.status === CiStatus.Retired && after.status !== CiStatus.Retired) after.retiredAt = null;
+    if (errors.length === 0 && changes.attributes) {
+      const ciClass = await this.classes.get(ci.className, manager);
+      if (!ciClass) throw new DomainError(ErrorCode.INTERNAL, `CI ${ci.id} has class ${ci.className}, which does not exist`);
+      errors.push(...this.classes.check(ciClass, after.attributes));
+    }
+    if (errors.length > 0) throw invalidCi(errors);
+
+    const diff = diffCi(before, after);
+    if (diff.length === 0) return { ci, changes: [] };
+    const beforeView = toCiView(ci);
+    Object.assign(ci, {
+      name: after.name,
+      environment: after.environment,
+      status: after.status,
+      criticality: after.criticality,
+      ownerGroup: after.ownerGroup,
+      retiredAt: after.retiredAt ? ci.retiredAt : null,
+      identifiers: after.identifiers,
+      attributes: after.attributes,
+      attributeSources: nextSources(ci.attributeSources, diff, ctx.source),
+      version: ci.version + 1,
+      updatedAt: new Date(),
+    });
+    await this.save(manager, ci);
+    const fieldChanges: CiFieldChange[] = diff.map((change) => ({ ...change, source: ctx.source }));
+    const view = toCiView(ci);
+    await this.outbox.publish(manager, CmdbEvents.ciUpdated, { ci: view, source: ctx.source, changes: fieldChanges }, {
+      subject: ci.id,
+      time: ci.updatedAt,
+      audit: { entityType: 'ci', entityId: ci.id, action: 'updated', actorId: ctx.actorId, before: beforeView, after: { ...view, source: ctx.source, changes: fieldChanges } },
+    });
+    return { ci, changes: fieldChanges };
+  }
+
+  /** Retires a CI the caller has locked; it keeps its history and relationships. Retiring twice changes nothing. */
+  async retire(manager: EntityManager, ci: Ci, ctx: ChangeContext & { reason: string | null }): Promise<Ci> {
+    if (ci.status === CiStatus.Retired) return ci;
+    const beforeView = toCiView(ci);
+    const now = new Date();
+    Object.assign(ci, {
+      status: CiStatus.Retired,
+      retiredAt: now,
+      attributeSources: { ...ci.attributeSources, status: ctx.source },
+      version: ci.version + 1,
+      updatedAt: now,
+    });
+    await this.save(manager, ci);
+    const view = toCiView(ci);
+    await this.outbox.publish(manager, CmdbEvents.ciRetired, { ci: view, source: ctx.source, reason: ctx.reason }, {
+      subject: ci.id,
+      time: now,
+      audit: { entityType: 'ci', entityId: ci.id, action: 'retired', actorId: ctx.actorId, before: beforeView, after: { ...view, source: ctx.source, reason: ctx.reason } },
+    });
+    return ci;
+  }
+
+  // jsonb columns typed as Record<string, unknown> do not fit TypeORM's deep-partial type (hence the casts); they are plain JSON.
+  private async save(manager: EntityManager, ci: Ci): Promise<void> {
+    const { id, createdAt: _createdAt, ciClass: _ciClass, ...columns } = ci;
+        await manager.update(Ci, { id }, columns as QueryDeepPartialEntity<Ci>);
+  }
+}
+
+function isClassName(className: string): boolean {
+  return checkCiFields({ className }).length === 0;
+}
