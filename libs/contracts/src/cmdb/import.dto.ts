@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { OptionalNotNull } from '../transforms';
 import { CiIdentifiers, CI_CLASS_NAME, ENVIRONMENT } from './ci.dto';
 import { CiStatus, RelationshipType } from './cmdb.enums';
@@ -154,14 +154,17 @@ export class ImportCounts {
   @ApiProperty() @IsInt() @Min(0) relationshipsAdded!: number;
   @ApiProperty() @IsInt() @Min(0) relationshipsUnchanged!: number;
   @ApiProperty({ description: 'Relationships removed because a full snapshot no longer has them.' }) @IsInt() @Min(0) relationshipsRemoved!: number;
+  @ApiPropertyOptional({ description: 'Objects of a Kubernetes list whose kind is not imported (ReplicaSets, ConfigMaps, …).' }) @IsOptional() @IsInt() @Min(0) skipped?: number;
 }
 
-export class ImportRowResult {
-  @ApiProperty({ enum: ['item', 'relationship'] })
-  @IsIn(['item', 'relationship'])
-  kind!: 'item' | 'relationship';
+export const IMPORT_ROW_KINDS = ['item', 'relationship', 'snapshot'] as const;
 
-  @ApiProperty({ description: 'Index of the row in `items` or `relationships`.' })
+export class ImportRowResult {
+  @ApiProperty({ enum: IMPORT_ROW_KINDS, description: '`snapshot`: a CI a full Kubernetes snapshot no longer lists (outcome `retired`).' })
+  @IsIn(IMPORT_ROW_KINDS)
+  kind!: (typeof IMPORT_ROW_KINDS)[number];
+
+  @ApiProperty({ description: 'Index of the row in `items` or `relationships` (for `snapshot`, the rank among the CIs retired).' })
   @IsInt()
   @Min(0)
   index!: number;
@@ -222,4 +225,109 @@ export class ImportCompletedV1 {
   @ValidateNested()
   @Type(() => ImportCounts)
   counts!: ImportCounts;
+}
+
+/** A field a reconciliation rule may name: a CI field, `attributes` (all), `attributes.<name>` or `identifiers.<key>`. */
+export const RECONCILIATION_FIELD = /^(name|environment|status|criticality|ownerGroup|attributes|attributes\.[A-Za-z_][A-Za-z0-9_-]{0,62}|identifiers\.(hostname|serial|fqdn|ip|cloudId|k8sUid))$/;
+
+/** Body of `POST /v1/cmdb/reconciliation-rules` and `PUT /v1/cmdb/reconciliation-rules/{id}`. */
+export class ReconciliationRuleDto {
+  @ApiProperty({ example: 10, description: 'Rules are tried by ascending position; the first covering the class and field decides.' })
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  position!: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'server', description: 'The class the rule is for; null or left out for every class.' })
+  @IsOptional()
+  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  className?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: [String],
+    example: ['name', 'attributes.os', 'identifiers.serial'],
+    description: 'Fields the rule covers (`attributes` covers every attribute); null or left out for every field.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(RECONCILIATION_FIELD, { each: true, message: '$property must name CI fields such as name, attributes.version or identifiers.serial' })
+  fields?: string[] | null;
+
+  @ApiProperty({ type: [String], example: ['manual', 'discovery', 'kubernetes'], description: 'Sources, highest authority first; a source not listed ranks below all listed ones.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @Matches(/^[a-z][a-z0-9_-]{0,62}$/, { each: true, message: '$property must be source names such as manual or discovery' })
+  sources!: string[];
+}
+
+export class CreateReconciliationRuleRequest extends ReconciliationRuleDto {}
+
+export class UpdateReconciliationRuleRequest extends ReconciliationRuleDto {
+  @IsUUID()
+  id!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class ReconciliationRuleIdRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+export class ListReconciliationRulesRequest {}
+
+export class ReconciliationRuleView {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty()
+  @IsInt()
+  position!: number;
+
+  @ApiProperty({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  className!: string | null;
+
+  @ApiProperty({ nullable: true, type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  fields!: string[] | null;
+
+  @ApiProperty({ type: [String] })
+  @IsArray()
+  @IsString({ each: true })
+  sources!: string[];
+
+  @ApiProperty()
+  @IsInt()
+  version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  updatedAt!: string;
+}
+
+export class ReconciliationRuleList {
+  @ApiProperty({ type: [ReconciliationRuleView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ReconciliationRuleView)
+  items!: ReconciliationRuleView[];
 }
