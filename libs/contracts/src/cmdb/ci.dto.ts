@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { Allow, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import { OptionalNotNull } from '../transforms';
+import { Transform, Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, IsArray, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { PageRequest } from '../paging';
+import { CommaList, OptionalNotNull } from '../transforms';
 import { CiStatus, RelationshipType } from './cmdb.enums';
+import { CiSummary } from './impact.dto';
 
 export const CI_CLASS_NAME = /^[a-z][a-z0-9_]{1,62}$/;
 export const ENVIRONMENT = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -166,4 +168,334 @@ export class CiIdRequest {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
+}
+
+/** Body of `POST /v1/cis` and the `itsm.rpc.cmdb.ci_create` request. */
+export class CreateCiDto {
+  @ApiProperty({ example: 'database', description: 'The CI class; `attributes` must fit its schema.' })
+  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  className!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'payroll-db' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({ example: 'prod' })
+  @Matches(ENVIRONMENT, { message: '$property must be a lower-case environment name such as prod' })
+  environment!: string;
+
+  @ApiPropertyOptional({ enum: [CiStatus.Planned, CiStatus.Operational, CiStatus.Maintenance], default: CiStatus.Operational })
+  @OptionalNotNull()
+  @IsIn([CiStatus.Planned, CiStatus.Operational, CiStatus.Maintenance], { message: '$property must be planned, operational or maintenance' })
+  status?: CiStatus;
+
+  @ApiPropertyOptional({ enum: [1, 2, 3, 4], type: 'integer', default: 3, description: '1 most critical … 4 least.' })
+  @OptionalNotNull()
+  @IsIn([1, 2, 3, 4], { message: '$property must be 1, 2, 3 or 4' })
+  criticality?: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'dba-team' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  ownerGroup?: string | null;
+
+  @ApiPropertyOptional({ type: CiIdentifiers })
+  @OptionalNotNull()
+  @ValidateNested()
+  @Type(() => CiIdentifiers)
+  identifiers?: CiIdentifiers;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { engine: 'postgresql', version: '15.4', port: 5432 } })
+  @OptionalNotNull()
+  @IsObject()
+  attributes?: Record<string, unknown>;
+}
+
+export class CreateCiRequest extends CreateCiDto {}
+
+/** Identifiers in a change: a value sets it, `null` removes it, a key left out stays. */
+export class CiIdentifiersPatch {
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 253) hostname?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 200) serial?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 253) fqdn?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(2, 45) ip?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 500) cloudId?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 100) k8sUid?: string | null;
+}
+
+/** Body of `PATCH /v1/cis/{id}`: only the fields given change; `attributes` and `identifiers` are merged, `null` removes a key. */
+export class UpdateCiDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
+  @OptionalNotNull()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'prod' })
+  @OptionalNotNull()
+  @Matches(ENVIRONMENT, { message: '$property must be a lower-case environment name such as prod' })
+  environment?: string;
+
+  @ApiPropertyOptional({ enum: [CiStatus.Planned, CiStatus.Operational, CiStatus.Maintenance], description: 'Retire with `POST /v1/cis/{id}/retire`; another status brings a retired CI back.' })
+  @OptionalNotNull()
+  @IsIn([CiStatus.Planned, CiStatus.Operational, CiStatus.Maintenance], { message: '$property must be planned, operational or maintenance (retire through /retire)' })
+  status?: CiStatus;
+
+  @ApiPropertyOptional({ enum: [1, 2, 3, 4], type: 'integer' })
+  @OptionalNotNull()
+  @IsIn([1, 2, 3, 4], { message: '$property must be 1, 2, 3 or 4' })
+  criticality?: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: '`null` clears it.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  ownerGroup?: string | null;
+
+  @ApiPropertyOptional({ type: CiIdentifiersPatch })
+  @OptionalNotNull()
+  @ValidateNested()
+  @Type(() => CiIdentifiersPatch)
+  identifiers?: CiIdentifiersPatch;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Merged into the attributes: a value sets the key, `null` removes it.', example: { version: '16.1', sizeGb: null } })
+  @OptionalNotNull()
+  @IsObject()
+  attributes?: Record<string, unknown>;
+}
+
+/** A command on one existing CI, optionally based on a known version (`If-Match`). */
+export class CiCommand {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class UpdateCiRequest extends CiCommand {
+  @ValidateNested()
+  @Type(() => UpdateCiDto)
+  changes!: UpdateCiDto;
+}
+
+/** Body of `POST /v1/cis/{id}/retire`. */
+export class RetireCiDto {
+  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String, example: 'Decommissioned with CHG0001042.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string | null;
+}
+
+export class RetireCiRequest extends CiCommand {
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string | null;
+}
+
+export const CI_SORTS = ['name', '-name', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'criticality', '-criticality'] as const;
+export type CiSort = (typeof CI_SORTS)[number];
+
+/** `key:value` of the `attr` filter: a top-level attribute (or a dotted path into objects) and its value. */
+export const ATTRIBUTE_FILTER = /^[A-Za-z0-9_-]{1,100}(\.[A-Za-z0-9_-]{1,100}){0,4}:.{0,500}$/s;
+
+/** Filters of `GET /v1/cis`. */
+export class CiFilters extends PageRequest {
+  @ApiPropertyOptional({ example: 'database' })
+  @IsOptional()
+  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  className?: string;
+
+  @ApiPropertyOptional({ example: 'prod' })
+  @IsOptional()
+  @Matches(ENVIRONMENT, { message: '$property must be a lower-case environment name such as prod' })
+  environment?: string;
+
+  @ApiPropertyOptional({ type: [String], enum: CiStatus, description: 'Comma-separated statuses (all by default).', example: 'operational,maintenance' })
+  @IsOptional()
+  @CommaList()
+  @IsEnum(CiStatus, { each: true })
+  status?: CiStatus[];
+
+  @ApiPropertyOptional({ example: 'dba-team' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  ownerGroup?: string;
+
+  @ApiPropertyOptional({ description: 'Part of the name, any case.', example: 'payroll' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 253) hostname?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 200) serial?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 253) fqdn?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 45) ip?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 500) cloudId?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 100) k8sUid?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Attribute equals value, as `key:value`; repeat for several (all must hold). A dotted key reaches into objects (`labels.app:web`). A value that reads as a number or true/false matches that JSON value or the same text.',
+    example: ['engine:postgresql', 'port:5432'],
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
+  @IsArray()
+  @ArrayMaxSize(10)
+  @Matches(ATTRIBUTE_FILTER, { each: true, message: 'each $property must be key:value' })
+  attr?: string[];
+
+  @ApiPropertyOptional({ enum: CI_SORTS, default: 'name', description: 'Sort field; `-` for descending.' })
+  @IsOptional()
+  @IsIn(CI_SORTS)
+  sort?: CiSort;
+}
+
+export class ListCisRequest extends CiFilters {}
+
+export class CiPage {
+  @ApiProperty({ type: [CiView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CiView)
+  items!: CiView[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  @IsOptional()
+  @IsString()
+  nextCursor!: string | null;
+}
+
+/** Body of `POST /v1/relationships` and the `itsm.rpc.cmdb.relationship_add` request. */
+export class CreateRelationshipDto {
+  @ApiProperty({ enum: RelationshipType, enumName: 'RelationshipType', example: RelationshipType.DependsOn })
+  @IsEnum(RelationshipType)
+  type!: RelationshipType;
+
+  @ApiProperty({ format: 'uuid', description: 'The CI that relies on the target.' })
+  @IsUUID()
+  sourceId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  targetId!: string;
+}
+
+export class RelationshipIdRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+/** One relationship of a CI seen from that CI: `outgoing` when the CI is the source, with the CI at the other end. */
+export class RelatedCi {
+  @ApiProperty({ type: RelationshipView })
+  @ValidateNested()
+  @Type(() => RelationshipView)
+  relationship!: RelationshipView;
+
+  @ApiProperty({ enum: ['outgoing', 'incoming'], description: '`outgoing`: this CI relies on `ci`; `incoming`: `ci` relies on this one.' })
+  @IsIn(['outgoing', 'incoming'])
+  direction!: 'outgoing' | 'incoming';
+
+  @ApiProperty({ type: CiSummary, description: 'The CI at the other end.' })
+  @ValidateNested()
+  @Type(() => CiSummary)
+  ci!: CiSummary;
+}
+
+export class CiRelationshipList {
+  @ApiProperty({ type: [RelatedCi] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RelatedCi)
+  items!: RelatedCi[];
+}
+
+/** One entry of a CI's history: a change of the CI, or a relationship added to or removed from it. */
+export class CiHistoryEntry {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  at!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'sam', description: 'Who (`sub`); for imports, who ran the import.' })
+  @IsOptional()
+  @IsString()
+  actorId!: string | null;
+
+  @ApiProperty({ enum: ['created', 'updated', 'retired', 'relationship_added', 'relationship_removed'] })
+  @IsString()
+  action!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'manual', description: '`manual` or the import source that made the change.' })
+  @IsOptional()
+  @IsString()
+  source!: string | null;
+
+  @ApiProperty({ type: [CiFieldChange], description: 'For created, updated and retired: each field with its value before and after.' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CiFieldChange)
+  changes!: CiFieldChange[];
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'For retired: why.' })
+  @IsOptional()
+  @IsString()
+  reason?: string | null;
+
+  @ApiPropertyOptional({ type: RelationshipView, description: 'For relationship_added and relationship_removed.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RelationshipView)
+  relationship?: RelationshipView;
+}
+
+export class CiHistory {
+  @ApiProperty({ type: [CiHistoryEntry] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CiHistoryEntry)
+  items!: CiHistoryEntry[];
+}
+
+/** Query of `GET /v1/cis/{id}/at`. */
+export class CiAtQuery {
+  @ApiProperty({ format: 'date-time', example: '2026-11-02T09:30:00Z', description: 'The instant to look at.' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant such as 2026-11-02T09:30:00Z' })
+  time!: string;
+}
+
+export class CiAtRequest extends CiAtQuery {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+/** A CI as it was at an instant, with the relationships it had then. */
+export class CiAtView {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  at!: string;
+
+  @ApiProperty({ type: CiView })
+  @ValidateNested()
+  @Type(() => CiView)
+  ci!: CiView;
+
+  @ApiProperty({ type: [RelationshipView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RelationshipView)
+  relationships!: RelationshipView[];
 }

@@ -2,20 +2,38 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { defineEvent, defineRpc } from '../message';
-import { CiFieldChange, CiIdRequest, CiView, RelationshipView } from './ci.dto';
-import { ImpactRequest, ImpactResult } from './impact.dto';
 import {
-  CreateReconciliationRuleRequest,
-  ImportCompletedV1,
-  ImportResult,
-  KubernetesImportRequest,
-  ListReconciliationRulesRequest,
-  ReconciliationRuleIdRequest,
-  ReconciliationRuleList,
-  ReconciliationRuleView,
-  RunImportRequest,
-  UpdateReconciliationRuleRequest,
-} from './import.dto';
+  CiAtRequest,
+  CiAtView,
+  CiFieldChange,
+  CiHistory,
+  CiIdRequest,
+  CiPage,
+  CiRelationshipList,
+  CiView,
+  CreateCiRequest,
+  CreateRelationshipDto,
+  ListCisRequest,
+  RelationshipIdRequest,
+  RelationshipView,
+  RetireCiRequest,
+  UpdateCiRequest,
+} from './ci.dto';
+import {
+  CiClassList,
+  CiClassNameRequest,
+  CiClassView,
+  CreateCiClassDto,
+  ListCiClassesRequest,
+  ListRelationshipRulesRequest,
+  RelationshipRuleDto,
+  RelationshipRuleIdRequest,
+  RelationshipRuleList,
+  RelationshipRuleView,
+  UpdateCiClassRequest,
+} from './cmdb-admin.dto';
+import { ImpactRequest, ImpactResult } from './impact.dto';
+import { ImportCompletedV1, ImportResult, KubernetesImportRequest, RunImportRequest } from './import.dto';
 
 class CiEventPayload {
   @ApiProperty({ type: CiView })
@@ -68,7 +86,23 @@ const cmdbRpc = <O extends string, Q, S>(operation: O, request: new () => Q, res
 
 /** CI classes, CIs and relationships. */
 export const CmdbRpc = {
+  listClasses: cmdbRpc('class_list', ListCiClassesRequest, CiClassList, 'The CI classes, by name.'),
+  getClass: cmdbRpc('class_get', CiClassNameRequest, CiClassView, 'Read one CI class with its attribute schema and identification rules.'),
+  createClass: cmdbRpc('class_create', CreateCiClassDto, CiClassView, 'Add a CI class (admins); its attribute schema is checked.'),
+  updateClass: cmdbRpc('class_update', UpdateCiClassRequest, CiClassView, 'Replace the definition of a CI class (admins).'),
+  createCi: cmdbRpc('ci_create', CreateCiRequest, CiView, 'Create a CI by hand; attributes are checked against its class.'),
   getCi: cmdbRpc('ci_get', CiIdRequest, CiView, 'Read one CI.'),
+  listCis: cmdbRpc('ci_list', ListCisRequest, CiPage, 'CIs by filters (class, environment, status, owner, name, identifiers, attributes), a page at a time.'),
+  updateCi: cmdbRpc('ci_update', UpdateCiRequest, CiView, 'Change fields of a CI; attributes and identifiers are merged.'),
+  retireCi: cmdbRpc('ci_retire', RetireCiRequest, CiView, 'Retire a CI; it keeps its history.'),
+  ciRelationships: cmdbRpc('ci_relationships', CiIdRequest, CiRelationshipList, 'The relationships of a CI in both directions, with the CI at the other end.'),
+  ciHistory: cmdbRpc('ci_history', CiIdRequest, CiHistory, 'Every change of a CI and of its relationships, with who, when and from which source.'),
+  ciAt: cmdbRpc('ci_at', CiAtRequest, CiAtView, 'A CI and its relationships as they were at an instant.'),
+  addRelationship: cmdbRpc('relationship_add', CreateRelationshipDto, RelationshipView, 'Add a relationship between two CIs, if a relationship rule allows the pair.'),
+  removeRelationship: cmdbRpc('relationship_remove', RelationshipIdRequest, RelationshipView, 'Remove a relationship; answers it as it was.'),
+  listRelationshipRules: cmdbRpc('relationship_rule_list', ListRelationshipRulesRequest, RelationshipRuleList, 'The allowed (type, source class, target class) triples.'),
+  createRelationshipRule: cmdbRpc('relationship_rule_create', RelationshipRuleDto, RelationshipRuleView, 'Allow another class pair for a relationship type (admins).'),
+  deleteRelationshipRule: cmdbRpc('relationship_rule_delete', RelationshipRuleIdRequest, RelationshipRuleView, 'Stop allowing a class pair (admins); existing edges stay.'),
 } as const;
 
 /** Impact analysis, for the gateway and for the change, incident and problem services. */
@@ -80,8 +114,4 @@ export const ImpactRpc = {
 export const ImportRpc = {
   run: cmdbRpc('import_run', RunImportRequest, ImportResult, 'Import a batch of CIs and relationships from a named source.'),
   kubernetes: cmdbRpc('import_kubernetes', KubernetesImportRequest, ImportResult, 'Import a Kubernetes List (kubectl get -o json) of one cluster.'),
-  listRules: cmdbRpc('reconciliation_rule_list', ListReconciliationRulesRequest, ReconciliationRuleList, 'Reconciliation rules in the order they are tried (admins).'),
-  createRule: cmdbRpc('reconciliation_rule_create', CreateReconciliationRuleRequest, ReconciliationRuleView, 'Add a reconciliation rule (admins).'),
-  updateRule: cmdbRpc('reconciliation_rule_update', UpdateReconciliationRuleRequest, ReconciliationRuleView, 'Replace a reconciliation rule (admins).'),
-  deleteRule: cmdbRpc('reconciliation_rule_delete', ReconciliationRuleIdRequest, ReconciliationRuleView, 'Remove a reconciliation rule (admins).'),
 } as const;

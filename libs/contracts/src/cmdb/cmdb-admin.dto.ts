@@ -1,0 +1,188 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { OptionalNotNull, QueryBoolean } from '../transforms';
+import { CI_CLASS_NAME } from './ci.dto';
+import { type CiIdentifierKey, RelationshipType } from './cmdb.enums';
+
+/** A class name in a relationship rule, or `*` for every class. */
+export const CLASS_PATTERN = /^(\*|[a-z][a-z0-9_]{1,62})$/;
+
+/** Example attribute schema of a class an admin adds. */
+export const MESSAGE_QUEUE_SCHEMA_EXAMPLE = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: {
+    product: { enum: ['rabbitmq', 'kafka', 'nats', 'activemq', 'other'] },
+    version: { type: 'string', maxLength: 50 },
+    partitions: { type: 'integer', minimum: 1 },
+  },
+  required: ['product'],
+};
+
+/** What an admin defines of a CI class (body of `PUT /v1/ci-classes/{name}`). */
+export class CiClassDefinitionDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Message queue' })
+  @IsString()
+  @Length(1, 100)
+  label!: string;
+
+  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String, example: 'A broker or queue that applications exchange messages through.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema (draft 2020-12) of the `attributes` of the CIs of this class; its top level is an object. Checked when saved.',
+    example: MESSAGE_QUEUE_SCHEMA_EXAMPLE,
+  })
+  @IsObject()
+  attributeSchema!: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { type: 'string', enum: ['hostname', 'serial', 'fqdn', 'ip', 'cloudId', 'k8sUid'] } },
+    description: 'Ordered identifier sets: an imported CI matches an existing one on the first set whose identifiers it all has.',
+    example: [['cloudId'], ['fqdn'], ['hostname', 'ip']],
+  })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsArray({ each: true })
+  identificationRules!: CiIdentifierKey[][];
+}
+
+/** Body of `POST /v1/ci-classes` and the `itsm.rpc.cmdb.class_create` request. */
+export class CreateCiClassDto extends CiClassDefinitionDto {
+  @ApiProperty({ example: 'message_queue', description: 'Lower case, digits and `_`; cannot be changed later.' })
+  @Matches(CI_CLASS_NAME, { message: '$property must be lower case letters, digits and _ (2 to 63), starting with a letter' })
+  name!: string;
+}
+
+/** `itsm.rpc.cmdb.class_update`: the new definition of a class, optionally based on a known version. */
+export class UpdateCiClassRequest extends CiClassDefinitionDto {
+  @ApiProperty({ example: 'message_queue' })
+  @Matches(CI_CLASS_NAME)
+  name!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class CiClassNameRequest {
+  @ApiProperty({ example: 'database' })
+  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  name!: string;
+}
+
+export class ListCiClassesRequest {
+  @ApiPropertyOptional({ type: Boolean, description: '`false` lists only the classes admins added.' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  builtIn?: boolean;
+}
+
+export class CiClassView {
+  @ApiProperty({ example: 'database' })
+  @IsString()
+  name!: string;
+
+  @ApiProperty({ example: 'Database' })
+  @IsString()
+  label!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  description!: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @IsObject()
+  attributeSchema!: Record<string, unknown>;
+
+  @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' } }, example: [['cloudId'], ['fqdn'], ['hostname']] })
+  @IsArray()
+  identificationRules!: CiIdentifierKey[][];
+
+  @ApiProperty({ description: 'Shipped with the suite (admins may still change its schema).' })
+  @IsBoolean()
+  builtIn!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  updatedAt!: string;
+
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export class CiClassList {
+  @ApiProperty({ type: [CiClassView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CiClassView)
+  items!: CiClassView[];
+}
+
+/** Body of `POST /v1/cmdb/relationship-rules`: allows edges of `type` from CIs of `sourceClass` to CIs of `targetClass`. */
+export class RelationshipRuleDto {
+  @ApiProperty({ enum: RelationshipType, enumName: 'RelationshipType', example: RelationshipType.DependsOn })
+  @IsEnum(RelationshipType)
+  type!: RelationshipType;
+
+  @ApiProperty({ example: 'application', description: 'A class name, or `*` for any class.' })
+  @Matches(CLASS_PATTERN, { message: '$property must be a CI class name or *' })
+  sourceClass!: string;
+
+  @ApiProperty({ example: 'message_queue', description: 'A class name, or `*` for any class.' })
+  @Matches(CLASS_PATTERN, { message: '$property must be a CI class name or *' })
+  targetClass!: string;
+}
+
+export class RelationshipRuleView extends RelationshipRuleDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+}
+
+export class RelationshipRuleIdRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+export class ListRelationshipRulesRequest {
+  @ApiPropertyOptional({ enum: RelationshipType, enumName: 'RelationshipType' })
+  @OptionalNotNull()
+  @IsEnum(RelationshipType)
+  type?: RelationshipType;
+
+  @ApiPropertyOptional({ example: 'application', description: 'Rules whose source is this class (or `*`).' })
+  @OptionalNotNull()
+  @IsString()
+  @Matches(CLASS_PATTERN)
+  sourceClass?: string;
+}
+
+export class RelationshipRuleList {
+  @ApiProperty({ type: [RelationshipRuleView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => RelationshipRuleView)
+  items!: RelationshipRuleView[];
+}
