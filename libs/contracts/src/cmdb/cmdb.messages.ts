@@ -33,7 +33,18 @@ import {
   UpdateCiClassRequest,
 } from './cmdb-admin.dto';
 import { ImpactRequest, ImpactResult } from './impact.dto';
-import { ImportCompletedV1, ImportResult, KubernetesImportRequest, RunImportRequest } from './import.dto';
+import {
+  CreateReconciliationRuleRequest,
+  ImportCompletedV1,
+  ImportResult,
+  KubernetesImportRequest,
+  ListReconciliationRulesRequest,
+  ReconciliationRuleIdRequest,
+  ReconciliationRuleList,
+  ReconciliationRuleView,
+  RunImportRequest,
+  UpdateReconciliationRuleRequest,
+} from './import.dto';
 
 class CiEventPayload {
   @ApiProperty({ type: CiView })
@@ -114,4 +125,8 @@ export const ImpactRpc = {
 export const ImportRpc = {
   run: cmdbRpc('import_run', RunImportRequest, ImportResult, 'Import a batch of CIs and relationships from a named source.'),
   kubernetes: cmdbRpc('import_kubernetes', KubernetesImportRequest, ImportResult, 'Import a Kubernetes List (kubectl get -o json) of one cluster.'),
+  listRules: cmdbRpc('reconciliation_rule_list', ListReconciliationRulesRequest, ReconciliationRuleList, 'Reconciliation rules in the order they are tried (admins).'),
+  createRule: cmdbRpc('reconciliation_rule_create', CreateReconciliationRuleRequest, ReconciliationRuleView, 'Add a reconciliation rule (admins).'),
+  updateRule: cmdbRpc('reconciliation_rule_update', UpdateReconciliationRuleRequest, ReconciliationRuleView, 'Replace a reconciliation rule (admins).'),
+  deleteRule: cmdbRpc('reconciliation_rule_delete', ReconciliationRuleIdRequest, ReconciliationRuleView, 'Remove a reconciliation rule (admins).'),
 } as const;
