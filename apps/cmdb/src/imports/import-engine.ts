@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  type Actor,
+  CiStatus,
+  CmdbEvents,
+  DomainError,
+  ErrorCode,
+  type FieldError,
+  type ImportCounts,
+  type ImportItem,
+  type ImportReference,
+  type ImportRelationship,
+  type ImportResult,
+  type ImportRowResult,
+  Role,
+} from '@itsm/contracts';
+import { OutboxWriter } from '@itsm/messaging';
+import { pgErrorCode } from '@itsm/persistence';
+import { CiClass } from '../classes/ci-class.entity';
+import { ClassRegistry, unknownClass } from '../classes/class-registry';
+import { Ci } from '../cis/ci.entity';
+import { type ChangeContext, CiWriter } from '../cis/ci-writer';
+import { type Identification, type IdentificationCandidate, identificationLookups, identify, type IdentifierLookup } from '../domain/identification';
+import { type ImportedValues, isEmptyChange, reconcile, type ReconciliationRuleLike } from '../domain/reconciliation';
+import { RelationshipWriter } from '../relationships/relationship-writer';
+import { ImportRun } from './import-run.entity';
+import { ReconciliationRule } from './reconciliation-rule.entity';
+
+/** Environment of a CI an import creates when its row names none. */
+export const DEFAULT_IMPORT_ENVIRONMENT = 'prod';
+
+export function requireAdmin(actor: Actor): void {
+  if (!actor.roles.includes(Role.Admin)) throw new DomainError(ErrorCode.FORBIDDEN, 'only admins and integration service accounts run imports');
+}
+
+/** An edge as the batch asserts it, once both ends are resolved. */
+export function edgeKey(type: string, sourceId: string, targetId: string): string {
+  return `${type} ${sourceId} ${targetId}`;
+}
+
+/** What a run has done so far; a full snapshot adds what it retired and removed before the run is finished. */
+export interface RunState {
+  importId: string;
+  source: string;
+  context: ChangeContext;
+  counts: ImportCounts;
+  rows: ImportRowResult[];
+  /** Batch key → CI of the row (created, matched or unchanged). */
+  keys: Map<string, string>;
+  /** Edges the batch asserts (see {@link edgeKey}), whether or not adding them succeeded. */
+  edges: Set<string>;
+}
+
+export interface ImportBatch {
+  source: string;
+  kind: 'batch' | 'kubernetes';
+  /** For Kubernetes, the cluster. */
+  scope: string | null;
+  actor: Actor;
+  items: ImportItem[];
+  relationships: ImportRelationship[];
+  skipped?: number;
+  /** Runs after every row, before the run is recorded as finished (the snapshot clean-up of Kubernetes). */
+  afterRows?: (state: RunState) => Promise<void>;
+}
+
+/** A row's failure: reported in the result, the batch goes on. */
+class RowFailure extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((error) => `${error.field}: ${error.message}`).join('; '));
+  }
+}
+
+type RowOutcome = Pick<ImportRowResult, 'outcome' | 'ciId' | 'candidates' | 'errors'>;
+
+const emptyCounts = (): ImportCounts => ({
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  conflicts: 0,
+  errors: 0,
+  retired: 0,
+  relationshipsAdded: 0,
+  relationshipsUnchanged: 0,
+  relationshipsRemoved: 0,
+  skipped: 0,
+});
+
+/** The row-level errors of a failure that belongs to the row (bad input, a rule, a constraint), or undefined for one that should stop the batch. */
+export function rowErrors(error: unknown): FieldError[] | undefined {
+  if (error instanceof RowFailure) return error.errors;
+  if (error instanceof DomainError && error.code !== ErrorCode.INTERNAL && error.code !== ErrorCode.UNAVAILABLE && error.code !== ErrorCode.TIMEOUT) {
+    const errors = error.details?.errors;
+    return errors && errors.length > 0 ? errors : [{ field: '', message: error.message }];
+  }
+  const code = pgErrorCode(error);
+  if (code?.startsWith('23')) {
+    const constraint = (error as { constraint?: string; driverError?: { constraint?: string } }).driverError?.constraint;
+    return [{ field: constraint === 'cis_k8s_uid_key' ? 'identifiers.k8sUid' : '', message: `conflicts with a stored record${constraint ? ` (${constraint})` : ''}` }];
+  }
+  return undefined;
+}
+
+/**
+ * The import engine: each row in a transaction of its own (a failing row is reported and the batch goes on),
+ * identification by the class's identifier sets, reconciliation by source precedence, every write through
+ * CiWriter and RelationshipWriter (validation, audit, events), and an ImportRun with the counts and an
+ * `import_completed` event at the end.
+ */
+@Injectable()
+export class ImportEngine {
+  private readonly logger = new Logger('ImportEngine');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
+    private readonly classes: ClassRegistry,
+    private readonly cis: CiWriter,
+    private readonly relationships: RelationshipWriter,
+  ) {}
+
+  async run(batch: ImportBatch): Promise<ImportResult> {
+    const importId = randomUUID();
+    const startedAt = new Date();
+    await this.dataSource.getRepository(ImportRun).insert({ id: importId, source: batch.source, kind: batch.kind, scope: batch.scope, actorId: batch.actor.sub, startedAt, finishedAt: null, counts: null });
+    const state: RunState = {
+      importId,
+      source: batch.source,
+      context: { actorId: batch.actor.sub, source: batch.source },
+      counts: { ...emptyCounts(), skipped: batch.skipped ?? 0 },
+      rows: [],
+      keys: new Map(),
+      edges: new Set(),
+    };
+    const rules = await this.dataSource.getRepository(ReconciliationRule).find({ order: { position: 'ASC', id: 'ASC' } });
+    const classes = new Map<string, CiClass | null>();
+    const failedKeys = new Set<string>();
+
+    for (const [index, item] of batch.items.entries()) {
+      const duplicate = item.key !== undefined && (state.keys.has(item.key) || failedKeys.has(item.key));
+      const outcome = duplicate ? failed([{ field: 'key', message: `is the key of an earlier row of the batch` }]) : await this.importItem(item, rules, classes, state.context);
+      this.count(state, 'item', index, outcome);
+      if (item.key !== undefined && !duplicate) {
+        if ((outcome.outcome === 'created' || outcome.outcome === 'updated' || outcome.outcome === 'unchanged') && outcome.ciId) state.keys.set(item.key, outcome.ciId);
+        else failedKeys.add(item.key);
+      }
+    }
+    for (const [index, relationship] of batch.relationships.entries()) {
+      this.count(state, 'relationship', index, await this.importRelationship(relationship, state, failedKeys, classes));
+    }
+    if (batch.afterRows) await batch.afterRows(state);
+
+    await this.dataSource.transaction(async (manager) => {
+      const finishedAt = new Date();
+      await manager.update(ImportRun, { id: importId }, { finishedAt, counts: state.counts });
+      await this.outbox.publish(manager, CmdbEvents.importCompleted, { importId, source: batch.source, counts: state.counts }, {
+        subject: importId,
+        time: finishedAt,
+        audit: { entityType: 'import_run', entityId: importId, action: 'completed', actorId: batch.actor.sub, before: null, after: { kind: batch.kind, scope: batch.scope, source: batch.source, counts: state.counts } },
+      });
+    });
+    this.logger.log({ msg: 'import finished', importId, source: batch.source, kind: batch.kind, scope: batch.scope, counts: state.counts });
+    return { importId, source: batch.source, counts: state.counts, rows: state.rows };
+  }
+
+  /** Adds a row's outcome to the counts, and to the rows of the result unless nothing changed. */
+  count(state: RunState, kind: ImportRowResult['kind'], index: number, outcome: RowOutcome): void {
+    const { counts } = state;
+    if (kind === 'relationship') {
+      if (outcome.outcome === 'created') counts.relationshipsAdded += 1;
+      else if (outcome.outcome === 'unchanged') counts.relationshipsUnchanged += 1;
+    } else if (outcome.outcome === 'created') counts.created += 1;
+    else if (outcome.outcome === 'updated') counts.updated += 1;
+    else if (outcome.outcome === 'unchanged') counts.unchanged += 1;
+    else if (outcome.outcome === 'retired') counts.retired += 1;
+    if (outcome.outcome === 'conflict') counts.conflicts += 1;
+    if (outcome.outcome === 'error') counts.errors += 1;
+    if (outcome.outcome !== 'unchanged') state.rows.push({ kind, index, ...outcome });
+  }
+
+  /** Runs `work` in a transaction of its own; a failure that belongs to the row becomes an `error` outcome. */
+  async inRowTransaction(work: (manager: EntityManager) => Promise<RowOutcome>): Promise<RowOutcome> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      const errors = rowErrors(error);
+      if (!errors) throw error;
+      return failed(errors);
+    }
+  }
+
+  private async classOf(manager: EntityManager, className: string, cache: Map<string, CiClass | null>): Promise<CiClass | null> {
+    if (!cache.has(className)) cache.set(className, await this.classes.get(className, manager));
+    return cache.get(className) ?? null;
+  }
+
+  /** Identification of a row of a class, inside the row's transaction. */
+  private async identifyIn(manager: EntityManager, ciClass: CiClass, lookups: IdentifierLookup[]): Promise<Identification> {
+    const table = manager.connection.getMetadata(Ci).tablePath;
+    return identify(lookups, (lookup) =>
+      manager.query<IdentificationCandidate[]>(`SELECT id, identifiers FROM ${table} WHERE class_name = $1 AND identifiers @> $2::jsonb ORDER BY id LIMIT 50`, [ciClass.name, JSON.stringify(lookup.match)]),
+    );
+  }
+
+  private importItem(item: ImportItem, rules: ReconciliationRuleLike[], classes: Map<string, CiClass | null>, context: ChangeContext): Promise<RowOutcome> {
+    return this.inRowTransaction(async (manager) => {
+      const ciClass = await this.classOf(manager, item.className, classes);
+      if (!ciClass) throw new RowFailure([unknownClass(item.className)]);
+      const lookups = identificationLookups(ciClass.identificationRules, item.identifiers ?? {});
+      if (lookups.length === 0) {
+        const sets = ciClass.identificationRules.map((set) => set.join(' + ')).join('; ');
+        throw new RowFailure([{ field: 'identifiers', message: `must hold every identifier of one identification set of ${ciClass.name}: ${sets}` }]);
+      }
+      // Two imports (or replicas) identifying CIs of the same class at once would both see "none" and both
+      // create: identification and creation of a class are serialized, for the length of one row's transaction.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cmdb.identify:${ciClass.name}`]);
+      const identification = await this.identifyIn(manager, ciClass, lookups);
+      if (identification.outcome === 'conflict') return { outcome: 'conflict', candidates: identification.candidates };
+      if (identification.outcome === 'create') {
+        const ci = await this.cis.create(
+          manager,
+          {
+            className: ciClass.name,
+            name: item.name,
+            environment: item.environment ?? DEFAULT_IMPORT_ENVIRONMENT,
+            ...(item.status !== undefined ? { status: item.status } : {}),
+            ...(item.criticality !== undefined ? { criticality: item.criticality } : {}),
+            ...(item.ownerGroup !== undefined ? { ownerGroup: item.ownerGroup } : {}),
+            identifiers: item.identifiers,
+            attributes: item.attributes ?? {},
+          },
+          context,
+        );
+        return { outcome: 'created', ciId: ci.id };
+      }
+      const ci = await this.cis.lock(manager, identification.ciId);
+      const values: ImportedValues = {
+        name: item.name,
+        ...(item.environment !== undefined ? { environment: item.environment } : {}),
+        // A source that reports a retired CI says it exists again (subject to precedence on `status`).
+        ...(item.status !== undefined ? { status: item.status } : ci.status === CiStatus.Retired ? { status: CiStatus.Operational } : {}),
+        ...(item.criticality !== undefined ? { criticality: item.criticality } : {}),
+        ...(item.ownerGroup !== undefined ? { ownerGroup: item.ownerGroup } : {}),
+        identifiers: item.identifiers,
+        ...(item.attributes ? { attributes: item.attributes } : {}),
+      };
+      const changes = reconcile(rules, ci, values, context.source);
+      if (isEmptyChange(changes)) return { outcome: 'unchanged', ciId: ci.id };
+      const updated = await this.cis.update(manager, ci, changes, context);
+      return { outcome: updated.changes.length > 0 ? 'updated' : 'unchanged', ciId: ci.id };
+    });
+  }
+
+  private importRelationship(relationship: ImportRelationship, state: RunState, failedKeys: Set<string>, classes: Map<string, CiClass | null>): Promise<RowOutcome> {
+    return this.inRowTransaction(async (manager) => {
+      const source = await this.resolve(manager, 'source', relationship.source, state, failedKeys, classes);
+      const target = await this.resolve(manager, 'target', relationship.target, state, failedKeys, classes);
+      const conflicts = [...(source.conflict ?? []), ...(target.conflict ?? [])];
+      if (conflicts.length > 0) return { outcome: 'conflict', candidates: [...new Set(conflicts)] };
+      if (!source.id || !target.id) throw new DomainError(ErrorCode.INTERNAL, 'a relationship end was neither resolved nor refused');
+      state.edges.add(edgeKey(relationship.type, source.id, target.id));
+      try {
+        const { created } = await this.relationships.add(manager, { type: relationship.type, sourceId: source.id, targetId: target.id }, state.context);
+        return { outcome: created ? 'created' : 'unchanged' };
+      } catch (error) {
+        const errors = rowErrors(error);
+        if (!errors) throw error;
+        throw new RowFailure(errors.map((e) => ({ ...e, field: e.field === 'sourceId' ? 'source' : e.field === 'targetId' ? 'target' : e.field })));
+      }
+    });
+  }
+
+  /** The CI a reference names; a reference that names none is the row's error, one that names several its conflict. */
+  private async resolve(
+    manager: EntityManager,
+    end: 'source' | 'target',
+    reference: ImportReference,
+    state: RunState,
+    failedKeys: Set<string>,
+    classes: Map<string, CiClass | null>,
+  ): Promise<{ id?: string; conflict?: string[] }> {
+    const given = [reference.key !== undefined, reference.ciId !== undefined, reference.className !== undefined || reference.identifiers !== undefined].filter(Boolean).length;
+    if (given !== 1) throw new RowFailure([{ field: end, message: 'must name a CI by exactly one of key, ciId, or className with identifiers' }]);
+    if (reference.key !== undefined) {
+      const id = state.keys.get(reference.key);
+      if (id) return { id };
+      const message = failedKeys.has(reference.key) ? `the row with key ${JSON.stringify(reference.key)} was not imported` : `no row of the batch has key ${JSON.stringify(reference.key)}`;
+      throw new RowFailure([{ field: `${end}.key`, message }]);
+    }
+    if (reference.ciId !== undefined) return { id: reference.ciId };
+    if (reference.className === undefined || reference.identifiers === undefined) throw new RowFailure([{ field: end, message: 'className and identifiers go together' }]);
+    const ciClass = await this.classOf(manager, reference.className, classes);
+    if (!ciClass) throw new RowFailure([{ ...unknownClass(reference.className), field: `${end}.className` }]);
+    const lookups = identificationLookups(ciClass.identificationRules, reference.identifiers);
+    if (lookups.length === 0) throw new RowFailure([{ field: `${end}.identifiers`, message: `hold no identification set of ${ciClass.name}` }]);
+    const identification = await this.identifyIn(manager, ciClass, lookups);
+    if (identification.outcome === 'conflict') return { conflict: identification.candidates };
+    if (identification.outcome === 'create') throw new RowFailure([{ field: `${end}.identifiers`, message: `no ${ciClass.name} CI has these identifiers` }]);
+    return { id: identification.ciId };
+  }
+}
+
+function failed(errors: FieldError[]): RowOutcome {
+  return { outcome: 'error', errors };
+}

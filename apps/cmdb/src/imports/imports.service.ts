@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor, ImportResult, RunImportRequest } from '@itsm/contracts';
+import { ImportEngine, requireAdmin } from './import-engine';
+
+/** Batch imports from a named source (discovery tools, spreadsheets, other CMDBs). */
+@Injectable()
+export class ImportsService {
+  constructor(private readonly engine: ImportEngine) {}
+
+  run(request: RunImportRequest, actor: Actor): Promise<ImportResult> {
+    requireAdmin(actor);
+    return this.engine.run({ source: request.source, kind: 'batch', scope: null, actor, items: request.items, relationships: request.relationships ?? [] });
+  }
+}
