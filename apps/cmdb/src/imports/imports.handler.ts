@@ -5,6 +5,7 @@ import {
   type ImportResult,
   ImportRpc,
   type KubernetesImportRequest,
+  type ListReconciliationRulesRequest,
   type ReconciliationRuleIdRequest,
   type ReconciliationRuleList,
   type ReconciliationRuleView,
@@ -35,8 +36,8 @@ export class ImportsHandler {
   }
 
   @RpcHandler(ImportRpc.listRules)
-  listRules(): Promise<ReconciliationRuleList> {
-    return this.rules.list(currentActor());
+  listRules(@Payload() request: ListReconciliationRulesRequest): Promise<ReconciliationRuleList> {
+    return this.rules.list(request, currentActor());
   }
 
   @RpcHandler(ImportRpc.createRule)

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type CreateReconciliationRuleRequest, DomainError, ErrorCode, type ReconciliationRuleList, type ReconciliationRuleView, type UpdateReconciliationRuleRequest } from '@itsm/contracts';
+import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { type Actor, type CreateReconciliationRuleRequest, DomainError, ErrorCode, type ListReconciliationRulesRequest, type ReconciliationRuleList, type ReconciliationRuleView, type UpdateReconciliationRuleRequest } from '@itsm/contracts';
 import { AuditEntry, assertVersion } from '@itsm/persistence';
 import { WorkContexts } from '@itsm/observability';
 import { ClassRegistry, unknownClass } from '../classes/class-registry';
@@ -30,9 +30,13 @@ export class ReconciliationRulesService {
     private readonly classes: ClassRegistry,
   ) {}
 
-  async list(actor: Actor): Promise<ReconciliationRuleList> {
+  async list(request: ListReconciliationRulesRequest, actor: Actor): Promise<ReconciliationRuleList> {
     requireAdmin(actor);
-    const rules = await this.dataSource.getRepository(ReconciliationRule).find({ order: { position: 'ASC', id: 'ASC' } });
+    const className = request.className;
+    const rules = await this.dataSource.getRepository(ReconciliationRule).find({
+      where: className ? [{ className }, { className: IsNull() }] : {},
+      order: { position: 'ASC', id: 'ASC' },
+    });
     return { items: rules.map(toReconciliationRuleView) };
   }
 

@@ -284,7 +284,12 @@ export class ReconciliationRuleIdRequest {
   id!: string;
 }
 
-export class ListReconciliationRulesRequest {}
+export class ListReconciliationRulesRequest {
+  @ApiPropertyOptional({ example: 'server', description: 'Only the rules that cover this class (its own and those for every class).' })
+  @IsOptional()
+  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  className?: string;
+}
 
 export class ReconciliationRuleView {
   @ApiProperty({ format: 'uuid' })
