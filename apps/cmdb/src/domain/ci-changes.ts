@@ -2,10 +2,10 @@
 
 /** The fields of a CI that changes are reported on (bookkeeping such as version and timestamps left out). */
 export interface CiSnapshot {
-  name: string;
-  environment: string;
-  status: string;
-  criticality: number;
+  name: string | null;
+  environment: string | null;
+  status: string | null;
+  criticality: number | null;
   ownerGroup: string | null;
   retiredAt?: string | null;
   identifiers: Record<string, unknown>;
@@ -17,6 +17,9 @@ export interface CiFieldChangeLike {
   from: unknown;
   to: unknown;
 }
+
+/** A CI before it existed: diffing against it lists every field a new CI was given. */
+export const NO_CI: CiSnapshot = { name: null, environment: null, status: null, criticality: null, ownerGroup: null, retiredAt: null, identifiers: {}, attributes: {} };
 
 const TOP_FIELDS = ['name', 'environment', 'status', 'criticality', 'ownerGroup', 'retiredAt'] as const;
 

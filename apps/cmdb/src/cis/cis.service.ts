@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { type Actor, type CiView, type CreateCiRequest, DomainError, ErrorCode, MANUAL_SOURCE, type RetireCiRequest, type UpdateCiRequest } from '@itsm/contracts';
+import { assertVersion } from '@itsm/persistence';
+import { requireReader, requireWriter } from './cmdb-access';
+import { type ChangeContext, CiWriter } from './ci-writer';
+import { Ci, toCiView } from './ci.entity';
+
+function manual(actor: Actor): ChangeContext {
+  return { actorId: actor.sub, source: MANUAL_SOURCE };
+}
+
+/** CIs changed by hand through the API: each use case is one transaction around the writer. */
+@Injectable()
+export class CisService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: CiWriter,
+  ) {}
+
+  async create(request: CreateCiRequest, actor: Actor): Promise<CiView> {
+    requireWriter(actor);
+    return this.dataSource.transaction(async (manager) => {
+      const ci = await this.writer.create(
+        manager,
+        {
+          className: request.className,
+          name: request.name,
+          environment: request.environment,
+          ...(request.status !== undefined ? { status: request.status } : {}),
+          ...(request.criticality !== undefined ? { criticality: request.criticality } : {}),
+          ...(request.ownerGroup !== undefined ? { ownerGroup: request.ownerGroup } : {}),
+          identifiers: request.identifiers ?? {},
+          attributes: request.attributes ?? {},
+        },
+        manual(actor),
+      );
+      return toCiView(ci);
+    });
+  }
+
+  async get(id: string, actor: Actor): Promise<CiView> {
+    requireReader(actor);
+    const ci = await this.dataSource.getRepository(Ci).findOneBy({ id });
+    if (!ci) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} not found`);
+    return toCiView(ci);
+  }
+
+  async update(request: UpdateCiRequest, actor: Actor): Promise<CiView> {
+    requireWriter(actor);
+    return this.dataSource.transaction(async (manager) => {
+      const ci = await this.writer.lock(manager, request.id);
+      assertVersion(`CI ${ci.name}`, ci.version, request.expectedVersion);
+      const { changes } = request;
+      const result = await this.writer.update(
+        manager,
+        ci,
+        {
+          ...(changes.name !== undefined ? { name: changes.name } : {}),
+          ...(changes.environment !== undefined ? { environment: changes.environment } : {}),
+          ...(changes.status !== undefined ? { status: changes.status } : {}),
+          ...(changes.criticality !== undefined ? { criticality: changes.criticality } : {}),
+          ...(changes.ownerGroup !== undefined ? { ownerGroup: changes.ownerGroup } : {}),
+          ...(changes.identifiers !== undefined ? { identifiers: changes.identifiers as Record<string, string | null> } : {}),
+          ...(changes.attributes !== undefined ? { attributes: changes.attributes } : {}),
+        },
+        manual(actor),
+      );
+      return toCiView(result.ci);
+    });
+  }
+
+  async retire(request: RetireCiRequest, actor: Actor): Promise<CiView> {
+    requireWriter(actor);
+    return this.dataSource.transaction(async (manager) => {
+      const ci = await this.writer.lock(manager, request.id);
+      assertVersion(`CI ${ci.name}`, ci.version, request.expectedVersion);
+      return toCiView(await this.writer.retire(manager, ci, { ...manual(actor), reason: request.reason ?? null }));
+    });
+  }
+}
