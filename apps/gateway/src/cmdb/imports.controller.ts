@@ -1,8 +1,127 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  type Actor,
+  ImportResult,
+  ImportRpc,
+  KubernetesImportRequest,
+  ListReconciliationRulesRequest,
+  ReconciliationRuleDto,
+  ReconciliationRuleIdRequest,
+  ReconciliationRuleList,
+  ReconciliationRuleView,
+  Role,
+  RunImportRequest,
+} from '@itsm/contracts';
+import { RpcClient } from '@itsm/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { GatewayConfig } from '../config';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
+import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
-/** `/v1/cmdb/imports`, `/v1/cmdb/imports/kubernetes`, `/v1/cmdb/reconciliation-rules`. */
+/**
+ * Least time the gateway waits for an import: every row is a transaction of its own, so a batch of 5,000 rows
+ * takes far longer than the usual RPC. RPC_TIMEOUT_MS applies when it is longer.
+ */
+export const IMPORT_RPC_TIMEOUT_MS = 120_000;
+
+const SIZE =
+  'The body is limited by the gateway (BODY_LIMIT_BYTES, 1 MiB by default; a larger body is refused with 413 before anything is written) ' +
+  'and by the NATS maximum payload (1 MB by default): split larger imports into several batches.';
+
+/** Imports with identification and reconciliation, Kubernetes discovery, and the reconciliation rules. Admins only (integrations use service accounts with `admin`). */
 @ApiTags('cmdb')
 @ApiBearerAuth()
-@Controller()
-export class ImportsController {}
+@Controller('cmdb')
+export class ImportsController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  private get importTimeoutMs(): number {
+    return Math.max(IMPORT_RPC_TIMEOUT_MS, this.config.RPC_TIMEOUT_MS);
+  }
+
+  @Post('imports')
+  @HttpCode(200)
+  @Roles(Role.Admin)
+  @ApiOperation({
+    summary: 'Import a batch of CIs and relationships from a named source.',
+    description:
+      'Each row is identified by the identifier sets of its class (the first set that finds a CI decides; several CIs → `conflict`), ' +
+      'then created, or updated where reconciliation rules let the source overwrite. A failing row is reported (`error`, with field names) ' +
+      'and the batch goes on. Importing the same batch again changes nothing. ' +
+      SIZE,
+  })
+  @ApiOkResponse({ type: ImportResult })
+  @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
+  run(@Body() body: RunImportRequest, @CurrentActor() actor: Actor): Promise<ImportResult> {
+    return this.rpc.call(ImportRpc.run, body, { actor, timeoutMs: this.importTimeoutMs });
+  }
+
+  @Post('imports/kubernetes')
+  @HttpCode(200)
+  @Roles(Role.Admin)
+  @ApiOperation({
+    summary: 'Import a Kubernetes List of one cluster (kubectl get namespaces,nodes,deployments,statefulsets,services,pods -A -o json).',
+    description:
+      'Source `kubernetes`. With `fullSnapshot` (the default) the CIs of the cluster whose uid the list no longer has are retired, and ' +
+      'the relationships the list no longer has are removed. ' +
+      SIZE,
+  })
+  @ApiOkResponse({ type: ImportResult })
+  @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
+  kubernetes(@Body() body: KubernetesImportRequest, @CurrentActor() actor: Actor): Promise<ImportResult> {
+    return this.rpc.call(ImportRpc.kubernetes, body, { actor, timeoutMs: this.importTimeoutMs });
+  }
+
+  @Get('reconciliation-rules')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Reconciliation rules in the order they are tried (ascending position).' })
+  @ApiOkResponse({ type: ReconciliationRuleList })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  listRules(@Query() query: ListReconciliationRulesRequest, @CurrentActor() actor: Actor): Promise<ReconciliationRuleList> {
+    return this.rpc.call(ImportRpc.listRules, query, { actor });
+  }
+
+  @Post('reconciliation-rules')
+  @HttpCode(201)
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Add a reconciliation rule: for a class (or all) and fields (or all), the sources from the highest authority down.' })
+  @ApiCreatedResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  async createRule(@Body() body: ReconciliationRuleDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationRuleView> {
+    const rule = await this.rpc.call(ImportRpc.createRule, body, { actor });
+    void reply.header('etag', etagOf(rule.version)).header('location', `/v1/cmdb/reconciliation-rules/${rule.id}`);
+    return rule;
+  }
+
+  @Put('reconciliation-rules/:id')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Replace a reconciliation rule.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiOkResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 404, 412, 500, 503, 504)
+  async updateRule(
+    @Param() params: ReconciliationRuleIdRequest,
+    @Body() body: ReconciliationRuleDto,
+    @IfMatch() precondition: Precondition,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReconciliationRuleView> {
+    return withEtag(reply, await this.rpc.call(ImportRpc.updateRule, { ...body, id: params.id, ...precondition }, { actor }));
+  }
+
+  @Delete('reconciliation-rules/:id')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Remove a reconciliation rule; answers the rule as it was.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ReconciliationRuleView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  deleteRule(@Param() params: ReconciliationRuleIdRequest, @CurrentActor() actor: Actor): Promise<ReconciliationRuleView> {
+    return this.rpc.call(ImportRpc.deleteRule, { id: params.id }, { actor });
+  }
+}

@@ -1,0 +1,117 @@
+/** The import routes of the gateway in front of a real cmdb service (built process), real PostgreSQL and NATS. */
+import { ErrorCode, type ImportResult, type ReconciliationRuleView } from '@itsm/contracts';
+import { createLogger } from '@itsm/observability';
+import {
+  createTestDatabase,
+  freePort,
+  mintToken,
+  resetStreams,
+  serviceTestEnv,
+  spawnApp,
+  TEST_JWT_ISSUER,
+  TEST_JWT_SECRET,
+  testNatsUrl,
+  type ServiceProcess,
+  type TestDatabase,
+  waitUntilReady,
+} from '@itsm/testing';
+import { connectNats } from '@itsm/messaging';
+import { loadGatewayConfig } from '../src/config';
+import { createGateway, type Gateway } from '../src/gateway';
+
+const admin = mintToken({ sub: 'discovery-bot', name: 'Discovery', roles: ['admin'] });
+const agent = mintToken({ sub: 'sam', roles: ['agent'] });
+
+describe('gateway: CMDB imports', () => {
+  let database: TestDatabase;
+  let cmdb: ServiceProcess;
+  let gateway: Gateway;
+  let baseUrl: string;
+
+  const post = (path: string, body: unknown, token = admin): Promise<Response> =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const ciCount = async (): Promise<number> => (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM cmdb.cis`))[0]?.n ?? -1;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const nc = await connectNats(testNatsUrl(), 'gateway-imports-test');
+    await resetStreams(nc);
+    await nc.drain();
+    const port = await freePort();
+    cmdb = spawnApp('cmdb', serviceTestEnv(database, { HEALTH_PORT: String(port) }));
+    await waitUntilReady(cmdb, port);
+    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent' });
+    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = gateway.app.getHttpServer().address();
+    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await cmdb?.kill('SIGTERM');
+    await database?.drop();
+  });
+
+  it('imports a batch for an admin service account and answers 200 with the result', async () => {
+    const body = { source: 'discovery', items: [{ className: 'server', name: 'db-01', identifiers: { serial: 'SN-1' }, attributes: { os: 'Debian 12' } }] };
+
+    const response = await post('/v1/cmdb/imports', body);
+
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as ImportResult;
+    expect(result).toMatchObject({ source: 'discovery', counts: { created: 1, errors: 0 }, rows: [{ kind: 'item', index: 0, outcome: 'created' }] });
+    const again = (await (await post('/v1/cmdb/imports', body)).json()) as ImportResult;
+    expect(again.counts).toMatchObject({ created: 0, unchanged: 1 });
+  });
+
+  it('imports a Kubernetes list, and refuses one that is not a List naming list', async () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments', uid: '6f1d3c2a-8b4e-4f6a-9c1d-2e3f4a5b6c71' } }] };
+    const response = await post('/v1/cmdb/imports/kubernetes', { cluster: 'prod-eu-1', list });
+    expect(response.status).toBe(200);
+    await expect(response.json()).resolves.toMatchObject({ source: 'kubernetes', counts: { created: 2, relationshipsAdded: 1 } });
+
+    const bad = await post('/v1/cmdb/imports/kubernetes', { cluster: 'prod-eu-1', list: { kind: 'PodList', items: [] } });
+    expect(bad.status).toBe(400);
+    await expect(bad.json()).resolves.toMatchObject({ code: ErrorCode.VALIDATION, errors: [expect.objectContaining({ field: 'list' })] });
+  });
+
+  it('refuses a 10 MB import with 413 problem+json before anything is written', async () => {
+    const before = await ciCount();
+    const items = Array.from({ length: 5_000 }, (_, i) => ({ className: 'server', name: `bulk-${i}`, identifiers: { hostname: `bulk-${i}.example.com` }, attributes: { os: 'x'.repeat(2_000) } }));
+    const body = JSON.stringify({ source: 'bulk', items });
+    expect(body.length).toBeGreaterThan(10_000_000);
+
+    const response = await post('/v1/cmdb/imports', body);
+
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await expect(response.json()).resolves.toMatchObject({ status: 413 });
+    await expect(ciCount()).resolves.toBe(before);
+    await expect(database.query(`SELECT 1 FROM cmdb.import_runs WHERE source = 'bulk'`)).resolves.toEqual([]);
+  });
+
+  it('keeps imports and reconciliation rules to admins', async () => {
+    const refused = await post('/v1/cmdb/imports', { source: 'discovery', items: [] }, agent);
+    expect(refused.status).toBe(403);
+
+    const created = await post('/v1/cmdb/reconciliation-rules', { position: 10, className: 'server', fields: ['attributes.os'], sources: ['manual', 'discovery'] });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    const rule = (await created.json()) as ReconciliationRuleView;
+    const list = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${admin}` } });
+    await expect(list.json()).resolves.toMatchObject({ items: [{ id: rule.id }] });
+    const replaced = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'if-match': '"1"' },
+      body: JSON.stringify({ position: 5, sources: ['discovery', 'manual'] }),
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.headers.get('etag')).toBe('"2"');
+    const removed = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    expect(removed.status).toBe(200);
+    const forbidden = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${agent}` } });
+    expect(forbidden.status).toBe(403);
+  });
+});
