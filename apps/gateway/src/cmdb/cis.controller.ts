@@ -1,8 +1,177 @@
-import { Controller } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  type Actor,
+  CiAtQuery,
+  CiAtView,
+  CiFilters,
+  CiHistory,
+  CiIdRequest,
+  CiPage,
+  CiRelationshipList,
+  CiView,
+  CmdbRpc,
+  CreateCiDto,
+  RetireCiDto,
+  Role,
+  UpdateCiDto,
+} from '@itsm/contracts';
+import { RpcClient } from '@itsm/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
+import { API_PREFIX } from '../gateway.tokens';
+import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
-/** `/v1/cis`, `/v1/ci-classes`, `/v1/relationships`. */
+/** Who reads the CMDB: agents, managers, CAB members and admins (requesters do not). */
+export const CMDB_READERS = [Role.Agent, Role.Manager, Role.Cab, Role.Admin] as const;
+/** Who changes CIs and relationships by hand. */
+export const CMDB_WRITERS = [Role.Agent, Role.Manager, Role.Admin] as const;
+const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
+
+/** Configuration items: `/v1/cis`. Each route maps to one RPC of the cmdb service. */
 @ApiTags('cmdb')
 @ApiBearerAuth()
-@Controller()
-export class CisController {}
+@Controller('cis')
+export class CisController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles(...CMDB_WRITERS)
+  @ApiOperation({
+    summary: 'Create a CI by hand.',
+    description:
+      '`attributes` are checked against the JSON Schema of the class (400 naming `attributes.<name>`; an unknown class names `className`). ' +
+      'Every field given is recorded with source `manual` in `attributeSources`. Status defaults to `operational`, criticality to 3.',
+  })
+  @ApiBody({
+    type: CreateCiDto,
+    examples: {
+      database: {
+        summary: 'A production database',
+        value: { className: 'database', name: 'payroll-db', environment: 'prod', criticality: 1, ownerGroup: 'dba-team', identifiers: { fqdn: 'db-01.prod.example.com', hostname: 'db-01' }, attributes: { engine: 'postgresql', version: '15.4', port: 5432 } },
+      },
+      service: { summary: 'A business service', value: { className: 'business_service', name: 'Payroll', environment: 'prod', criticality: 1, attributes: { serviceOwner: 'Finance' } } },
+    },
+  })
+  @ApiCreatedResponse({
+    description: 'The CI as created.',
+    type: CiView,
+    headers: { Location: { description: 'Path of the new CI.', schema: { type: 'string', example: '/v1/cis/3f0c2b5e-8a43-4a53-9d0e-8b7a2f6c1d10' } }, ETag: ETAG_HEADER },
+  })
+  @ApiProblemResponses(400, 401, 403, 409, 413, 500, 503, 504)
+  async create(@Body() body: CreateCiDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiView> {
+    const ci = await this.rpc.call(CmdbRpc.createCi, body, { actor });
+    void reply.header('location', `/${API_PREFIX}/cis/${ci.id}`).header('etag', etagOf(ci.version));
+    return ci;
+  }
+
+  @Get()
+  @Roles(...CMDB_READERS)
+  @ApiOperation({
+    summary: 'List CIs by filters, a page at a time.',
+    description:
+      'Filters combine (all must hold): class, environment, statuses, owner group, `q` (part of the name, any case), each identifier exactly, ' +
+      'and `attr=key:value` (repeatable) for attribute values. Sorted by `sort` (default `name`) and then id; `nextCursor` carries the sort, ' +
+      'so a cursor used with another sort is a 400 naming `cursor`.',
+  })
+  @ApiOkResponse({ type: CiPage })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  list(@Query() filters: CiFilters, @CurrentActor() actor: Actor): Promise<CiPage> {
+    return this.rpc.call(CmdbRpc.listCis, filters, { actor });
+  }
+
+  @Get(':id')
+  @Roles(...CMDB_READERS)
+  @ApiOperation({ summary: 'Read one CI.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CiView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  async get(@Param() params: CiIdRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.getCi, { id: params.id }, { actor }));
+  }
+
+  @Patch(':id')
+  @Roles(...CMDB_WRITERS)
+  @ApiOperation({
+    summary: 'Change fields of a CI.',
+    description:
+      'Only the fields given change. `attributes` and `identifiers` are merged into the existing ones: a value sets the key, `null` removes it. ' +
+      'The resulting attributes are checked against the class schema. A change that changes nothing answers the CI as it is (same version). ' +
+      'Retire with `POST /v1/cis/{id}/retire`; setting another status brings a retired CI back.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({
+    type: UpdateCiDto,
+    examples: {
+      upgrade: { summary: 'After an upgrade', value: { attributes: { version: '16.1' } } },
+      remove: { summary: 'Remove an attribute and an identifier', value: { attributes: { sizeGb: null }, identifiers: { ip: null } } },
+      owner: { summary: 'Hand over to another team', value: { ownerGroup: 'platform-team', criticality: 2 } },
+    },
+  })
+  @ApiOkResponse({ description: 'The CI after the change.', type: CiView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412, 500, 503, 504)
+  async update(
+    @Param() params: CiIdRequest,
+    @Body() body: UpdateCiDto,
+    @IfMatch() precondition: Precondition,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CiView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.updateCi, { id: params.id, changes: body, ...precondition }, { actor }));
+  }
+
+  @Post(':id/retire')
+  @HttpCode(200)
+  @Roles(...CMDB_WRITERS)
+  @ApiOperation({ summary: 'Retire a CI.', description: 'The CI keeps its history and relationships but takes no new relationships. Retiring a retired CI answers it unchanged.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ type: RetireCiDto, examples: { decommissioned: { summary: 'Decommissioned', value: { reason: 'Decommissioned with CHG0001042.' } } } })
+  @ApiOkResponse({ description: 'The retired CI.', type: CiView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 412, 500, 503, 504)
+  async retire(
+    @Param() params: CiIdRequest,
+    @Body() body: RetireCiDto,
+    @IfMatch() precondition: Precondition,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CiView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.retireCi, { id: params.id, ...(body.reason !== undefined ? { reason: body.reason } : {}), ...precondition }, { actor }));
+  }
+
+  @Get(':id/relationships')
+  @Roles(...CMDB_READERS)
+  @ApiOperation({ summary: 'The relationships of a CI in both directions, each with the CI at the other end.', description: '`outgoing`: this CI relies on `ci`; `incoming`: `ci` relies on this one.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CiRelationshipList })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  relationships(@Param() params: CiIdRequest, @CurrentActor() actor: Actor): Promise<CiRelationshipList> {
+    return this.rpc.call(CmdbRpc.ciRelationships, { id: params.id }, { actor });
+  }
+
+  @Get(':id/history')
+  @Roles(...CMDB_READERS)
+  @ApiOperation({
+    summary: 'Every change of a CI, oldest first.',
+    description: 'Created, updated and retired, each field with its value before and after and the source of the change (`manual` or an import source); relationships added to or removed from the CI; each with who and when.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CiHistory })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  history(@Param() params: CiIdRequest, @CurrentActor() actor: Actor): Promise<CiHistory> {
+    return this.rpc.call(CmdbRpc.ciHistory, { id: params.id }, { actor });
+  }
+
+  @Get(':id/at')
+  @Roles(...CMDB_READERS)
+  @ApiOperation({ summary: 'A CI and its relationships as they were at an instant.', description: '404 when the CI did not exist yet at `time`.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CiAtView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  at(@Param() params: CiIdRequest, @Query() query: CiAtQuery, @CurrentActor() actor: Actor): Promise<CiAtView> {
+    return this.rpc.call(CmdbRpc.ciAt, { id: params.id, time: query.time }, { actor });
+  }
+}

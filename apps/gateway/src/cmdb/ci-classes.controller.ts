@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type Actor, CiClassDefinitionDto, CiClassList, CiClassNameRequest, CiClassView, CmdbRpc, CreateCiClassDto, ListCiClassesRequest, MESSAGE_QUEUE_SCHEMA_EXAMPLE, Role } from '@itsm/contracts';
+import { RpcClient } from '@itsm/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
+import { API_PREFIX } from '../gateway.tokens';
+import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { CMDB_READERS } from './cis.controller';
+
+const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
+const SCHEMA_RULES =
+  'The attribute schema is JSON Schema (draft 2020-12) whose top level is an object; unknown keywords and `required` names that are not properties are refused (400 naming `attributeSchema…`). ' +
+  'Identification rules are ordered sets of `hostname`, `serial`, `fqdn`, `ip`, `cloudId`, `k8sUid`.';
+
+/** CI classes: `/v1/ci-classes`. Readers of the CMDB see them; admins add and change them. */
+@ApiTags('cmdb')
+@ApiBearerAuth()
+@Controller('ci-classes')
+export class CiClassesController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @Roles(...CMDB_READERS)
+  @ApiOperation({ summary: 'The CI classes by name, with their attribute schemas and identification rules.', description: '`builtIn=false` lists only the classes admins added.' })
+  @ApiOkResponse({ type: CiClassList })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  list(@Query() query: ListCiClassesRequest, @CurrentActor() actor: Actor): Promise<CiClassList> {
+    return this.rpc.call(CmdbRpc.listClasses, query, { actor });
+  }
+
+  @Get(':name')
+  @Roles(...CMDB_READERS)
+  @ApiOperation({ summary: 'Read one CI class.' })
+  @ApiParam({ name: 'name', example: 'database' })
+  @ApiOkResponse({ type: CiClassView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  async get(@Param() params: CiClassNameRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.getClass, { name: params.name }, { actor }));
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Add a CI class (admins).', description: SCHEMA_RULES })
+  @ApiBody({
+    type: CreateCiClassDto,
+    examples: {
+      queue: {
+        summary: 'Message queues, matched by cloud id, then by FQDN',
+        value: { name: 'message_queue', label: 'Message queue', description: 'A broker or queue that applications exchange messages through.', attributeSchema: MESSAGE_QUEUE_SCHEMA_EXAMPLE, identificationRules: [['cloudId'], ['fqdn']] },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: CiClassView, headers: { Location: { description: 'Path of the new class.', schema: { type: 'string', example: '/v1/ci-classes/message_queue' } }, ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 409, 413, 500, 503, 504)
+  async create(@Body() body: CreateCiClassDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
+    const created = await this.rpc.call(CmdbRpc.createClass, body, { actor });
+    void reply.header('location', `/${API_PREFIX}/ci-classes/${created.name}`).header('etag', etagOf(created.version));
+    return created;
+  }
+
+  @Put(':name')
+  @Roles(Role.Admin)
+  @ApiOperation({
+    summary: 'Replace the definition of a CI class (admins).',
+    description: `${SCHEMA_RULES} CIs stored under the previous schema are not re-checked; each is checked against the new one at its next change.`,
+  })
+  @ApiParam({ name: 'name', example: 'message_queue' })
+  @ApiHeader(IF_MATCH_HEADER)
+  @ApiBody({ type: CiClassDefinitionDto, examples: { queue: { summary: 'Add an attribute', value: { label: 'Message queue', attributeSchema: { ...MESSAGE_QUEUE_SCHEMA_EXAMPLE, properties: { ...MESSAGE_QUEUE_SCHEMA_EXAMPLE.properties, cluster: { type: 'string' } } }, identificationRules: [['cloudId'], ['fqdn']] } } } })
+  @ApiOkResponse({ type: CiClassView, ...WITH_ETAG })
+  @ApiProblemResponses(400, 401, 403, 404, 412, 413, 500, 503, 504)
+  async update(
+    @Param() params: CiClassNameRequest,
+    @Body() body: CiClassDefinitionDto,
+    @IfMatch() precondition: Precondition,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CiClassView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.updateClass, { ...body, name: params.name, ...precondition }, { actor }));
+  }
+}

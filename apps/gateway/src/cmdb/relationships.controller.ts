@@ -1,0 +1,91 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import {
+  type Actor,
+  CmdbRpc,
+  CreateRelationshipDto,
+  ListRelationshipRulesRequest,
+  RelationshipIdRequest,
+  RelationshipRuleDto,
+  RelationshipRuleIdRequest,
+  RelationshipRuleList,
+  RelationshipRuleView,
+  RelationshipType,
+  RelationshipView,
+  Role,
+} from '@itsm/contracts';
+import { RpcClient } from '@itsm/messaging';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
+import { API_PREFIX } from '../gateway.tokens';
+import { CMDB_READERS, CMDB_WRITERS } from './cis.controller';
+
+/** Relationships between CIs (`/v1/relationships`) and the rules of which class pairs they may join (`/v1/cmdb/relationship-rules`). */
+@ApiTags('cmdb')
+@ApiBearerAuth()
+@Controller()
+export class RelationshipsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Post('relationships')
+  @HttpCode(201)
+  @Roles(...CMDB_WRITERS)
+  @ApiOperation({
+    summary: 'Add a relationship between two CIs.',
+    description:
+      'The source relies on the target (`app depends_on db`). Refused: a CI with itself (400 naming `targetId`), CIs that do not exist (422), a retired CI (409), ' +
+      'a class pair no relationship rule allows (400 naming `type`, listing the allowed target classes), and an edge that exists already (409).',
+  })
+  @ApiBody({
+    type: CreateRelationshipDto,
+    examples: { dependsOn: { summary: 'An application depends on its database', value: { type: RelationshipType.DependsOn, sourceId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', targetId: 'd4c3b2a1-f6e5-4b7a-9d8c-5c4b3a2f1e0d' } } },
+  })
+  @ApiCreatedResponse({ type: RelationshipView, headers: { Location: { description: 'Path of the new relationship.', schema: { type: 'string' } } } })
+  @ApiProblemResponses(400, 401, 403, 409, 422, 500, 503, 504)
+  async add(@Body() body: CreateRelationshipDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationshipView> {
+    const relationship = await this.rpc.call(CmdbRpc.addRelationship, body, { actor });
+    void reply.header('location', `/${API_PREFIX}/relationships/${relationship.id}`);
+    return relationship;
+  }
+
+  @Delete('relationships/:id')
+  @Roles(...CMDB_WRITERS)
+  @ApiOperation({ summary: 'Remove a relationship; answers it as it was. It stays in the history of both CIs.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: RelationshipView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  remove(@Param() params: RelationshipIdRequest, @CurrentActor() actor: Actor): Promise<RelationshipView> {
+    return this.rpc.call(CmdbRpc.removeRelationship, { id: params.id }, { actor });
+  }
+
+  @Get('cmdb/relationship-rules')
+  @Roles(...CMDB_READERS)
+  @ApiOperation({ summary: 'The allowed (type, source class, target class) triples; `*` stands for any class.' })
+  @ApiOkResponse({ type: RelationshipRuleList })
+  @ApiProblemResponses(400, 401, 403, 500, 503, 504)
+  listRules(@Query() query: ListRelationshipRulesRequest, @CurrentActor() actor: Actor): Promise<RelationshipRuleList> {
+    return this.rpc.call(CmdbRpc.listRelationshipRules, query, { actor });
+  }
+
+  @Post('cmdb/relationship-rules')
+  @HttpCode(201)
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Allow another class pair for a relationship type (admins).', description: 'Both classes must exist, or be `*` for any class. The same rule twice is a 409.' })
+  @ApiBody({ type: RelationshipRuleDto, examples: { queue: { summary: 'Applications may depend on message queues', value: { type: RelationshipType.DependsOn, sourceClass: 'application', targetClass: 'message_queue' } } } })
+  @ApiCreatedResponse({ type: RelationshipRuleView })
+  @ApiProblemResponses(400, 401, 403, 409, 500, 503, 504)
+  createRule(@Body() body: RelationshipRuleDto, @CurrentActor() actor: Actor): Promise<RelationshipRuleView> {
+    return this.rpc.call(CmdbRpc.createRelationshipRule, body, { actor });
+  }
+
+  @Delete('cmdb/relationship-rules/:id')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Stop allowing a class pair (admins); answers the rule as it was. Relationships it allowed stay.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: RelationshipRuleView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  deleteRule(@Param() params: RelationshipRuleIdRequest, @CurrentActor() actor: Actor): Promise<RelationshipRuleView> {
+    return this.rpc.call(CmdbRpc.deleteRelationshipRule, { id: params.id }, { actor });
+  }
+}
