@@ -185,6 +185,26 @@ describe('imports', () => {
     });
   });
 
+  it('creates each CI once when two imports of the same rows run at the same time', async () => {
+    const items = Array.from({ length: 20 }, (_, i) => server({ name: `race-${i}`, identifiers: { hostname: `race-${i}.example.com` } }));
+
+    const [a, b] = await Promise.all([run({ source: 'discovery', items }), run({ source: 'discovery', items })]);
+
+    expect(a.counts.created + b.counts.created).toBe(20);
+    expect(a.counts.unchanged + b.counts.unchanged).toBe(20);
+    await expect(h.count(`cis WHERE name LIKE 'race-%'`)).resolves.toBe(20);
+  });
+
+  it('imports a batch of 2,000 rows in one request and answers every row', async () => {
+    const items = Array.from({ length: 2_000 }, (_, i) => server({ name: `fleet-${i}`, identifiers: { hostname: `fleet-${i}.example.com` }, attributes: { os: 'Debian 12', cpuCount: 1 + (i % 64) } }));
+    const result = await run({ source: 'fleet-scan', items });
+
+    expect(result.counts).toMatchObject({ created: 2_000, errors: 0 });
+    expect(result.rows).toHaveLength(2_000);
+    expect(result.rowsLeftOut).toBeUndefined();
+    await expect(h.count(`cis WHERE attribute_sources ->> 'name' = 'fleet-scan'`)).resolves.toBe(2_000);
+  });
+
   it('refuses imports by anyone but admins, writing nothing', async () => {
     const before = await h.count('import_runs');
     await expect(h.rpc.call(ImportRpc.run, { source: 'discovery', items: [server()] }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });

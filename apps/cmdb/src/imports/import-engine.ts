@@ -163,7 +163,7 @@ export class ImportEngine {
       });
     });
     this.logger.log({ msg: 'import finished', importId, source: batch.source, kind: batch.kind, scope: batch.scope, counts: state.counts });
-    return { importId, source: batch.source, counts: state.counts, rows: state.rows };
+    return { importId, source: batch.source, counts: state.counts, ...fitRows(state.rows) };
   }
 
   /** Adds a row's outcome to the counts, and to the rows of the result unless nothing changed. */
@@ -301,6 +301,29 @@ export class ImportEngine {
     if (identification.outcome === 'create') throw new RowFailure([{ field: `${end}.identifiers`, message: `no ${ciClass.name} CI has these identifiers` }]);
     return { id: identification.ciId };
   }
+}
+
+/** Room for `rows` in a reply, well under the 1 MB NATS payload the counts and envelope also have to fit in. */
+export const ROWS_REPLY_BUDGET_BYTES = 600_000;
+
+/**
+ * The rows a reply can carry: all of them when they fit the budget, else errors and conflicts first (what a
+ * caller has to act on), then the rest, in row order within each, with how many were left out.
+ */
+export function fitRows(rows: ImportRowResult[], budget = ROWS_REPLY_BUDGET_BYTES): Pick<ImportResult, 'rows' | 'rowsLeftOut'> {
+  const sizes = rows.map((row) => Buffer.byteLength(JSON.stringify(row)) + 1);
+  if (sizes.reduce((sum, size) => sum + size, 0) <= budget) return { rows };
+  const urgent = (row: ImportRowResult): boolean => row.outcome === 'error' || row.outcome === 'conflict';
+  const order = rows.map((row, i) => ({ row, i })).sort((a, b) => Number(urgent(b.row)) - Number(urgent(a.row)) || a.i - b.i);
+  const kept: ImportRowResult[] = [];
+  let used = 0;
+  for (const { row, i } of order) {
+    const size = sizes[i] ?? 0;
+    if (used + size > budget) break;
+    kept.push(row);
+    used += size;
+  }
+  return { rows: kept, rowsLeftOut: rows.length - kept.length };
 }
 
 function failed(errors: FieldError[]): RowOutcome {

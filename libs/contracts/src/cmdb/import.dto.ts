@@ -204,11 +204,17 @@ export class ImportResult {
   @Type(() => ImportCounts)
   counts!: ImportCounts;
 
-  @ApiProperty({ type: [ImportRowResult], description: 'One entry per row that was not unchanged.' })
+  @ApiProperty({ type: [ImportRowResult], description: 'One entry per row that was not unchanged (errors and conflicts first when the list is cut).' })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => ImportRowResult)
   rows!: ImportRowResult[];
+
+  @ApiPropertyOptional({ description: 'Entries left out of `rows` so that the reply fits one NATS message; `counts` include them.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  rowsLeftOut?: number;
 }
 
 /** Payload of `itsm.events.cmdb.import_completed.v1`. */
