@@ -115,7 +115,14 @@ describe('CiWriter and RelationshipWriter', () => {
     await expect(h.transaction((m) => edges.add(m, { type: RelationshipType.DependsOn, sourceId: other.id, targetId: db.id }, manual))).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
   });
 
-  it('checks attributes through the registry, compiled once per class version', async () => {
+  it('holds built-in classes whose schemas pass the same strict check as an admin-added one', async () => {
+    const registry = h.get(ClassRegistry);
+    const rows = await h.database.query<{ name: string; attribute_schema: Record<string, unknown> }>(`SELECT name, attribute_schema FROM cmdb.ci_classes WHERE built_in`);
+    expect(rows).toHaveLength(12);
+    for (const row of rows) expect({ name: row.name, errors: registry.schemas.checkSchema(row.attribute_schema) }).toEqual({ name: row.name, errors: [] });
+  });
+
+  it('checks attributes through the registry', async () => {
     const registry = h.get(ClassRegistry);
     await expect(registry.validateAttributes('database', { engine: 'db2' })).resolves.toEqual([{ field: 'attributes.engine', message: expect.stringContaining('must be one of') }]);
     await expect(registry.validateAttributes('nothing_here', {})).resolves.toEqual([{ field: 'className', message: expect.any(String) }]);
