@@ -206,6 +206,16 @@ describe('the CMDB through the gateway', () => {
     });
   });
 
+  it('documents the CMDB routes in the OpenAPI document, with examples', async () => {
+    const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema?: { type?: string } }>; requestBody?: { content: Record<string, { examples?: object }> } }>> };
+
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/cis', '/v1/cis/{id}', '/v1/cis/{id}/retire', '/v1/cis/{id}/relationships', '/v1/cis/{id}/history', '/v1/cis/{id}/at', '/v1/ci-classes', '/v1/ci-classes/{name}', '/v1/relationships', '/v1/relationships/{id}', '/v1/cmdb/relationship-rules', '/v1/cmdb/relationship-rules/{id}']),
+    );
+    expect(document.paths['/v1/cis']?.['post']?.requestBody?.content['application/json']?.examples).toBeDefined();
+    expect(document.paths['/v1/cis']?.['get']?.parameters?.find((parameter) => parameter.name === 'attr')?.schema?.type).toBe('array');
+  });
+
   describe('classes', () => {
     it('lists and reads classes; admins add one (201, Location) and replace it with If-Match', async () => {
       const list = await call<CiClassList>('GET', '/v1/ci-classes', carl);
