@@ -103,7 +103,7 @@ export class ClassesService {
 
   /**
    * Replaces the definition. CIs stored under the old schema are not re-checked: each is checked against the new
-   * one at its next change.
+   * one the next time its attributes change.
    */
   async update(request: UpdateCiClassRequest, actor: Actor): Promise<CiClassView> {
     requireAdmin(actor, 'change CI classes');

@@ -65,7 +65,7 @@ export class CiClassesController {
   @Roles(Role.Admin)
   @ApiOperation({
     summary: 'Replace the definition of a CI class (admins).',
-    description: `${SCHEMA_RULES} CIs stored under the previous schema are not re-checked; each is checked against the new one at its next change.`,
+    description: `${SCHEMA_RULES} CIs stored under the previous schema are not re-checked; each is checked against the new one the next time its attributes change.`,
   })
   @ApiParam({ name: 'name', example: 'message_queue' })
   @ApiHeader(IF_MATCH_HEADER)
