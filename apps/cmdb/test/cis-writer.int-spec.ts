@@ -115,6 +115,23 @@ describe('CiWriter and RelationshipWriter', () => {
     await expect(h.transaction((m) => edges.add(m, { type: RelationshipType.DependsOn, sourceId: other.id, targetId: db.id }, manual))).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
   });
 
+  it('adds one edge when two writers add the same edge at once: the other learns it exists', async () => {
+    const app = await h.transaction((m) => cis.create(m, { className: 'application', name: 'race-app', environment: 'prod', identifiers: {}, attributes: {} }, manual));
+    const vm = await h.transaction((m) => cis.create(m, { className: 'virtual_machine', name: 'race-vm', environment: 'prod', identifiers: {}, attributes: {} }, manual));
+    const edge = { type: RelationshipType.HostedOn, sourceId: app.id, targetId: vm.id };
+
+    const results = await Promise.all([discovery, manual].map((ctx) => h.transaction(async (m) => {
+      const result = await edges.add(m, edge, ctx);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return result;
+    })));
+
+    expect(results.map((result) => result.created).sort()).toEqual([false, true]);
+    expect(new Set(results.map((result) => result.relationship.id)).size).toBe(1);
+    await expect(h.count('ci_relationships WHERE source_id = $1', [app.id])).resolves.toBe(1);
+    await expect(h.count(`audit_log WHERE entity_type = 'relationship' AND action = 'added' AND entity_id = $1`, [results[0]?.relationship.id])).resolves.toBe(1);
+  });
+
   it('holds built-in classes whose schemas pass the same strict check as an admin-added one', async () => {
     const registry = h.get(ClassRegistry);
     const rows = await h.database.query<{ name: string; attribute_schema: Record<string, unknown> }>(`SELECT name, attribute_schema FROM cmdb.ci_classes WHERE built_in`);
