@@ -1,8 +1,8 @@
 /** A CI's history and its state at an instant: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
-import { CmdbRpc, ErrorCode, RelationshipType } from '@itsm/contracts';
+import { type CiHistory, CmdbRpc, ErrorCode, RelationshipType } from '@itsm/contracts';
 import { CiWriter } from '../src/cis/ci-writer';
-import { alice, carl, CmdbHarness, maria, sam } from './support/cmdb-harness';
+import { alice, carl, CmdbHarness, fieldsOf, maria, sam } from './support/cmdb-harness';
 
 describe('CI history', () => {
   let h: CmdbHarness;
@@ -48,6 +48,21 @@ describe('CI history', () => {
 
     const dbHistory = await h.rpc.call(CmdbRpc.ciHistory, { id: db.id }, { actor: carl });
     expect(dbHistory.items.map((entry) => entry.action)).toEqual(['created', 'relationship_added', 'relationship_removed']);
+  });
+
+  it('pages through a long history in the order it was recorded', async () => {
+    const ci = await h.rpc.call(CmdbRpc.createCi, { className: 'server', name: 'busy-host', environment: 'prod' }, { actor: sam });
+    for (const criticality of [1, 2, 3, 4]) await h.rpc.call(CmdbRpc.updateCi, { id: ci.id, changes: { criticality } }, { actor: sam });
+
+    const seen: unknown[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: CiHistory = await h.rpc.call(CmdbRpc.ciHistory, { id: ci.id, limit: 2, ...(cursor ? { cursor } : {}) }, { actor: carl });
+      seen.push(...page.items.map((entry) => entry.changes.find((change) => change.field === 'criticality')?.to));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([3, 1, 2, 3, 4]);
+    await expect(h.rpc.call(CmdbRpc.ciHistory, { id: ci.id, cursor: Buffer.from('["x"]').toString('base64url') }, { actor: carl }).catch(fieldsOf)).resolves.toEqual(['cursor']);
   });
 
   it('keeps the history of a retired CI readable', async () => {

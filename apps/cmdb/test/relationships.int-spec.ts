@@ -1,6 +1,6 @@
 /** Relationships and relationship rules over RPC: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
-import { type CiView, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, RelationshipType } from '@itsm/contracts';
+import { type CiRelationshipList, type CiView, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, RelationshipType } from '@itsm/contracts';
 import { ada, alice, carl, CmdbHarness, fieldsOf, maria, sam } from './support/cmdb-harness';
 
 describe('relationships over RPC', () => {
@@ -78,7 +78,7 @@ describe('relationships over RPC', () => {
     const other = await make({ className: 'application' });
 
     await expect(h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: other.id, targetId: db.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
-    await expect(h.rpc.call(CmdbRpc.ciRelationships, { id: db.id }, { actor: sam })).resolves.toEqual({ items: [expect.objectContaining({ relationship: kept })] });
+    await expect(h.rpc.call(CmdbRpc.ciRelationships, { id: db.id }, { actor: sam })).resolves.toEqual({ items: [expect.objectContaining({ relationship: kept })], nextCursor: null });
   });
 
   it('removes an edge: row gone, audited with what it was, relationship_removed; a second remove is NOT_FOUND', async () => {
@@ -92,6 +92,32 @@ describe('relationships over RPC', () => {
     await expect(h.audit(edge.id)).resolves.toEqual([expect.objectContaining({ action: 'added' }), expect.objectContaining({ action: 'removed', after: null, before: expect.objectContaining({ id: edge.id }) })]);
     await expect(h.events(CmdbEvents.relationshipRemoved, edge.id)).resolves.toEqual([expect.objectContaining({ data: { relationship: edge } })]);
     await expect(h.rpc.call(CmdbRpc.removeRelationship, { id: edge.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+  });
+
+  it('pages through the relationships of a busy CI, outgoing first, narrowed by direction and type', async () => {
+    const namespace = await make({ className: 'kubernetes_namespace', name: 'payments' });
+    const cluster = await make({ className: 'kubernetes_cluster', name: 'prod-eu-1' });
+    await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.PartOf, sourceId: namespace.id, targetId: cluster.id }, { actor: sam });
+    for (const name of ['web', 'api', 'worker', 'cron']) {
+      const workload = await make({ className: 'kubernetes_workload', name, attributes: { kind: 'Deployment' } });
+      await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.PartOf, sourceId: workload.id, targetId: namespace.id }, { actor: sam });
+    }
+    const service = await make({ className: 'service_instance', name: 'payments-svc' });
+    await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.PartOf, sourceId: service.id, targetId: namespace.id }, { actor: sam });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: CiRelationshipList = await h.rpc.call(CmdbRpc.ciRelationships, { id: namespace.id, limit: 2, ...(cursor ? { cursor } : {}) }, { actor: carl });
+      seen.push(...page.items.map((item) => `${item.direction}:${item.ci.name}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['outgoing:prod-eu-1', 'incoming:api', 'incoming:cron', 'incoming:payments-svc', 'incoming:web', 'incoming:worker']);
+
+    const incoming = await h.rpc.call(CmdbRpc.ciRelationships, { id: namespace.id, direction: 'incoming', type: RelationshipType.PartOf, limit: 10 }, { actor: carl });
+    expect(incoming.items).toHaveLength(5);
+    await expect(h.rpc.call(CmdbRpc.ciRelationships, { id: namespace.id, direction: 'outgoing', type: RelationshipType.DependsOn }, { actor: carl })).resolves.toEqual({ items: [], nextCursor: null });
+    await expect(h.rpc.call(CmdbRpc.ciRelationships, { id: namespace.id, cursor: 'bm90LWEtY3Vyc29y' }, { actor: carl }).catch(fieldsOf)).resolves.toEqual(['cursor']);
   });
 
   it('lets only agents, managers and admins change relationships', async () => {

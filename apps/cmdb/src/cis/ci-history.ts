@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, type CiAtView, type CiFieldChange, type CiHistory, type CiHistoryEntry, type CiView, DomainError, ErrorCode, type RelationshipView } from '@itsm/contracts';
-import { AuditEntry } from '@itsm/persistence';
+import { type Actor, type CiAtView, type CiFieldChange, type CiHistory, type CiHistoryEntry, type CiHistoryRequest, type CiView, DEFAULT_PAGE_SIZE, DomainError, ErrorCode, type RelationshipView } from '@itsm/contracts';
+import { AuditEntry, decodeCursor, encodeCursor } from '@itsm/persistence';
 import { type CiSnapshot, diffCi, NO_CI } from '../domain/ci-changes';
 import { requireReader } from './cmdb-access';
 import { Ci } from './ci.entity';
@@ -47,22 +47,39 @@ function relationshipOf(stored: RelationshipAudit): RelationshipView {
   return view;
 }
 
+/** Audit rows of the CI (`$1`) and of relationships from or to it. */
+const TOUCHING_CI = `(entity_type = 'ci' AND entity_id = $1)
+   OR (entity_type = 'relationship' AND (coalesce(after, before) ->> 'sourceId' = $1::text OR coalesce(after, before) ->> 'targetId' = $1::text))`;
+
 /** A CI's past: its audit trail with the relationships that touched it, and its state at an instant. */
 @Injectable()
 export class CiHistoryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async history(id: string, actor: Actor): Promise<CiHistory> {
+  /** Oldest first, in the order the changes were recorded, a page at a time. */
+  async history(request: CiHistoryRequest, actor: Actor): Promise<CiHistory> {
     requireReader(actor);
+    const { id } = request;
     if (!(await this.dataSource.getRepository(Ci).existsBy({ id }))) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} not found`);
-    const rows = await this.auditRows(id, null);
-    return { items: rows.map(entryOf) };
+    const limit = request.limit ?? DEFAULT_PAGE_SIZE;
+    const [after] = request.cursor ? decodeCursor(request.cursor, 1, ([value]) => typeof value === 'string' && /^\d{1,19}$/.test(value)) : [null];
+    const table = this.dataSource.getMetadata(AuditEntry).tablePath;
+    const rows = await this.dataSource.query<AuditRow[]>(
+      `SELECT id, entity_type, entity_id, action, actor_id, at, before, after FROM ${table}
+        WHERE (${TOUCHING_CI}) AND ($2::bigint IS NULL OR id > $2::bigint)
+        ORDER BY id
+        LIMIT $3`,
+      [id, after, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(entryOf), nextCursor: rows.length > limit && last ? encodeCursor([String(last.id)]) : null };
   }
 
   async at(id: string, time: string, actor: Actor): Promise<CiAtView> {
     requireReader(actor);
     const instant = new Date(time);
-    const rows = await this.auditRows(id, instant);
+    const rows = await this.rowsUntil(id, instant);
     const last = rows.filter((row) => row.entity_type === 'ci').pop();
     if (!last?.after) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} did not exist at ${instant.toISOString()}`);
     const edges = new Map<string, RelationshipView>();
@@ -74,16 +91,14 @@ export class CiHistoryService {
     return { at: instant.toISOString(), ci: viewOf(last.after as CiAuditAfter), relationships: [...edges.values()] };
   }
 
-  /** Audit rows of the CI and of relationships from or to it, in the order they happened (up to `until`). */
-  private auditRows(id: string, until: Date | null): Promise<AuditRow[]> {
+  /** Audit rows of the CI and of relationships from or to it, in the order they happened, up to `until`. */
+  private rowsUntil(id: string, until: Date): Promise<AuditRow[]> {
     const table = this.dataSource.getMetadata(AuditEntry).tablePath;
     return this.dataSource.query<AuditRow[]>(
       `SELECT id, entity_type, entity_id, action, actor_id, at, before, after FROM ${table}
-        WHERE ((entity_type = 'ci' AND entity_id = $1)
-           OR (entity_type = 'relationship' AND (coalesce(after, before) ->> 'sourceId' = $2 OR coalesce(after, before) ->> 'targetId' = $2)))
-          AND ($3::timestamptz IS NULL OR at <= $3::timestamptz)
+        WHERE (${TOUCHING_CI}) AND at <= $2::timestamptz
         ORDER BY at, id`,
-      [id, id, until ? until.toISOString() : null],
+      [id, until.toISOString()],
     );
   }
 }

@@ -4,6 +4,7 @@ import {
   type CiAtRequest,
   type CiAtView,
   type CiHistory,
+  type CiHistoryRequest,
   type CiIdRequest,
   type CiPage,
   type CiView,
@@ -53,8 +54,8 @@ export class CisHandler {
   }
 
   @RpcHandler(CmdbRpc.ciHistory)
-  history(@Payload() request: CiIdRequest): Promise<CiHistory> {
-    return this.past.history(request.id, currentActor());
+  history(@Payload() request: CiHistoryRequest): Promise<CiHistory> {
+    return this.past.history(request, currentActor());
   }
 
   @RpcHandler(CmdbRpc.ciAt)

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
-  type CiIdRequest,
   type CiRelationshipList,
+  type CiRelationshipsRequest,
   CmdbRpc,
   type CreateRelationshipDto,
   type ListRelationshipRulesRequest,
@@ -32,8 +32,8 @@ export class RelationshipsHandler {
   }
 
   @RpcHandler(CmdbRpc.ciRelationships)
-  of(@Payload() request: CiIdRequest): Promise<CiRelationshipList> {
-    return this.relationships.of(request.id, currentActor());
+  of(@Payload() request: CiRelationshipsRequest): Promise<CiRelationshipList> {
+    return this.relationships.of(request, currentActor());
   }
 
   @RpcHandler(CmdbRpc.listRelationshipRules)

@@ -5,6 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   type Actor,
   type CiRelationshipList,
+  type CiRelationshipsRequest,
+  DEFAULT_PAGE_SIZE,
   type CreateRelationshipDto,
   DomainError,
   ErrorCode,
@@ -14,10 +16,10 @@ import {
   type RelationshipRuleDto,
   type RelationshipRuleList,
   type RelationshipRuleView,
-  type RelationshipType,
+  RelationshipType,
   type RelationshipView,
 } from '@itsm/contracts';
-import { AuditEntry } from '@itsm/persistence';
+import { AuditEntry, decodeCursor, encodeCursor } from '@itsm/persistence';
 import { WorkContexts } from '@itsm/observability';
 import { CiClass } from '../classes/ci-class.entity';
 import { requireAdmin, requireReader, requireWriter } from '../cis/cmdb-access';
@@ -26,6 +28,9 @@ import { ANY_CLASS } from '../domain/relationship-rules';
 import { RelationshipRule } from './relationship-rule.entity';
 import { RelationshipWriter } from './relationship-writer';
 import { CiRelationship, toRelationshipView } from './relationship.entity';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TYPES: readonly string[] = Object.values(RelationshipType);
 
 export function toRelationshipRuleView(rule: RelationshipRule): RelationshipRuleView {
   return { id: rule.id, type: rule.type, sourceClass: rule.sourceClass, targetClass: rule.targetClass, createdAt: rule.createdAt.toISOString() };
@@ -38,6 +43,8 @@ interface RelatedRow {
   target_id: string;
   data_source: string;
   created_at: Date;
+  /** 0: outgoing (the CI is the source), 1: incoming. */
+  d: number;
   other_id: string;
   other_name: string;
   other_class: string;
@@ -75,27 +82,53 @@ export class RelationshipsService {
     });
   }
 
-  /** Both directions, with the CI at the other end; outgoing first, then by type and the other CI's name. */
-  async of(ciId: string, actor: Actor): Promise<CiRelationshipList> {
+  /** Both directions, with the CI at the other end; outgoing first, then by type and the other CI's name, a page at a time. */
+  async of(request: CiRelationshipsRequest, actor: Actor): Promise<CiRelationshipList> {
     requireReader(actor);
+    const ciId = request.id;
     if (!(await this.dataSource.getRepository(Ci).existsBy({ id: ciId }))) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${ciId} not found`);
+    const limit = request.limit ?? DEFAULT_PAGE_SIZE;
+    const params: unknown[] = [ciId];
+    const where: string[] = [];
+    if (request.direction) where.push(`d = ${request.direction === 'outgoing' ? 0 : 1}`);
+    if (request.type) {
+      params.push(request.type);
+      where.push(`type = $${params.length}`);
+    }
+    if (request.cursor) {
+      const [d, type, name, id] = decodeCursor(
+        request.cursor,
+        4,
+        ([cd, ct, cn, ci]) => (cd === 0 || cd === 1) && typeof ct === 'string' && TYPES.includes(ct) && typeof cn === 'string' && cn.length <= 200 && typeof ci === 'string' && UUID.test(ci),
+      );
+      params.push(d, type, name, id);
+      const n = params.length;
+      where.push(`(d, type, other_name, id) > ($${n - 3}::int, $${n - 2}::text, $${n - 1}::text, $${n}::uuid)`);
+    }
+    params.push(limit + 1);
     const edges = this.dataSource.getMetadata(CiRelationship).tablePath;
     const cis = this.dataSource.getMetadata(Ci).tablePath;
     const rows = await this.dataSource.query<RelatedRow[]>(
-      `SELECT r.id, r.type, r.source_id, r.target_id, r.data_source, r.created_at,
-              o.id AS other_id, o.name AS other_name, o.class_name AS other_class, o.environment AS other_environment, o.status AS other_status, o.criticality AS other_criticality
-         FROM ${edges} r
-         JOIN ${cis} o ON o.id = CASE WHEN r.source_id = $1 THEN r.target_id ELSE r.source_id END
-        WHERE r.source_id = $1 OR r.target_id = $1
-        ORDER BY (r.source_id = $1) DESC, r.type, o.name, r.id`,
-      [ciId],
+      `WITH related AS (
+         SELECT r.id, r.type, r.source_id, r.target_id, r.data_source, r.created_at, CASE WHEN r.source_id = $1 THEN 0 ELSE 1 END AS d,
+                o.id AS other_id, o.name AS other_name, o.class_name AS other_class, o.environment AS other_environment, o.status AS other_status, o.criticality AS other_criticality
+           FROM ${edges} r
+           JOIN ${cis} o ON o.id = CASE WHEN r.source_id = $1 THEN r.target_id ELSE r.source_id END
+          WHERE r.source_id = $1 OR r.target_id = $1)
+       SELECT * FROM related ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY d, type, other_name, id
+        LIMIT $${params.length}`,
+      params,
     );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     return {
-      items: rows.map((row) => ({
+      items: page.map((row) => ({
         relationship: { id: row.id, type: row.type, sourceId: row.source_id, targetId: row.target_id, dataSource: row.data_source, createdAt: row.created_at.toISOString() },
-        direction: row.source_id === ciId ? 'outgoing' : 'incoming',
+        direction: row.d === 0 ? 'outgoing' : 'incoming',
         ci: { id: row.other_id, name: row.other_name, className: row.other_class, environment: row.other_environment, status: row.other_status, criticality: row.other_criticality },
       })),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.d, last.type, last.other_name, last.id]) : null,
     };
   }
 

@@ -7,9 +7,11 @@ import {
   CiAtView,
   CiFilters,
   CiHistory,
+  CiHistoryQuery,
   CiIdRequest,
   CiPage,
   CiRelationshipList,
+  CiRelationshipsQuery,
   CiView,
   CmdbRpc,
   CreateCiDto,
@@ -144,25 +146,28 @@ export class CisController {
 
   @Get(':id/relationships')
   @Roles(...CMDB_READERS)
-  @ApiOperation({ summary: 'The relationships of a CI in both directions, each with the CI at the other end.', description: '`outgoing`: this CI relies on `ci`; `incoming`: `ci` relies on this one.' })
+  @ApiOperation({
+    summary: 'The relationships of a CI in both directions, each with the CI at the other end, a page at a time.',
+    description: '`outgoing`: this CI relies on `ci`; `incoming`: `ci` relies on this one. Outgoing first, then by type and the other CI’s name; `direction` and `type` narrow the list.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiRelationshipList })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  relationships(@Param() params: CiIdRequest, @CurrentActor() actor: Actor): Promise<CiRelationshipList> {
-    return this.rpc.call(CmdbRpc.ciRelationships, { id: params.id }, { actor });
+  relationships(@Param() params: CiIdRequest, @Query() query: CiRelationshipsQuery, @CurrentActor() actor: Actor): Promise<CiRelationshipList> {
+    return this.rpc.call(CmdbRpc.ciRelationships, { ...query, id: params.id }, { actor });
   }
 
   @Get(':id/history')
   @Roles(...CMDB_READERS)
   @ApiOperation({
-    summary: 'Every change of a CI, oldest first.',
+    summary: 'Every change of a CI, oldest first, a page at a time.',
     description: 'Created, updated and retired, each field with its value before and after and the source of the change (`manual` or an import source); relationships added to or removed from the CI; each with who and when.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiHistory })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  history(@Param() params: CiIdRequest, @CurrentActor() actor: Actor): Promise<CiHistory> {
-    return this.rpc.call(CmdbRpc.ciHistory, { id: params.id }, { actor });
+  history(@Param() params: CiIdRequest, @Query() query: CiHistoryQuery, @CurrentActor() actor: Actor): Promise<CiHistory> {
+    return this.rpc.call(CmdbRpc.ciHistory, { ...query, id: params.id }, { actor });
   }
 
   @Get(':id/at')

@@ -415,12 +415,36 @@ export class RelatedCi {
   ci!: CiSummary;
 }
 
+/** Query of `GET /v1/cis/{id}/relationships`: a CI at the centre of a cluster can have thousands, so they come in pages. */
+export class CiRelationshipsQuery extends PageRequest {
+  @ApiPropertyOptional({ enum: ['outgoing', 'incoming'], description: 'Only edges from this CI (`outgoing`) or to it (`incoming`).' })
+  @IsOptional()
+  @IsIn(['outgoing', 'incoming'])
+  direction?: 'outgoing' | 'incoming';
+
+  @ApiPropertyOptional({ enum: RelationshipType, enumName: 'RelationshipType' })
+  @IsOptional()
+  @IsEnum(RelationshipType)
+  type?: RelationshipType;
+}
+
+export class CiRelationshipsRequest extends CiRelationshipsQuery {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
 export class CiRelationshipList {
   @ApiProperty({ type: [RelatedCi] })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => RelatedCi)
   items!: RelatedCi[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  @IsOptional()
+  @IsString()
+  nextCursor!: string | null;
 }
 
 /** One entry of a CI's history: a change of the CI, or a relationship added to or removed from it. */
@@ -461,12 +485,26 @@ export class CiHistoryEntry {
   relationship?: RelationshipView;
 }
 
+/** Query of `GET /v1/cis/{id}/history`: `?limit=&cursor=`, oldest first. */
+export class CiHistoryQuery extends PageRequest {}
+
+export class CiHistoryRequest extends CiHistoryQuery {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
 export class CiHistory {
   @ApiProperty({ type: [CiHistoryEntry] })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => CiHistoryEntry)
   items!: CiHistoryEntry[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  @IsOptional()
+  @IsString()
+  nextCursor!: string | null;
 }
 
 /** Query of `GET /v1/cis/{id}/at`. */
