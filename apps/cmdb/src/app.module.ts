@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/messaging';
-import { coreTablesMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
 import { CiClass } from './classes/ci-class.entity';
 import { Ci } from './cis/ci.entity';
 import { CisModule } from './cis/cis.module';
@@ -10,6 +10,7 @@ import { ImportRun } from './imports/import-run.entity';
 import { ReconciliationRule } from './imports/reconciliation-rule.entity';
 import { CreateCmdb1795459225481 } from './migrations/1795459225481-createCmdb';
 import { BuiltInClasses1795459225482 } from './migrations/1795459225482-builtInClasses';
+import { HistoryIndexes1795459600000 } from './migrations/1795459600000-historyIndexes';
 import { RelationshipRule } from './relationships/relationship-rule.entity';
 import { CiRelationship } from './relationships/relationship.entity';
 
@@ -17,7 +18,7 @@ import { CiRelationship } from './relationships/relationship.entity';
 export const cmdbApp: ServiceDefinition<CmdbConfig> = {
   name: 'cmdb',
   config: CmdbConfig,
-  entities: [CiClass, Ci, CiRelationship, RelationshipRule, ReconciliationRule, ImportRun],
-  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482],
+  entities: [CiClass, Ci, CiRelationship, RelationshipRule, ReconciliationRule, ImportRun, IdempotencyKey],
+  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482, idempotencyKeysMigration('cmdb'), HistoryIndexes1795459600000],
   modules: [CisModule, ImpactModule, ImportsModule],
 };

@@ -96,6 +96,16 @@ describe('CI classes and CIs over RPC', () => {
       await expect(h.rpc.call(CmdbRpc.getCi, { id: ci.id }, { actor: carl })).resolves.toEqual(ci);
     });
 
+    it('creates one CI for retries with the same Idempotency-Key, and refuses the key with another body', async () => {
+      const key = randomUUID();
+      const input = dbCi();
+      const first = await h.rpc.call(CmdbRpc.createCi, { ...input, idempotencyKey: key }, { actor: sam });
+      const retry = await h.rpc.call(CmdbRpc.createCi, { ...input, idempotencyKey: key }, { actor: sam });
+      expect(retry).toEqual(first);
+      await expect(h.count(`cis WHERE name = $1`, [input.name])).resolves.toBe(1);
+      await expect(h.rpc.call(CmdbRpc.createCi, { ...dbCi(), idempotencyKey: key }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.UNPROCESSABLE });
+    });
+
     it.each([
       ['an unknown class', dbCi({ className: 'mainframe' }), ['className']],
       ['an attribute of the wrong type', dbCi({ attributes: { engine: 'postgresql', port: 'five' } }), ['attributes.port']],

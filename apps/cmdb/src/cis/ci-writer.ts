@@ -16,6 +16,8 @@ export interface ChangeContext {
 }
 
 export interface NewCi {
+  /** Chosen by the caller when it must know the id beforehand (an Idempotency-Key claim); new otherwise. */
+  id?: string;
   className: string;
   name: string;
   environment: string;
@@ -105,7 +107,7 @@ export class CiWriter {
 
     const now = new Date();
     const ci = manager.create(Ci, {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       className: input.className,
       name: input.name,
       environment: input.environment,

@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type Actor, type CiView, type CreateCiRequest, DomainError, ErrorCode, MANUAL_SOURCE, type RetireCiRequest, type UpdateCiRequest } from '@itsm/contracts';
-import { assertVersion } from '@itsm/persistence';
+import { assertVersion, claimIdempotencyKey } from '@itsm/persistence';
 import { requireReader, requireWriter } from './cmdb-access';
 import { type ChangeContext, CiWriter } from './ci-writer';
 import { Ci, toCiView } from './ci.entity';
@@ -21,10 +22,17 @@ export class CisService {
 
   async create(request: CreateCiRequest, actor: Actor): Promise<CiView> {
     requireWriter(actor);
+    const { idempotencyKey, ...body } = request;
     return this.dataSource.transaction(async (manager) => {
+      const id = randomUUID();
+      if (idempotencyKey) {
+        const earlier = await claimIdempotencyKey(manager, { scope: 'cmdb.ci_create', actorId: actor.sub, key: idempotencyKey, request: body, resourceId: id });
+        if (earlier) return toCiView(await manager.findOneByOrFail(Ci, { id: earlier }));
+      }
       const ci = await this.writer.create(
         manager,
         {
+          id,
           className: request.className,
           name: request.name,
           environment: request.environment,

@@ -23,7 +23,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 /** Who reads the CMDB: agents, managers, CAB members and admins (requesters do not). */
 export const CMDB_READERS = [Role.Agent, Role.Manager, Role.Cab, Role.Admin] as const;
@@ -47,6 +47,7 @@ export class CisController {
       '`attributes` are checked against the JSON Schema of the class (400 naming `attributes.<name>`; an unknown class names `className`). ' +
       'Every field given is recorded with source `manual` in `attributeSources`. Status defaults to `operational`, criticality to 3.',
   })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiBody({
     type: CreateCiDto,
     examples: {
@@ -62,9 +63,14 @@ export class CisController {
     type: CiView,
     headers: { Location: { description: 'Path of the new CI.', schema: { type: 'string', example: '/v1/cis/3f0c2b5e-8a43-4a53-9d0e-8b7a2f6c1d10' } }, ETag: ETAG_HEADER },
   })
-  @ApiProblemResponses(400, 401, 403, 409, 413, 500, 503, 504)
-  async create(@Body() body: CreateCiDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiView> {
-    const ci = await this.rpc.call(CmdbRpc.createCi, body, { actor });
+  @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
+  async create(
+    @Body() body: CreateCiDto,
+    @IdempotencyKey() key: { idempotencyKey?: string },
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CiView> {
+    const ci = await this.rpc.call(CmdbRpc.createCi, { ...body, ...key }, { actor });
     void reply.header('location', `/${API_PREFIX}/cis/${ci.id}`).header('etag', etagOf(ci.version));
     return ci;
   }

@@ -66,3 +66,9 @@ export function withEtag<T extends { version: number }>(reply: FastifyReply, rec
   void reply.header('etag', etagOf(record.version));
   return record;
 }
+
+/** The request's `Idempotency-Key` as the `idempotencyKey` field of a create command (absent without the header). */
+export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext): { idempotencyKey?: string } => {
+  const key = idempotencyKeyFrom(context.switchToHttp().getRequest<FastifyRequest>().headers['idempotency-key']);
+  return key === undefined ? {} : { idempotencyKey: key };
+});

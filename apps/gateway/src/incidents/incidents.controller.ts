@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
@@ -26,7 +26,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -77,11 +77,10 @@ export class IncidentsController {
   async create(
     @Body() body: CreateIncidentDto,
     @CurrentActor() actor: Actor,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKey() key: { idempotencyKey?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedIncidentView> {
-    const key = idempotencyKeyFrom(idempotencyKey);
-    const incident = await this.rpc.call(IncidentRpc.create, { ...body, ...(key ? { idempotencyKey: key } : {}) }, { actor });
+    const incident = await this.rpc.call(IncidentRpc.create, { ...body, ...key }, { actor });
     void reply.header('location', `/${API_PREFIX}/incidents/${incident.id}`).header('etag', etagOf(incident.version));
     return incident;
   }

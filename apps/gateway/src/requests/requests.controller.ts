@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -26,7 +26,7 @@ import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, idempotencyKeyFrom, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
 const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -75,12 +75,11 @@ export class RequestsController {
   @ApiProblemResponses(400, 401, 403, 404, 413, 422, 500, 503, 504)
   async submit(
     @Body() body: SubmitServiceRequestDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @IdempotencyKey() key: { idempotencyKey?: string },
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    const key = idempotencyKeyFrom(idempotencyKey);
-    const request = await this.rpc.call(RequestRpc.submit, { ...body, ...(key ? { idempotencyKey: key } : {}) }, { actor });
+    const request = await this.rpc.call(RequestRpc.submit, { ...body, ...key }, { actor });
     void reply.header('location', `/${API_PREFIX}/requests/${request.id}`);
     return withEtag(reply, request);
   }

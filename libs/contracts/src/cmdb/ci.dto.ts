@@ -213,7 +213,13 @@ export class CreateCiDto {
   attributes?: Record<string, unknown>;
 }
 
-export class CreateCiRequest extends CreateCiDto {}
+/** `itsm.rpc.cmdb.ci_create`: the body plus the client's `Idempotency-Key`. */
+export class CreateCiRequest extends CreateCiDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  idempotencyKey?: string;
+}
 
 /** Identifiers in a change: a value sets it, `null` removes it, a key left out stays. */
 export class CiIdentifiersPatch {

@@ -3,6 +3,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** Who changed what, when, from what to what: written in the transaction of the change itself. */
 @Entity({ name: 'audit_log' })
 @Index('audit_log_entity_idx', ['entityType', 'entityId'])
+// Expression indexes a service may add for its own audit queries (the CMDB finds the relationships of a CI).
+@Index('audit_log_relationship_source_idx', { synchronize: false })
+@Index('audit_log_relationship_target_idx', { synchronize: false })
 export class AuditEntry {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'audit_log_pkey' })
   id!: string;
