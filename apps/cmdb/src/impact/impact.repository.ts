@@ -11,22 +11,31 @@ const SUMMARY_COLUMNS = `id, name, class_name AS "className", environment, statu
 
 /**
  * One level of the walk. Upstream follows edges whose target is in the frontier to their sources (what relies on
- * the frontier); downstream follows edges whose source is in the frontier to their targets. Each uses its own
- * index ((target_id, source_id) or (source_id, target_id)); the join to `cis` (primary key) drops retired CIs,
- * so the walk neither reports them nor goes on through them.
+ * the frontier); downstream follows edges whose source is in the frontier to their targets. Each reads its own
+ * index ((target_id, source_id) or (source_id, target_id)). Retired CIs are dropped by an anti-join rather than
+ * an inner join to `cis`: the planner then looks up the few retired CIs instead of hashing every CI on each level,
+ * so the walk neither reports retired CIs nor goes on through them at the cost of the edges alone.
  */
 const NEIGHBOURS: Readonly<Record<ImpactDirection, string>> = {
   [ImpactDirection.Upstream]: `
     SELECT r.target_id AS "from", r.source_id AS "to"
       FROM cmdb.ci_relationships r
-      JOIN cmdb.cis c ON c.id = r.source_id
-     WHERE r.target_id = ANY($1::uuid[]) AND c.status <> '${CiStatus.Retired}'`,
+     WHERE r.target_id = ANY($1::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM cmdb.cis c WHERE c.id = r.source_id AND c.status = '${CiStatus.Retired}')`,
   [ImpactDirection.Downstream]: `
     SELECT r.source_id AS "from", r.target_id AS "to"
       FROM cmdb.ci_relationships r
-      JOIN cmdb.cis c ON c.id = r.target_id
-     WHERE r.source_id = ANY($1::uuid[]) AND c.status <> '${CiStatus.Retired}'`,
+     WHERE r.source_id = ANY($1::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM cmdb.cis c WHERE c.id = r.target_id AND c.status = '${CiStatus.Retired}')`,
 };
+
+/**
+ * Settings of the analysis transaction. Read only and one snapshot for every level. The walk is a few index
+ * lookups per CI on tables that stay in memory: with the default random_page_cost (4, for spinning disks) the
+ * planner switches to sequential scans and hash joins over the whole table for frontiers of a few hundred CIs,
+ * and JIT compilation of those plans costs more than running them.
+ */
+const TRANSACTION_SETTINGS = 'SET TRANSACTION READ ONLY; SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off';
 
 /** The reads of one impact analysis, all on the same snapshot. */
 export class ImpactReads {
@@ -60,7 +69,7 @@ export class ImpactRepository {
    */
   snapshot<T>(work: (reads: ImpactReads) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
+      await manager.query(TRANSACTION_SETTINGS);
       return work(new ImpactReads(manager));
     });
   }
