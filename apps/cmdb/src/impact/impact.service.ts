@@ -13,6 +13,7 @@ import {
   MAX_IMPACT_ITEMS,
   Role,
 } from '@itsm/contracts';
+import { histogram } from '@itsm/observability';
 import { orderBusinessServices, walkImpact } from '../domain/impact';
 import { BUSINESS_SERVICE_CLASS, ImpactRepository } from './impact.repository';
 
@@ -24,6 +25,9 @@ export const IMPACT_ROLES: readonly Role[] = [Role.Agent, Role.Manager, Role.Cab
  * sent leaves the caller waiting for a timeout. The listed CIs are cut to what fits beside the roots and services.
  */
 const REPLY_BUDGET_BYTES = 900_000;
+
+/** How far analyses reach: the walks that reach most of the CMDB are the slow ones (docs/benchmarks.md). */
+const reachedCis = histogram('itsm_cmdb_impact_reached_cis', 'CIs reached by one impact analysis', ['direction'], [0, 10, 100, 1_000, 10_000, 50_000, 100_000, 500_000]);
 
 const byDepthThenId = (a: { id: string; depth: number }, b: { id: string; depth: number }): number => a.depth - b.depth || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -48,6 +52,7 @@ export class ImpactService {
       const roots = rootIds.map((id) => rootsById.get(id) as CiSummary);
 
       const walk = await walkImpact(rootIds, depth, (frontier) => reads.neighbours(direction, frontier));
+      reachedCis.observe({ direction }, walk.reached.length);
       const nearest = [...walk.reached].sort(byDepthThenId).slice(0, MAX_IMPACT_ITEMS);
       const rows = await reads.listedAndServices(
         walk.reached.map((ci) => ci.id),
