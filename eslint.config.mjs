@@ -38,7 +38,7 @@ export default [
         {
           patterns: [
             { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'nats', 'pg'], message: 'Domain code is pure TypeScript: no Nest, TypeORM, NATS or pg.' },
-            { group: ['@itsm/messaging', '@itsm/persistence', '@itsm/observability'], message: 'Domain code may only use @itsm/contracts.' },
+            { group: ['@itsm/messaging', '@itsm/persistence', '@itsm/observability', '@itsm/json-schema'], message: 'Domain code may only use @itsm/contracts.' },
           ],
         },
       ],

@@ -1,111 +1,29 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import type { FieldError } from '@itsm/contracts';
+import { JSON_SCHEMA_DIALECT, JsonSchemas } from '@itsm/json-schema';
 
 /** The JSON Schema dialect of catalog forms. */
-export const FORM_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+export const FORM_SCHEMA_DIALECT = JSON_SCHEMA_DIALECT;
 
-const OPTIONS = {
-  allErrors: true,
-  // Strict mode refuses unknown keywords, `required` names that are not properties and the like: an admin's
-  // typo is caught when the item is saved, not when the first requester cannot submit.
-  strict: true,
-  allowUnionTypes: true,
-  logger: false as const,
-};
-
-function newAjv(validateSchema: boolean): Ajv2020 {
-  const ajv = new Ajv2020({ ...OPTIONS, validateSchema });
-  addFormats(ajv);
-  return ajv;
-}
-
-/** `/a/0/b~1c` → `['a', '0', 'b/c']` */
-function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** Where an error is: the instance path, plus the property a `required` or `additionalProperties` error is about. */
-function fieldOf(root: string, error: ErrorObject): string {
-  const segments = pointerSegments(error.instancePath);
-  const params = error.params as Record<string, unknown>;
-  const named = params['missingProperty'] ?? params['additionalProperty'] ?? params['unevaluatedProperty'];
-  if (typeof named === 'string') segments.push(named);
-  return [root, ...segments].join('.');
-}
-
-function messageOf(error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties') return 'is not a field of this form';
-  if (error.keyword === 'required' || error.keyword === 'dependentRequired') return 'is required';
-  return error.message ?? 'is not valid';
-}
-
-function dedupe(errors: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errors.filter((error) => {
-    const key = `${error.field}\u0000${error.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/**
- * Checks catalog form schemas when an item is saved and answers against them when a request is submitted. A
- * form is compiled once per item version (and kept in a bounded cache); each compilation gets an Ajv instance of
- * its own, so `$id`s of different forms can never collide and a dropped form leaves nothing behind.
- */
+/** Checks catalog form schemas when an item is saved, and answers against them (per item version) when a request is submitted. */
 export class FormSchemas {
-  private readonly metaChecker = newAjv(true);
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly schemas: JsonSchemas;
 
-  constructor(private readonly cacheSize = 500) {}
+  constructor(cacheSize = 500) {
+    this.schemas = new JsonSchemas({ valueRoot: 'answers', unknownProperty: 'is not a field of this form', valueNoun: 'the answers of a form' }, cacheSize);
+  }
 
   /** What is wrong with a form schema, named as fields under `field` (empty when it is usable). */
   checkSchema(schema: Record<string, unknown>, field = 'formSchema'): FieldError[] {
-    const declared = schema['$schema'];
-    if (declared !== undefined && declared !== FORM_SCHEMA_DIALECT && declared !== `${FORM_SCHEMA_DIALECT}#`) {
-      return [{ field: `${field}.$schema`, message: `must be ${FORM_SCHEMA_DIALECT} (JSON Schema 2020-12) or left out` }];
-    }
-    if (!this.metaChecker.validateSchema(schema)) {
-      return dedupe((this.metaChecker.errors ?? []).map((error) => ({ field: [field, ...pointerSegments(error.instancePath)].join('.'), message: error.message ?? 'is not valid' })));
-    }
-    if (schema['type'] !== 'object') return [{ field: `${field}.type`, message: 'must be "object": the answers of a form are an object' }];
-    try {
-      this.compile(schema);
-    } catch (error) {
-      return [{ field, message: (error as Error).message }];
-    }
-    return [];
+    return this.schemas.checkSchema(schema, field);
   }
 
   /** Errors of the answers against the form of one item version, named `answers.<path>`. */
   validateAnswers(form: { id: string; version: number; formSchema: object }, answers: unknown): FieldError[] {
-    const key = `${form.id}@${form.version}`;
-    let validate = this.compiled.get(key);
-    if (validate) {
-      // Refresh its place in the LRU order.
-      this.compiled.delete(key);
-    } else {
-      validate = this.compile(form.formSchema);
-    }
-    this.compiled.set(key, validate);
-    while (this.compiled.size > this.cacheSize) {
-      const oldest = this.compiled.keys().next().value;
-      if (oldest === undefined) break;
-      this.compiled.delete(oldest);
-    }
-    if (validate(answers)) return [];
-    return dedupe((validate.errors ?? []).map((error) => ({ field: fieldOf('answers', error), message: messageOf(error) })));
+    return this.schemas.validate(`${form.id}@${form.version}`, form.formSchema, answers);
   }
 
   /** Forms compiled so far and still cached (for tests). */
   get cachedForms(): number {
-    return this.compiled.size;
-  }
-
-  private compile(schema: object): ValidateFunction {
-    // The schema was checked against the meta-schema when the item was saved.
-    return newAjv(false).compile(schema);
+    return this.schemas.cached;
   }
 }
