@@ -1,58 +1,25 @@
 /** The import routes of the gateway in front of a real cmdb service (built process), real PostgreSQL and NATS. */
 import { ErrorCode, type ImportResult, type ReconciliationRuleView } from '@itsm/contracts';
-import { createLogger } from '@itsm/observability';
-import {
-  createTestDatabase,
-  freePort,
-  mintToken,
-  resetStreams,
-  serviceTestEnv,
-  spawnApp,
-  TEST_JWT_ISSUER,
-  TEST_JWT_SECRET,
-  testNatsUrl,
-  type ServiceProcess,
-  type TestDatabase,
-  waitUntilReady,
-} from '@itsm/testing';
-import { connectNats } from '@itsm/messaging';
-import { loadGatewayConfig } from '../src/config';
-import { createGateway, type Gateway } from '../src/gateway';
+import { mintToken } from '@itsm/testing';
+import { GatewayWithService } from './support/gateway-with-service';
 
 const admin = mintToken({ sub: 'discovery-bot', name: 'Discovery', roles: ['admin'] });
 const agent = mintToken({ sub: 'sam', roles: ['agent'] });
 
 describe('gateway: CMDB imports', () => {
-  let database: TestDatabase;
-  let cmdb: ServiceProcess;
-  let gateway: Gateway;
-  let baseUrl: string;
+  let h: GatewayWithService;
 
   const post = (path: string, body: unknown, token = admin): Promise<Response> =>
-    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const ciCount = async (): Promise<number> => (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM cmdb.cis`))[0]?.n ?? -1;
+    fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const ciCount = async (): Promise<number> => (await h.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM cmdb.cis`))[0]?.n ?? -1;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const nc = await connectNats(testNatsUrl(), 'gateway-imports-test');
-    await resetStreams(nc);
-    await nc.drain();
-    const port = await freePort();
-    cmdb = spawnApp('cmdb', serviceTestEnv(database, { HEALTH_PORT: String(port) }));
-    await waitUntilReady(cmdb, port);
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent' });
-    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = gateway.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
-  });
+    h = await GatewayWithService.start('cmdb');
+  }, 60_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await cmdb?.kill('SIGTERM');
-    await database?.drop();
-  });
+    await expect(h?.stop()).resolves.toBe(0);
+  }, 30_000);
 
   it('imports a batch for an admin service account and answers 200 with the result', async () => {
     const body = { source: 'discovery', items: [{ className: 'server', name: 'db-01', identifiers: { serial: 'SN-1' }, attributes: { os: 'Debian 12' } }] };
@@ -89,7 +56,7 @@ describe('gateway: CMDB imports', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     await expect(response.json()).resolves.toMatchObject({ status: 413 });
     await expect(ciCount()).resolves.toBe(before);
-    await expect(database.query(`SELECT 1 FROM cmdb.import_runs WHERE source = 'bulk'`)).resolves.toEqual([]);
+    await expect(h.database.query(`SELECT 1 FROM cmdb.import_runs WHERE source = 'bulk'`)).resolves.toEqual([]);
   });
 
   it('keeps imports and reconciliation rules to admins', async () => {
@@ -100,18 +67,18 @@ describe('gateway: CMDB imports', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
     const rule = (await created.json()) as ReconciliationRuleView;
-    const list = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${admin}` } });
+    const list = await fetch(`${h.baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${admin}` } });
     await expect(list.json()).resolves.toMatchObject({ items: [{ id: rule.id }] });
-    const replaced = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, {
+    const replaced = await fetch(`${h.baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'if-match': '"1"' },
       body: JSON.stringify({ position: 5, sources: ['discovery', 'manual'] }),
     });
     expect(replaced.status).toBe(200);
     expect(replaced.headers.get('etag')).toBe('"2"');
-    const removed = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    const removed = await fetch(`${h.baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
     expect(removed.status).toBe(200);
-    const forbidden = await fetch(`${baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${agent}` } });
+    const forbidden = await fetch(`${h.baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${agent}` } });
     expect(forbidden.status).toBe(403);
   });
 });

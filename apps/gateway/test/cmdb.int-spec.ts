@@ -1,110 +1,44 @@
 /** The CMDB over HTTP: the gateway in-process, the built cmdb service as a process, real NATS and PostgreSQL. */
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from 'nats';
 import { type CiAtView, type CiClassList, type CiClassView, type CiHistory, type CiPage, type CiRelationshipList, type CiView, ErrorCode, type RelationshipRuleView, type RelationshipView, Role } from '@itsm/contracts';
-import { connectNats } from '@itsm/messaging';
-import { createLogger } from '@itsm/observability';
-import {
-  createTestDatabase,
-  freePort,
-  mintToken,
-  readEvents,
-  resetStreams,
-  type ServiceProcess,
-  serviceTestEnv,
-  spawnApp,
-  TEST_JWT_ISSUER,
-  TEST_JWT_SECRET,
-  type TestDatabase,
-  testNatsUrl,
-  waitFor,
-  waitUntilReady,
-} from '@itsm/testing';
-import { loadGatewayConfig } from '../src/config';
-import { createGateway, type Gateway } from '../src/gateway';
+import { mintToken, readEvents, waitFor } from '@itsm/testing';
+import { expectProblem, GatewayWithService, type ProblemBody, type Reply } from './support/gateway-with-service';
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
 const sam = mintToken({ sub: 'sam', roles: [Role.Agent] });
 const carl = mintToken({ sub: 'carl', roles: [Role.Cab] });
 const alice = mintToken({ sub: 'alice', roles: [Role.Requester] });
 
-interface Reply<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-interface ProblemBody {
-  status: number;
-  code: ErrorCode;
-  detail: string;
-  errors?: Array<{ field: string; message: string }>;
-}
-
 describe('the CMDB through the gateway', () => {
-  let database: TestDatabase;
-  let nc: NatsConnection;
-  let cmdb: ServiceProcess;
-  let gateway: Gateway;
-  let baseUrl: string;
+  let h: GatewayWithService;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'gateway-cmdb-test');
-    await resetStreams(nc);
-    const port = await freePort();
-    cmdb = spawnApp('cmdb', serviceTestEnv(database, { HEALTH_PORT: String(port) }));
-    await waitUntilReady(cmdb, port);
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000' });
-    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = gateway.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    h = await GatewayWithService.start('cmdb');
   }, 60_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await expect(cmdb?.kill('SIGTERM')).resolves.toBe(0);
-    await nc?.drain();
-    await database?.drop();
+    await expect(h?.stop()).resolves.toBe(0);
   }, 30_000);
-
-  async function call<T = unknown>(method: string, path: string, token: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  }
-
-  function expectProblem(reply: Reply, status: number, code: ErrorCode): ProblemBody {
-    expect({ status: reply.status, contentType: reply.headers.get('content-type') }).toEqual({ status, contentType: expect.stringContaining('application/problem+json') });
-    expect(reply.body).toMatchObject({ status, code });
-    return reply.body as ProblemBody;
-  }
 
   const fields = (reply: Reply): string[] => [...new Set(((reply.body as ProblemBody).errors ?? []).map((e) => e.field))].sort();
 
   async function createCi(body: Record<string, unknown>): Promise<CiView> {
-    const reply = await call<CiView>('POST', '/v1/cis', sam, { body: { environment: 'prod', name: `ci-${randomUUID().slice(0, 8)}`, ...body } });
+    const reply = await h.call<CiView>('POST', '/v1/cis', sam, { body: { environment: 'prod', name: `ci-${randomUUID().slice(0, 8)}`, ...body } });
     expect(reply.status).toBe(201);
     return reply.body;
   }
 
   describe('CIs', () => {
     it('creates a CI: 201 with Location and ETag, then reads it with the same ETag', async () => {
-      const reply = await call<CiView>('POST', '/v1/cis', sam, { body: { className: 'database', name: 'payroll-db', environment: 'prod', identifiers: { fqdn: 'db-01.prod.example.com' }, attributes: { engine: 'postgresql', port: 5432 } } });
+      const reply = await h.call<CiView>('POST', '/v1/cis', sam, { body: { className: 'database', name: 'payroll-db', environment: 'prod', identifiers: { fqdn: 'db-01.prod.example.com' }, attributes: { engine: 'postgresql', port: 5432 } } });
 
       expect(reply.status).toBe(201);
       expect(reply.headers.get('location')).toBe(`/v1/cis/${reply.body.id}`);
       expect(reply.headers.get('etag')).toBe('"1"');
-      const read = await call<CiView>('GET', `/v1/cis/${reply.body.id}`, carl);
+      const read = await h.call<CiView>('GET', `/v1/cis/${reply.body.id}`, carl);
       expect(read).toMatchObject({ status: 200, body: reply.body });
       expect(read.headers.get('etag')).toBe('"1"');
-      await expect(waitFor(async () => (await readEvents(nc, 'itsm.events.cmdb.ci_created.v1')).find((m) => m.body.subject === reply.body.id))).resolves.toBeDefined();
+      await expect(waitFor(async () => (await readEvents(h.nc, 'itsm.events.cmdb.ci_created.v1')).find((m) => m.body.subject === reply.body.id))).resolves.toBeDefined();
     });
 
     it.each([
@@ -112,7 +46,7 @@ describe('the CMDB through the gateway', () => {
       ['an attribute of the wrong type', { className: 'database', attributes: { engine: 'postgresql', port: 'five' } }, ['attributes.port']],
       ['a field that does not exist', { className: 'database', attributes: { engine: 'mysql' }, colour: 'red' }, ['colour']],
     ])('refuses %s with 400 naming the field', async (_label, body, expected) => {
-      const reply = await call('POST', '/v1/cis', sam, { body: { name: 'bad', environment: 'prod', ...body } });
+      const reply = await h.call('POST', '/v1/cis', sam, { body: { name: 'bad', environment: 'prod', ...body } });
       expectProblem(reply, 400, ErrorCode.VALIDATION);
       expect(fields(reply)).toEqual(expected);
     });
@@ -120,23 +54,23 @@ describe('the CMDB through the gateway', () => {
     it('patches with If-Match: attributes merged and null removes; a stale ETag is 412', async () => {
       const ci = await createCi({ className: 'database', attributes: { engine: 'postgresql', version: '15', sizeGb: 10 } });
 
-      const patched = await call<CiView>('PATCH', `/v1/cis/${ci.id}`, sam, { body: { attributes: { version: '16', sizeGb: null } }, headers: { 'if-match': '"1"' } });
+      const patched = await h.call<CiView>('PATCH', `/v1/cis/${ci.id}`, sam, { body: { attributes: { version: '16', sizeGb: null } }, headers: { 'if-match': '"1"' } });
       expect(patched.status).toBe(200);
       expect(patched.body.attributes).toEqual({ engine: 'postgresql', version: '16' });
       expect(patched.headers.get('etag')).toBe('"2"');
 
-      expectProblem(await call('PATCH', `/v1/cis/${ci.id}`, sam, { body: { criticality: 1 }, headers: { 'if-match': '"1"' } }), 412, ErrorCode.PRECONDITION_FAILED);
-      expect(fields(await call('PATCH', `/v1/cis/${ci.id}`, sam, { body: { attributes: { port: 'x' } } }))).toEqual(['attributes.port']);
+      expectProblem(await h.call('PATCH', `/v1/cis/${ci.id}`, sam, { body: { criticality: 1 }, headers: { 'if-match': '"1"' } }), 412, ErrorCode.PRECONDITION_FAILED);
+      expect(fields(await h.call('PATCH', `/v1/cis/${ci.id}`, sam, { body: { attributes: { port: 'x' } } }))).toEqual(['attributes.port']);
     });
 
     it('retires a CI with a reason, and keeps its history', async () => {
       const ci = await createCi({ className: 'server' });
 
-      const retired = await call<CiView>('POST', `/v1/cis/${ci.id}/retire`, sam, { body: { reason: 'Decommissioned.' }, headers: { 'if-match': '"1"' } });
+      const retired = await h.call<CiView>('POST', `/v1/cis/${ci.id}/retire`, sam, { body: { reason: 'Decommissioned.' }, headers: { 'if-match': '"1"' } });
       expect(retired).toMatchObject({ status: 200, body: { status: 'retired', version: 2 } });
       expect(retired.headers.get('etag')).toBe('"2"');
 
-      const history = await call<CiHistory>('GET', `/v1/cis/${ci.id}/history`, carl);
+      const history = await h.call<CiHistory>('GET', `/v1/cis/${ci.id}/history`, carl);
       expect(history.body.items.map((entry) => [entry.action, entry.actorId, entry.source])).toEqual([
         ['created', 'sam', 'manual'],
         ['retired', 'sam', 'manual'],
@@ -150,21 +84,21 @@ describe('the CMDB through the gateway', () => {
         await createCi({ className: 'database', name, environment, attributes: { engine: 'postgresql', port } });
       }
 
-      const first = await call<CiPage>('GET', `/v1/cis?environment=${environment}&attr=port:5432&attr=engine:postgresql&limit=1`, carl);
+      const first = await h.call<CiPage>('GET', `/v1/cis?environment=${environment}&attr=port:5432&attr=engine:postgresql&limit=1`, carl);
       expect(first.body.items.map((ci) => ci.name)).toEqual(['alpha-db']);
-      const second = await call<CiPage>('GET', `/v1/cis?environment=${environment}&attr=port:5432&attr=engine:postgresql&limit=1&cursor=${first.body.nextCursor}`, carl);
+      const second = await h.call<CiPage>('GET', `/v1/cis?environment=${environment}&attr=port:5432&attr=engine:postgresql&limit=1&cursor=${first.body.nextCursor}`, carl);
       expect(second.body).toEqual({ items: [expect.objectContaining({ name: 'gamma-db' })], nextCursor: null });
-      await expect(call<CiPage>('GET', `/v1/cis?environment=${environment}&q=BETA`, carl)).resolves.toMatchObject({ body: { items: [{ name: 'beta-db' }] } });
+      await expect(h.call<CiPage>('GET', `/v1/cis?environment=${environment}&q=BETA`, carl)).resolves.toMatchObject({ body: { items: [{ name: 'beta-db' }] } });
 
-      const foreign = await call('GET', `/v1/cis?environment=${environment}&sort=-createdAt&cursor=${first.body.nextCursor}`, carl);
+      const foreign = await h.call('GET', `/v1/cis?environment=${environment}&sort=-createdAt&cursor=${first.body.nextCursor}`, carl);
       expectProblem(foreign, 400, ErrorCode.VALIDATION);
       expect(fields(foreign)).toEqual(['cursor']);
     });
 
     it('keeps requesters out of the CMDB and CAB members from changing it', async () => {
-      expectProblem(await call('GET', '/v1/cis', alice), 403, ErrorCode.FORBIDDEN);
-      expectProblem(await call('POST', '/v1/cis', carl, { body: { className: 'server', name: 'x', environment: 'prod' } }), 403, ErrorCode.FORBIDDEN);
-      expectProblem(await call('GET', `/v1/cis/${randomUUID()}`, sam), 404, ErrorCode.NOT_FOUND);
+      expectProblem(await h.call('GET', '/v1/cis', alice), 403, ErrorCode.FORBIDDEN);
+      expectProblem(await h.call('POST', '/v1/cis', carl, { body: { className: 'server', name: 'x', environment: 'prod' } }), 403, ErrorCode.FORBIDDEN);
+      expectProblem(await h.call('GET', `/v1/cis/${randomUUID()}`, sam), 404, ErrorCode.NOT_FOUND);
     });
   });
 
@@ -173,41 +107,41 @@ describe('the CMDB through the gateway', () => {
       const app = await createCi({ className: 'application', name: 'payroll-app' });
       const db = await createCi({ className: 'database', name: 'payroll-db-2', attributes: { engine: 'mysql' } });
 
-      const added = await call<RelationshipView>('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: db.id } });
+      const added = await h.call<RelationshipView>('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: db.id } });
       expect(added).toMatchObject({ status: 201, body: { type: 'depends_on', sourceId: app.id, targetId: db.id, dataSource: 'manual' } });
       expect(added.headers.get('location')).toBe(`/v1/relationships/${added.body.id}`);
-      expectProblem(await call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: db.id } }), 409, ErrorCode.CONFLICT);
-      const self = await call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: app.id } });
+      expectProblem(await h.call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: db.id } }), 409, ErrorCode.CONFLICT);
+      const self = await h.call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: app.id } });
       expectProblem(self, 400, ErrorCode.VALIDATION);
       expect(fields(self)).toEqual(['targetId']);
-      const disallowed = await call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: db.id, targetId: app.id } });
+      const disallowed = await h.call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: db.id, targetId: app.id } });
       expectProblem(disallowed, 400, ErrorCode.VALIDATION);
       expect(fields(disallowed)).toEqual(['type']);
 
-      const ofDb = await call<CiRelationshipList>('GET', `/v1/cis/${db.id}/relationships`, carl);
+      const ofDb = await h.call<CiRelationshipList>('GET', `/v1/cis/${db.id}/relationships`, carl);
       expect(ofDb.body.items).toEqual([{ relationship: added.body, direction: 'incoming', ci: expect.objectContaining({ id: app.id, name: 'payroll-app', className: 'application' }) }]);
 
-      await expect(call('DELETE', `/v1/relationships/${added.body.id}`, sam)).resolves.toMatchObject({ status: 200, body: added.body });
-      await expect(call<CiRelationshipList>('GET', `/v1/cis/${db.id}/relationships`, carl)).resolves.toMatchObject({ body: { items: [] } });
+      await expect(h.call('DELETE', `/v1/relationships/${added.body.id}`, sam)).resolves.toMatchObject({ status: 200, body: added.body });
+      await expect(h.call<CiRelationshipList>('GET', `/v1/cis/${db.id}/relationships`, carl)).resolves.toMatchObject({ body: { items: [] } });
 
-      const past = await call<CiAtView>('GET', `/v1/cis/${db.id}/at?time=${encodeURIComponent(added.body.createdAt)}`, carl);
+      const past = await h.call<CiAtView>('GET', `/v1/cis/${db.id}/at?time=${encodeURIComponent(added.body.createdAt)}`, carl);
       expect(past.status).toBe(200);
-      expectProblem(await call('GET', `/v1/cis/${db.id}/at?time=2001-01-01T00:00:00Z`, carl), 404, ErrorCode.NOT_FOUND);
-      expect(fields(await call('GET', `/v1/cis/${db.id}/at?time=yesterday`, carl))).toEqual(['time']);
+      expectProblem(await h.call('GET', `/v1/cis/${db.id}/at?time=2001-01-01T00:00:00Z`, carl), 404, ErrorCode.NOT_FOUND);
+      expect(fields(await h.call('GET', `/v1/cis/${db.id}/at?time=yesterday`, carl))).toEqual(['time']);
     });
 
     it('lets admins add and remove relationship rules, and nobody else', async () => {
-      expectProblem(await call('POST', '/v1/cmdb/relationship-rules', sam, { body: { type: 'connects_to', sourceClass: 'network_device', targetClass: '*' } }), 403, ErrorCode.FORBIDDEN);
-      const rule = await call<RelationshipRuleView>('POST', '/v1/cmdb/relationship-rules', ada, { body: { type: 'connects_to', sourceClass: 'network_device', targetClass: '*' } });
+      expectProblem(await h.call('POST', '/v1/cmdb/relationship-rules', sam, { body: { type: 'connects_to', sourceClass: 'network_device', targetClass: '*' } }), 403, ErrorCode.FORBIDDEN);
+      const rule = await h.call<RelationshipRuleView>('POST', '/v1/cmdb/relationship-rules', ada, { body: { type: 'connects_to', sourceClass: 'network_device', targetClass: '*' } });
       expect(rule).toMatchObject({ status: 201, body: { type: 'connects_to', sourceClass: 'network_device', targetClass: '*' } });
-      const listed = await call<{ items: RelationshipRuleView[] }>('GET', '/v1/cmdb/relationship-rules?type=connects_to&sourceClass=network_device', carl);
+      const listed = await h.call<{ items: RelationshipRuleView[] }>('GET', '/v1/cmdb/relationship-rules?type=connects_to&sourceClass=network_device', carl);
       expect(listed.body.items.map((r) => r.targetClass)).toEqual(['*', 'network_device']);
-      await expect(call('DELETE', `/v1/cmdb/relationship-rules/${rule.body.id}`, ada)).resolves.toMatchObject({ status: 200, body: rule.body });
+      await expect(h.call('DELETE', `/v1/cmdb/relationship-rules/${rule.body.id}`, ada)).resolves.toMatchObject({ status: 200, body: rule.body });
     });
   });
 
   it('documents the CMDB routes in the OpenAPI document, with examples', async () => {
-    const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema?: { type?: string } }>; requestBody?: { content: Record<string, { examples?: object }> } }>> };
+    const document = (await (await fetch(`${h.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema?: { type?: string } }>; requestBody?: { content: Record<string, { examples?: object }> } }>> };
 
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/v1/cis', '/v1/cis/{id}', '/v1/cis/{id}/retire', '/v1/cis/{id}/relationships', '/v1/cis/{id}/history', '/v1/cis/{id}/at', '/v1/ci-classes', '/v1/ci-classes/{name}', '/v1/relationships', '/v1/relationships/{id}', '/v1/cmdb/relationship-rules', '/v1/cmdb/relationship-rules/{id}']),
@@ -218,34 +152,34 @@ describe('the CMDB through the gateway', () => {
 
   describe('classes', () => {
     it('lists and reads classes; admins add one (201, Location) and replace it with If-Match', async () => {
-      const list = await call<CiClassList>('GET', '/v1/ci-classes', carl);
+      const list = await h.call<CiClassList>('GET', '/v1/ci-classes', carl);
       expect(list.body.items.map((c) => c.name)).toContain('kubernetes_cluster');
-      const database = await call<CiClassView>('GET', '/v1/ci-classes/database', sam);
+      const database = await h.call<CiClassView>('GET', '/v1/ci-classes/database', sam);
       expect(database.headers.get('etag')).toBe('"1"');
 
       const definition = { label: 'Message queue', attributeSchema: { type: 'object', properties: { product: { enum: ['kafka', 'nats'] } }, required: ['product'] }, identificationRules: [['fqdn']] };
-      const created = await call<CiClassView>('POST', '/v1/ci-classes', ada, { body: { name: 'message_queue', ...definition } });
+      const created = await h.call<CiClassView>('POST', '/v1/ci-classes', ada, { body: { name: 'message_queue', ...definition } });
       expect(created).toMatchObject({ status: 201, body: { name: 'message_queue', builtIn: false, version: 1 } });
       expect(created.headers.get('location')).toBe('/v1/ci-classes/message_queue');
       const wrong = await createCiReply({ className: 'message_queue', attributes: { product: 'rabbit' } });
       expect(fields(wrong)).toEqual(['attributes.product']);
 
-      const replaced = await call<CiClassView>('PUT', '/v1/ci-classes/message_queue', ada, { body: { ...definition, attributeSchema: { type: 'object', properties: { product: { enum: ['kafka', 'nats', 'rabbit'] } } } }, headers: { 'if-match': '"1"' } });
+      const replaced = await h.call<CiClassView>('PUT', '/v1/ci-classes/message_queue', ada, { body: { ...definition, attributeSchema: { type: 'object', properties: { product: { enum: ['kafka', 'nats', 'rabbit'] } } } }, headers: { 'if-match': '"1"' } });
       expect(replaced).toMatchObject({ status: 200, body: { version: 2 } });
       expect(replaced.headers.get('etag')).toBe('"2"');
       expect((await createCiReply({ className: 'message_queue', attributes: { product: 'rabbit' } })).status).toBe(201);
-      expectProblem(await call('PUT', '/v1/ci-classes/message_queue', ada, { body: definition, headers: { 'if-match': '"1"' } }), 412, ErrorCode.PRECONDITION_FAILED);
+      expectProblem(await h.call('PUT', '/v1/ci-classes/message_queue', ada, { body: definition, headers: { 'if-match': '"1"' } }), 412, ErrorCode.PRECONDITION_FAILED);
     });
 
     it('refuses an attribute schema that is not valid JSON Schema with 400 naming attributeSchema, and class changes by non-admins with 403', async () => {
-      const reply = await call('POST', '/v1/ci-classes', ada, { body: { name: 'storage_array', label: 'Storage array', attributeSchema: { type: 'object', properties: { size: { type: 'bigint' } } }, identificationRules: [['serial']] } });
+      const reply = await h.call('POST', '/v1/ci-classes', ada, { body: { name: 'storage_array', label: 'Storage array', attributeSchema: { type: 'object', properties: { size: { type: 'bigint' } } }, identificationRules: [['serial']] } });
       expectProblem(reply, 400, ErrorCode.VALIDATION);
       expect(fields(reply).every((field) => field.startsWith('attributeSchema'))).toBe(true);
-      expectProblem(await call('POST', '/v1/ci-classes', sam, { body: { name: 'storage_array', label: 'x', attributeSchema: { type: 'object' }, identificationRules: [] } }), 403, ErrorCode.FORBIDDEN);
+      expectProblem(await h.call('POST', '/v1/ci-classes', sam, { body: { name: 'storage_array', label: 'x', attributeSchema: { type: 'object' }, identificationRules: [] } }), 403, ErrorCode.FORBIDDEN);
     });
   });
 
   function createCiReply(body: Record<string, unknown>): Promise<Reply<CiView>> {
-    return call<CiView>('POST', '/v1/cis', sam, { body: { environment: 'prod', name: `ci-${randomUUID().slice(0, 8)}`, ...body } });
+    return h.call<CiView>('POST', '/v1/cis', sam, { body: { environment: 'prod', name: `ci-${randomUUID().slice(0, 8)}`, ...body } });
   }
 });

@@ -1,0 +1,90 @@
+/** The gateway in-process in front of one built service as a process, on a fresh database and real NATS. */
+import type { NatsConnection } from 'nats';
+import type { ErrorCode } from '@itsm/contracts';
+import { connectNats } from '@itsm/messaging';
+import { createLogger } from '@itsm/observability';
+import {
+  createTestDatabase,
+  freePort,
+  resetStreams,
+  type ServiceProcess,
+  serviceTestEnv,
+  spawnApp,
+  TEST_JWT_ISSUER,
+  TEST_JWT_SECRET,
+  type TestDatabase,
+  testNatsUrl,
+  waitUntilReady,
+} from '@itsm/testing';
+import { loadGatewayConfig } from '../../src/config';
+import { createGateway, type Gateway } from '../../src/gateway';
+
+export interface Reply<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface ProblemBody {
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  errors?: Array<{ field: string; message: string }>;
+  [member: string]: unknown;
+}
+
+export class GatewayWithService {
+  private constructor(
+    readonly database: TestDatabase,
+    readonly nc: NatsConnection,
+    readonly service: ServiceProcess,
+    readonly gateway: Gateway,
+    readonly baseUrl: string,
+  ) {}
+
+  static async start(service: string, gatewayEnv: Record<string, string> = {}): Promise<GatewayWithService> {
+    const database = await createTestDatabase();
+    const nc = await connectNats(testNatsUrl(), `gateway-${service}-test`);
+    await resetStreams(nc);
+    const port = await freePort();
+    const process = spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port) }));
+    await waitUntilReady(process, port);
+    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000', ...gatewayEnv });
+    const gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = gateway.app.getHttpServer().address();
+    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
+    return new GatewayWithService(database, nc, process, gateway, `http://127.0.0.1:${address.port}`);
+  }
+
+  /** Stops everything; answers the service's exit code (0 after a clean drain). */
+  async stop(): Promise<number | null> {
+    await this.gateway.close();
+    const exit = await this.service.kill('SIGTERM');
+    await this.nc.drain();
+    await this.database.drop();
+    return exit;
+  }
+
+  async call<T = unknown>(method: string, path: string, token: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+      ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+}
+
+/** Asserts a problem+json answer of this status and code, and returns its body. */
+export function expectProblem(reply: Reply, status: number, code: ErrorCode): ProblemBody {
+  expect({ status: reply.status, contentType: reply.headers.get('content-type') }).toEqual({ status, contentType: expect.stringContaining('application/problem+json') });
+  expect(reply.body).toMatchObject({ status, code });
+  return reply.body as ProblemBody;
+}
+
+/** The fields a 400 names, sorted and once each. */
+export function problemFields(reply: Reply): string[] {
+  return [...new Set(((reply.body as ProblemBody).errors ?? []).map((error) => error.field))].sort();
+}
