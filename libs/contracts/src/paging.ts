@@ -1,6 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -26,4 +26,25 @@ export class PageRequest {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/**
+ * The message class of a page of `item`s, named `name` (its schema name in OpenAPI and AsyncAPI). Declare it as
+ * `export const XPage = PageOf(() => X, 'XPage'); export type XPage = Page<X>;`.
+ */
+export function PageOf<T>(item: () => new (...args: never[]) => T, name: string): new () => Page<T> {
+  class PageOfItems implements Page<T> {
+    @ApiProperty({ type: () => [item()] })
+    @IsArray()
+    @ValidateNested({ each: true })
+    @Type(() => item())
+    items!: T[];
+
+    @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+    @IsOptional()
+    @IsString()
+    nextCursor!: string | null;
+  }
+  Object.defineProperty(PageOfItems, 'name', { value: name });
+  return PageOfItems;
 }

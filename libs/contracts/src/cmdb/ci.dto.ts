@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, IsArray, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PageRequest } from '../paging';
+import { type Page, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
 import { CiStatus, RelationshipType } from './cmdb.enums';
 import { CiSummary } from './impact.dto';
@@ -370,18 +370,8 @@ export class CiFilters extends PageRequest {
 
 export class ListCisRequest extends CiFilters {}
 
-export class CiPage {
-  @ApiProperty({ type: [CiView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CiView)
-  items!: CiView[];
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const CiPage = PageOf(() => CiView, 'CiPage');
+export type CiPage = Page<CiView>;
 
 /** Body of `POST /v1/relationships` and the `itsm.rpc.cmdb.relationship_add` request. */
 export class CreateRelationshipDto {
@@ -440,18 +430,8 @@ export class CiRelationshipsRequest extends CiRelationshipsQuery {
   id!: string;
 }
 
-export class CiRelationshipList {
-  @ApiProperty({ type: [RelatedCi] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RelatedCi)
-  items!: RelatedCi[];
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const CiRelationshipList = PageOf(() => RelatedCi, 'CiRelationshipList');
+export type CiRelationshipList = Page<RelatedCi>;
 
 /** One entry of a CI's history: a change of the CI, or a relationship added to or removed from it. */
 export class CiHistoryEntry {
@@ -500,18 +480,8 @@ export class CiHistoryRequest extends CiHistoryQuery {
   id!: string;
 }
 
-export class CiHistory {
-  @ApiProperty({ type: [CiHistoryEntry] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CiHistoryEntry)
-  items!: CiHistoryEntry[];
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const CiHistory = PageOf(() => CiHistoryEntry, 'CiHistory');
+export type CiHistory = Page<CiHistoryEntry>;
 
 /** Query of `GET /v1/cis/{id}/at`. */
 export class CiAtQuery {

@@ -18,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageRequest } from '../paging';
+import { type Page, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
 
@@ -615,18 +615,8 @@ export class CreatedIncidentView extends IncidentView {
   possibleDuplicates!: IncidentRef[];
 }
 
-export class IncidentPage {
-  @ApiProperty({ type: [IncidentView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => IncidentView)
-  items!: IncidentView[];
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const IncidentPage = PageOf(() => IncidentView, 'IncidentPage');
+export type IncidentPage = Page<IncidentView>;
 
 export class IncidentCounts {
   @ApiProperty({ description: 'Incidents matching the filters (the state filter is ignored).' })

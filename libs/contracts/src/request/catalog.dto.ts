@@ -19,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageRequest } from '../paging';
+import { type Page, PageOf, PageRequest } from '../paging';
 import { ApprovalType, CatalogItemStatus } from './request.enums';
 
 export const MAX_APPROVERS = 50;
@@ -263,15 +263,5 @@ export class CatalogItemView {
   version!: number;
 }
 
-export class CatalogItemPage {
-  @ApiProperty({ type: () => [CatalogItemView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CatalogItemView)
-  items!: CatalogItemView[];
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last one.' })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const CatalogItemPage = PageOf(() => CatalogItemView, 'CatalogItemPage');
+export type CatalogItemPage = Page<CatalogItemView>;

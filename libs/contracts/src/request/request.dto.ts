@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
-import { PageRequest } from '../paging';
+import { type Page, PageOf, PageRequest } from '../paging';
 import { ApprovalPolicyDto } from './catalog.dto';
 import { ApprovalDecision, FulfillmentTaskState, RequestCommentVisibility, RequestState } from './request.enums';
 
@@ -331,18 +331,8 @@ export class ServiceRequestView extends ServiceRequestSnapshot {
   tasks!: FulfillmentTaskView[];
 }
 
-export class ServiceRequestPage {
-  @ApiProperty({ type: () => [ServiceRequestView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ServiceRequestView)
-  items!: ServiceRequestView[];
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last one.' })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const ServiceRequestPage = PageOf(() => ServiceRequestView, 'ServiceRequestPage');
+export type ServiceRequestPage = Page<ServiceRequestView>;
 
 export class RequestCommentView {
   @ApiProperty({ format: 'uuid' })
@@ -375,15 +365,5 @@ export class RequestCommentView {
   createdAt!: string;
 }
 
-export class RequestCommentPage {
-  @ApiProperty({ type: () => [RequestCommentView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RequestCommentView)
-  items!: RequestCommentView[];
-
-  @ApiProperty({ nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  nextCursor!: string | null;
-}
+export const RequestCommentPage = PageOf(() => RequestCommentView, 'RequestCommentPage');
+export type RequestCommentPage = Page<RequestCommentView>;
