@@ -48,3 +48,16 @@ export function PageOf<T>(item: () => new (...args: never[]) => T, name: string)
   Object.defineProperty(PageOfItems, 'name', { value: name });
   return PageOfItems;
 }
+
+/** A whole (unpaged) list of `item`s: `{ items }`. Declare as `export const XList = ListOf(() => X, 'XList'); export type XList = { items: X[] };`. */
+export function ListOf<T>(item: () => new (...args: never[]) => T, name: string): new () => { items: T[] } {
+  class ListOfItems {
+    @ApiProperty({ type: () => [item()] })
+    @IsArray()
+    @ValidateNested({ each: true })
+    @Type(() => item())
+    items!: T[];
+  }
+  Object.defineProperty(ListOfItems, 'name', { value: name });
+  return ListOfItems;
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
+import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { CI_CLASS_NAME } from './ci.dto';
 import { type CiIdentifierKey, RelationshipType } from './cmdb.enums';
@@ -127,13 +127,8 @@ export class CiClassView {
   version!: number;
 }
 
-export class CiClassList {
-  @ApiProperty({ type: [CiClassView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CiClassView)
-  items!: CiClassView[];
-}
+export const CiClassList = ListOf(() => CiClassView, 'CiClassList');
+export type CiClassList = { items: CiClassView[] };
 
 /** Body of `POST /v1/cmdb/relationship-rules`: allows edges of `type` from CIs of `sourceClass` to CIs of `targetClass`. */
 export class RelationshipRuleDto {
@@ -179,10 +174,5 @@ export class ListRelationshipRulesRequest {
   sourceClass?: string;
 }
 
-export class RelationshipRuleList {
-  @ApiProperty({ type: [RelationshipRuleView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RelationshipRuleView)
-  items!: RelationshipRuleView[];
-}
+export const RelationshipRuleList = ListOf(() => RelationshipRuleView, 'RelationshipRuleList');
+export type RelationshipRuleList = { items: RelationshipRuleView[] };

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ListOf } from '../paging';
 import { OptionalNotNull } from '../transforms';
 import { CiIdentifiers, CI_CLASS_NAME, ENVIRONMENT } from './ci.dto';
 import { CiStatus, RelationshipType } from './cmdb.enums';
@@ -335,10 +336,5 @@ export class ReconciliationRuleView {
   updatedAt!: string;
 }
 
-export class ReconciliationRuleList {
-  @ApiProperty({ type: [ReconciliationRuleView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ReconciliationRuleView)
-  items!: ReconciliationRuleView[];
-}
+export const ReconciliationRuleList = ListOf(() => ReconciliationRuleView, 'ReconciliationRuleList');
+export type ReconciliationRuleList = { items: ReconciliationRuleView[] };

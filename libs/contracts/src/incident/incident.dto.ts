@@ -18,7 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { type Page, PageOf, PageRequest } from '../paging';
+import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
 
@@ -659,13 +659,8 @@ export class CommentView {
   createdAt!: string;
 }
 
-export class CommentList {
-  @ApiProperty({ type: [CommentView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CommentView)
-  items!: CommentView[];
-}
+export const CommentList = ListOf(() => CommentView, 'CommentList');
+export type CommentList = { items: CommentView[] };
 
 /** One changed field: its value before and after. */
 export class FieldChange {
@@ -709,11 +704,6 @@ export class HistoryEntry {
   comment?: CommentView;
 }
 
-export class IncidentHistory {
-  @ApiProperty({ type: [HistoryEntry] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => HistoryEntry)
-  items!: HistoryEntry[];
-}
+export const IncidentHistory = ListOf(() => HistoryEntry, 'IncidentHistory');
+export type IncidentHistory = { items: HistoryEntry[] };
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { Priority } from './incident.enums';
 
@@ -121,10 +122,5 @@ export class RoutingRuleView extends RoutingRuleDto {
   updatedAt!: string;
 }
 
-export class RoutingRuleList {
-  @ApiProperty({ type: [RoutingRuleView] })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => RoutingRuleView)
-  items!: RoutingRuleView[];
-}
+export const RoutingRuleList = ListOf(() => RoutingRuleView, 'RoutingRuleList');
+export type RoutingRuleList = { items: RoutingRuleView[] };
