@@ -427,6 +427,8 @@ const CONVERTERS: Converters = {
   [IS_ENUM]: (meta) => enumSchema(meta.constraints[0]) ?? {},
   // The default pattern demands fractional seconds, which IsDateString does not.
   [IS_DATE_STRING]: { type: 'string', format: 'date-time' },
+  // Seconds or an ISO 8601 time duration (see `IsBusinessDuration`).
+  isBusinessDuration: { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^PT' }] },
 };
 
 const BUILT_IN_TYPES: readonly unknown[] = [String, Number, Boolean, Array, Object, Date, Map, Set, Symbol, BigInt, Promise];

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsInt, IsString, IsUUID, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export const SLA_METRICS = ['response', 'resolution'] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
@@ -34,6 +34,11 @@ export class SlaClockAlertV1 {
   @IsUUID()
   ticketId!: string;
 
+  @ApiPropertyOptional({ example: 'INC0001001', description: 'Human number of the ticket.' })
+  @IsOptional()
+  @IsString()
+  ticketNumber?: string;
+
   @ApiProperty({ enum: SLA_METRICS })
   @IsIn(SLA_METRICS)
   metric!: SlaMetric;
@@ -64,3 +69,65 @@ export class SlaWarningV1 extends SlaClockAlertV1 {
 
 /** Payload of `itsm.events.sla.breached.v1`: a clock ran past its target. */
 export class SlaBreachedV1 extends SlaClockAlertV1 {}
+
+/** Payload of the clock lifecycle events (`clock_started`, `clock_paused`, `clock_resumed`, `clock_retargeted`, `achieved`, `clock_stopped`, `clock_canceled`). */
+export class SlaClockChangedV1 {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  clockId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  policyId!: string;
+
+  @ApiProperty({ example: 'Incidents: standard' })
+  @IsString()
+  policyName!: string;
+
+  @ApiProperty({ enum: SLA_KINDS })
+  @IsIn(SLA_KINDS)
+  kind!: SlaKind;
+
+  @ApiProperty({ enum: SLA_TICKET_TYPES })
+  @IsIn(SLA_TICKET_TYPES)
+  ticketType!: SlaTicketType;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  ticketId!: string;
+
+  @ApiProperty({ example: 'INC0001001' })
+  @IsString()
+  ticketNumber!: string;
+
+  @ApiProperty({ enum: SLA_METRICS })
+  @IsIn(SLA_METRICS)
+  metric!: SlaMetric;
+
+  @ApiProperty({ enum: ['running', 'paused', 'achieved', 'breached', 'canceled'], description: 'State of the clock after the change.' })
+  @IsIn(['running', 'paused', 'achieved', 'breached', 'canceled'])
+  state!: 'running' | 'paused' | 'achieved' | 'breached' | 'canceled';
+
+  @ApiProperty({ format: 'date-time', description: 'When the ticket change that caused it happened.' })
+  @IsDateString()
+  at!: string;
+
+  @ApiProperty({ example: 'state on_hold (awaiting_caller)' })
+  @IsString()
+  reason!: string;
+
+  @ApiProperty({ description: 'Business seconds the clock has run.' })
+  @IsInt()
+  @Min(0)
+  elapsedSeconds!: number;
+
+  @ApiProperty({ description: 'Business seconds the target allows.' })
+  @IsInt()
+  @Min(0)
+  targetSeconds!: number;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time while running; null when paused, stopped or canceled.' })
+  @IsOptional()
+  @IsDateString()
+  dueAt!: string | null;
+}

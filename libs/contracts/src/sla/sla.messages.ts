@@ -1,7 +1,29 @@
-import { defineEvent } from '../message';
-import { SlaBreachedV1, SlaWarningV1 } from './sla.dto';
+import { defineEvent, defineRpc } from '../message';
+import {
+  CalendarAddRequest,
+  CalendarAddResult,
+  CalendarBetweenRequest,
+  CalendarBetweenResult,
+  CalendarIdRequest,
+  CalendarList,
+  CalendarView,
+  CreateCalendarDto,
+  ImportHolidaysRequest,
+  ListCalendarsRequest,
+  UpdateCalendarRequest,
+} from './calendar.dto';
+import { ClockPage, ListClocksRequest, RecomputeClocksRequest, RecomputeClocksResult } from './clock.dto';
+import { CreatePolicyDto, ListPoliciesRequest, PolicyIdRequest, PolicyList, PolicyView, UpdatePolicyRequest } from './policy.dto';
+import { BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesReport, SlaReportQuery } from './report.dto';
+import { SlaBreachedV1, SlaClockChangedV1, SlaWarningV1 } from './sla.dto';
+
+const clockEvent = <N extends string>(name: N, summary: string) => defineEvent({ domain: 'sla', name, version: 1, payload: SlaClockChangedV1, summary });
 
 export const SlaEvents = {
+  clockStarted: clockEvent('clock_started', 'An SLA or OLA clock started for a ticket (a policy began to apply).'),
+  clockPaused: clockEvent('clock_paused', 'A clock paused (the ticket entered a pausing state, e.g. on hold awaiting the caller).'),
+  clockResumed: clockEvent('clock_resumed', 'A paused clock runs again, or a stopped resolution clock resumed because the ticket was reopened.'),
+  clockRetargeted: clockEvent('clock_retargeted', 'A clock got another target (the ticket’s priority changed, or its policy was edited).'),
   warning: defineEvent({
     domain: 'sla',
     name: 'warning',
@@ -16,4 +38,29 @@ export const SlaEvents = {
     payload: SlaBreachedV1,
     summary: 'An SLA or OLA clock ran past its target.',
   }),
+  achieved: clockEvent('achieved', 'A clock stopped within its target (the ticket was responded to or resolved in time).'),
+  clockStopped: clockEvent('clock_stopped', 'A clock that had breached stopped (the ticket was responded to or resolved late).'),
+  clockCanceled: clockEvent('clock_canceled', 'A clock was canceled (the ticket was canceled or merged, or the policy no longer applies).'),
+} as const;
+
+const slaRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string) =>
+  defineRpc({ domain: 'sla', operation, request, response, summary });
+
+export const SlaRpc = {
+  listCalendars: slaRpc('calendar_list', ListCalendarsRequest, CalendarList, 'The business-hours calendars, the built-in 24x7 first.'),
+  getCalendar: slaRpc('calendar_get', CalendarIdRequest, CalendarView, 'Read one calendar.'),
+  createCalendar: slaRpc('calendar_create', CreateCalendarDto, CalendarView, 'Add a business-hours calendar (admins).'),
+  updateCalendar: slaRpc('calendar_update', UpdateCalendarRequest, CalendarView, 'Replace a calendar (admins); open clocks on it are recomputed.'),
+  importHolidays: slaRpc('calendar_import_holidays', ImportHolidaysRequest, CalendarView, 'Add (or replace) a calendar’s holidays from an iCalendar file (admins).'),
+  addBusinessTime: slaRpc('calendar_add', CalendarAddRequest, CalendarAddResult, 'When a business duration from a start instant ends, on a calendar.'),
+  businessTimeBetween: slaRpc('calendar_between', CalendarBetweenRequest, CalendarBetweenResult, 'Business time between two instants, on a calendar.'),
+  listPolicies: slaRpc('policy_list', ListPoliciesRequest, PolicyList, 'SLA and OLA policies in matching order.'),
+  getPolicy: slaRpc('policy_get', PolicyIdRequest, PolicyView, 'Read one policy.'),
+  createPolicy: slaRpc('policy_create', CreatePolicyDto, PolicyView, 'Add an SLA or OLA policy (admins).'),
+  updatePolicy: slaRpc('policy_update', UpdatePolicyRequest, PolicyView, 'Replace a policy (admins); open clocks are recomputed.'),
+  listClocks: slaRpc('clock_list', ListClocksRequest, ClockPage, 'Clocks with their history, by ticket or filters.'),
+  recomputeClocks: slaRpc('clock_recompute', RecomputeClocksRequest, RecomputeClocksResult, 'Rebuild the clocks of a ticket from its events and report what differed.'),
+  complianceReport: slaRpc('report_compliance', ComplianceReportQuery, ComplianceReport, 'Compliance per policy, priority, service or group over a period.'),
+  responseTimesReport: slaRpc('report_response_times', SlaReportQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.'),
+  breachesReport: slaRpc('report_breaches', BreachesQuery, BreachPage, 'Clocks that breached in a period, most recent first.'),
 } as const;

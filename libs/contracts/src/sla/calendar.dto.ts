@@ -1,0 +1,279 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ListOf } from '../paging';
+import { OptionalNotNull } from '../transforms';
+import { type BusinessDuration, IsBusinessDuration } from './duration';
+
+/** Id of the built-in calendar in which every instant is business time. */
+export const ALWAYS_CALENDAR_ID = '24x7';
+/** A calendar id: a UUID, or `24x7`. */
+export const CALENDAR_ID = /^(24x7|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const TIME_OF_DAY = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Business hours within one day, in the calendar's local time. */
+export class BusinessIntervalDto {
+  @ApiProperty({ example: '09:00', description: 'Local time `HH:mm`.' })
+  @Matches(TIME_OF_DAY, { message: '$property must be a time HH:mm' })
+  start!: string;
+
+  @ApiProperty({ example: '17:00', description: 'Local time `HH:mm` (`24:00` for midnight at the end of the day); after `start` unless `overnight`.' })
+  @Matches(TIME_OF_DAY, { message: '$property must be a time HH:mm (or 24:00)' })
+  end!: string;
+
+  @ApiPropertyOptional({ description: 'The interval ends on the next day (e.g. 22:00–06:00).', default: false })
+  @IsOptional()
+  @IsBoolean()
+  overnight?: boolean;
+}
+
+const day = (example: BusinessIntervalDto[] | undefined): PropertyDecorator[] => [
+  ApiPropertyOptional({ type: [BusinessIntervalDto], ...(example ? { example } : {}) }),
+  IsOptional(),
+  IsArray(),
+  ArrayMaxSize(24),
+  ValidateNested({ each: true }),
+  Type(() => BusinessIntervalDto),
+];
+const applyAll =
+  (decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const decorator of decorators) decorator(target, key);
+  };
+const OFFICE = [{ start: '09:00', end: '17:00' }];
+
+/** Business hours per weekday; a day left out or empty has none. */
+export class WeeklyHoursDto {
+  @applyAll(day(OFFICE)) monday?: BusinessIntervalDto[];
+  @applyAll(day(OFFICE)) tuesday?: BusinessIntervalDto[];
+  @applyAll(day(OFFICE)) wednesday?: BusinessIntervalDto[];
+  @applyAll(day(OFFICE)) thursday?: BusinessIntervalDto[];
+  @applyAll(day(OFFICE)) friday?: BusinessIntervalDto[];
+  @applyAll(day(undefined)) saturday?: BusinessIntervalDto[];
+  @applyAll(day(undefined)) sunday?: BusinessIntervalDto[];
+}
+
+export class HolidayDto {
+  @ApiProperty({ example: '2026-12-25', description: 'Local date: the whole day has no business time.' })
+  @Matches(LOCAL_DATE, { message: '$property must be a date yyyy-MM-dd' })
+  date!: string;
+
+  @ApiProperty({ example: 'Christmas Day' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}
+
+/** What an admin defines of a business-hours calendar. */
+export class CalendarDefinitionDto {
+  @ApiProperty({ example: 'Berlin office hours', maxLength: 100 })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiProperty({ example: 'Europe/Berlin', description: 'IANA time zone the hours and holidays are in.' })
+  @IsString()
+  @Length(1, 100)
+  timeZone!: string;
+
+  @ApiProperty({ type: WeeklyHoursDto })
+  @ValidateNested()
+  @Type(() => WeeklyHoursDto)
+  weekly!: WeeklyHoursDto;
+
+  @ApiPropertyOptional({ type: [HolidayDto], description: 'Days without business time; also imported from iCalendar.', default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ValidateNested({ each: true })
+  @Type(() => HolidayDto)
+  holidays?: HolidayDto[];
+}
+
+/** Body of `POST /v1/sla/calendars`. */
+export class CreateCalendarDto extends CalendarDefinitionDto {}
+
+export class CalendarIdRequest {
+  @ApiProperty({ example: ALWAYS_CALENDAR_ID, description: 'A calendar id, or `24x7`.' })
+  @Matches(CALENDAR_ID, { message: '$property must be a calendar id (a UUID or 24x7)' })
+  id!: string;
+}
+
+/** `PUT /v1/sla/calendars/{id}`: the whole definition, optionally based on a known version (`If-Match`). */
+export class UpdateCalendarRequest extends CalendarDefinitionDto {
+  @ApiProperty({ format: 'uuid' })
+  @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
+  id!: string;
+
+  @ApiPropertyOptional()
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+export class ListCalendarsRequest {
+  @ApiPropertyOptional({ description: 'Only calendars whose name contains this text.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+}
+
+export class CalendarView {
+  @ApiProperty({ example: '5c0f7f1e-6d55-4f3e-9a7c-0b7c6f3d2a11', description: 'UUID, or `24x7` for the built-in calendar.' })
+  @Matches(CALENDAR_ID)
+  id!: string;
+
+  @ApiProperty({ example: 'Berlin office hours' })
+  @IsString()
+  name!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  description!: string | null;
+
+  @ApiProperty({ example: 'Europe/Berlin' })
+  @IsString()
+  timeZone!: string;
+
+  @ApiProperty({ type: WeeklyHoursDto })
+  @ValidateNested()
+  @Type(() => WeeklyHoursDto)
+  weekly!: WeeklyHoursDto;
+
+  @ApiProperty({ type: [HolidayDto] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => HolidayDto)
+  holidays!: HolidayDto[];
+
+  @ApiProperty({ description: 'The built-in `24x7` calendar; it cannot be changed.' })
+  @IsBoolean()
+  builtIn!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  updatedAt!: string;
+
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export const CalendarList = ListOf(() => CalendarView, 'CalendarList');
+export type CalendarList = { items: CalendarView[] };
+
+/** Body of `POST /v1/sla/calendars/{id}/holidays/import`: an iCalendar (`.ics`) file of holidays. */
+export class ImportHolidaysDto {
+  @ApiProperty({ description: 'The iCalendar text (`BEGIN:VCALENDAR` …). All-day events are holidays; recurring ones are expanded.', maxLength: 2_000_000 })
+  @IsString()
+  @Length(1, 2_000_000)
+  ics!: string;
+
+  @ApiPropertyOptional({ description: 'First year to take recurring holidays for; default this year.', example: 2026 })
+  @IsOptional()
+  @IsInt()
+  @Min(1970)
+  @Max(2200)
+  fromYear?: number;
+
+  @ApiPropertyOptional({ description: 'Last year to take recurring holidays for; default five years after `fromYear`.', example: 2030 })
+  @IsOptional()
+  @IsInt()
+  @Min(1970)
+  @Max(2200)
+  toYear?: number;
+
+  @ApiPropertyOptional({ description: 'Replace the calendar’s holidays instead of adding to them.', default: false })
+  @IsOptional()
+  @IsBoolean()
+  replace?: boolean;
+}
+
+export class ImportHolidaysRequest extends ImportHolidaysDto {
+  @ApiProperty()
+  @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
+  id!: string;
+
+  @ApiPropertyOptional()
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+/** Body of `POST /v1/sla/calendars/{id}/add`. */
+export class CalendarAddDto {
+  @ApiProperty({ format: 'date-time', example: '2026-03-06T15:00:00+01:00' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  start!: string;
+
+  @ApiProperty({ oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', example: 'PT4H' }], description: 'Business time to add: seconds, or ISO 8601 such as `PT4H30M`.' })
+  @IsBusinessDuration()
+  duration!: BusinessDuration;
+}
+
+export class CalendarAddRequest extends CalendarAddDto {
+  @ApiProperty()
+  @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
+  id!: string;
+}
+
+export class CalendarAddResult {
+  @ApiProperty({ format: 'date-time', description: 'When the business time will have passed (UTC).', example: '2026-03-09T10:00:00.000Z' })
+  @IsDateString()
+  due!: string;
+
+  @ApiProperty({ example: 14400 })
+  @IsInt()
+  @Min(0)
+  durationSeconds!: number;
+
+  @ApiProperty({ description: 'Wall-clock seconds from start to due.', example: 241200 })
+  @IsInt()
+  @Min(0)
+  wallSeconds!: number;
+}
+
+/** Body of `POST /v1/sla/calendars/{id}/between`. */
+export class CalendarBetweenDto {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  start!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Not before `start`.' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  end!: string;
+}
+
+export class CalendarBetweenRequest extends CalendarBetweenDto {
+  @ApiProperty()
+  @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
+  id!: string;
+}
+
+export class CalendarBetweenResult {
+  @ApiProperty({ example: 7200 })
+  @IsInt()
+  @Min(0)
+  businessSeconds!: number;
+
+  @ApiProperty({ example: 244800 })
+  @IsInt()
+  @Min(0)
+  wallSeconds!: number;
+}

@@ -1,0 +1,261 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { PageOf, PageRequest, type Page } from '../paging';
+import { CommaList, QueryBoolean } from '../transforms';
+import { CALENDAR_ID } from './calendar.dto';
+import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
+
+/** Where a clock stands. `achieved`, `breached` (stopped late, or past due while still running) and `canceled` are outcomes. */
+export enum ClockState {
+  Running = 'running',
+  Paused = 'paused',
+  Achieved = 'achieved',
+  Breached = 'breached',
+  Canceled = 'canceled',
+}
+
+/** Steps in the life of a clock, each caused by a ticket event. */
+export enum ClockAction {
+  Started = 'started',
+  Paused = 'paused',
+  Resumed = 'resumed',
+  Retargeted = 'retargeted',
+  Stopped = 'stopped',
+  Canceled = 'canceled',
+}
+
+export class ClockHistoryEntry {
+  @ApiProperty({ enum: ClockAction, enumName: 'ClockAction' })
+  @IsEnum(ClockAction)
+  action!: ClockAction;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  at!: string;
+
+  @ApiProperty({ example: 'state on_hold (awaiting_caller)', description: 'What in the ticket caused it.' })
+  @IsString()
+  reason!: string;
+
+  @ApiProperty({ description: 'Business seconds elapsed at that moment.' })
+  @IsInt()
+  @Min(0)
+  elapsedSeconds!: number;
+
+  @ApiProperty({ description: 'Target in business seconds from then on.' })
+  @IsInt()
+  @Min(0)
+  targetSeconds!: number;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time from then on; null while paused or stopped.' })
+  @IsOptional()
+  @IsDateString()
+  dueAt!: string | null;
+}
+
+/** A warning or breach sent for a clock (exactly once each). */
+export class ClockAlertView {
+  @ApiProperty({ enum: ['warning', 'breached'] })
+  @IsIn(['warning', 'breached'])
+  kind!: 'warning' | 'breached';
+
+  @ApiProperty({ example: 75, description: 'Percent of the target; 100 for the breach.' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  thresholdPercent!: number;
+
+  @ApiProperty({ format: 'date-time', description: 'When the clock crossed the threshold.' })
+  @IsDateString()
+  dueAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the event was emitted.' })
+  @IsDateString()
+  emittedAt!: string;
+}
+
+export class ClockView {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ enum: SLA_TICKET_TYPES })
+  @IsIn(SLA_TICKET_TYPES)
+  ticketType!: SlaTicketType;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  ticketId!: string;
+
+  @ApiProperty({ example: 'INC0001001' })
+  @IsString()
+  ticketNumber!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  policyId!: string;
+
+  @ApiProperty()
+  @IsString()
+  policyName!: string;
+
+  @ApiProperty({ enum: SLA_KINDS })
+  @IsIn(SLA_KINDS)
+  kind!: SlaKind;
+
+  @ApiProperty({ enum: SLA_METRICS })
+  @IsIn(SLA_METRICS)
+  metric!: SlaMetric;
+
+  @ApiProperty({ description: 'Counts the clocks of one policy and metric on one ticket (an OLA restarts when the ticket comes back to the group).', example: 1 })
+  @IsInt()
+  @Min(1)
+  cycle!: number;
+
+  @ApiProperty({ example: '24x7' })
+  @Matches(CALENDAR_ID)
+  calendarId!: string;
+
+  @ApiProperty({ enum: ClockState, enumName: 'ClockState' })
+  @IsEnum(ClockState)
+  state!: ClockState;
+
+  @ApiProperty({ description: 'Running or paused (not stopped, not canceled).' })
+  @IsBoolean()
+  active!: boolean;
+
+  @ApiProperty({ description: 'Paused now (a running clock past its target is `breached` and may also be paused).' })
+  @IsBoolean()
+  paused!: boolean;
+
+  @ApiProperty({ description: 'Past its target (now, or when it stopped).' })
+  @IsBoolean()
+  breached!: boolean;
+
+  @ApiProperty({ example: 14400 })
+  @IsInt()
+  @Min(0)
+  targetSeconds!: number;
+
+  @ApiProperty({ description: 'Business seconds elapsed, up to now for an active clock.', example: 3600 })
+  @IsInt()
+  @Min(0)
+  elapsedSeconds!: number;
+
+  @ApiProperty({ description: 'Target minus elapsed; negative once breached.', example: 10800 })
+  @IsInt()
+  remainingSeconds!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  startedAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it breaches (or breached) if it keeps running; null while paused, stopped or canceled.' })
+  @IsOptional()
+  @IsDateString()
+  dueAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString()
+  stoppedAt!: string | null;
+
+  @ApiProperty({ type: [ClockHistoryEntry] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ClockHistoryEntry)
+  history!: ClockHistoryEntry[];
+
+  @ApiProperty({ type: [ClockAlertView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ClockAlertView)
+  alerts!: ClockAlertView[];
+}
+
+export const ClockPage = PageOf(() => ClockView, 'ClockPage');
+export type ClockPage = Page<ClockView>;
+
+export class ListClocksRequest extends PageRequest {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Clocks of one ticket (incident or request id).' })
+  @IsOptional()
+  @IsUUID()
+  ticket?: string;
+
+  @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })
+  @IsOptional()
+  @IsIn(SLA_TICKET_TYPES)
+  ticketType?: SlaTicketType;
+
+  @ApiPropertyOptional({ enum: ClockState, isArray: true, description: 'Comma-separated states.' })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsEnum(ClockState, { each: true })
+  state?: ClockState[];
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  policyId?: string;
+
+  @ApiPropertyOptional({ enum: SLA_METRICS })
+  @IsOptional()
+  @IsIn(SLA_METRICS)
+  metric?: SlaMetric;
+
+  @ApiPropertyOptional({ description: 'Only clocks past their target (true) or within it (false).' })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  breached?: boolean;
+}
+
+export class RecomputeClocksRequest {
+  @ApiProperty({ format: 'uuid', description: 'The ticket whose clocks are rebuilt from its events.' })
+  @IsUUID()
+  ticket!: string;
+}
+
+/** One value that a rebuild found different from what was stored. */
+export class ClockDifference {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  clockId!: string;
+
+  @ApiProperty({ example: 'elapsedSeconds' })
+  @IsString()
+  field!: string;
+
+  @ApiProperty({ nullable: true, description: 'Stored before the rebuild (JSON).' })
+  @IsOptional()
+  stored!: unknown;
+
+  @ApiProperty({ nullable: true, description: 'Computed from the events.' })
+  @IsOptional()
+  recomputed!: unknown;
+}
+
+export class RecomputeClocksResult {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  ticketId!: string;
+
+  @ApiProperty({ description: 'Ticket events the clocks were rebuilt from.' })
+  @IsInt()
+  @Min(0)
+  events!: number;
+
+  @ApiProperty({ type: [ClockDifference], description: 'Empty when the stored clocks were exactly what the events give.' })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ClockDifference)
+  differences!: ClockDifference[];
+
+  @ApiProperty({ type: [ClockView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ClockView)
+  clocks!: ClockView[];
+}

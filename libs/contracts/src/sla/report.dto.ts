@@ -1,0 +1,184 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { PageOf, PageRequest, type Page } from '../paging';
+import { ClockView } from './clock.dto';
+import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
+
+export const COMPLIANCE_GROUPINGS = ['policy', 'priority', 'service', 'group'] as const;
+export type ComplianceGrouping = (typeof COMPLIANCE_GROUPINGS)[number];
+
+/** `?from=&to=` and the filters every SLA report takes. */
+export class SlaReportQuery {
+  @ApiProperty({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Start of the period (inclusive).' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  from!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'End of the period (exclusive); after `from`.' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })
+  @IsOptional()
+  @IsIn(SLA_TICKET_TYPES)
+  ticketType?: SlaTicketType;
+
+  @ApiPropertyOptional({ enum: SLA_KINDS, default: 'sla' })
+  @IsOptional()
+  @IsIn(SLA_KINDS)
+  kind?: SlaKind;
+
+  @ApiPropertyOptional({ enum: SLA_METRICS })
+  @IsOptional()
+  @IsIn(SLA_METRICS)
+  metric?: SlaMetric;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  policyId?: string;
+}
+
+export class ComplianceReportQuery extends SlaReportQuery {
+  @ApiPropertyOptional({ enum: COMPLIANCE_GROUPINGS, default: 'policy' })
+  @IsOptional()
+  @IsIn(COMPLIANCE_GROUPINGS)
+  groupBy?: ComplianceGrouping;
+}
+
+export class ComplianceRow {
+  @ApiProperty({ nullable: true, type: String, example: 'P1', description: 'Policy id, priority, service id or group; null for tickets without one.' })
+  @IsOptional()
+  @IsString()
+  key!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Incidents: standard', description: 'Policy name when grouped by policy.' })
+  @IsOptional()
+  @IsString()
+  label!: string | null;
+
+  @ApiProperty({ description: 'Clocks that ended in the period or breached in it.' })
+  @IsInt()
+  @Min(0)
+  total!: number;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  achieved!: number;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  breached!: number;
+
+  @ApiProperty({ nullable: true, type: Number, example: 96.5, description: 'achieved / total in percent (one decimal); null when total is 0.' })
+  @IsOptional()
+  @IsNumber()
+  compliancePercent!: number | null;
+}
+
+export class ComplianceReport {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  from!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  to!: string;
+
+  @ApiProperty({ enum: COMPLIANCE_GROUPINGS })
+  @IsIn(COMPLIANCE_GROUPINGS)
+  groupBy!: ComplianceGrouping;
+
+  @ApiProperty({ type: [ComplianceRow] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ComplianceRow)
+  rows!: ComplianceRow[];
+
+  @ApiProperty({ type: ComplianceRow, description: 'All rows together.' })
+  @ValidateNested()
+  @Type(() => ComplianceRow)
+  overall!: ComplianceRow;
+}
+
+/** Mean and 90th percentile of one duration, in seconds. */
+export class DurationStats {
+  @ApiProperty({ nullable: true, type: Number, example: 5400 })
+  @IsOptional()
+  @IsNumber()
+  mean!: number | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: 12600 })
+  @IsOptional()
+  @IsNumber()
+  p90!: number | null;
+}
+
+export class TimeToMetric {
+  @ApiProperty({ description: 'Clocks measured (stopped in the period).' })
+  @IsInt()
+  @Min(0)
+  count!: number;
+
+  @ApiProperty({ type: DurationStats, description: 'Business time (the clock’s calendar, pauses excluded).' })
+  @ValidateNested()
+  @Type(() => DurationStats)
+  business!: DurationStats;
+
+  @ApiProperty({ type: DurationStats, description: 'Wall-clock time from start to stop.' })
+  @ValidateNested()
+  @Type(() => DurationStats)
+  wall!: DurationStats;
+}
+
+/** MTTA (mean time to acknowledge: the response clocks) and MTTR (mean time to resolve: the resolution clocks). */
+export class ResponseTimesReport {
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  from!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  to!: string;
+
+  @ApiProperty({ type: TimeToMetric })
+  @ValidateNested()
+  @Type(() => TimeToMetric)
+  mtta!: TimeToMetric;
+
+  @ApiProperty({ type: TimeToMetric })
+  @ValidateNested()
+  @Type(() => TimeToMetric)
+  mttr!: TimeToMetric;
+}
+
+export class BreachesQuery extends PageRequest {
+  @ApiProperty({ format: 'date-time', description: 'Breached at or after.' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  from!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Breached before.' })
+  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })
+  @IsOptional()
+  @IsIn(SLA_TICKET_TYPES)
+  ticketType?: SlaTicketType;
+
+  @ApiPropertyOptional({ enum: SLA_KINDS })
+  @IsOptional()
+  @IsIn(SLA_KINDS)
+  kind?: SlaKind;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  policyId?: string;
+}
+
+/** Breached clocks, most recent breach first. */
+export const BreachPage = PageOf(() => ClockView, 'BreachPage');
+export type BreachPage = Page<ClockView>;
