@@ -511,6 +511,12 @@ export class IncidentView {
   @IsString()
   callerName!: string | null;
 
+  @ApiPropertyOptional({ type: [String], example: ['vip'], description: 'Groups of the caller when the incident was opened (their token’s `groups`, or given by the agent who logged it); SLA policies can match on them.' })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  callerGroups?: string[];
+
   @ApiProperty({ description: 'Who logged it (`sub`): the caller, or an agent on their behalf.', example: 'alice' })
   @IsString()
   openedById!: string;

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
 import { defineEvent, defineRpc } from '../message';
 import {
@@ -45,6 +45,12 @@ class RequestEventBase {
   @ApiProperty({ example: 'alice' })
   @IsString()
   requesterId!: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['vip'], description: 'Groups of the requester when the request was submitted (their token’s `groups`).' })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  requesterGroups?: string[];
 }
 
 /** Payload of `itsm.events.incident.request_submitted.v1`: the request as submitted (state `submitted`). */
