@@ -130,7 +130,7 @@ describe('service requests over RPC', () => {
         expect.objectContaining({ from: null, to: S.Submitted, changedBy: 'alice', version: 1 }),
         expect.objectContaining({ from: S.Submitted, to: S.Approved, changedBy: 'alice', version: 2 }),
       ]);
-      expect(events[3]?.data).toEqual({ requestId: request.id, number: request.number, itemId: laptop.id, requesterId: 'alice', approvalType: 'none', approvedBy: [], required: 0 });
+      expect(events[3]?.data).toEqual({ requestId: request.id, number: request.number, itemId: laptop.id, requesterId: 'alice', requesterGroups: [], approvalType: 'none', approvedBy: [], required: 0 });
       const audit = await database.query(`SELECT action, actor_id FROM incident.audit_log WHERE entity_id = $1 ORDER BY id`, [request.id]);
       expect(audit).toEqual([
         { action: 'submitted', actor_id: 'alice' },
@@ -264,6 +264,7 @@ describe('service requests over RPC', () => {
         number: request.number,
         itemId: item.id,
         requesterId: 'bob',
+        requesterGroups: [],
         approvalType: 'group',
         rejectedBy: 'frank',
         comment: 'Use the pool laptops',
@@ -414,6 +415,7 @@ describe('service requests over RPC', () => {
         number: request.number,
         itemId: laptop.id,
         requesterId: 'alice',
+        requesterGroups: [],
         fulfilledBy: 'sam',
         tasksCompleted: 2,
       });

@@ -69,6 +69,10 @@ export class Incident {
   @Column({ name: 'caller_name', type: 'text', nullable: true })
   callerName!: string | null;
 
+  /** As at opening and never changed after, so an SLA chosen by caller group does not shift under a running clock. */
+  @Column({ name: 'caller_groups', type: 'text', array: true, default: () => `'{}'` })
+  callerGroups!: string[];
+
   @Column({ name: 'opened_by_id', type: 'text' })
   openedById!: string;
 
@@ -150,6 +154,7 @@ export function toIncidentView(incident: Incident): IncidentView {
     resolutionNotes: incident.resolutionNotes,
     callerId: incident.callerId,
     callerName: incident.callerName,
+    callerGroups: incident.callerGroups,
     openedById: incident.openedById,
     channel: incident.channel,
     assignmentGroup: incident.assignmentGroup,

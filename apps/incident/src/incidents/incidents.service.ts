@@ -33,6 +33,21 @@ const AGENT_ONLY_ON_CREATE = ['assignmentGroup', 'assigneeId', 'callerId', 'call
 /** Fields of the update body that are copied as they are. */
 const PLAIN_FIELDS = ['title', 'description', 'category', 'subcategory', 'channel', 'serviceId', 'ciIds', 'problemId', 'changeIds'] as const;
 
+/**
+ * Groups of the caller as SLA policies see them. Someone opening for themselves is described by their token, which
+ * the body may not contradict (else a requester could make themselves a VIP); for someone else the agent says.
+ */
+function callerGroupsAtOpening(request: Omit<CreateIncidentRequest, 'idempotencyKey'>, actor: Actor): string[] {
+  const forSelf = request.callerId === undefined || request.callerId === actor.sub;
+  if (!forSelf) return [...new Set(request.callerGroups ?? [])];
+  if (request.callerGroups !== undefined) {
+    throw new DomainError(ErrorCode.VALIDATION, 'callerGroups only applies with a callerId of someone else; your own groups come from your token', {
+      errors: [{ field: 'callerGroups', message: 'only with a callerId of someone else' }],
+    });
+  }
+  return [...new Set(actor.groups ?? [])];
+}
+
 @Injectable()
 export class IncidentsService {
   constructor(
@@ -50,6 +65,7 @@ export class IncidentsService {
       const agentOnly = AGENT_ONLY_ON_CREATE.filter((field) => request[field] !== undefined);
       if (agentOnly.length > 0) throw forbidden(`only agents may set ${agentOnly.join(', ')}`, [...agentOnly]);
     }
+    const callerGroups = callerGroupsAtOpening(request, actor);
     return this.dataSource.transaction(async (manager) => {
       const id = randomUUID();
       if (idempotencyKey) {
@@ -79,6 +95,7 @@ export class IncidentsService {
         resolutionNotes: null,
         callerId: request.callerId ?? actor.sub,
         callerName: request.callerId ? (request.callerName ?? null) : (actor.name ?? null),
+        callerGroups,
         openedById: actor.sub,
         channel: request.channel ?? Channel.Api,
         assignmentGroup: request.assignmentGroup ?? null,

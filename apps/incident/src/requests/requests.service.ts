@@ -54,8 +54,8 @@ function moversOf(actor: Actor, request: ServiceRequest): RequestMover[] {
   return movers;
 }
 
-function eventBase(request: ServiceRequest): { requestId: string; number: string; itemId: string; requesterId: string } {
-  return { requestId: request.id, number: request.number, itemId: request.itemId, requesterId: request.requesterId };
+function eventBase(request: ServiceRequest): { requestId: string; number: string; itemId: string; requesterId: string; requesterGroups: string[] } {
+  return { requestId: request.id, number: request.number, itemId: request.itemId, requesterId: request.requesterId, requesterGroups: request.requesterGroups };
 }
 
 function invalidCursor(): DomainError {
@@ -121,6 +121,7 @@ export class RequestsService {
         itemVersion: item.version,
         requesterId: actor.sub,
         requesterName: actor.name ?? null,
+        requesterGroups: [...new Set(actor.groups ?? [])],
         managerId: actor.managerId ?? null,
         answers: command.answers,
         approval: item.approval,

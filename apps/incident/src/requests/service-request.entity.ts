@@ -43,6 +43,10 @@ export class ServiceRequest {
   @Column({ name: 'requester_name', type: 'text', nullable: true })
   requesterName!: string | null;
 
+  /** The requester's token `groups` at submission, kept so every later event of the request carries the same ones. */
+  @Column({ name: 'requester_groups', type: 'text', array: true, default: () => `'{}'` })
+  requesterGroups!: string[];
+
   @Column({ name: 'manager_id', type: 'text', nullable: true })
   managerId!: string | null;
 
@@ -74,6 +78,7 @@ export function toRequestSnapshot(request: ServiceRequest): ServiceRequestSnapsh
     itemVersion: request.itemVersion,
     requesterId: request.requesterId,
     requesterName: request.requesterName,
+    requesterGroups: request.requesterGroups,
     managerId: request.managerId,
     // A JSON object: checked to be one before it was stored.
     answers: request.answers as Record<string, unknown>,

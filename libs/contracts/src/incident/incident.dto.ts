@@ -98,6 +98,20 @@ export class CreateIncidentDto {
   @Length(1, 200)
   callerName?: string;
 
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    example: ['vip'],
+    description:
+      'Agents only, with a `callerId` of someone else: that caller’s groups (e.g. `vip`), which SLA policies can match on; default none. Whoever opens an incident for themselves gets the groups of their own token and may not send this field.',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  callerGroups?: string[];
+
   @ApiPropertyOptional({ format: 'uuid', description: 'Agents only: parent incident; a child is resolved with its parent.' })
   @OptionalNotNull()
   @IsUUID()

@@ -284,6 +284,12 @@ export class ServiceRequestSnapshot {
   @IsString()
   requesterName!: string | null;
 
+  @ApiPropertyOptional({ type: [String], example: ['vip'], description: 'Groups of the requester when the request was submitted (their token’s `groups`).' })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  requesterGroups?: string[];
+
   @ApiProperty({ nullable: true, type: String, description: 'The requester’s manager when submitted (token claim `manager`).', example: 'mallory' })
   @IsOptional()
   @IsString()
