@@ -1,12 +1,20 @@
 import type { ServiceDefinition } from '@itsm/messaging';
 import { coreTablesMigration } from '@itsm/persistence';
+import { Calendar } from './calendars/calendar.entity';
+import { ClockAlert } from './clocks/clock-alert.entity';
+import { ClockRow } from './clocks/clock.entity';
+import { TicketFact } from './clocks/ticket-fact.entity';
+import { SlaTicket } from './clocks/ticket.entity';
 import { SlaConfig } from './config';
+import { Policy } from './policies/policy.entity';
+import { CreateSla1795843923935 } from './migrations/1795843923935-createSla';
+import { SlaModule } from './sla.module';
 
-/** The sla service: its schema, outbox, inbox and audit tables, health and metrics; features come next. */
+/** Service levels: business-hours calendars, SLA and OLA policies, the clocks ticket events drive, alerts and reports. */
 export const slaApp: ServiceDefinition<SlaConfig> = {
   name: 'sla',
   config: SlaConfig,
-  entities: [],
-  migrations: [coreTablesMigration('sla')],
-  modules: [],
+  entities: [Calendar, Policy, SlaTicket, TicketFact, ClockRow, ClockAlert],
+  migrations: [coreTablesMigration('sla'), CreateSla1795843923935],
+  modules: [SlaModule],
 };

@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ClockAction, type EventDeclaration, type PayloadOf, SlaEvents, type SlaClockChangedV1 } from '@itsm/contracts';
+import { OutboxWriter } from '@itsm/messaging';
+import { BREACH_PERCENT, nextAlertAt, thresholdMs } from '../domain/alerts';
+import { applySnapshot, type Clock, type ClockRules, type HistoryEntry, isActive, replay, type TicketClocks } from '../domain/clock-engine';
+import { phaseOf, type TicketSnapshot } from '../domain/ticket';
+import { CalendarRegistry } from '../calendars/calendar-registry';
+import { PolicyRegistry } from '../policies/policy-registry';
+import { ClockAlert } from './clock-alert.entity';
+import { clockFromRow, clockIdOf, rowFromClock, stateAfter } from './clock-mapping';
+import { ClockRow } from './clock.entity';
+import { TicketFact } from './ticket-fact.entity';
+import { SlaTicket } from './ticket.entity';
+
+const LIFECYCLE_EVENTS: Record<Exclude<ClockAction, ClockAction.Stopped>, EventDeclaration<string, SlaClockChangedV1>> = {
+  [ClockAction.Started]: SlaEvents.clockStarted,
+  [ClockAction.Paused]: SlaEvents.clockPaused,
+  [ClockAction.Resumed]: SlaEvents.clockResumed,
+  [ClockAction.Retargeted]: SlaEvents.clockRetargeted,
+  [ClockAction.Canceled]: SlaEvents.clockCanceled,
+};
+
+const sameEntry = (a: HistoryEntry | undefined, b: HistoryEntry | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export interface StoredClocks {
+  ticket: SlaTicket;
+  rows: ClockRow[];
+  alerts: ClockAlert[];
+}
+
+/**
+ * Keeps the clocks of each ticket: applies ticket snapshots as they are consumed, rebuilds a ticket's clocks
+ * from its stored snapshots, and writes the result with its lifecycle events and owed alerts. Every write of
+ * a ticket's clocks runs under the lock of its ticket row, so replicas take one ticket's events one at a time.
+ */
+@Injectable()
+export class ClockKeeper {
+  constructor(
+    private readonly outbox: OutboxWriter,
+    private readonly calendars: CalendarRegistry,
+    private readonly policies: PolicyRegistry,
+  ) {}
+
+  async rules(manager: EntityManager): Promise<ClockRules> {
+    const [policies, calendar] = await Promise.all([this.policies.all(manager), this.calendars.snapshot(manager)]);
+    return { policies, calendar };
+  }
+
+  /**
+   * Applies one version of a ticket. A version seen before is ignored; one older than the last applied (it
+   * arrived late) or a ticket whose rules changed makes its clocks be rebuilt from all its versions in order.
+   */
+  async apply(manager: EntityManager, snapshot: TicketSnapshot, event: { id: string; type: string }): Promise<void> {
+    const ticket = await this.lockTicket(manager, snapshot);
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(TicketFact)
+      .values({ ticketId: snapshot.id, version: snapshot.version, eventId: event.id, eventType: event.type, snapshot })
+      .orIgnore()
+      .execute();
+    if ((inserted.raw as unknown[]).length === 0) return;
+    const stored = await this.load(manager, ticket);
+    const rules = await this.rules(manager);
+    const late = ticket.last !== null && snapshot.version < ticket.last.version;
+    const next = late || ticket.stale ? replay(await this.facts(manager, ticket.id), rules) : applySnapshot({ last: ticket.last, clocks: stored.rows.map(clockFromRow) }, snapshot, rules);
+    await this.save(manager, stored, next, rules);
+  }
+
+  /** Rebuilds a ticket's clocks from its stored versions; returns what was stored before and the rebuilt state. */
+  async rebuild(manager: EntityManager, ticketId: string): Promise<{ before: StoredClocks; after: TicketClocks; facts: number } | null> {
+    const ticket = await manager.findOne(SlaTicket, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
+    if (!ticket) return null;
+    const before = await this.load(manager, ticket);
+    const rules = await this.rules(manager);
+    const facts = await this.facts(manager, ticketId);
+    const after = replay(facts, rules);
+    await this.save(manager, before, after, rules);
+    return { before, after, facts: facts.length };
+  }
+
+  async load(manager: EntityManager, ticket: SlaTicket): Promise<StoredClocks> {
+    const rows = await manager.find(ClockRow, { where: { ticketId: ticket.id }, order: { kind: 'ASC', metric: 'ASC', policyId: 'ASC', cycle: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const alerts = rows.length === 0 ? [] : await manager.find(ClockAlert, { where: rows.map((row) => ({ clockId: row.id })) });
+    return { ticket, rows, alerts };
+  }
+
+  private async facts(manager: EntityManager, ticketId: string): Promise<TicketSnapshot[]> {
+    const facts = await manager.find(TicketFact, { where: { ticketId }, order: { version: 'ASC' } });
+    return facts.map((fact) => fact.snapshot);
+  }
+
+  private async lockTicket(manager: EntityManager, snapshot: TicketSnapshot): Promise<SlaTicket> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(SlaTicket)
+      .values({ id: snapshot.id, type: snapshot.type, number: snapshot.number, last: null, open: true, stale: false })
+      .orIgnore()
+      .execute();
+    return manager.findOneOrFail(SlaTicket, { where: { id: snapshot.id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Writes the clocks of `next` over the stored ones: rows upserted (and removed where a rebuild no longer has
+   * them), a lifecycle event for each history entry not stored before, the breach of a clock that stopped late
+   * and was not yet announced, and when each clock owes its next alert.
+   */
+  async save(manager: EntityManager, stored: StoredClocks, next: TicketClocks, rules: ClockRules): Promise<void> {
+    const { ticket } = stored;
+    const last = next.last;
+    if (!last) return;
+    const previous = new Map(stored.rows.map((row) => [row.id, row]));
+    const sentByClock = new Map<string, Set<number>>();
+    for (const alert of stored.alerts) sentByClock.set(alert.clockId, (sentByClock.get(alert.clockId) ?? new Set()).add(alert.thresholdPercent));
+    const keep = new Set<string>();
+    for (const clock of next.clocks) {
+      const id = clockIdOf(ticket.id, clock);
+      keep.add(id);
+      const calendar = rules.calendar(clock.calendarId);
+      const sent = sentByClock.get(id) ?? new Set<number>();
+      const before = previous.get(id);
+      const known = before ? before.history : [];
+      let common = 0;
+      while (common < known.length && sameEntry(known[common], clock.history[common])) common += 1;
+      for (const entry of clock.history.slice(common)) await this.announce(manager, last, id, clock, entry);
+      if (clock.status === 'stopped' && clock.elapsedMs > clock.targetMs && !sent.has(BREACH_PERCENT)) {
+        const crossed = clock.breachedAt ?? clock.stoppedAt ?? clock.since;
+        await this.alert(manager, last, id, clock, BREACH_PERCENT, { at: crossed, due: crossed });
+        sent.add(BREACH_PERCENT);
+      }
+      const row = rowFromClock(last, clock, calendar, nextAlertAt(clock, sent, calendar));
+      await manager.upsert(ClockRow, { ...row, history: row.history as unknown as never }, ['id']);
+    }
+    const gone = stored.rows.filter((row) => !keep.has(row.id)).map((row) => row.id);
+    if (gone.length > 0) {
+      await manager.delete(ClockAlert, gone.map((clockId) => ({ clockId })));
+      await manager.delete(ClockRow, gone.map((id) => ({ id })));
+    }
+    const open = phaseOf(last) === 'open' || next.clocks.some(isActive);
+    await manager.update(SlaTicket, { id: ticket.id }, { last: last as unknown as never, number: last.number, open, stale: false });
+    ticket.last = last;
+  }
+
+  private async announce(manager: EntityManager, ticket: TicketSnapshot, clockId: string, clock: Clock, entry: HistoryEntry): Promise<void> {
+    const state = stateAfter(entry);
+    const event = entry.action === ClockAction.Stopped ? (state === 'breached' ? SlaEvents.clockStopped : SlaEvents.achieved) : LIFECYCLE_EVENTS[entry.action];
+    await this.publish(manager, event, {
+      ...this.identity(ticket, clockId, clock),
+      state,
+      at: new Date(entry.at).toISOString(),
+      reason: entry.reason,
+      elapsedSeconds: Math.floor(entry.elapsedMs / 1000),
+      targetSeconds: Math.floor(entry.targetMs / 1000),
+      dueAt: entry.dueAt === null ? null : new Date(entry.dueAt).toISOString(),
+    });
+  }
+
+  /**
+   * Records a warning or the breach of a clock and publishes it, unless it was recorded before: the key of
+   * the alert row is what makes each alert go out exactly once, whichever replica or path gets there first.
+   */
+  async alert(
+    manager: EntityManager,
+    ticket: Pick<TicketSnapshot, 'id' | 'number' | 'type'>,
+    clockId: string,
+    clock: Clock,
+    percent: number,
+    crossing: { at: number; due: number },
+  ): Promise<boolean> {
+    const inserted = await manager.createQueryBuilder().insert().into(ClockAlert).values({ clockId, thresholdPercent: percent, dueAt: new Date(crossing.at) }).orIgnore().execute();
+    if ((inserted.raw as unknown[]).length === 0) return false;
+    const due = crossing.due;
+    const payload = {
+      ...this.identity(ticket, clockId, clock),
+      dueAt: new Date(due).toISOString(),
+      elapsedSeconds: Math.floor(thresholdMs(clock, percent) / 1000),
+      targetSeconds: Math.max(1, Math.floor(clock.targetMs / 1000)),
+    };
+    if (percent === BREACH_PERCENT) await this.publish(manager, SlaEvents.breached, payload);
+    else await this.publish(manager, SlaEvents.warning, { ...payload, thresholdPercent: percent });
+    return true;
+  }
+
+  private identity(ticket: Pick<TicketSnapshot, 'id' | 'number' | 'type'>, clockId: string, clock: Clock) {
+    return {
+      clockId,
+      policyId: clock.policyId,
+      policyName: clock.policyName,
+      kind: clock.kind,
+      ticketType: ticket.type,
+      ticketId: ticket.id,
+      ticketNumber: ticket.number,
+      metric: clock.metric,
+    };
+  }
+
+  private async publish<E extends EventDeclaration>(manager: EntityManager, event: E, data: PayloadOf<E>): Promise<void> {
+    await this.outbox.publish(manager, event, data, { subject: (data as { clockId: string }).clockId });
+  }
+}

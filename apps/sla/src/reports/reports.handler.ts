@@ -1,0 +1,26 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { type BreachesQuery, type BreachPage, type ComplianceReport, type ComplianceReportQuery, type ResponseTimesReport, SlaRpc, type SlaReportQuery } from '@itsm/contracts';
+import { currentActor, RpcHandler } from '@itsm/messaging';
+import { ReportsService } from './reports.service';
+
+/** NATS RPC of the SLA reports. */
+@Controller()
+export class ReportsHandler {
+  constructor(private readonly reports: ReportsService) {}
+
+  @RpcHandler(SlaRpc.complianceReport)
+  compliance(@Payload() request: ComplianceReportQuery): Promise<ComplianceReport> {
+    return this.reports.compliance(request, currentActor());
+  }
+
+  @RpcHandler(SlaRpc.responseTimesReport)
+  responseTimes(@Payload() request: SlaReportQuery): Promise<ResponseTimesReport> {
+    return this.reports.responseTimes(request, currentActor());
+  }
+
+  @RpcHandler(SlaRpc.breachesReport)
+  breaches(@Payload() request: BreachesQuery): Promise<BreachPage> {
+    return this.reports.breaches(request, currentActor());
+  }
+}
