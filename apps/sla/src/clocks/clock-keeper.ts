@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ClockAction, type EventDeclaration, type PayloadOf, SlaEvents, type SlaClockChangedV1 } from '@itsm/contracts';
@@ -21,7 +22,8 @@ const LIFECYCLE_EVENTS: Record<Exclude<ClockAction, ClockAction.Stopped>, EventD
   [ClockAction.Canceled]: SlaEvents.clockCanceled,
 };
 
-const sameEntry = (a: HistoryEntry | undefined, b: HistoryEntry | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
+// jsonb keeps keys in its own order: compare values, not serializations.
+const sameEntry = (a: HistoryEntry | undefined, b: HistoryEntry | undefined): boolean => isDeepStrictEqual(a, b);
 
 export interface StoredClocks {
   ticket: SlaTicket;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -86,7 +87,7 @@ export class ClocksService {
           continue;
         }
         for (const field of COMPARED) {
-          if (JSON.stringify(before[field]) !== JSON.stringify(clock[field])) differences.push({ clockId, field, stored: before[field], recomputed: clock[field] });
+          if (!isDeepStrictEqual(before[field], clock[field])) differences.push({ clockId, field, stored: before[field], recomputed: clock[field] });
         }
       }
       for (const [clockId, before] of stored) {
