@@ -89,18 +89,15 @@ describe('BusinessCalendar with office hours Monday to Friday 09:00–17:00 in E
     expect(() => office.add(8.64e15 - 4 * DAY, 2 * DAY)).toThrow(RangeError);
   });
 
-  it('adds and measures two years of business time in well under 50 ms', () => {
+  it('adds and measures two years of business time, each day worked out afresh', () => {
     const start = at('2029-01-01T09:00+01:00');
     const twoYears = 2 * 52 * 40 * HOUR;
-    const timings = [1, 2, 3].map(() => {
-      // A fresh calendar each time, so that no day is cached; the first run also builds the zone's offset table.
-      const fresh = calendar();
-      const begun = performance.now();
-      const end = fresh.add(start, twoYears);
-      expect(fresh.between(start, end)).toBe(twoYears);
-      expectInstant(end, '2030-12-27T17:00+01:00');
-      return performance.now() - begun;
-    });
+    // A fresh calendar, so that no day is cached; `npm run bench:sla` measures how long this takes.
+    const fresh = calendar();
+    const end = fresh.add(start, twoYears);
+    expect(fresh.between(start, end)).toBe(twoYears);
+    expectInstant(end, '2030-12-27T17:00+01:00');
+  });
     // The fastest run, so that a busy shared machine does not fail the test.
     expect(Math.min(...timings)).toBeLessThan(50);
   });
