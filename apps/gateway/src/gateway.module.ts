@@ -16,6 +16,7 @@ import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RequestsModule } from './requests/requests.module';
 import { CmdbModule } from './cmdb/cmdb.module';
+import { SlaModule } from './sla/sla.module';
 
 export interface GatewayModuleOptions {
   config: GatewayConfig;
@@ -30,7 +31,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, CmdbModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, CmdbModule, SlaModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },
