@@ -98,9 +98,6 @@ describe('BusinessCalendar with office hours Monday to Friday 09:00–17:00 in E
     expect(fresh.between(start, end)).toBe(twoYears);
     expectInstant(end, '2030-12-27T17:00+01:00');
   });
-    // The fastest run, so that a busy shared machine does not fail the test.
-    expect(Math.min(...timings)).toBeLessThan(50);
-  });
 });
 
 describe('BusinessCalendar across daylight saving time in America/New_York', () => {
