@@ -11,7 +11,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: 'The record changed meanwhile, or the transition is not allowed.',
   412: 'The `If-Match` version is not the current one.',
   413: 'The body is larger than the gateway accepts.',
-  422: 'The request is understood but cannot be carried out (an Idempotency-Key reused with another body, a referenced record that does not exist).',
+  422: 'The request is understood but cannot be carried out: a definition that cannot be used as given (overlapping business hours, a policy that matches nothing), an Idempotency-Key reused with another body, a referenced record that does not exist. `errors` names the fields.',
   500: 'Unexpected error; the body carries an `errorId`.',
   503: 'The service behind the gateway is not answering.',
   504: 'The service behind the gateway did not answer in time.',

@@ -243,7 +243,7 @@ export class CalendarAddResult {
   @Min(0)
   durationSeconds!: number;
 
-  @ApiProperty({ description: 'Wall-clock seconds from start to due.', example: 241200 })
+  @ApiProperty({ description: 'Wall-clock seconds from start to due.', example: 244800 })
   @IsInt()
   @Min(0)
   wallSeconds!: number;
