@@ -14,6 +14,7 @@ import {
   Priority,
   RequestEvents,
   RequestState,
+  SlaEvents,
   SlaRpc,
 } from '@itsm/contracts';
 import { buildIncidentView, waitFor } from '@itsm/testing';
@@ -137,6 +138,18 @@ describe('recomputing SLA clocks', () => {
     expect(rebuilt).toMatchObject({ state: ClockState.Breached, dueAt: new Date(Date.parse(open.createdAt) + HOUR).toISOString() });
     const [ended] = await h.clocks(done.id);
     expect(ended).toMatchObject({ targetSeconds: 36_000, state: ClockState.Achieved });
+  });
+
+  it('takes the clocks of a disabled policy off open tickets, announcing them canceled', async () => {
+    const policy = await h.policy({ name: 'Soon disabled', conditions: { categories: ['disabled'] }, targets: [{ metric: 'resolution', duration: 'PT10H' }] });
+    const incident = await h.open(ago(HOUR), { category: 'disabled' });
+    await h.clocksWhen(incident.id, (clocks) => clocks.length === 1);
+
+    await h.rpc.call(SlaRpc.updatePolicy, { id: policy.id, name: 'Soon disabled', kind: 'sla', enabled: false, conditions: { categories: ['disabled'] }, targets: [{ metric: 'resolution', duration: 'PT10H' }] }, { actor: ada });
+
+    await h.clocksWhen(incident.id, (clocks) => clocks.length === 0, 'no clock');
+    const canceled = await h.stored(SlaEvents.clockCanceled, incident.id);
+    expect(canceled).toEqual([expect.objectContaining({ data: expect.objectContaining({ policyName: 'Soon disabled', state: 'canceled', reason: 'the policy no longer applies' }) })]);
   });
 
   it('rebuilds the open clocks on a calendar when its hours change', async () => {

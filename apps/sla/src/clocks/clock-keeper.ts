@@ -135,10 +135,19 @@ export class ClockKeeper {
       const row = rowFromClock(last, clock, calendar, nextAlertAt(clock, sent, calendar));
       await manager.upsert(ClockRow, { ...row, history: row.history as unknown as never }, ['id']);
     }
-    const gone = stored.rows.filter((row) => !keep.has(row.id)).map((row) => row.id);
+    // A rebuild under changed policies may no longer have a clock at all: it goes, and if it was still
+    // running its subscribers hear that it was canceled.
+    const gone = stored.rows.filter((row) => !keep.has(row.id));
+    for (const row of gone) {
+      const clock = clockFromRow(row);
+      if (!isActive(clock)) continue;
+      const at = Math.max(last.at, clock.since);
+      const elapsedMs = clock.status === 'running' ? clock.elapsedMs + rules.calendar(clock.calendarId).between(clock.since, at) : clock.elapsedMs;
+      await this.announce(manager, last, row.id, clock, { action: ClockAction.Canceled, at, reason: 'the policy no longer applies', elapsedMs, targetMs: clock.targetMs, dueAt: null });
+    }
     if (gone.length > 0) {
-      await manager.delete(ClockAlert, gone.map((clockId) => ({ clockId })));
-      await manager.delete(ClockRow, gone.map((id) => ({ id })));
+      await manager.delete(ClockAlert, gone.map((row) => ({ clockId: row.id })));
+      await manager.delete(ClockRow, gone.map((row) => ({ id: row.id })));
     }
     const open = phaseOf(last) === 'open' || next.clocks.some(isActive);
     await manager.update(SlaTicket, { id: ticket.id }, { last: last as unknown as never, number: last.number, open, stale: false });
