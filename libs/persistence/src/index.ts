@@ -8,3 +8,4 @@ export * from './postgres-errors';
 export * from './concurrency';
 export * from './cursor';
 export * from './idempotency';
+export * from './name-uuid';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -15,7 +14,7 @@ import {
   type ListCiClassesRequest,
   type UpdateCiClassRequest,
 } from '@itsm/contracts';
-import { assertVersion, AuditEntry } from '@itsm/persistence';
+import { assertVersion, AuditEntry, nameUuid } from '@itsm/persistence';
 import { WorkContexts } from '@itsm/observability';
 import { requireAdmin, requireReader } from '../cis/cmdb-access';
 import { sameJson } from '../domain/ci-changes';
@@ -37,16 +36,9 @@ export function toCiClassView(ciClass: CiClass): CiClassView {
   };
 }
 
-/**
- * The audit log keys rows by UUID and a class by its name: a name-based UUID (version 5 layout over SHA-1) gives
- * each class one stable audit key.
- */
+/** The audit log keys rows by UUID and a class by its name: a name-based UUID gives each class one stable audit key. */
 export function classAuditId(name: string): string {
-  const hash = createHash('sha1').update(`itsm:cmdb:ci_class:${name}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return nameUuid(`itsm:cmdb:ci_class:${name}`);
 }
 
 function notFound(name: string): DomainError {

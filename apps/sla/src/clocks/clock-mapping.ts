@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nameUuid } from '@itsm/persistence';
 import {
   ClockAction,
   type ClockAlertView,
@@ -13,13 +13,9 @@ import { BREACH_PERCENT } from '../domain/alerts';
 import type { ClockAlert } from './clock-alert.entity';
 import type { ClockRow } from './clock.entity';
 
-/** The id of a clock, derived from what identifies it (UUID version 5 layout over SHA-1): a rebuild finds the same clock. */
+/** The id of a clock, derived from what identifies it: a rebuild finds the same clock. */
 export function clockIdOf(ticketId: string, clock: Pick<Clock, 'policyId' | 'metric' | 'cycle'>): string {
-  const hash = createHash('sha1').update(`itsm:sla:clock:${ticketId}:${clock.policyId}:${clock.metric}:${clock.cycle}`).digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return nameUuid(`itsm:sla:clock:${ticketId}:${clock.policyId}:${clock.metric}:${clock.cycle}`);
 }
 
 const time = (value: Date | null): number | null => (value === null ? null : value.getTime());

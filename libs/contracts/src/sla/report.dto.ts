@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { PageOf, PageRequest, type Page } from '../paging';
@@ -154,30 +154,8 @@ export class ResponseTimesReport {
   mttr!: TimeToMetric;
 }
 
-export class BreachesQuery extends PageRequest {
-  @ApiProperty({ format: 'date-time', description: 'Breached at or after.' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
-  from!: string;
-
-  @ApiProperty({ format: 'date-time', description: 'Breached before.' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
-  to!: string;
-
-  @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })
-  @IsOptional()
-  @IsIn(SLA_TICKET_TYPES)
-  ticketType?: SlaTicketType;
-
-  @ApiPropertyOptional({ enum: SLA_KINDS })
-  @IsOptional()
-  @IsIn(SLA_KINDS)
-  kind?: SlaKind;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  policyId?: string;
-}
+/** `?from=&to=` (when the clocks breached) with the filters of the other reports but `metric`, a page at a time. */
+export class BreachesQuery extends IntersectionType(PageRequest, OmitType(SlaReportQuery, ['metric'] as const)) {}
 
 /** Breached clocks, most recent breach first. */
 export const BreachPage = PageOf(() => ClockView, 'BreachPage');

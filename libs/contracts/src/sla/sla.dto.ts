@@ -8,8 +8,8 @@ export type SlaTicketType = (typeof SLA_TICKET_TYPES)[number];
 export const SLA_KINDS = ['sla', 'ola'] as const;
 export type SlaKind = (typeof SLA_KINDS)[number];
 
-/** A running SLA clock of one ticket and one policy target, as warnings and breaches announce it. */
-export class SlaClockAlertV1 {
+/** Which clock of which ticket an SLA event is about: the fields every SLA event starts with. */
+export class SlaClockRef {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   clockId!: string;
@@ -34,14 +34,22 @@ export class SlaClockAlertV1 {
   @IsUUID()
   ticketId!: string;
 
+  @ApiProperty({ enum: SLA_METRICS })
+  @IsIn(SLA_METRICS)
+  metric!: SlaMetric;
+
+  @ApiProperty({ description: 'Business seconds the target allows.' })
+  @IsInt()
+  @Min(0)
+  targetSeconds!: number;
+}
+
+/** A running SLA clock of one ticket and one policy target, as warnings and breaches announce it. */
+export class SlaClockAlertV1 extends SlaClockRef {
   @ApiPropertyOptional({ example: 'INC0001001', description: 'Human number of the ticket.' })
   @IsOptional()
   @IsString()
   ticketNumber?: string;
-
-  @ApiProperty({ enum: SLA_METRICS })
-  @IsIn(SLA_METRICS)
-  metric!: SlaMetric;
 
   @ApiProperty({ format: 'date-time' })
   @IsDateString()
@@ -51,11 +59,6 @@ export class SlaClockAlertV1 {
   @IsInt()
   @Min(0)
   elapsedSeconds!: number;
-
-  @ApiProperty({ description: 'Business seconds the target allows.' })
-  @IsInt()
-  @Min(1)
-  targetSeconds!: number;
 }
 
 /** Payload of `itsm.events.sla.warning.v1`: a clock passed one of its warning thresholds. */
@@ -71,38 +74,10 @@ export class SlaWarningV1 extends SlaClockAlertV1 {
 export class SlaBreachedV1 extends SlaClockAlertV1 {}
 
 /** Payload of the clock lifecycle events (`clock_started`, `clock_paused`, `clock_resumed`, `clock_retargeted`, `achieved`, `clock_stopped`, `clock_canceled`). */
-export class SlaClockChangedV1 {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  clockId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  policyId!: string;
-
-  @ApiProperty({ example: 'Incidents: standard' })
-  @IsString()
-  policyName!: string;
-
-  @ApiProperty({ enum: SLA_KINDS })
-  @IsIn(SLA_KINDS)
-  kind!: SlaKind;
-
-  @ApiProperty({ enum: SLA_TICKET_TYPES })
-  @IsIn(SLA_TICKET_TYPES)
-  ticketType!: SlaTicketType;
-
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  ticketId!: string;
-
+export class SlaClockChangedV1 extends SlaClockRef {
   @ApiProperty({ example: 'INC0001001' })
   @IsString()
   ticketNumber!: string;
-
-  @ApiProperty({ enum: SLA_METRICS })
-  @IsIn(SLA_METRICS)
-  metric!: SlaMetric;
 
   @ApiProperty({ enum: ['running', 'paused', 'achieved', 'breached', 'canceled'], description: 'State of the clock after the change.' })
   @IsIn(['running', 'paused', 'achieved', 'breached', 'canceled'])
@@ -120,11 +95,6 @@ export class SlaClockChangedV1 {
   @IsInt()
   @Min(0)
   elapsedSeconds!: number;
-
-  @ApiProperty({ description: 'Business seconds the target allows.' })
-  @IsInt()
-  @Min(0)
-  targetSeconds!: number;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time while running; null when paused, stopped or canceled.' })
   @IsOptional()
