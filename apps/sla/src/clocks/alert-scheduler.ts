@@ -52,9 +52,13 @@ export class AlertScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
+  /** Due alerts first, then a batch of rebuilds, and again while either has more: a long rebuild never holds alerts back. */
   async tick(): Promise<void> {
-    while ((await this.rebuildStale()) === this.config.SLA_TIMER_BATCH);
-    while ((await this.emitDue()) === this.config.SLA_TIMER_BATCH);
+    for (;;) {
+      const due = await this.emitDue();
+      const rebuilt = await this.rebuildStale();
+      if (due < this.config.SLA_TIMER_BATCH && rebuilt < this.config.SLA_TIMER_BATCH) return;
+    }
   }
 
   /** One batch of clocks whose next alert is due: emits what they owe; returns how many clocks it took. */
