@@ -178,15 +178,16 @@ describe('SLA reports', () => {
       expect(report.rows.map((r) => r.key).sort()).toEqual([policyA, policyB, policyC].sort());
     });
 
-    it('takes clocks that stopped at `from` and leaves out those that stopped at `to`', async () => {
-      // A: I2 resolution (late, stopped at `from`), I3 both, I4 both (breached in the period); B: I6 both, not
-      // I7's late response (stopped at `to`); C: R1 (breached in the period).
+    it('counts a late clock in the period it breached in, not the one it stopped in', async () => {
+      // A: I3 both, I4 both (breached in the period); not I2's late resolution (breached 24 h ago, before `from`,
+      // though it stopped at `from`). B: I6 both, and I7's late response (breached in the period, stopped at `to`).
+      // C: R1 (breached in the period).
       const report = await h.rpc.call(SlaRpc.complianceReport, { ...PART, groupBy: 'priority' }, { actor: ada });
       expect(report.rows).toEqual([row('P1', null, 2, 0, 0), row('P2', null, 2, 2, 100), row('P3', null, 3, 2, 66.7), row(null, null, 1, 0, 0)]);
       expect(report.overall).toEqual(row(null, null, 8, 4, 50));
       const byPolicy = await h.rpc.call(SlaRpc.complianceReport, { ...PART, groupBy: 'policy' }, { actor: ada });
-      expect(byPolicy.rows.find((r) => r.key === policyA)).toEqual(row(policyA, 'Reports P-all', 5, 2, 40));
-      expect(byPolicy.rows.find((r) => r.key === policyB)).toEqual(row(policyB, 'Reports B', 2, 2, 100));
+      expect(byPolicy.rows.find((r) => r.key === policyA)).toEqual(row(policyA, 'Reports P-all', 4, 2, 50));
+      expect(byPolicy.rows.find((r) => r.key === policyB)).toEqual(row(policyB, 'Reports B', 3, 2, 66.7));
     });
 
     it('gives no rows and no percentage for a period in which nothing ended or breached', async () => {
@@ -306,10 +307,13 @@ describe('SLA reports', () => {
       }
     });
 
-    it('refuses a cursor it did not hand out, naming `cursor`', async () => {
-      const refused = await h.rpc.call(SlaRpc.breachesReport, { ...ALL, cursor: 'not-a-cursor' }, { actor: ada }).catch((error: unknown) => error);
-      expect(refused).toMatchObject({ code: 'VALIDATION' });
-      expect(fieldsOf(refused)).toEqual(['cursor']);
+    it('refuses a cursor it did not hand out, naming `cursor`, also one that decodes but names no clock', async () => {
+      const forged = Buffer.from(JSON.stringify(['2026-11-28T04:00:00.000Z', 'x'])).toString('base64url');
+      for (const cursor of ['not-a-cursor', forged]) {
+        const refused = await h.rpc.call(SlaRpc.breachesReport, { ...ALL, cursor }, { actor: ada }).catch((error: unknown) => error);
+        expect(refused).toMatchObject({ code: 'VALIDATION' });
+        expect(fieldsOf(refused)).toEqual(['cursor']);
+      }
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesReport, SlaReportQuery, SlaRpc } from '@itsm/contracts';
+import { type Actor, BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesReport, ResponseTimesQuery, SlaRpc } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
@@ -37,7 +37,7 @@ export class SlaReportsController {
   })
   @ApiOkResponse({ type: ResponseTimesReport })
   @ApiProblemResponses(400, 401, 403, 422, 500, 503, 504)
-  responseTimes(@Query() query: SlaReportQuery, @CurrentActor() actor: Actor): Promise<ResponseTimesReport> {
+  responseTimes(@Query() query: ResponseTimesQuery, @CurrentActor() actor: Actor): Promise<ResponseTimesReport> {
     return this.rpc.call(SlaRpc.responseTimesReport, query, { actor });
   }
 

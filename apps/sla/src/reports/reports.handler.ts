@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { type BreachesQuery, type BreachPage, type ComplianceReport, type ComplianceReportQuery, type ResponseTimesReport, SlaRpc, type SlaReportQuery } from '@itsm/contracts';
+import { type BreachesQuery, type BreachPage, type ComplianceReport, type ComplianceReportQuery, type ResponseTimesReport, SlaRpc, type ResponseTimesQuery } from '@itsm/contracts';
 import { currentActor, RpcHandler } from '@itsm/messaging';
 import { ReportsService } from './reports.service';
 
@@ -15,7 +15,7 @@ export class ReportsHandler {
   }
 
   @RpcHandler(SlaRpc.responseTimesReport)
-  responseTimes(@Payload() request: SlaReportQuery): Promise<ResponseTimesReport> {
+  responseTimes(@Payload() request: ResponseTimesQuery): Promise<ResponseTimesReport> {
     return this.reports.responseTimes(request, currentActor());
   }
 

@@ -11,6 +11,7 @@ import {
   type ComplianceRow,
   DEFAULT_PAGE_SIZE,
   type ResponseTimesReport,
+  type ResponseTimesQuery,
   type SlaReportQuery,
   type TimeToMetric,
 } from '@itsm/contracts';
@@ -59,6 +60,7 @@ function filters(query: Pick<SlaReportQuery, 'ticketType' | 'kind' | 'metric' | 
   return { sql: conditions.map((condition) => ` AND ${condition}`).join(''), params };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const percent = (achieved: number, total: number): number | null => (total === 0 ? null : Math.round((achieved / total) * 1000) / 10);
 const num = (value: string | number | null): number | null => (value === null ? null : Math.round(Number(value)));
 
@@ -75,8 +77,10 @@ export class ReportsService {
   }
 
   /**
-   * Of the clocks that ended in the period, or passed their target in it while still running, the share
-   * that met its target; per policy, priority, service or assignment group.
+   * Of the clocks that achieved their target in the period (counted when they stopped) or breached in it
+   * (counted when they passed the target, whether they stopped later or still run), the share that achieved;
+   * per policy, priority, service or assignment group. A past period keeps its figures when its late clocks
+   * stop afterwards. Canceled clocks do not count.
    */
   async compliance(query: ComplianceReportQuery, actor: Actor): Promise<ComplianceReport> {
     requireReportReader(actor);
@@ -87,11 +91,11 @@ export class ReportsService {
     const rows: Array<{ key: string | null; label: string | null; total: string; achieved: string; breached: string }> = await this.dataSource.query(
       `SELECT key, max(label) AS label, count(*) AS total, count(*) FILTER (WHERE NOT late) AS achieved, count(*) FILTER (WHERE late) AS breached
        FROM (
-         SELECT ${key} AS key, ${label} AS label, c.elapsed_ms > c.target_ms AS late
-           FROM ${this.table} c WHERE c.status = 'stopped' AND c.stopped_at >= $1 AND c.stopped_at < $2${where.sql}
+         SELECT ${key} AS key, ${label} AS label, false AS late
+           FROM ${this.table} c WHERE c.status = 'stopped' AND c.elapsed_ms <= c.target_ms AND c.stopped_at >= $1 AND c.stopped_at < $2${where.sql}
          UNION ALL
          SELECT ${key}, ${label}, true
-           FROM ${this.table} c WHERE c.status IN ('running', 'paused') AND ${ACTIVE_BREACH} >= $1 AND ${ACTIVE_BREACH} < $2${where.sql}
+           FROM ${this.table} c WHERE ${BREACH_TIME} >= $1 AND ${BREACH_TIME} < $2${where.sql}
        ) measured
        GROUP BY key ORDER BY key NULLS LAST`,
       [from, to, ...where.params],
@@ -113,7 +117,7 @@ export class ReportsService {
   }
 
   /** MTTA from the response clocks and MTTR from the resolution clocks met in the period: mean and p90, business and wall. */
-  async responseTimes(query: SlaReportQuery, actor: Actor): Promise<ResponseTimesReport> {
+  async responseTimes(query: ResponseTimesQuery, actor: Actor): Promise<ResponseTimesReport> {
     requireReportReader(actor);
     const { from, to } = period(query);
     const measure = async (metric: 'response' | 'resolution'): Promise<TimeToMetric> => {
@@ -142,11 +146,11 @@ export class ReportsService {
     requireReportReader(actor);
     const { from, to } = period(query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const where = filters(query);
+    const where = filters(query, { kind: 'sla' });
     const params: unknown[] = [from, to, ...where.params];
     let after = '';
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, 2, ([time, key]) => typeof time === 'string' && !Number.isNaN(Date.parse(time)) && typeof key === 'string');
+      const [at, id] = decodeCursor(query.cursor, 2, ([time, key]) => typeof time === 'string' && !Number.isNaN(Date.parse(time)) && typeof key === 'string' && UUID.test(key));
       params.push(new Date(at as string), id);
       after = ` AND (${BREACH_TIME}, c.id) < ($${params.length - 1}, $${params.length})`;
     }

@@ -57,7 +57,7 @@ export class ComplianceRow {
   @IsString()
   label!: string | null;
 
-  @ApiProperty({ description: 'Clocks that ended in the period or breached in it.' })
+  @ApiProperty({ description: 'Clocks counted: those that achieved their target in the period (by when they stopped) and those that breached in it (by when they passed the target, whether they stopped later or still run).' })
   @IsInt()
   @Min(0)
   total!: number;
@@ -153,6 +153,9 @@ export class ResponseTimesReport {
   @Type(() => TimeToMetric)
   mttr!: TimeToMetric;
 }
+
+/** `?from=&to=` and the filters of MTTA/MTTR: both metrics are measured, so there is no `metric`. */
+export class ResponseTimesQuery extends OmitType(SlaReportQuery, ['metric'] as const) {}
 
 /** `?from=&to=` (when the clocks breached) with the filters of the other reports but `metric`, a page at a time. */
 export class BreachesQuery extends IntersectionType(PageRequest, OmitType(SlaReportQuery, ['metric'] as const)) {}

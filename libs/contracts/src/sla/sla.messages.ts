@@ -14,7 +14,7 @@ import {
 } from './calendar.dto';
 import { ClockPage, ListClocksRequest, RecomputeClocksRequest, RecomputeClocksResult } from './clock.dto';
 import { CreatePolicyDto, ListPoliciesRequest, PolicyIdRequest, PolicyList, PolicyView, UpdatePolicyRequest } from './policy.dto';
-import { BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesReport, SlaReportQuery } from './report.dto';
+import { BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesQuery, ResponseTimesReport } from './report.dto';
 import { SlaBreachedV1, SlaClockChangedV1, SlaWarningV1 } from './sla.dto';
 
 const clockEvent = <N extends string>(name: N, summary: string) => defineEvent({ domain: 'sla', name, version: 1, payload: SlaClockChangedV1, summary });
@@ -61,6 +61,6 @@ export const SlaRpc = {
   listClocks: slaRpc('clock_list', ListClocksRequest, ClockPage, 'Clocks with their history, by ticket or filters.'),
   recomputeClocks: slaRpc('clock_recompute', RecomputeClocksRequest, RecomputeClocksResult, 'Rebuild the clocks of a ticket from its events and report what differed.'),
   complianceReport: slaRpc('report_compliance', ComplianceReportQuery, ComplianceReport, 'Compliance per policy, priority, service or group over a period.'),
-  responseTimesReport: slaRpc('report_response_times', SlaReportQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.'),
+  responseTimesReport: slaRpc('report_response_times', ResponseTimesQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.'),
   breachesReport: slaRpc('report_breaches', BreachesQuery, BreachPage, 'Clocks that breached in a period, most recent first.'),
 } as const;
