@@ -45,7 +45,9 @@ export class ClockKeeper {
   ) {}
 
   async rules(manager: EntityManager): Promise<ClockRules> {
-    const [policies, calendar] = await Promise.all([this.policies.all(manager), this.calendars.snapshot(manager)]);
+    // One after the other: inside a transaction both queries share one connection.
+    const policies = await this.policies.all(manager);
+    const calendar = await this.calendars.snapshot(manager);
     return { policies, calendar };
   }
 

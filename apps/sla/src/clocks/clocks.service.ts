@@ -100,7 +100,8 @@ export class ClocksService {
 
   async views(manager: EntityManager, rows: ClockRow[]): Promise<ClockView[]> {
     if (rows.length === 0) return [];
-    const [alerts, rules] = await Promise.all([manager.find(ClockAlert, { where: rows.map((row) => ({ clockId: row.id })) }), this.keeper.rules(manager)]);
+    const alerts = await manager.find(ClockAlert, { where: rows.map((row) => ({ clockId: row.id })) });
+    const rules = await this.keeper.rules(manager);
     const now = Date.now();
     return rows.map((row) =>
       clockView(
