@@ -10,4 +10,5 @@ export * from './incident';
 export * from './request';
 export * from './asyncapi';
 export * from './sla';
+export * from './notification';
 export * from './cmdb';

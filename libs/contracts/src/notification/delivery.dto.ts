@@ -1,0 +1,148 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { PageOf, PageRequest, type Page } from '../paging';
+import { CommaList } from '../transforms';
+import { NOTIFICATION_CHANNELS, type NotificationChannel } from './subscription.dto';
+
+/** Where one message to one recipient stands. */
+export enum DeliveryStatus {
+  /** Waiting for its first attempt (or for an earlier message of the same ticket to this subscription). */
+  Pending = 'pending',
+  /** An attempt failed in a way worth retrying; `nextAttemptAt` says when. */
+  Retrying = 'retrying',
+  Delivered = 'delivered',
+  /** Given up: refused with a status that is not retried, or every attempt of the schedule used. */
+  Failed = 'failed',
+}
+
+export class DeliveryAttemptView {
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  attempt!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  at!: string;
+
+  @ApiProperty({ nullable: true, type: Number, example: 500, description: 'HTTP status (webhooks) or SMTP reply code (email); null when there was no answer.' })
+  @IsOptional()
+  @IsInt()
+  statusCode!: number | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'timed out after 10000 ms' })
+  @IsOptional()
+  @IsString()
+  error!: string | null;
+
+  @ApiProperty({ example: 132 })
+  @IsInt()
+  @Min(0)
+  latencyMs!: number;
+
+  @ApiProperty({ description: 'A replay asked for by a person, not a scheduled retry.' })
+  @IsBoolean()
+  replay!: boolean;
+}
+
+export class DeliveryView {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  subscriptionId!: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The event (CloudEvents `id`).' })
+  @IsUUID()
+  eventId!: string;
+
+  @ApiProperty({ example: 'itsm.incident.created.v1' })
+  @IsString()
+  eventType!: string;
+
+  @ApiProperty({ description: 'The record the event is about (CloudEvents `subject`).' })
+  @IsString()
+  subject!: string;
+
+  @ApiProperty({ enum: NOTIFICATION_CHANNELS })
+  @IsIn(NOTIFICATION_CHANNELS)
+  channel!: NotificationChannel;
+
+  @ApiProperty({ example: 'https://hooks.example.com/itsm', description: 'The URL, or the email address.' })
+  @IsString()
+  recipient!: string;
+
+  @ApiProperty({ example: 'msg_2b1f0c6e-…', description: 'The `webhook-id` every attempt of this message carries (email: the Message-ID).' })
+  @IsString()
+  messageId!: string;
+
+  @ApiProperty({ enum: DeliveryStatus, enumName: 'DeliveryStatus' })
+  @IsEnum(DeliveryStatus)
+  status!: DeliveryStatus;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  attempts!: number;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString()
+  nextAttemptAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: Number })
+  @IsOptional()
+  @IsInt()
+  lastStatusCode!: number | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  lastError!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString()
+  deliveredAt!: string | null;
+
+  @ApiProperty({ type: [DeliveryAttemptView] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => DeliveryAttemptView)
+  attemptLog!: DeliveryAttemptView[];
+}
+
+export const DeliveryPage = PageOf(() => DeliveryView, 'DeliveryPage');
+export type DeliveryPage = Page<DeliveryView>;
+
+export class ListDeliveriesRequest extends PageRequest {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  subscription?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Deliveries of one event (its CloudEvents `id`).' })
+  @IsOptional()
+  @IsUUID()
+  event?: string;
+
+  @ApiPropertyOptional({ enum: DeliveryStatus, isArray: true, description: 'Comma-separated.' })
+  @IsOptional()
+  @CommaList()
+  @IsArray()
+  @IsEnum(DeliveryStatus, { each: true })
+  status?: DeliveryStatus[];
+}
+
+export class DeliveryIdRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}

@@ -1,0 +1,3 @@
+export * from './subscription.dto';
+export * from './delivery.dto';
+export * from './notification.messages';
