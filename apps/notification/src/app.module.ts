@@ -1,14 +1,21 @@
 import type { ServiceDefinition } from '@itsm/messaging';
 import { coreTablesMigration } from '@itsm/persistence';
 import { NotificationConfig } from './config';
+import { Contact } from './contacts/contact.entity';
+import { DeliveryAttempt } from './deliveries/delivery-attempt.entity';
+import { Delivery } from './deliveries/delivery.entity';
 import { EventLogModule } from './event-log/event-log.module';
 import { ReceivedEvent } from './event-log/received-event.entity';
 import { CreateEventLog1795449614150 } from './migrations/1795449614150-createEventLog';
+import { Notifications1795846154445 } from './migrations/1795846154445-notifications';
+import { NotificationModule } from './notification.module';
+import { Subscription } from './subscriptions/subscription.entity';
 
+/** Notifications: the event log, subscriptions, contacts, signed webhooks and email with retries, the delivery log. */
 export const notificationApp: ServiceDefinition<NotificationConfig> = {
   name: 'notification',
   config: NotificationConfig,
-  entities: [ReceivedEvent],
-  migrations: [coreTablesMigration('notification'), CreateEventLog1795449614150],
-  modules: [EventLogModule],
+  entities: [ReceivedEvent, Subscription, Contact, Delivery, DeliveryAttempt],
+  migrations: [coreTablesMigration('notification'), CreateEventLog1795449614150, Notifications1795846154445],
+  modules: [EventLogModule, NotificationModule],
 };
