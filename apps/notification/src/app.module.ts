@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@itsm/messaging';
 import { coreTablesMigration } from '@itsm/persistence';
 import { NotificationConfig } from './config';
 import { Contact } from './contacts/contact.entity';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { DeliveryAttempt } from './deliveries/delivery-attempt.entity';
 import { Delivery } from './deliveries/delivery.entity';
 import { EventLogModule } from './event-log/event-log.module';
@@ -17,5 +18,5 @@ export const notificationApp: ServiceDefinition<NotificationConfig> = {
   config: NotificationConfig,
   entities: [ReceivedEvent, Subscription, Contact, Delivery, DeliveryAttempt],
   migrations: [coreTablesMigration('notification'), CreateEventLog1795449614150, Notifications1795846154445],
-  modules: [EventLogModule, NotificationModule],
+  modules: [EventLogModule, NotificationModule, DeliveriesModule],
 };

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, In } from 'typeorm';
+import {
+  type Actor,
+  DEFAULT_PAGE_SIZE,
+  type DeliveryAttemptView,
+  type DeliveryPage,
+  DeliveryStatus,
+  type DeliveryView,
+  DomainError,
+  ErrorCode,
+  type ListDeliveriesRequest,
+  Role,
+} from '@itsm/contracts';
+import { decodeCursor, encodeCursor } from '@itsm/persistence';
+import { Subscription } from '../subscriptions/subscription.entity';
+import { DeliveryAttempt } from './delivery-attempt.entity';
+import { Delivery } from './delivery.entity';
+import { Dispatcher } from './dispatcher';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEES_ALL: readonly Role[] = [Role.Manager, Role.Admin];
+
+function attemptView(attempt: DeliveryAttempt): DeliveryAttemptView {
+  return { attempt: attempt.attempt, at: attempt.at.toISOString(), statusCode: attempt.statusCode, error: attempt.error, latencyMs: attempt.latencyMs, replay: attempt.replay };
+}
+
+export function deliveryView(delivery: Delivery, attempts: readonly DeliveryAttempt[]): DeliveryView {
+  return {
+    id: delivery.id,
+    subscriptionId: delivery.subscriptionId,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    subject: delivery.subject,
+    channel: delivery.channel,
+    recipient: delivery.recipient,
+    messageId: delivery.messageId,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+    lastStatusCode: delivery.lastStatusCode,
+    lastError: delivery.lastError,
+    createdAt: delivery.createdAt.toISOString(),
+    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+    attemptLog: [...attempts].sort((a, b) => a.attempt - b.attempt).map(attemptView),
+  };
+}
+
+/** The delivery log (per subscription, per event) and replays. Owners see their subscriptions' deliveries; managers and admins all. */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  async list(query: ListDeliveriesRequest, actor: Actor): Promise<DeliveryPage> {
+    requireStaff(actor);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const builder = this.dataSource.getRepository(Delivery).createQueryBuilder('d');
+    if (query.subscription) builder.andWhere('d.subscription_id = :subscription', { subscription: query.subscription });
+    if (query.event) builder.andWhere('d.event_id = :event', { event: query.event });
+    if (query.status && query.status.length > 0) builder.andWhere('d.status IN (:...status)', { status: query.status });
+    if (!seesAll(actor)) {
+      builder.andWhere(`d.subscription_id IN (SELECT id FROM ${this.dataSource.getMetadata(Subscription).tablePath} WHERE owner = :owner)`, { owner: actor.sub });
+    }
+    if (query.cursor) {
+      const [seq] = decodeCursor(query.cursor, 1, ([value]) => typeof value === 'string' && /^\d+$/.test(value));
+      builder.andWhere('d.seq < :seq', { seq });
+    }
+    const rows = await builder.orderBy('d.seq', 'DESC').take(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const attempts = page.length === 0 ? [] : await this.dataSource.getRepository(DeliveryAttempt).findBy({ deliveryId: In(page.map((d) => d.id)) });
+    const last = page.at(-1);
+    return {
+      items: page.map((delivery) => deliveryView(delivery, attempts.filter((attempt) => attempt.deliveryId === delivery.id))),
+      nextCursor: rows.length > limit && last ? encodeCursor([String(last.seq)]) : null,
+    };
+  }
+
+  async get(id: string, actor: Actor): Promise<DeliveryView> {
+    const delivery = await this.visible(id, actor);
+    return deliveryView(delivery, await this.dataSource.getRepository(DeliveryAttempt).findBy({ deliveryId: id }));
+  }
+
+  /** Sends the message again with the same message id, whatever its status; the attempt is marked as a replay. */
+  async replay(id: string, actor: Actor): Promise<DeliveryView> {
+    await this.visible(id, actor);
+    await this.dataSource.getRepository(Delivery).update({ id }, { status: DeliveryStatus.Pending, nextAttemptAt: new Date(), replayRequested: true, leaseUntil: null });
+    this.dispatcher.wake();
+    return this.get(id, actor);
+  }
+
+  private async visible(id: string, actor: Actor): Promise<Delivery> {
+    requireStaff(actor);
+    if (!UUID.test(id)) throw notFound(id);
+    const delivery = await this.dataSource.getRepository(Delivery).findOneBy({ id });
+    if (!delivery) throw notFound(id);
+    if (!seesAll(actor)) {
+      const subscription = await this.dataSource.getRepository(Subscription).findOneBy({ id: delivery.subscriptionId });
+      if (subscription?.owner !== actor.sub) throw notFound(id);
+    }
+    return delivery;
+  }
+}
+
+function seesAll(actor: Actor): boolean {
+  return actor.roles.some((role) => SEES_ALL.includes(role));
+}
+
+function requireStaff(actor: Actor): void {
+  if (!actor.roles.some((role) => role === Role.Agent || SEES_ALL.includes(role))) throw new DomainError(ErrorCode.FORBIDDEN, 'only agents, managers and admins see deliveries');
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, `delivery ${id} not found`);
+}

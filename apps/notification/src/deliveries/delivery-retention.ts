@@ -1,0 +1,56 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { SERVICE_CONFIG, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
+import type { NotificationConfig } from '../config';
+import { Delivery } from './delivery.entity';
+
+const BATCH = 1000;
+
+/** Deletes settled deliveries (and their attempts) older than NOTIFICATION_DELIVERY_RETENTION_DAYS, in batches. */
+@Injectable()
+export class DeliveryRetention implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
+    @Inject(SERVICE_OPTIONS) options: ServiceRuntimeOptions,
+  ) {
+    this.logger = options.logger.child({ component: 'delivery-retention' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.run()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'delivery retention failed; trying again later'))
+        .finally(() => (this.running = undefined));
+    }, this.config.HOUSEKEEPING_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Returns how many deliveries it deleted. */
+  async run(): Promise<number> {
+    const table = this.dataSource.getMetadata(Delivery).tablePath;
+    let total = 0;
+    for (;;) {
+      const deleted: unknown[] = await this.dataSource.query(
+        `DELETE FROM ${table} WHERE id IN (
+           SELECT id FROM ${table} WHERE created_at < now() - make_interval(days => $1) AND status IN ('delivered', 'failed') LIMIT ${BATCH}
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id`,
+        [this.config.NOTIFICATION_DELIVERY_RETENTION_DAYS],
+      );
+      total += deleted.length;
+      if (deleted.length < BATCH) return total;
+    }
+  }
+}
