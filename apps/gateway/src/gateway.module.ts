@@ -16,6 +16,7 @@ import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { RequestsModule } from './requests/requests.module';
 import { CmdbModule } from './cmdb/cmdb.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { SlaModule } from './sla/sla.module';
 
 export interface GatewayModuleOptions {
@@ -31,7 +32,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, CmdbModule, SlaModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },
