@@ -27,20 +27,21 @@ export class WebhookReceiver {
 
   private constructor(
     private readonly server: Server,
+    readonly host: string,
     readonly port: number,
     public answer: (path: string, n: number) => Answer,
   ) {}
 
-  static async start(answer: (path: string, n: number) => Answer = () => ({ status: 204 })): Promise<WebhookReceiver> {
+  static async start(answer: (path: string, n: number) => Answer = () => ({ status: 204 }), host = '127.0.0.1'): Promise<WebhookReceiver> {
     const holder: { receiver?: WebhookReceiver } = {};
     const server = createServer((request, response) => holder.receiver?.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    holder.receiver = new WebhookReceiver(server, (server.address() as AddressInfo).port, answer);
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    holder.receiver = new WebhookReceiver(server, host, (server.address() as AddressInfo).port, answer);
     return holder.receiver;
   }
 
   url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return `http://${this.host}:${this.port}${path}`;
   }
 
   at(path: string): ReceivedWebhook[] {
