@@ -42,12 +42,13 @@ export class GatewayWithService {
     readonly baseUrl: string,
   ) {}
 
-  static async start(service: string, gatewayEnv: Record<string, string> = {}): Promise<GatewayWithService> {
+  /** `serviceEnv` adds to (or overrides) the service's environment, e.g. its own settings. */
+  static async start(service: string, gatewayEnv: Record<string, string> = {}, serviceEnv: Record<string, string> = {}): Promise<GatewayWithService> {
     const database = await createTestDatabase();
     const nc = await connectNats(testNatsUrl(), `gateway-${service}-test`);
     await resetStreams(nc);
     const port = await freePort();
-    const process = spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port) }));
+    const process = spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port), ...serviceEnv }));
     await waitUntilReady(process, port);
     const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000', ...gatewayEnv });
     const gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
