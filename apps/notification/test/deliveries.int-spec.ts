@@ -24,6 +24,9 @@ import {
 import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
 import { buildIncidentView, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
 import { notificationApp } from '../src/app.module';
+import { DeliveryRetention } from '../src/deliveries/delivery-retention';
+import { WebhookSender } from '../src/deliveries/webhook-sender';
+import { parseAllowList } from '../src/domain/address-guard';
 import { MailReceiver, type ReceivedWebhook, verifySignature, WebhookReceiver } from './support/receivers';
 
 const ada: Actor = { sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] };
@@ -208,6 +211,37 @@ describe('notification deliveries', () => {
     await publish(IncidentEvents.created, buildIncidentView({ category: 'gone' }));
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(hooks.at('/gone')).toHaveLength(2);
+  });
+
+  it('waits as long as a 429 asks in Retry-After before trying again', async () => {
+    hooks.answer = (path, n) => (path === '/busy' && n === 1 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 });
+    await subscribe({ webhook: { url: hooks.url('/busy') }, conditions: { categories: ['busy'] } });
+    await publish(IncidentEvents.created, buildIncidentView({ category: 'busy' }));
+    const [first, second] = await received('/busy', 2);
+    // The schedule says 200 ms; the receiver asked for two seconds.
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('refuses at connection time to reach an internal address, named or literal, that no allow-list permits', async () => {
+    const sender = new WebhookSender(parseAllowList(''));
+    const base = { messageId: 'msg_ssrf', body: '{}', secrets: ['whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')], timeoutMs: 1000 };
+    const named = await sender.send({ ...base, url: `http://localhost:${hooks.port}/ssrf` });
+    const literal = await sender.send({ ...base, url: hooks.url('/ssrf') });
+    expect(named.outcome).toEqual({ kind: 'network', error: expect.stringContaining('may not reach') });
+    expect(literal.outcome).toEqual({ kind: 'network', error: expect.stringContaining('may not reach') });
+    expect(hooks.at('/ssrf')).toEqual([]);
+  });
+
+  it('deletes settled deliveries, with their attempts, once they are older than the retention period', async () => {
+    await subscribe({ webhook: { url: hooks.url('/kept') }, conditions: { categories: ['retention'] } });
+    const old = await publish(IncidentEvents.created, buildIncidentView({ category: 'retention' }));
+    const recent = await publish(IncidentEvents.created, buildIncidentView({ category: 'retention' }));
+    const [expired] = await deliveriesOf(old.id);
+    await deliveriesOf(recent.id);
+    await database.query(`UPDATE notification.deliveries SET created_at = now() - interval '31 days' WHERE id = $1`, [expired?.id]);
+    await expect(service.app.get(DeliveryRetention).run()).resolves.toBe(1);
+    await expect(database.query(`SELECT count(*)::int AS n FROM notification.delivery_attempts WHERE delivery_id = $1`, [expired?.id])).resolves.toEqual([{ n: 0 }]);
+    await expect(rpc.call(NotificationRpc.listDeliveries, { event: recent.id }, { actor: ada })).resolves.toMatchObject({ items: [expect.objectContaining({ status: DeliveryStatus.Delivered })] });
   });
 
   describe('email', () => {

@@ -42,15 +42,18 @@ export class DeliveryRetention implements OnApplicationBootstrap, OnModuleDestro
     const table = this.dataSource.getMetadata(Delivery).tablePath;
     let total = 0;
     for (;;) {
-      const deleted: unknown[] = await this.dataSource.query(
-        `DELETE FROM ${table} WHERE id IN (
-           SELECT id FROM ${table} WHERE created_at < now() - make_interval(days => $1) AND status IN ('delivered', 'failed') LIMIT ${BATCH}
-           FOR UPDATE SKIP LOCKED)
-         RETURNING id`,
+      const [row]: Array<{ n: number }> = await this.dataSource.query(
+        `WITH deleted AS (
+           DELETE FROM ${table} WHERE id IN (
+             SELECT id FROM ${table} WHERE created_at < now() - make_interval(days => $1) AND status IN ('delivered', 'failed') LIMIT ${BATCH}
+             FOR UPDATE SKIP LOCKED)
+           RETURNING id)
+         SELECT count(*)::int AS n FROM deleted`,
         [this.config.NOTIFICATION_DELIVERY_RETENTION_DAYS],
       );
-      total += deleted.length;
-      if (deleted.length < BATCH) return total;
+      const deleted = row?.n ?? 0;
+      total += deleted;
+      if (deleted < BATCH) return total;
     }
   }
 }
