@@ -24,8 +24,8 @@ export interface RunningSuite {
   stop(): Promise<Record<string, number | null>>;
 }
 
-/** The whole suite as real processes from their builds, on a fresh database and this worker's broker. */
-export async function startSuite(services: readonly string[] = SERVICES): Promise<RunningSuite> {
+/** The whole suite as real processes from their builds, on a fresh database and this worker's broker; `env` adds settings per service. */
+export async function startSuite(services: readonly string[] = SERVICES, env: Record<string, Record<string, string>> = {}): Promise<RunningSuite> {
   const database = await createTestDatabase();
   const nc = await connectNats(testNatsUrl(), 'e2e');
   await resetStreams(nc);
@@ -33,7 +33,7 @@ export async function startSuite(services: readonly string[] = SERVICES): Promis
   try {
     for (const service of services) {
       const port = await freePort();
-      processes.set(service, { process: spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port) })), port });
+      processes.set(service, { process: spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port), ...env[service] })), port });
     }
     const gatewayPort = await freePort();
     processes.set('gateway', {
