@@ -141,11 +141,14 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async send(delivery: Delivery): Promise<AttemptResult> {
     const { content } = delivery;
+    const subscription = await this.dataSource.getRepository(Subscription).findOneBy({ id: delivery.subscriptionId });
+    // A disabled subscription sends nothing more (a replay someone asks for excepted); its messages fail and stay in the log.
+    const refusal = !subscription ? 'the subscription no longer exists' : !subscription.enabled && !delivery.replayRequested ? 'the subscription is disabled' : null;
+    if (refusal || !subscription) return { decision: 'fail', statusCode: null, error: refusal, latencyMs: 0, outcome: { kind: 'network', error: refusal ?? '' } };
     if (content.kind === 'email') {
       return this.email.send({ to: content.to, subject: content.subject, text: content.text, html: content.html, messageId: delivery.messageId });
     }
-    const subscription = await this.dataSource.getRepository(Subscription).findOneBy({ id: delivery.subscriptionId });
-    if (!subscription?.secret) return { decision: 'fail', statusCode: null, error: 'the subscription no longer exists', latencyMs: 0, outcome: { kind: 'network', error: 'gone' } };
+    if (!subscription.secret) return { decision: 'fail', statusCode: null, error: 'the subscription has no signing secret', latencyMs: 0, outcome: { kind: 'network', error: 'no secret' } };
     const now = new Date();
     const secrets = [subscription.secret, ...(subscription.previousSecret && subscription.previousSecretExpiresAt && subscription.previousSecretExpiresAt > now ? [subscription.previousSecret] : [])];
     const timeoutMs = subscription.webhook?.timeoutMs ?? this.config.NOTIFICATION_WEBHOOK_TIMEOUT_MS;
