@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { IdempotencyKey, InboxMessage, OutboxMessage } from '@itsm/persistence';
 import { counter } from '@itsm/observability';
+import { PeriodicTask } from './periodic-task';
 
 export interface HousekeepingOptions {
   schema: string;
@@ -22,28 +23,22 @@ const deleted = counter('itsm_housekeeping_deleted_rows_total', 'Outbox and inbo
  * One replica cleans a schema at a time (advisory lock); deletes go in bounded batches.
  */
 export class Housekeeping {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: HousekeepingOptions,
     private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.run()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'housekeeping failed; trying again later'))
-        .finally(() => (this.running = undefined));
-    }, this.options.intervalMs);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask(logger, 'housekeeping failed; trying again later');
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.task.start(this.options.intervalMs, () => this.run());
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One cleaning round; returns the rows deleted from each table. */

@@ -2,6 +2,7 @@ export * from './nats';
 export * from './streams';
 export * from './outbox';
 export * from './outbox-relay';
+export * from './periodic-task';
 export * from './housekeeping';
 export * from './consumer';
 export * from './rpc';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { IncidentState } from '@itsm/contracts';
-import { SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
+import { PeriodicTask, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
 import { counter } from '@itsm/observability';
 import { IncidentWriter, SYSTEM_ACTOR } from '../incidents/incident-writer';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
@@ -18,9 +18,8 @@ const autoClosed = counter('itsm_incident_auto_closed_total', 'Resolved incident
  */
 @Injectable()
 export class AutoCloseJob implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
   private readonly logger: Logger;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -29,21 +28,15 @@ export class AutoCloseJob implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SERVICE_OPTIONS) options: ServiceRuntimeOptions,
   ) {
     this.logger = options.logger.child({ component: 'auto-close' });
+    this.task = new PeriodicTask(this.logger, 'auto-close failed; trying again later');
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.run()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'auto-close failed; trying again later'))
-        .finally(() => (this.running = undefined));
-    }, this.writer.config.INCIDENT_AUTO_CLOSE_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.writer.config.INCIDENT_AUTO_CLOSE_INTERVAL_MS, () => this.run());
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Closes every incident due; returns how many. */

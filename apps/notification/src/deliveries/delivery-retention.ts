@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
-import { SERVICE_CONFIG, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
+import { PeriodicTask, SERVICE_CONFIG, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
 import type { NotificationConfig } from '../config';
 import { Delivery } from './delivery.entity';
 
@@ -11,30 +10,22 @@ const BATCH = 1000;
 /** Deletes settled deliveries (and their attempts) older than NOTIFICATION_DELIVERY_RETENTION_DAYS, in batches. */
 @Injectable()
 export class DeliveryRetention implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private readonly logger: Logger;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
     @Inject(SERVICE_OPTIONS) options: ServiceRuntimeOptions,
   ) {
-    this.logger = options.logger.child({ component: 'delivery-retention' });
+    this.task = new PeriodicTask(options.logger.child({ component: 'delivery-retention' }), 'delivery retention failed; trying again later');
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.run()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'delivery retention failed; trying again later'))
-        .finally(() => (this.running = undefined));
-    }, this.config.HOUSEKEEPING_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.HOUSEKEEPING_INTERVAL_MS, () => this.run());
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many deliveries it deleted. */

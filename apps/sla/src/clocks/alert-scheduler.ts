@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Logger } from 'pino';
-import { SERVICE_CONFIG, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
+import { PeriodicTask, SERVICE_CONFIG, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/messaging';
 import { counter } from '@itsm/observability';
 import { nextAlertAt, pendingAlerts } from '../domain/alerts';
 import { dueAt } from '../domain/clock-engine';
@@ -24,9 +23,7 @@ const ticketsRebuilt = counter('itsm_sla_tickets_rebuilt_total', 'Tickets whose 
  */
 @Injectable()
 export class AlertScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private readonly logger: Logger;
+  private readonly task: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -34,22 +31,15 @@ export class AlertScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SERVICE_CONFIG) private readonly config: SlaConfig,
     @Inject(SERVICE_OPTIONS) options: ServiceRuntimeOptions,
   ) {
-    this.logger = options.logger.child({ component: 'sla-scheduler' });
+    this.task = new PeriodicTask(options.logger.child({ component: 'sla-scheduler' }), 'SLA scheduler pass failed; trying again');
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'SLA scheduler pass failed; trying again'))
-        .finally(() => (this.running = undefined));
-    }, this.config.SLA_TIMER_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start(this.config.SLA_TIMER_INTERVAL_MS, () => this.tick());
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Due alerts first, then a batch of rebuilds, and again while either has more: a long rebuild never holds alerts back. */
