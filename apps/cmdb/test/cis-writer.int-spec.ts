@@ -3,7 +3,8 @@ import { CiStatus, CmdbEvents, ErrorCode, MANUAL_SOURCE, RelationshipType } from
 import { ClassRegistry } from '../src/classes/class-registry';
 import { CiWriter, type NewCi } from '../src/cis/ci-writer';
 import { RelationshipWriter } from '../src/relationships/relationship-writer';
-import { CmdbHarness, fieldsOf } from './support/cmdb-harness';
+import { fieldsOf } from '@itsm/testing';
+import { CmdbHarness } from './support/cmdb-harness';
 
 const manual = { actorId: 'sam', source: MANUAL_SOURCE };
 const discovery = { actorId: 'importer', source: 'discovery' };

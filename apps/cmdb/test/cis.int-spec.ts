@@ -1,7 +1,8 @@
 /** CI classes and CIs over RPC: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
 import { type CiView, CiStatus, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, MESSAGE_QUEUE_SCHEMA_EXAMPLE } from '@itsm/contracts';
-import { ada, alice, carl, CmdbHarness, fieldsOf, maria, sam } from './support/cmdb-harness';
+import { ada, alice, carl, fieldsOf, maria, sam } from '@itsm/testing';
+import { CmdbHarness } from './support/cmdb-harness';
 
 function dbCi(overrides: Partial<CreateCiRequest> = {}): CreateCiRequest {
   return { className: 'database', name: `db-${randomUUID().slice(0, 8)}`, environment: 'prod', identifiers: { fqdn: `${randomUUID()}.example.com` }, attributes: { engine: 'postgresql', version: '15.4' }, ...overrides };

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { type CiHistory, CmdbRpc, ErrorCode, RelationshipType } from '@itsm/contracts';
 import { CiWriter } from '../src/cis/ci-writer';
-import { alice, carl, CmdbHarness, fieldsOf, maria, sam } from './support/cmdb-harness';
+import { alice, carl, fieldsOf, maria, sam } from '@itsm/testing';
+import { CmdbHarness } from './support/cmdb-harness';
 
 describe('CI history', () => {
   let h: CmdbHarness;

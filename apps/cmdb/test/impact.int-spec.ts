@@ -13,7 +13,8 @@ import {
   validatePayload,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { alice, carl, CmdbHarness, fieldsOf, sam } from './support/cmdb-harness';
+import { alice, carl, fieldsOf, sam } from '@itsm/testing';
+import { CmdbHarness } from './support/cmdb-harness';
 
 let cmdb: CmdbHarness;
 

@@ -1,8 +1,8 @@
 /** Batch imports through ImportRpc over real PostgreSQL and NATS: identification, reconciliation, per-row errors, relationships, events. */
 import { type CloudEvent, CmdbEvents, ErrorCode, type ImportCompletedV1, type ImportItem, type ImportResult, ImportRpc, MANUAL_SOURCE, RelationshipType, type RunImportRequest } from '@itsm/contracts';
-import { readEvents } from '@itsm/testing';
+import { ada, fieldsOf, readEvents, sam } from '@itsm/testing';
 import { CiWriter } from '../src/cis/ci-writer';
-import { ada, CmdbHarness, fieldsOf, sam } from './support/cmdb-harness';
+import { CmdbHarness } from './support/cmdb-harness';
 
 let serial = 0;
 /** A server row with identifiers unique to the test. */

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CloudEvent, CmdbEvents, ErrorCode, type ImportCompletedV1, type ImportResult, ImportRpc } from '@itsm/contracts';
-import { readEvents } from '@itsm/testing';
-import { ada, CmdbHarness, fieldsOf, sam } from './support/cmdb-harness';
+import { ada, fieldsOf, readEvents, sam } from '@itsm/testing';
+import { CmdbHarness } from './support/cmdb-harness';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(__dirname, 'fixtures/kubernetes', name), 'utf8')) as Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 /** Relationships and relationship rules over RPC: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
 import { type CiRelationshipList, type CiView, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, RelationshipType } from '@itsm/contracts';
-import { ada, alice, carl, CmdbHarness, fieldsOf, maria, sam } from './support/cmdb-harness';
+import { ada, alice, carl, fieldsOf, maria, sam } from '@itsm/testing';
+import { CmdbHarness } from './support/cmdb-harness';
 
 describe('relationships over RPC', () => {
   let h: CmdbHarness;

@@ -10,8 +10,8 @@ import {
   SlaEvents,
   Urgency,
 } from '@itsm/contracts';
-import { waitFor } from '@itsm/testing';
-import { alice, IncidentHarness, maria, RESOLVE, sam } from './support/incident-harness';
+import { alice, maria, sam, waitFor } from '@itsm/testing';
+import { IncidentHarness, RESOLVE } from './support/incident-harness';
 
 const VPN_SERVICE = '0d3c2b1a-9f8e-4d7c-8b6a-5f4e3d2c1b0a';
 

@@ -11,8 +11,8 @@ import {
   Role,
   type ServiceRequestView,
 } from '@itsm/contracts';
-import { buildCatalogItem, buildSubmitRequest } from '@itsm/testing';
-import { IncidentHarness, sam, viewOf } from './support/incident-harness';
+import { buildCatalogItem, buildSubmitRequest, sam } from '@itsm/testing';
+import { IncidentHarness, viewOf } from './support/incident-harness';
 
 const vera: Actor = { sub: 'vera', name: 'Vera Important', roles: [Role.Requester], groups: ['vip'] };
 const admin: Actor = { sub: 'ada', roles: [Role.Admin] };

@@ -2,16 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { type Actor, ApprovalType, CatalogItemStatus, CatalogRpc, type CatalogItemView, ErrorCode, Role } from '@itsm/contracts';
 import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
-import { buildCatalogItem, createTestDatabase, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase } from '@itsm/testing';
+import { buildCatalogItem, createTestDatabase, fieldsOf, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase } from '@itsm/testing';
 import { incidentApp } from '../src/app.module';
 
 const admin: Actor = { sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] };
 const agent: Actor = { sub: 'sam', roles: [Role.Agent] };
 const alice: Actor = { sub: 'alice', roles: [Role.Requester] };
-
-function fieldsOf(error: unknown): string[] {
-  return [...new Set(((error as { details?: { errors?: Array<{ field: string }> } }).details?.errors ?? []).map((e) => e.field))].sort();
-}
 
 describe('request catalog over RPC', () => {
   let database: TestDatabase;

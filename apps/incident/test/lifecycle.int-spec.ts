@@ -1,7 +1,7 @@
 import { ErrorCode, HoldReason, IncidentEvents, IncidentRpc, IncidentState, type IncidentStateChangedV1, ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
-import { waitFor } from '@itsm/testing';
+import { alice, bob, sam, waitFor } from '@itsm/testing';
 import { INCIDENT_TRANSITIONS } from '../src/domain/incident-lifecycle';
-import { alice, bob, IncidentHarness, RESOLVE, sam } from './support/incident-harness';
+import { IncidentHarness, RESOLVE } from './support/incident-harness';
 
 const S = IncidentState;
 const STATES = Object.values(IncidentState);

@@ -1,5 +1,6 @@
 import { Impact, IncidentRpc, Priority, Urgency } from '@itsm/contracts';
-import { alice, IncidentHarness, sam } from './support/incident-harness';
+import { alice, sam } from '@itsm/testing';
+import { IncidentHarness } from './support/incident-harness';
 
 describe('a configured priority matrix', () => {
   let h: IncidentHarness;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommentVisibility, ErrorCode, IncidentEvents, type IncidentPage, IncidentRpc, IncidentState, type ListIncidentsRequest, Priority, Role } from '@itsm/contracts';
-import { buildCreateIncident } from '@itsm/testing';
-import { alice, bob, IncidentHarness, RESOLVE, sam, viewOf } from './support/incident-harness';
+import { alice, bob, buildCreateIncident, sam } from '@itsm/testing';
+import { IncidentHarness, RESOLVE, viewOf } from './support/incident-harness';
 
 describe('incident queries, comments, history and idempotent creation', () => {
   let h: IncidentHarness;

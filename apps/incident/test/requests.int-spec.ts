@@ -24,6 +24,7 @@ import {
   buildLaptopAnswers,
   buildSubmitRequest,
   createTestDatabase,
+  fieldsOf,
   readEvents,
   resetStreams,
   serviceTestEnv,
@@ -53,10 +54,6 @@ const TYPE = {
   fulfilled: RequestEvents.fulfilled.type,
   stateChanged: RequestEvents.stateChanged.type,
 };
-
-function fieldsOf(error: unknown): string[] {
-  return [...new Set(((error as { details?: { errors?: Array<{ field: string }> } }).details?.errors ?? []).map((e) => e.field))].sort();
-}
 
 describe('service requests over RPC', () => {
   let database: TestDatabase;

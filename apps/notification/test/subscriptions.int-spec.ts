@@ -2,7 +2,8 @@
 import * as dns from 'node:dns';
 import { randomUUID } from 'node:crypto';
 import { type Actor, type CreatedSubscriptionView, type CreateSubscriptionDto, ErrorCode, NotificationRpc, Priority, type SubscriptionView } from '@itsm/contracts';
-import { ada, alice, carl, fieldsOf, maria, NotificationHarness, sam, tom } from './support/notification-harness';
+import { ada, alice, carl, fieldsOf, maria, sam, tom } from '@itsm/testing';
+import { NotificationHarness } from './support/notification-harness';
 
 /** A public address: literal IPs are checked without resolving anything. */
 const PUBLIC_HOOK = 'https://93.184.215.14/itsm';

@@ -1,8 +1,8 @@
 /** SLA clocks driven by incident events on the bus: the sla service with real PostgreSQL and NATS JetStream. */
 import { randomUUID } from 'node:crypto';
 import { ClockAction, ClockState, HoldReason, IncidentEvents, IncidentState, Priority, RequestEvents, SlaEvents, SlaRpc } from '@itsm/contracts';
-import { waitFor } from '@itsm/testing';
-import { alice, fieldsOf, sam, SlaHarness } from './support/sla-harness';
+import { alice, fieldsOf, sam, waitFor } from '@itsm/testing';
+import { SlaHarness } from './support/sla-harness';
 
 const HOUR = 3_600_000;
 const NOW = Date.now();

@@ -17,8 +17,8 @@ import {
   SlaEvents,
   SlaRpc,
 } from '@itsm/contracts';
-import { buildIncidentView, waitFor } from '@itsm/testing';
-import { ada, sam, SlaHarness } from './support/sla-harness';
+import { ada, buildIncidentView, sam, waitFor } from '@itsm/testing';
+import { SlaHarness } from './support/sla-harness';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

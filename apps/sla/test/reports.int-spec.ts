@@ -16,7 +16,8 @@ import {
   type SlaMetric,
   SlaRpc,
 } from '@itsm/contracts';
-import { ada, fieldsOf, sam, SlaHarness } from './support/sla-harness';
+import { ada, fieldsOf, sam } from '@itsm/testing';
+import { SlaHarness } from './support/sla-harness';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

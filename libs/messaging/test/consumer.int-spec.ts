@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders } from 'nats';
 import type { EntityManager } from 'typeorm';
 import { type CloudEvent, deadLetterSubject, DLQ_STREAM, IncidentEvents } from '@itsm/contracts';
-import { type DeadLetter, EventConsumer, type EventHandlerFn } from '../src';
+import { type DeadLetter, EventConsumer, type EventHandlerFn } from '@itsm/messaging';
 import { metricsRegistry } from '@itsm/observability';
 import { killBroker, readEvents, readStream, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';

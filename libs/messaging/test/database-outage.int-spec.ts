@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { type CloudEvent, DLQ_STREAM, deadLetterSubject, IncidentEvents } from '@itsm/contracts';
 import { coreTablesMigration, createDataSource, runMigrations } from '@itsm/persistence';
 import { buildIncidentView, readEvents, readStream, resetStreams, startPrivatePostgres, testNatsUrl, type PrivatePostgres, waitFor } from '@itsm/testing';
-import { connectNats, ensureStreams, EventConsumer, OutboxRelay, OutboxWriter } from '../src';
+import { connectNats, ensureStreams, EventConsumer, OutboxRelay, OutboxWriter } from '@itsm/messaging';
 import { silentLogger } from './harness';
 
 const SCHEMA = 'outagedb';

@@ -1,7 +1,7 @@
 import type { NatsConnection } from 'nats';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { connectNats, ensureStreams } from '../src';
+import { connectNats, ensureStreams } from '@itsm/messaging';
 import { coreTablesMigration, createDataSource, runMigrations } from '@itsm/persistence';
 import { createTestDatabase, resetStreams, testNatsUrl, type TestDatabase } from '@itsm/testing';
 

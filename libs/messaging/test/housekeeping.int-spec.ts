@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Housekeeping } from '../src';
+import { Housekeeping } from '@itsm/messaging';
 import { openHarness, silentLogger, type Harness } from './harness';
 
 describe('housekeeping of the outbox and the inbox', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CloudEvent, IncidentEvents, type IncidentView } from '@itsm/contracts';
-import { OutboxRelay, OutboxWriter } from '../src';
+import { OutboxRelay, OutboxWriter } from '@itsm/messaging';
 import { buildIncidentView, killBroker, readEvents, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 

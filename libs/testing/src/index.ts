@@ -8,3 +8,5 @@ export * from './schema';
 export * from './broker';
 export * from './private-postgres';
 export * from './infra';
+export * from './actors';
+export * from './service-harness';

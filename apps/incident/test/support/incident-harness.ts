@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection } from 'nats';
 import {
   type Actor,
   type CloudEvent,
@@ -11,40 +10,21 @@ import {
   IncidentState,
   type IncidentView,
   ResolutionCode,
-  Role,
   type TransitionIncidentDto,
 } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
-import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
+import { alice, buildCreateIncident, sam, ServiceHarness } from '@itsm/testing';
 import { incidentApp } from '../../src/app.module';
-
-export const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] };
-export const bob: Actor = { sub: 'bob', name: 'Bob Jones', roles: [Role.Requester] };
-export const sam: Actor = { sub: 'sam', name: 'Sam Agent', roles: [Role.Agent], groups: ['service-desk'] };
-export const maria: Actor = { sub: 'maria', name: 'Maria Manager', roles: [Role.Manager] };
+import type { IncidentConfig } from '../../src/config';
 
 /** The incident service on a fresh database, and what a test needs to drive and observe it. */
-export class IncidentHarness {
-  database!: TestDatabase;
-  nc!: NatsConnection;
-  service!: RunningService;
-  rpc!: RpcClient;
-
-  /** `fresh: false` keeps the streams (and so the consumers of a service already running in the same test file). */
-  static async start(env: Record<string, string> = {}, options: { fresh?: boolean } = {}): Promise<IncidentHarness> {
-    const harness = new IncidentHarness();
-    harness.database = await createTestDatabase();
-    harness.nc = await connectNats(testNatsUrl(), 'incident-test');
-    if (options.fresh ?? true) await resetStreams(harness.nc);
-    harness.service = await startServiceFrom(incidentApp, serviceTestEnv(harness.database, env));
-    harness.rpc = new RpcClient(harness.nc, 10_000);
-    return harness;
+export class IncidentHarness extends ServiceHarness<IncidentConfig> {
+  private constructor() {
+    super(incidentApp);
   }
 
-  async stop(): Promise<void> {
-    await this.service.shutdown();
-    await this.nc.drain();
-    await this.database.drop();
+  /** `fresh: false` keeps the streams (and so the consumers of a service already running in the same test file). */
+  static start(env: Record<string, string> = {}, options: { fresh?: boolean } = {}): Promise<IncidentHarness> {
+    return new IncidentHarness().boot(env, options);
   }
 
   open(actor: Actor = alice, overrides: Partial<CreateIncidentRequest> = {}): Promise<CreatedIncidentView> {
@@ -80,28 +60,6 @@ export class IncidentHarness {
     const [row] = await this.database.query<Record<string, unknown>>(`SELECT * FROM incident.incidents WHERE id = $1`, [id]);
     if (!row) throw new Error(`no incident row ${id}`);
     return row;
-  }
-
-  async count(table: string): Promise<number> {
-    const [row] = await this.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM incident.${table}`);
-    return row?.n ?? -1;
-  }
-
-  /** Events of one type about one incident, once at least `atLeast` are on the stream. */
-  async events<T>(event: EventDeclaration<string, T>, subject: string, atLeast = 1): Promise<Array<CloudEvent<T>>> {
-    return waitFor(
-      async () => {
-        const found = (await readEvents(this.nc, event.subject)).map((m) => m.body as CloudEvent<T>).filter((body) => body.subject === subject);
-        return found.length >= atLeast ? found : undefined;
-      },
-      { what: `${atLeast} ${event.type} about ${subject}` },
-    );
-  }
-
-  /** Events of one type about one incident that are on the stream now (after the outbox has drained). */
-  async eventsNow<T>(event: EventDeclaration<string, T>, subject: string): Promise<Array<CloudEvent<T>>> {
-    await waitFor(async () => (await this.count('outbox WHERE sent_at IS NULL')) === 0, { what: 'the outbox to drain' });
-    return (await readEvents(this.nc, event.subject)).map((m) => m.body as CloudEvent<T>).filter((body) => body.subject === subject);
   }
 
   /** Publishes an event on JetStream as another service would. */

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { NatsConnection, Subscription } from 'nats';
-import type { DataSource, EntityManager } from 'typeorm';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import {
   type Actor,
   type CloudEvent,
@@ -11,22 +8,12 @@ import {
   IncidentEvents,
   type IncidentView,
   type PolicyView,
-  Role,
   SlaEvents,
   SlaRpc,
 } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
-import { buildIncidentView, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
+import { ada, buildIncidentView, readEvents, sam, ServiceHarness, waitFor } from '@itsm/testing';
 import { slaApp } from '../../src/app.module';
-
-export const ada: Actor = { sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] };
-export const sam: Actor = { sub: 'sam', name: 'Sam Agent', roles: [Role.Agent] };
-export const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] };
-
-/** The field names of a refused RPC (`details.errors[].field`), sorted and without repeats. */
-export function fieldsOf(error: unknown): string[] {
-  return [...new Set(((error as { details?: { errors?: Array<{ field: string }> } }).details?.errors ?? []).map((e) => e.field))].sort();
-}
+import type { SlaConfig } from '../../src/config';
 
 /** An SLA event as a subscriber saw it, with the moment it arrived. */
 export interface Received {
@@ -39,42 +26,26 @@ export interface Received {
  * The sla service (one or more replicas on one database) fed with ticket events published the way the
  * incident service publishes them, and a live subscriber that notes when each SLA event arrives.
  */
-export class SlaHarness {
-  database!: TestDatabase;
-  nc!: NatsConnection;
-  replicas: RunningService[] = [];
-  rpc!: RpcClient;
+export class SlaHarness extends ServiceHarness<SlaConfig> {
   readonly received: Received[] = [];
-  private subscription: Subscription | undefined;
 
-  static async start(env: Record<string, string> = {}, options: { replicas?: number } = {}): Promise<SlaHarness> {
-    const harness = new SlaHarness();
-    harness.database = await createTestDatabase();
-    harness.nc = await connectNats(testNatsUrl(), 'sla-test');
-    await resetStreams(harness.nc);
-    harness.subscription = harness.nc.subscribe('itsm.events.sla.>', {
+  private constructor() {
+    super(slaApp);
+  }
+
+  static start(env: Record<string, string> = {}, options: { replicas?: number } = {}): Promise<SlaHarness> {
+    return new SlaHarness().boot({ SLA_TIMER_INTERVAL_MS: '200', ...env }, options);
+  }
+
+  /** The subscription ends when the connection drains on `stop()`. */
+  protected override connected(): void {
+    this.nc.subscribe('itsm.events.sla.>', {
       callback: (error, message) => {
         if (error) return;
         const event = message.json<CloudEvent<Record<string, unknown>>>();
-        harness.received.push({ type: event.type, receivedAt: Date.now(), event });
+        this.received.push({ type: event.type, receivedAt: Date.now(), event });
       },
     });
-    for (let i = 0; i < (options.replicas ?? 1); i += 1) {
-      harness.replicas.push(await startServiceFrom(slaApp, serviceTestEnv(harness.database, { SLA_TIMER_INTERVAL_MS: '200', ...env })));
-    }
-    harness.rpc = new RpcClient(harness.nc, 10_000);
-    return harness;
-  }
-
-  async stop(): Promise<void> {
-    for (const replica of this.replicas) await replica.shutdown();
-    this.subscription?.unsubscribe();
-    await this.nc.drain();
-    await this.database.drop();
-  }
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return (this.replicas[0]?.app.get<DataSource>(getDataSourceToken(), { strict: false }) as DataSource).transaction(work);
   }
 
   async policy(input: Partial<CreatePolicyDto> & Pick<CreatePolicyDto, 'targets'>): Promise<PolicyView> {
@@ -146,10 +117,7 @@ export class SlaHarness {
 
   /** SLA events on the stream about a clock of one ticket (what a durable subscriber gets). */
   async stored(event: EventDeclaration, ticketId: string): Promise<CloudEvent<Record<string, unknown>>[]> {
-    await waitFor(async () => {
-      const [row] = await this.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM sla.outbox WHERE sent_at IS NULL`);
-      return row?.n === 0;
-    }, { what: 'the sla outbox to drain' });
+    await this.outboxDrained();
     return (await readEvents(this.nc, event.subject)).map((m) => m.body as CloudEvent<Record<string, unknown>>).filter((body) => body.data['ticketId'] === ticketId);
   }
 }
