@@ -116,7 +116,8 @@ describe('recomputing SLA clocks', () => {
           const rebuilt = await h.rpc.call(SlaRpc.recomputeClocks, { ticket: first.id }, { actor: sam });
           expect(rebuilt.differences).toEqual([]);
           expect(rebuilt.events).toBe(versions.length);
-          const strip = (clocks: typeof stored) => clocks.map(({ elapsedSeconds: _e, remainingSeconds: _r, state: _s, breached: _b, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));
+          // What moves with the time of reading (elapsed up to now) or with the scheduler (alerts it sends meanwhile) is left out.
+          const strip = (clocks: typeof stored) => clocks.map(({ elapsedSeconds: _e, remainingSeconds: _r, state: _s, breached: _b, alerts: _a, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));
           expect(strip(rebuilt.clocks)).toEqual(strip(stored));
         },
       ),
