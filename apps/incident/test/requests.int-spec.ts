@@ -399,7 +399,8 @@ describe('service requests over RPC', () => {
       await expect(rpc.call(RequestRpc.transition, { id: request.id, to: S.Closed }, { actor: sam })).resolves.toMatchObject({ state: S.Closed, version: 8 });
 
       await expect(stored(request.id)).resolves.toEqual({ state: 'closed', version: 8 });
-      const events = await eventsOf(request.id, 7);
+      // submitted, five state changes, approved and fulfilled: wait for all eight, the last relayed included.
+      const events = await eventsOf(request.id, 8);
       expect(events.filter((event) => event.type === TYPE.stateChanged).map((event) => [(event.data as { from: string }).from, (event.data as { to: string }).to])).toEqual([
         [null, S.Submitted],
         [S.Submitted, S.Approved],
