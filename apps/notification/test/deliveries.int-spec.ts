@@ -107,6 +107,8 @@ describe('notification deliveries', () => {
     expect(message?.headers['content-type']).toBe('application/json');
     const [delivery] = await deliveriesOf(event.id);
     expect(delivery).toMatchObject({ subscriptionId: urgent.id, status: DeliveryStatus.Delivered, attempts: 1, messageId: message?.headers['webhook-id'] });
+    // Delivering is not editing: the subscription keeps its version (an If-Match based on it still holds).
+    await expect(rpc.call(NotificationRpc.getSubscription, { id: urgent.id }, { actor: ada })).resolves.toMatchObject({ version: 1, consecutiveFailures: 0 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(hooks.at('/planning')).toEqual([]);
     expect(hooks.at('/sla')).toEqual([]);

@@ -65,7 +65,8 @@ export class DeliveryRecorder {
       };
       if (status === DeliveryStatus.Delivered) {
         await this.outbox.publish(manager, NotificationEvents.delivered, base, { subject: deliveryId });
-        await manager.update(Subscription, { id: delivery.subscriptionId }, { consecutiveFailures: 0 });
+        // A plain statement: the run of failures is bookkeeping, not an edit (no new version, no lock when already 0).
+        await manager.query(`UPDATE ${manager.connection.getMetadata(Subscription).tablePath} SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0`, [delivery.subscriptionId]);
         return;
       }
       await this.outbox.publish(
@@ -85,7 +86,7 @@ export class DeliveryRecorder {
     const failures = subscription.consecutiveFailures + 1;
     const limit = this.config.NOTIFICATION_DISABLE_AFTER_FAILURES;
     if (failures < limit || !subscription.enabled) {
-      await manager.update(Subscription, { id: subscriptionId }, { consecutiveFailures: failures });
+      await manager.query(`UPDATE ${manager.connection.getMetadata(Subscription).tablePath} SET consecutive_failures = $2 WHERE id = $1`, [subscriptionId, failures]);
       return;
     }
     const reason = `disabled after ${failures} failed messages in a row`;

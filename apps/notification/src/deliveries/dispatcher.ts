@@ -15,8 +15,11 @@ import { WebhookSender } from './webhook-sender';
 const attempts = counter('itsm_notification_attempts_total', 'Delivery attempts by channel and result', ['channel', 'result']);
 const latency = histogram('itsm_notification_attempt_seconds', 'Time one delivery attempt took', ['channel']);
 
-/** Time past an attempt's own timeout before its claim lapses and another dispatcher may take the delivery. */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * How long a claim holds: past the longest timeout a subscription may set (60 s) with a margin, so a delivery is never
+ * taken again while an attempt at it may still be running.
+ */
+const LEASE_MS = 90_000;
 
 /**
  * Sends due deliveries. Each pass claims what is due `FOR UPDATE SKIP LOCKED` (replicas never take the same
@@ -32,6 +35,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
   private readonly perHost = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Deliveries this process is attempting: never claimed again meanwhile, whatever their lease says. */
+  private readonly attempting = new Set<string>();
   private readonly logger: Logger;
 
   constructor(
@@ -81,9 +86,11 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
     const free = this.config.NOTIFICATION_CONCURRENCY - this.inFlight.size;
     if (free <= 0) return;
     for (const delivery of await this.claim(free)) {
+      this.attempting.add(delivery.id);
       const sending = this.attempt(delivery).finally(() => {
         this.inFlight.delete(sending);
-        this.perHost.set(delivery.host, (this.perHost.get(delivery.host) ?? 1) - 1);
+        this.attempting.delete(delivery.id);
+        this.release(delivery.host);
         // A settled delivery may let the next one of its ticket go: look again at once.
         this.wake();
       });
@@ -95,7 +102,10 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private async claim(limit: number): Promise<Delivery[]> {
     const table = this.dataSource.getMetadata(Delivery).tablePath;
     const saturated = [...this.perHost.entries()].filter(([, busy]) => busy >= this.config.NOTIFICATION_PER_HOST_CONCURRENCY).map(([host]) => host);
-    return this.dataSource.transaction(async (manager) => {
+    const attempting = [...this.attempting];
+    const taken: Delivery[] = [];
+    try {
+      return await this.dataSource.transaction(async (manager) => {
       const candidates = await manager
         .createQueryBuilder(Delivery, 'd')
         .setLock('pessimistic_write')
@@ -104,6 +114,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         .andWhere('d.next_attempt_at <= now()')
         .andWhere('(d.lease_until IS NULL OR d.lease_until < now())')
         .andWhere(saturated.length > 0 ? 'd.host <> ALL(:saturated)' : 'true', { saturated })
+        .andWhere(attempting.length > 0 ? 'd.id <> ALL(:attempting)' : 'true', { attempting })
         .andWhere(
           `NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.subscription_id = d.subscription_id AND e.ordering_key = d.ordering_key AND e.recipient = d.recipient AND e.seq < d.seq AND e.status IN ('pending', 'retrying'))`,
         )
@@ -111,7 +122,6 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         .addOrderBy('d.seq', 'ASC')
         .limit(limit * 2)
         .getMany();
-      const taken: Delivery[] = [];
       for (const delivery of candidates) {
         if (taken.length >= limit) break;
         const busy = this.perHost.get(delivery.host) ?? 0;
@@ -120,11 +130,19 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         taken.push(delivery);
       }
       if (taken.length > 0) {
-        const leaseMs = this.config.NOTIFICATION_WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
-        await manager.query(`UPDATE ${table} SET lease_until = now() + make_interval(secs => $2::double precision / 1000) WHERE id = ANY($1)`, [taken.map((d) => d.id), leaseMs]);
+        await manager.query(`UPDATE ${table} SET lease_until = now() + make_interval(secs => $2::double precision / 1000) WHERE id = ANY($1)`, [taken.map((d) => d.id), LEASE_MS]);
       }
       return taken;
     });
+    } catch (error) {
+      // Nothing was claimed: give the host slots counted for it back.
+      for (const delivery of taken) this.release(delivery.host);
+      throw error;
+    }
+  }
+
+  private release(host: string): void {
+    this.perHost.set(host, Math.max(0, (this.perHost.get(host) ?? 1) - 1));
   }
 
   private async attempt(delivery: Delivery): Promise<void> {

@@ -25,7 +25,7 @@ export class EmailSender {
   readonly host: string;
 
   constructor(private readonly config: NotificationConfig) {
-    this.host = config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'smtp:unconfigured';
+    this.host = config.SMTP_HOST ?? 'smtp:unconfigured';
     this.transport = config.SMTP_HOST
       ? createTransport({
           host: config.SMTP_HOST,

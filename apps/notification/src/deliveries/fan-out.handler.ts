@@ -42,7 +42,7 @@ export class FanOutHandler {
       if (!conditionsMatch(subscription.conditions, context)) continue;
       if (subscription.channel === 'webhook' && subscription.webhook) {
         const url = subscription.webhook.url;
-        deliveries.push(this.delivery(subscription, event, context, url, new URL(url).host, { kind: 'webhook', body: JSON.stringify(event) }));
+        deliveries.push(this.delivery(subscription, event, context, url, new URL(url).hostname, { kind: 'webhook', body: JSON.stringify(event) }));
         continue;
       }
       for (const addressee of await this.addressees(manager, subscription.email?.recipients ?? [], context)) {
