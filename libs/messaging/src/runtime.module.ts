@@ -254,6 +254,7 @@ export class ServiceRuntimeModule {
             entities: options.entities,
             migrations: options.migrations,
             poolSize: options.config.DATABASE_POOL_SIZE,
+            poolTimeoutMs: options.config.DATABASE_POOL_TIMEOUT_MS,
           }),
           retryAttempts: 0,
         }),

@@ -57,6 +57,13 @@ export class ServiceConfig extends ProcessConfig {
   @Max(64)
   DATABASE_POOL_SIZE = 10;
 
+  /** How long a query waits for a free connection of the pool before the request fails with 503. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DATABASE_POOL_TIMEOUT_MS = 10_000;
+
   /** Replicas of the JetStream streams when they are first created (3 in production). */
   @Type(() => Number)
   @IsInt()

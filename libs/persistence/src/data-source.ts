@@ -14,6 +14,8 @@ export interface DataSourceConfig {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   poolSize?: number;
+  /** How long a query waits for a free connection before it fails (the service answers 503). */
+  poolTimeoutMs?: number;
 }
 
 /** TypeORM options for one service: its own schema, migrations only (never `synchronize`). */
@@ -31,7 +33,7 @@ export function dataSourceOptions(config: DataSourceConfig): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: 10_000 },
+    extra: { max: config.poolSize ?? 10, connectionTimeoutMillis: config.poolTimeoutMs ?? 10_000 },
   };
 }
 

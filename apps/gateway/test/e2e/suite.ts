@@ -33,7 +33,10 @@ export async function startSuite(services: readonly string[] = SERVICES, env: Re
   try {
     for (const service of services) {
       const port = await freePort();
-      processes.set(service, { process: spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port), ...env[service] })), port });
+      // As the gateway's RPC_TIMEOUT_MS below: bursts queue for connections on two shared cores; the tests are about
+      // correctness under concurrency, not about how soon an overloaded service says 503.
+      const settings = { HEALTH_PORT: String(port), DATABASE_POOL_TIMEOUT_MS: '30000', ...env[service] };
+      processes.set(service, { process: spawnApp(service, serviceTestEnv(database, settings)), port });
     }
     const gatewayPort = await freePort();
     processes.set('gateway', {
