@@ -11,44 +11,18 @@
  * --cpu-prof-dir=/tmp/prof`) is passed to the cmdb process.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImpactDirection, ImpactRpc, type ImpactRequest, Role } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
 import { graphStatements } from './impact-graph';
+import { cpuMs, option, summary } from './bench-kit';
 
 const DEPTHS = [1, 2, 3, 5, 10];
 const SET_DEPTHS = [3, 5];
 const SET_SIZE = 20;
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(values: number[], digits = 1): { p50: number; p95: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (v: number) => +v.toFixed(digits);
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.at(-1) ?? Number.NaN) };
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function shuffled<T>(items: readonly T[], take: number): T[] {
   const copy = [...items];

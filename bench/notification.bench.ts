@@ -38,6 +38,7 @@ import { Webhook } from 'standardwebhooks';
 import { type CloudEvent, type CreateSubscriptionDto, IncidentEvents, NotificationRpc, Role } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { buildIncidentView, createTestDatabase, freePort, infra, resetStreams, serviceTestEnv, spawnApp, type ServiceProcess, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { cpuMs, option, sleep, summary } from './bench-kit';
 
 const HEALTHY_HOST = '127.0.0.1';
 const HANGING_HOST = '127.0.0.2';
@@ -54,33 +55,6 @@ const SETTLE_MS = 2_000;
 const DEADLINE_MS = 150_000;
 
 const admin = { sub: 'service:bench', name: 'notification benchmark', roles: [Role.Admin] };
-
-function option(name: string, fallback: number, min = 1): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer of at least ${min}`);
-  return value;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(values: number[], digits = 1): { p50: number; p95: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (v: number) => +v.toFixed(digits);
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.at(-1) ?? Number.NaN) };
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** CPU time of a process and its children (live ones, and those it has reaped), in ms: PostgreSQL's backends. */
 function treeCpuMs(pid: number | undefined): number {
@@ -143,8 +117,6 @@ function machineBusy(before: { busy: number; total: number }): number {
   const now = machineTicks();
   return Math.round((100 * (now.busy - before.busy)) / Math.max(1, now.total - before.total));
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Receivers

@@ -16,13 +16,14 @@
  * --cpu-prof-dir=/tmp/prof`) is passed to the sla process.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CloudEvent, Role, SlaEvents, SlaRpc, type SlaBreachedV1 } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady } from '@itsm/testing';
 import { BusinessCalendar, type CalendarDefinition } from '../apps/sla/src/domain/business-calendar';
+import { cpuMs, option, sleep, summary } from './bench-kit';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -33,33 +34,6 @@ const DUE_WINDOW_MS = 20_000;
 const LEAD_MS = 3_000;
 const COLD_CALLS = 2_000;
 const WARM_CALLS = 20_000;
-
-function option(name: string, fallback: number, min = 1): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer of at least ${min}`);
-  return value;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(values: number[], digits = 1): { p50: number; p95: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (v: number) => +v.toFixed(digits);
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.at(-1) ?? Number.NaN) };
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** A small seeded generator (mulberry32), so that every run draws the same starts. */
 function seeded(seed: number): () => number {
@@ -72,8 +46,6 @@ function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Business-time arithmetic

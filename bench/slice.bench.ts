@@ -10,24 +10,13 @@
  * service, and the memory of each process; writes the same as JSON under bench/results/.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
 import { connectNats } from '@itsm/messaging';
 import { buildCreateIncident, createTestDatabase, freePort, infra, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
-
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
+import { cpuMs, option, percentile } from './bench-kit';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const start = performance.now();
@@ -36,16 +25,6 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return performance.now() - start;
-}
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function residentMegabytes(port: number): Promise<number> {

@@ -4,6 +4,7 @@ import {
   type CloudEvent,
   type ClockView,
   type CreatePolicyDto,
+  domainEvents,
   type EventDeclaration,
   IncidentEvents,
   type IncidentView,
@@ -39,7 +40,7 @@ export class SlaHarness extends ServiceHarness<SlaConfig> {
 
   /** The subscription ends when the connection drains on `stop()`. */
   protected override connected(): void {
-    this.nc.subscribe('itsm.events.sla.>', {
+    this.nc.subscribe(domainEvents('sla'), {
       callback: (error, message) => {
         if (error) return;
         const event = message.json<CloudEvent<Record<string, unknown>>>();
