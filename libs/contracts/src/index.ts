@@ -12,3 +12,4 @@ export * from './asyncapi';
 export * from './sla';
 export * from './notification';
 export * from './cmdb';
+export * from './records';

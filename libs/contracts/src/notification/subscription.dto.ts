@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,7 +23,8 @@ import {
 } from 'class-validator';
 import { Priority } from '../incident/incident.enums';
 import { PageOf, PageRequest, type Page } from '../paging';
-import { OptionalNotNull, QueryBoolean } from '../transforms';
+import { RecordStamps, VersionedCommand } from '../records';
+import { QueryBoolean } from '../transforms';
 
 export const NOTIFICATION_CHANNELS = ['webhook', 'email'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -211,17 +212,7 @@ export class SubscriptionIdRequest {
   id!: string;
 }
 
-export class UpdateSubscriptionRequest extends SubscriptionDefinitionDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
-
-  @ApiPropertyOptional()
-  @OptionalNotNull()
-  @IsInt()
-  @Min(1)
-  expectedVersion?: number;
-}
+export class UpdateSubscriptionRequest extends IntersectionType(SubscriptionDefinitionDto, VersionedCommand) {}
 
 export class RotateSecretDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 604800, default: 86400, description: 'Seconds the previous secret stays valid beside the new one.' })
@@ -257,7 +248,7 @@ export class ListSubscriptionsRequest extends PageRequest {
   owner?: string;
 }
 
-export class SubscriptionView {
+export class SubscriptionView extends RecordStamps {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
@@ -325,19 +316,6 @@ export class SubscriptionView {
   @IsOptional()
   @IsDateString()
   previousSecretExpiresAt!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  createdAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  updatedAt!: string;
-
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
-  @IsInt()
-  @Min(1)
-  version!: number;
 }
 
 /** A created webhook subscription, with its signing secret: shown this once. */

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
+import { RecordStamps } from '../records';
 import { OptionalNotNull } from '../transforms';
 import { type BusinessDuration, IsBusinessDuration } from './duration';
 
@@ -127,7 +128,7 @@ export class ListCalendarsRequest {
   name?: string;
 }
 
-export class CalendarView {
+export class CalendarView extends RecordStamps {
   @ApiProperty({ example: '5c0f7f1e-6d55-4f3e-9a7c-0b7c6f3d2a11', description: 'UUID, or `24x7` for the built-in calendar.' })
   @Matches(CALENDAR_ID)
   id!: string;
@@ -159,19 +160,6 @@ export class CalendarView {
   @ApiProperty({ description: 'The built-in `24x7` calendar; it cannot be changed.' })
   @IsBoolean()
   builtIn!: boolean;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  createdAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  updatedAt!: string;
-
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
-  @IsInt()
-  @Min(1)
-  version!: number;
 }
 
 export const CalendarList = ListOf(() => CalendarView, 'CalendarList');

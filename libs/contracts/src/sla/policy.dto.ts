@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsIn,
   IsInt,
@@ -23,7 +22,8 @@ import {
 } from 'class-validator';
 import { HoldReason, Priority } from '../incident/incident.enums';
 import { ListOf } from '../paging';
-import { OptionalNotNull, QueryBoolean } from '../transforms';
+import { RecordStamps, VersionedCommand } from '../records';
+import { QueryBoolean } from '../transforms';
 import { ALWAYS_CALENDAR_ID, CALENDAR_ID } from './calendar.dto';
 import { type BusinessDuration, IsBusinessDuration } from './duration';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
@@ -222,17 +222,8 @@ export class PolicyIdRequest {
   id!: string;
 }
 
-export class UpdatePolicyRequest extends PolicyDefinitionDto {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
-
-  @ApiPropertyOptional()
-  @OptionalNotNull()
-  @IsInt()
-  @Min(1)
-  expectedVersion?: number;
-}
+/** `PUT /v1/sla/policies/{id}`: the whole definition, optionally based on a known version (`If-Match`). */
+export class UpdatePolicyRequest extends IntersectionType(PolicyDefinitionDto, VersionedCommand) {}
 
 export class ListPoliciesRequest {
   @ApiPropertyOptional({ enum: SLA_KINDS })
@@ -282,7 +273,7 @@ export class PolicyTargetView {
   warnAt!: number[];
 }
 
-export class PolicyView {
+export class PolicyView extends RecordStamps {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
@@ -318,19 +309,6 @@ export class PolicyView {
   @ValidateNested({ each: true })
   @Type(() => PolicyTargetView)
   targets!: PolicyTargetView[];
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  createdAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  updatedAt!: string;
-
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
-  @IsInt()
-  @Min(1)
-  version!: number;
 }
 
 export const PolicyList = ListOf(() => PolicyView, 'PolicyList');
