@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type Actor, type CiPage, type CiSort, DEFAULT_PAGE_SIZE, type ListCisRequest } from '@itsm/contracts';
-import { decodeCursor, encodeCursor } from '@itsm/persistence';
+import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { requireReader } from './cmdb-access';
 import { Ci, toCiView } from './ci.entity';
 
@@ -10,7 +10,6 @@ import { Ci, toCiView } from './ci.entity';
 const SORT_COLUMNS = { name: 'name', createdAt: 'created_at', updatedAt: 'updated_at', criticality: 'criticality' } as const;
 type SortKey = keyof typeof SORT_COLUMNS;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const IDENTIFIER_FILTERS = ['hostname', 'serial', 'fqdn', 'ip', 'cloudId', 'k8sUid'] as const;
 
@@ -73,7 +72,7 @@ export class CisRepository {
     });
     if (filters.cursor) {
       // The cursor carries its sort, so one from another ordering is refused rather than misread.
-      const [, value, id] = decodeCursor(filters.cursor, 3, ([cursorSort, v, i]) => cursorSort === sort && acceptsCursorValue(key, v) && typeof i === 'string' && UUID.test(i));
+      const [, value, id] = decodeCursor(filters.cursor, 3, ([cursorSort, v, i]) => cursorSort === sort && acceptsCursorValue(key, v) && isUuid(i));
       const operator = descending ? '<' : '>';
       const typed = key === 'createdAt' || key === 'updatedAt' ? 'CAST(:after AS timestamptz)' : ':after';
       query.andWhere(`(${column}, c.id) ${operator} (${typed}, CAST(:afterId AS uuid))`, { after: value, afterId: id });

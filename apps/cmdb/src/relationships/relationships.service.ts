@@ -19,7 +19,7 @@ import {
   RelationshipType,
   type RelationshipView,
 } from '@itsm/contracts';
-import { AuditEntry, decodeCursor, encodeCursor } from '@itsm/persistence';
+import { AuditEntry, decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { WorkContexts } from '@itsm/observability';
 import { CiClass } from '../classes/ci-class.entity';
 import { requireAdmin, requireReader, requireWriter } from '../cis/cmdb-access';
@@ -29,7 +29,6 @@ import { RelationshipRule } from './relationship-rule.entity';
 import { RelationshipWriter } from './relationship-writer';
 import { CiRelationship, toRelationshipView } from './relationship.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPES: readonly string[] = Object.values(RelationshipType);
 
 export function toRelationshipRuleView(rule: RelationshipRule): RelationshipRuleView {
@@ -99,7 +98,7 @@ export class RelationshipsService {
       const [d, type, name, id] = decodeCursor(
         request.cursor,
         4,
-        ([cd, ct, cn, ci]) => (cd === 0 || cd === 1) && typeof ct === 'string' && TYPES.includes(ct) && typeof cn === 'string' && cn.length <= 200 && typeof ci === 'string' && UUID.test(ci),
+        ([cd, ct, cn, ci]) => (cd === 0 || cd === 1) && typeof ct === 'string' && TYPES.includes(ct) && typeof cn === 'string' && cn.length <= 200 && isUuid(ci),
       );
       params.push(d, type, name, id);
       const n = params.length;

@@ -13,7 +13,7 @@ import {
   type IncidentPage,
   IncidentState,
 } from '@itsm/contracts';
-import { AuditEntry, decodeCursor, encodeCursor } from '@itsm/persistence';
+import { AuditEntry, decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { diffFields } from '../domain/field-changes';
 import { assertVisible, isAgent } from './incident-access';
 import { INCIDENT_SEARCH_VECTOR } from './incident-search';
@@ -23,7 +23,6 @@ import { Incident, toIncidentView } from './incident.entity';
 const SORT_COLUMNS = { createdAt: 'created_at', updatedAt: 'updated_at', priority: 'priority', number: 'number' } as const;
 type SortKey = keyof typeof SORT_COLUMNS;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** What a sort key's value in a cursor may look like; anything else would fail in SQL. */
 const CURSOR_VALUE: Readonly<Record<SortKey, RegExp>> = { createdAt: ISO_INSTANT, updatedAt: ISO_INSTANT, priority: /^P[1-5]$/, number: /^INC\d{7,}$/ };
@@ -46,7 +45,7 @@ export class IncidentsRepository {
         filters.cursor,
         3,
         ([cursorSort, v, i]) =>
-          cursorSort === sort && typeof v === 'string' && CURSOR_VALUE[key].test(v) && !(CURSOR_VALUE[key] === ISO_INSTANT && Number.isNaN(Date.parse(v))) && typeof i === 'string' && UUID.test(i),
+          cursorSort === sort && typeof v === 'string' && CURSOR_VALUE[key].test(v) && !(CURSOR_VALUE[key] === ISO_INSTANT && Number.isNaN(Date.parse(v))) && isUuid(i),
       );
       const operator = descending ? '<' : '>';
       const typed = key === 'createdAt' || key === 'updatedAt' ? 'CAST(:after AS timestamptz)' : ':after';

@@ -13,13 +13,12 @@ import {
   type ListDeliveriesRequest,
   Role,
 } from '@itsm/contracts';
-import { decodeCursor, encodeCursor } from '@itsm/persistence';
+import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { Subscription } from '../subscriptions/subscription.entity';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { Delivery } from './delivery.entity';
 import { Dispatcher } from './dispatcher';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEES_ALL: readonly Role[] = [Role.Manager, Role.Admin];
 
 function attemptView(attempt: DeliveryAttempt): DeliveryAttemptView {
@@ -94,7 +93,7 @@ export class DeliveriesService {
 
   private async visible(id: string, actor: Actor): Promise<Delivery> {
     requireStaff(actor);
-    if (!UUID.test(id)) throw notFound(id);
+    if (!isUuid(id)) throw notFound(id);
     const delivery = await this.dataSource.getRepository(Delivery).findOneBy({ id });
     if (!delivery) throw notFound(id);
     if (!seesAll(actor)) {

@@ -15,7 +15,7 @@ import {
   type RecomputeClocksRequest,
   type RecomputeClocksResult,
 } from '@itsm/contracts';
-import { decodeCursor, encodeCursor } from '@itsm/persistence';
+import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { requireReader } from '../sla-access';
 import { ClockAlert } from './clock-alert.entity';
 import { ClockKeeper } from './clock-keeper';
@@ -38,7 +38,6 @@ const COMPARED: ReadonlyArray<keyof ReturnType<typeof clockFromRow>> = [
   'history',
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reading clocks, and rebuilding a ticket's clocks on request. */
 @Injectable()
@@ -59,7 +58,7 @@ export class ClocksService {
     if (query.breached !== undefined) builder.andWhere(query.breached ? BREACHED : `NOT (${BREACHED})`);
     if (query.state && query.state.length > 0) builder.andWhere(`(${query.state.map((state) => STATE_SQL[state]).join(' OR ')})`);
     if (query.cursor) {
-      const [startedAt, id] = decodeCursor(query.cursor, 2, ([at, key]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof key === 'string' && UUID.test(key));
+      const [startedAt, id] = decodeCursor(query.cursor, 2, ([at, key]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && isUuid(key));
       builder.andWhere('(c.started_at, c.id) > (:startedAt, :id)', { startedAt, id });
     }
     const rows = await builder.orderBy('c.started_at', 'ASC').addOrderBy('c.id', 'ASC').take(limit + 1).getMany();

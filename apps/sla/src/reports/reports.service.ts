@@ -15,7 +15,7 @@ import {
   type SlaReportQuery,
   type TimeToMetric,
 } from '@itsm/contracts';
-import { decodeCursor, encodeCursor } from '@itsm/persistence';
+import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { ClockRow } from '../clocks/clock.entity';
 import { ClocksService } from '../clocks/clocks.service';
 import { requireReportReader, unprocessable } from '../sla-access';
@@ -60,7 +60,6 @@ function filters(query: Pick<SlaReportQuery, 'ticketType' | 'kind' | 'metric' | 
   return { sql: conditions.map((condition) => ` AND ${condition}`).join(''), params };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const percent = (achieved: number, total: number): number | null => (total === 0 ? null : Math.round((achieved / total) * 1000) / 10);
 const num = (value: string | number | null): number | null => (value === null ? null : Math.round(Number(value)));
 
@@ -150,7 +149,7 @@ export class ReportsService {
     const params: unknown[] = [from, to, ...where.params];
     let after = '';
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, 2, ([time, key]) => typeof time === 'string' && !Number.isNaN(Date.parse(time)) && typeof key === 'string' && UUID.test(key));
+      const [at, id] = decodeCursor(query.cursor, 2, ([time, key]) => typeof time === 'string' && !Number.isNaN(Date.parse(time)) && isUuid(key));
       params.push(new Date(at as string), id);
       after = ` AND (${BREACH_TIME}, c.id) < ($${params.length - 1}, $${params.length})`;
     }
