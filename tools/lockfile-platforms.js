@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const OSES = ['darwin', 'linux', 'win32', 'android', 'freebsd', 'openbsd', 'netbsd', 'sunos', 'aix', 'openharmony'];
-const CPUS = ['arm64', 'x64', 'arm', 'ia32', 'ppc64', 's390x', 'loong64', 'riscv64', 'wasm32'];
+const CPUS = ['arm64', 'x64', 'arm', 'ia32', 'ppc64', 'ppc64le', 's390x', 'loong64', 'riscv64', 'wasm32'];
 
 /** `@swc/core-linux-arm-gnueabihf` → { os: linux, cpu: arm, libc: glibc } */
 function platformOf(name) {

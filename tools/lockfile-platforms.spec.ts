@@ -17,6 +17,7 @@ describe('package-lock.json', () => {
     expect(tool.platformOf('@swc/core-linux-arm-gnueabihf')).toEqual({ os: 'linux', cpu: 'arm', libc: 'glibc' });
     expect(tool.platformOf('@unrs/resolver-binding-linux-riscv64-musl')).toEqual({ os: 'linux', cpu: 'riscv64', libc: 'musl' });
     expect(tool.platformOf('@swc/core-win32-ia32-msvc')).toEqual({ os: 'win32', cpu: 'ia32', libc: undefined });
+    expect(tool.platformOf('@install-binary/kustomize-linux-ppc64le')).toEqual({ os: 'linux', cpu: 'ppc64le', libc: undefined });
     expect(tool.platformOf('@swc/core')).toBeUndefined();
   });
 });
