@@ -13,7 +13,7 @@ module.exports = {
       ...preset,
       displayName: 'integration',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts', '<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.js',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.js',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/integration-timeout.js'],

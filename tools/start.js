@@ -15,20 +15,13 @@ const path = require('node:path');
 const readline = require('node:readline');
 const { spawn } = require('node:child_process');
 const infra = require('./infra');
+const { APPS, SERVICE_NAMES } = require('./apps');
 
 const { ROOT, DATA_DIR } = infra;
 const LOCALHOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
-const SERVICES = [
-  ['incident', 3101],
-  ['problem', 3102],
-  ['change', 3103],
-  ['cmdb', 3104],
-  ['sla', 3105],
-  ['knowledge', 3106],
-  ['notification', 3107],
-];
+const SERVICES = SERVICE_NAMES.map((name) => [name, APPS[name].defaultPort]);
 const PINO_LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 const jsonLogs = (process.env.LOG_FORMAT || '').toLowerCase() === 'json';
@@ -446,7 +439,7 @@ async function main() {
     for (const entry of state.embedded.splice(0)) entry.server.stopSync();
   });
 
-  const gatewayPort = process.env.PORT ? Number(process.env.PORT) : 3000;
+  const gatewayPort = process.env.PORT ? Number(process.env.PORT) : APPS.gateway.defaultPort;
   if (!Number.isInteger(gatewayPort) || gatewayPort < 1 || gatewayPort > 65535) {
     sayError(`PORT must be a port number, not "${process.env.PORT}"`);
     process.exit(1);

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { createLogger, exitOnStartFailure, loadConfig } from '@itsm/observability';
-import type { DataSourceConfig } from '@itsm/persistence';
+import { createDataSource, type DataSourceConfig, runMigrations } from '@itsm/persistence';
 import { runService, startService, type RunningService } from './bootstrap';
 import { ServiceRuntimeModule } from './runtime.module';
 import type { ServiceConfig } from './service-config';
@@ -44,11 +44,41 @@ export async function startServiceFrom<C extends ServiceConfig>(definition: Serv
   return startService({ service: definition.name, config, logger, module: serviceModule(definition, config, logger) });
 }
 
-/** The whole `main.ts` of a service. */
-export function runServiceMain<C extends ServiceConfig>(definition: ServiceDefinition<C>): void {
+/**
+ * Applies the service's pending migrations and returns their names: what `main.js migrate` does before the
+ * service starts (a Kubernetes init container, a release step). The advisory lock makes concurrent runs safe.
+ */
+export async function migrateService<C extends ServiceConfig>(definition: ServiceDefinition<C>, config: C): Promise<string[]> {
+  const dataSource = createDataSource({
+    url: config.DATABASE_URL,
+    schema: definition.name,
+    applicationName: `${definition.name}-migrate`,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    // One connection holds the advisory lock while another applies the migrations.
+    poolSize: 2,
+    poolTimeoutMs: config.DATABASE_POOL_TIMEOUT_MS,
+  });
+  await dataSource.initialize();
+  try {
+    return await runMigrations(dataSource, definition.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The whole `main.ts` of a service: runs it, or with the argument `migrate` only applies its migrations and exits. */
+export function runServiceMain<C extends ServiceConfig>(definition: ServiceDefinition<C>, argv: readonly string[] = process.argv.slice(2)): void {
   exitOnStartFailure(async () => {
     const config = loadConfig(definition.config);
     const logger = createLogger(definition.name, config.LOG_LEVEL);
+    const [command, ...rest] = argv;
+    if (command === 'migrate' && rest.length === 0) {
+      const applied = await migrateService(definition, config);
+      logger.info({ migrations: applied }, applied.length > 0 ? 'migrations applied' : 'no pending migrations');
+      return;
+    }
+    if (command !== undefined) throw new Error(`unknown command ${JSON.stringify(argv.join(' '))}: run without arguments to start the service, or with "migrate"`);
     await runService({ service: definition.name, config, logger, module: serviceModule(definition, config, logger) });
   });
 }

@@ -23,7 +23,12 @@ export interface ServiceProcess {
 export function spawnApp(app: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ServiceProcess {
   const main = join(ROOT, 'apps', app, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run-many -t build; npm test does it)`);
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnNode([...nodeArgs, main], env, ROOT);
+}
+
+/** Runs `node <args>` in `cwd` with only PATH and `env`, collecting what it writes. */
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ServiceProcess {
+  const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
