@@ -72,6 +72,8 @@ const EXTERNAL_SECRETS: Record<string, string> = {
   'itsm-postgres-backup': 'credentials of the backup bucket',
 };
 const SECRET_LOOKING_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|(^|_)KEY$|DATABASE_URL/i;
+/** Variables a Deployment may set as literals: which app it is and the port its probes use. Everything else comes from a ConfigMap or a Secret. */
+const LITERAL_ENV = new Set(['APP', 'PORT', 'HEALTH_PORT']);
 const CREDENTIALS_IN_URL = /:\/\/[^/\s:@]+:[^/\s@]+@/;
 /** What the Ingress may publish: the API and its documentation, never /health or /metrics. */
 const PUBLIC_PATHS = ['/v1', '/docs', '/openapi.json', '/asyncapi.json'];
@@ -467,6 +469,7 @@ describe.each(DEPLOYMENT_CASES)('%s: Deployment %s', (overlay, app) => {
       for (const [name, source] of containerEnv(each, objects)) {
         const value = source.from === 'literal' || source.from === 'configMap' ? (source.value ?? '') : '';
         if (SECRET_LOOKING_NAME.test(name) && source.from !== 'secret') exposed.push(`${each.name} ${name} from a ${source.from}`);
+        if (source.from === 'literal' && !LITERAL_ENV.has(name)) exposed.push(`${each.name} ${name} set as a literal`);
         if (CREDENTIALS_IN_URL.test(value)) exposed.push(`${each.name} ${name} holds credentials in a URL`);
       }
     }
