@@ -16,6 +16,7 @@ import {
   selectorMatches,
 } from './manifest-queries';
 import { validateAgainstModels } from './models';
+import { unknownFields } from './strict-fields';
 import { type K8sObject, parseObjects } from './render';
 
 function deployment(overrides: { replicas?: unknown; containers?: unknown[] } = {}): K8sObject {
@@ -50,6 +51,22 @@ function restrictedPod(container: Partial<IContainer> = {}): IPodSpec {
 function policy(spec: INetworkPolicy['spec']): INetworkPolicy {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'under-test' }, spec };
 }
+
+describe('unknownFields', () => {
+  it('names a misspelt field that the OpenAPI schema alone would let through', () => {
+    const misspelt = deployment({ containers: [{ name: 'app', image: 'itsm-suite:local', readinesProbe: { httpGet: { path: '/health/ready', port: 3101 } }, ports: [{ containerPort: 3101, nmae: 'health' }] }] });
+    expect(validateAgainstModels([misspelt])).toEqual([[]]);
+    expect(unknownFields([misspelt])).toEqual([
+      ['/spec/template/spec/containers/0/readinesProbe is not a field of IContainer', '/spec/template/spec/containers/0/ports/0/nmae is not a field of IContainerPort'],
+    ]);
+  });
+
+  it('accepts any key in maps such as labels, and knows the fields of custom resources', () => {
+    const labelled = { ...deployment(), metadata: { name: 'incident', labels: { 'any.example/key': 'value' }, annotations: { note: 'x' } } };
+    const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'c' }, spec: { instancess: 3, postgresql: { parameters: { max_connections: '350' } } } };
+    expect(unknownFields([labelled, cluster])).toEqual([[], ['/spec/instancess is not a field of IClusterSpec']]);
+  });
+});
 
 describe('validateAgainstModels', () => {
   it('accepts a valid Deployment', () => {

@@ -44,6 +44,7 @@ import {
   workloadPods,
 } from './manifest-queries';
 import { validateAgainstModels } from './models';
+import { unknownFields } from './strict-fields';
 import { type K8sObject, listOverlays, OVERLAYS_DIR, renderKustomization, REPO_ROOT } from './render';
 
 const APPS = ['gateway', 'incident', 'problem', 'change', 'cmdb', 'sla', 'knowledge', 'notification'] as const;
@@ -93,8 +94,9 @@ beforeAll(async () => {
     return Array.isArray(objects) ? objects.map((object) => ({ overlay, object })) : [];
   });
   const errors = validateAgainstModels(batch.map(({ object }) => object));
+  const unknown = unknownFields(batch.map(({ object }) => object));
   batch.forEach(({ overlay, object }, index) => {
-    const objectErrors = errors[index] ?? [];
+    const objectErrors = [...(errors[index] ?? []), ...(unknown[index] ?? [])];
     if (objectErrors.length === 0) return;
     const failures = modelFailures.get(overlay) ?? [];
     failures.push(`${object.kind}/${object.metadata.name}: ${objectErrors.join('; ')}`);

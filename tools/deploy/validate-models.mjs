@@ -4,20 +4,10 @@
 // A separate ES module because the model packages are ES modules only, which the unit tests' CommonJS
 // runtime cannot load; tools/deploy/models.ts runs it.
 
-/** API group → package with its models. A group missing here has no models: its objects fail validation. */
-const MODEL_PACKAGES = new Map([
-  ['', 'kubernetes-models'],
-  ['apps', 'kubernetes-models'],
-  ['autoscaling', 'kubernetes-models'],
-  ['batch', 'kubernetes-models'],
-  ['networking.k8s.io', 'kubernetes-models'],
-  ['policy', 'kubernetes-models'],
-  ['rbac.authorization.k8s.io', 'kubernetes-models'],
-  ['scheduling.k8s.io', 'kubernetes-models'],
-  ['storage.k8s.io', 'kubernetes-models'],
-  ['postgresql.cnpg.io', '@kubernetes-models/cloudnative-pg'],
-  ['monitoring.coreos.com', '@kubernetes-models/prometheus-operator'],
-]);
+import { readFileSync } from 'node:fs';
+
+/** API group → package with its models (shared with strict-fields.ts). A group missing there has no models: its objects fail validation. */
+const MODEL_PACKAGES = new Map(Object.entries(JSON.parse(readFileSync(new URL('./model-packages.json', import.meta.url), 'utf8'))));
 
 /** @param {string} apiVersion @param {string} kind @returns {Promise<{ validate(): void } | string>} a model class, or why there is none */
 async function findModel(apiVersion, kind) {
