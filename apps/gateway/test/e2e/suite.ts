@@ -15,31 +15,61 @@ import {
 
 export const SERVICES = ['incident', 'problem', 'change', 'cmdb', 'sla', 'knowledge', 'notification'] as const;
 
+export interface SuiteProcess {
+  process: ServiceProcess;
+  /** HTTP port: the gateway's API, or a service's health and metrics. */
+  port: number;
+  /** The app it runs (`incident`, `gateway` …): several processes share one when a service has replicas. */
+  app: string;
+}
+
+export interface SuiteOptions {
+  /** Processes of each service (not of the gateway), all on the one database; the first keeps the service's name, the others are `<service>-2` … */
+  replicas?: number;
+}
+
 export interface RunningSuite {
   baseUrl: string;
   database: TestDatabase;
   nc: NatsConnection;
-  processes: Map<string, { process: ServiceProcess; port: number }>;
-  /** SIGTERM to every process; resolves with each exit code. */
+  processes: Map<string, SuiteProcess>;
+  /** The processes of one app that have not exited, in start order. */
+  running(app: string): SuiteProcess[];
+  /** Starts one more replica of a service with the settings of the others, named `<service>-<n>`, and waits until it is ready. */
+  addReplica(service: string): Promise<string>;
+  /** SIGTERM to every process; resolves with each exit code (as they exited, for those already gone). */
   stop(): Promise<Record<string, number | null>>;
 }
 
-/** The whole suite as real processes from their builds, on a fresh database and this worker's broker; `env` adds settings per service. */
-export async function startSuite(services: readonly string[] = SERVICES, env: Record<string, Record<string, string>> = {}): Promise<RunningSuite> {
+/**
+ * The whole suite as real processes from their builds, on a fresh database and this worker's broker; `env` adds
+ * settings per app (`gateway` included).
+ */
+export async function startSuite(services: readonly string[] = SERVICES, env: Record<string, Record<string, string>> = {}, options: SuiteOptions = {}): Promise<RunningSuite> {
   const database = await createTestDatabase();
   const nc = await connectNats(testNatsUrl(), 'e2e');
   await resetStreams(nc);
-  const processes = new Map<string, { process: ServiceProcess; port: number }>();
+  const processes = new Map<string, SuiteProcess>();
+  const replicaCount = new Map<string, number>();
+
+  const spawnService = async (service: string): Promise<[string, SuiteProcess]> => {
+    const n = (replicaCount.get(service) ?? 0) + 1;
+    replicaCount.set(service, n);
+    const name = n === 1 ? service : `${service}-${n}`;
+    const port = await freePort();
+    // As the gateway's RPC_TIMEOUT_MS below: bursts queue for connections on two shared cores; the tests are about
+    // correctness under concurrency, not about how soon an overloaded service says 503.
+    const settings = { HEALTH_PORT: String(port), DATABASE_POOL_TIMEOUT_MS: '30000', ...env[service] };
+    const entry = { process: spawnApp(service, serviceTestEnv(database, settings)), port, app: service };
+    processes.set(name, entry);
+    return [name, entry];
+  };
+  const ready = (entries: SuiteProcess[]): Promise<unknown> => Promise.all(entries.map(({ process, port }) => waitUntilReady(process, port)));
+
   try {
-    for (const service of services) {
-      const port = await freePort();
-      // As the gateway's RPC_TIMEOUT_MS below: bursts queue for connections on two shared cores; the tests are about
-      // correctness under concurrency, not about how soon an overloaded service says 503.
-      const settings = { HEALTH_PORT: String(port), DATABASE_POOL_TIMEOUT_MS: '30000', ...env[service] };
-      processes.set(service, { process: spawnApp(service, serviceTestEnv(database, settings)), port });
-    }
+    const first = await Promise.all(services.map(async (service) => (await spawnService(service))[1]));
     const gatewayPort = await freePort();
-    processes.set('gateway', {
+    const gateway = {
       process: spawnApp('gateway', {
         PORT: String(gatewayPort),
         HOST: '127.0.0.1',
@@ -49,10 +79,18 @@ export async function startSuite(services: readonly string[] = SERVICES, env: Re
         // The 1,000-request burst queues at the incident service on two shared cores; the test is about
         // correctness under concurrency, not about the 5 s default answering time.
         RPC_TIMEOUT_MS: '30000',
+        ...env['gateway'],
       }),
       port: gatewayPort,
-    });
-    await Promise.all([...processes.values()].map(({ process, port }) => waitUntilReady(process, port)));
+      app: 'gateway',
+    };
+    processes.set('gateway', gateway);
+    await ready([...first, gateway]);
+    // Further replicas start once the first ones are up (migrations applied, streams made): fifteen processes
+    // booting at once on two cores would not all be ready within the readiness wait.
+    for (let n = 2; n <= (options.replicas ?? 1); n += 1) {
+      await ready(await Promise.all(services.map(async (service) => (await spawnService(service))[1])));
+    }
   } catch (error) {
     await Promise.all([...processes.values()].map(({ process }) => process.kill('SIGKILL')));
     await nc.drain();
@@ -64,6 +102,14 @@ export async function startSuite(services: readonly string[] = SERVICES, env: Re
     database,
     nc,
     processes,
+    running(app) {
+      return [...processes.values()].filter((entry) => entry.app === app && entry.process.child.exitCode === null && entry.process.child.signalCode === null);
+    },
+    async addReplica(service) {
+      const [name, entry] = await spawnService(service);
+      await waitUntilReady(entry.process, entry.port);
+      return name;
+    },
     async stop() {
       const codes = await Promise.all([...processes.entries()].map(async ([name, { process }]) => [name, await process.kill('SIGTERM')] as const));
       await nc.drain();
