@@ -10,3 +10,5 @@ export * from './private-postgres';
 export * from './infra';
 export * from './actors';
 export * from './service-harness';
+export * from './metrics';
+export * from './webhook-receiver';
