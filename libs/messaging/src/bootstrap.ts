@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { exitOnSignals, PinoNestLogger } from '@itsm/observability';
+import { DrainingNatsServer } from './rpc-server';
 import { ServiceRuntime } from './runtime.module';
 import type { ServiceConfig } from './service-config';
 
@@ -34,15 +35,14 @@ export async function startService(options: {
   });
   const rpc = app.connectMicroservice<MicroserviceOptions>(
     {
-      transport: Transport.NATS,
-      options: {
+      strategy: new DrainingNatsServer({
         servers: config.NATS_URL.split(',').map((server) => server.trim()),
         queue: service,
         name: `${service}-rpc`,
         maxReconnectAttempts: -1,
         gracefulShutdown: true,
         gracePeriod: 2_000,
-      },
+      }),
     },
     { inheritAppConfig: true },
   );
