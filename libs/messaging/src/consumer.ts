@@ -1,9 +1,9 @@
 import {
   AckPolicy,
+  type Consumer,
   DeliverPolicy,
   headers as natsHeaders,
   nanos,
-  type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -49,6 +49,10 @@ export interface ConsumerSettings {
   concurrency: number;
 }
 
+/** How long one pull waits on the broker for events; a stop waits for the pull in progress at most this long. */
+const PULL_EXPIRES_MS = 2_000;
+const PULL_RETRY_MS = 1_000;
+
 const handled = counter('itsm_consumer_events_total', 'Events taken by a consumer, by outcome', ['consumer', 'outcome']);
 const redeliveries = counter('itsm_consumer_redeliveries_total', 'Events delivered again after a failure or timeout', ['consumer']);
 const deadLetters = counter('itsm_consumer_dead_letters_total', 'Events sent to the dead-letter subject', ['consumer']);
@@ -74,8 +78,8 @@ class PoisonMessage extends Error {
  * redelivery with backoff, dead-lettering after the last attempt.
  */
 export class EventConsumer {
-  private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
+  private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -94,17 +98,20 @@ export class EventConsumer {
   async start(): Promise<void> {
     await this.ensureConsumer();
     const consumer = await this.js.consumers.get(EVENTS_STREAM, this.definition.name);
-    this.messages = await consumer.consume({ max_messages: Math.max(this.settings.concurrency * 4, 16) });
-    this.loop = this.run(this.messages);
+    this.stopping = false;
+    this.loop = this.run(consumer);
   }
 
-  /** Stops pulling, lets events in flight finish (they ack or nak), then returns. */
+  /**
+   * Stops pulling: the pull in progress ends (full, or expired after about PULL_EXPIRES_MS), every event it brought
+   * is handled (acked or nak'ed), then it returns. Nothing is left to wait for its ack wait on another replica.
+   */
   async stop(): Promise<void> {
-    const messages = this.messages;
-    this.messages = undefined;
-    if (!messages) return;
-    await messages.close().catch(() => undefined);
-    await this.loop;
+    const loop = this.loop;
+    this.loop = undefined;
+    if (!loop) return;
+    this.stopping = true;
+    await loop;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -139,11 +146,32 @@ export class EventConsumer {
     }
   }
 
-  private async run(messages: ConsumerMessages): Promise<void> {
-    for await (const message of messages) {
-      const work = this.process(message).finally(() => this.inFlight.delete(work));
-      this.inFlight.add(work);
-      if (this.inFlight.size >= this.settings.concurrency) await Promise.race(this.inFlight);
+  /**
+   * One pull at a time, each left to end by itself. Closing a `consume()` iterator instead forgets its subscription at
+   * once, and the events the broker had already sent for it are dropped on arrival: they wait out their ack wait
+   * before another replica gets them. A pull that ends by itself has delivered everything it was sent.
+   */
+  private async run(consumer: Consumer): Promise<void> {
+    const batch = Math.max(this.settings.concurrency * 4, 16);
+    while (!this.stopping) {
+      try {
+        const pulledAt = Date.now();
+        let received = 0;
+        const messages = await consumer.fetch({ max_messages: batch, expires: PULL_EXPIRES_MS });
+        for await (const message of messages) {
+          received += 1;
+          const work = this.process(message).finally(() => this.inFlight.delete(work));
+          this.inFlight.add(work);
+          if (this.inFlight.size >= this.settings.concurrency) await Promise.race(this.inFlight);
+        }
+        // A pull that came back empty long before its time (the broker away) is not repeated at once.
+        if (received === 0 && Date.now() - pulledAt < PULL_EXPIRES_MS / 2) await new Promise((resolve) => setTimeout(resolve, PULL_RETRY_MS));
+      } catch (error) {
+        // The broker is away or the consumer was removed: pull again a moment later (a reconnect brings both back).
+        if (this.stopping) break;
+        this.logger.warn({ err: error, consumer: this.definition.name }, 'pulling events failed; pulling again');
+        await new Promise((resolve) => setTimeout(resolve, PULL_RETRY_MS));
+      }
     }
   }
 
