@@ -40,8 +40,13 @@ export async function ensureStreams(jsm: JetStreamManager, settings: StreamSetti
       try {
         await jsm.streams.add(config);
       } catch (addError) {
-        // Another replica created it between our look-up and our add.
-        if (!String(addError).includes('already in use')) throw addError;
+        // Another process created it between our look-up and our add: the server answers "already in use", or,
+        // when it checks the subjects first, "subjects overlap with an existing stream". Either way it is there now.
+        const created = await jsm.streams.info(config.name).then(
+          () => true,
+          () => false,
+        );
+        if (!created) throw addError;
       }
     }
   }
