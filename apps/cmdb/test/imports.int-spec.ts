@@ -11,6 +11,12 @@ function server(overrides: Partial<ImportItem> = {}): ImportItem {
   return { className: 'server', name: `srv-${serial}`, environment: 'prod', identifiers: { hostname: `srv-${serial}.example.com` }, attributes: { os: 'Debian 12', cpuCount: 8 }, ...overrides };
 }
 
+/** The CI a result row names: a test failure, not a crash, when the row names none. */
+function ciIdOf(row: { ciId?: string | null } | undefined): string {
+  if (!row?.ciId) throw new Error(`expected an import row with a CI id, got ${JSON.stringify(row)}`);
+  return row.ciId;
+}
+
 describe('imports', () => {
   let h: CmdbHarness;
 
@@ -35,8 +41,8 @@ describe('imports', () => {
     expect(result.counts).toEqual({ created: 2, updated: 0, unchanged: 0, conflicts: 0, errors: 0, retired: 0, relationshipsAdded: 1, relationshipsUnchanged: 0, relationshipsRemoved: 0, skipped: 0 });
     const [dbRow, hostRow] = result.rows;
     expect(dbRow).toMatchObject({ kind: 'item', index: 0, outcome: 'created' });
-    await expect(ciRow(dbRow!.ciId!)).resolves.toMatchObject({ name: 'orders-db', environment: 'prod', attributes: { engine: 'postgresql', version: '15.4' }, attribute_sources: expect.objectContaining({ 'attributes.version': 'discovery' }) });
-    await expect(h.count('ci_relationships WHERE source_id = $1 AND target_id = $2 AND type = $3 AND data_source = $4', [dbRow!.ciId, hostRow!.ciId, 'runs_on', 'discovery'])).resolves.toBe(1);
+    await expect(ciRow(ciIdOf(dbRow))).resolves.toMatchObject({ name: 'orders-db', environment: 'prod', attributes: { engine: 'postgresql', version: '15.4' }, attribute_sources: expect.objectContaining({ 'attributes.version': 'discovery' }) });
+    await expect(h.count('ci_relationships WHERE source_id = $1 AND target_id = $2 AND type = $3 AND data_source = $4', [ciIdOf(dbRow), ciIdOf(hostRow), 'runs_on', 'discovery'])).resolves.toBe(1);
     await expect(h.row('import_runs', result.importId)).resolves.toMatchObject({ source: 'discovery', kind: 'batch', actor_id: 'ada', counts: result.counts, finished_at: expect.any(Date) });
     const [completed] = await h.events<ImportCompletedV1>(CmdbEvents.importCompleted, result.importId);
     expect(completed?.data).toEqual({ importId: result.importId, source: 'discovery', counts: result.counts });
@@ -46,7 +52,7 @@ describe('imports', () => {
     const items = [server({ key: 'a' }), server({ key: 'b' })];
     const request: RunImportRequest = { source: 'discovery', items, relationships: [] };
     const first = await run(request);
-    const ids = first.rows.map((row) => row.ciId!);
+    const ids = first.rows.map((row) => ciIdOf(row));
     const versions = await Promise.all(ids.map(async (id) => (await ciRow(id))['version']));
 
     const second = await run(request);
@@ -65,8 +71,8 @@ describe('imports', () => {
 
     const result = await run({ source: 'discovery', items: [{ ...row, attributes: { os: 'Debian 12', cpuCount: 16 } }] });
 
-    expect(result.rows).toEqual([{ kind: 'item', index: 0, outcome: 'updated', ciId: created!.ciId }]);
-    const [updated] = await h.events(CmdbEvents.ciUpdated, created!.ciId!);
+    expect(result.rows).toEqual([{ kind: 'item', index: 0, outcome: 'updated', ciId: ciIdOf(created) }]);
+    const [updated] = await h.events(CmdbEvents.ciUpdated, ciIdOf(created));
     expect(updated?.data).toMatchObject({ source: 'discovery', changes: [{ field: 'attributes.cpuCount', from: 8, to: 16, source: 'discovery' }] });
   });
 
@@ -76,9 +82,9 @@ describe('imports', () => {
 
     const result = await run({ source: 'discovery', items: [server({ name: 'web-77', identifiers: { serial: 'SN-77', hostname: 'web-77' } })] });
 
-    expect(result.rows[0]).toMatchObject({ outcome: 'updated', ciId: bySerial.rows[0]!.ciId });
-    expect(result.rows[0]!.ciId).not.toBe(byHostname.rows[0]!.ciId);
-    await expect(ciRow(bySerial.rows[0]!.ciId!)).resolves.toMatchObject({ name: 'web-77', identifiers: { serial: 'SN-77', hostname: 'web-77' } });
+    expect(result.rows[0]).toMatchObject({ outcome: 'updated', ciId: ciIdOf(bySerial.rows[0]) });
+    expect(ciIdOf(result.rows[0])).not.toBe(ciIdOf(byHostname.rows[0]));
+    await expect(ciRow(ciIdOf(bySerial.rows[0]))).resolves.toMatchObject({ name: 'web-77', identifiers: { serial: 'SN-77', hostname: 'web-77' } });
   });
 
   it('reports a conflict with the candidates when two CIs match, and writes nothing', async () => {
@@ -152,7 +158,7 @@ describe('imports', () => {
     it('keeps the value of a higher source, lets a higher one overwrite, and lets a source overwrite its own', async () => {
       const row = server({ attributes: { os: 'Debian 12', cpuCount: 4 } });
       const [created] = (await run({ source: 'discovery', items: [row] })).rows;
-      const id = created!.ciId!;
+      const id = ciIdOf(created);
 
       // cmdb-sync ranks above discovery: it overwrites.
       await run({ source: 'cmdb-sync', items: [{ ...row, attributes: { os: 'RHEL 9' } }] });
