@@ -1,7 +1,5 @@
 /** Notification subscriptions and contacts over HTTP: the gateway in-process, the built notification service as a process, real NATS and PostgreSQL. */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   type ContactView,
   type CreatedSubscriptionView,
@@ -15,7 +13,7 @@ import {
   type SubscriptionPage,
   type SubscriptionView,
 } from '@itsm/contracts';
-import { buildIncidentView, mintToken, waitFor } from '@itsm/testing';
+import { buildIncidentView, mintToken, waitFor, WebhookReceiver } from '@itsm/testing';
 import { expectProblem, GatewayWithService, problemFields, type Reply } from './support/gateway-with-service';
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
@@ -43,31 +41,21 @@ function email(overrides: Record<string, unknown> = {}): Record<string, unknown>
   };
 }
 
-/** A loopback webhook receiver that answers 204 and keeps each message's id. */
-async function startReceiver(): Promise<{ server: Server; url: string; ids: string[] }> {
-  const ids: string[] = [];
-  const server = createServer((request, response) => {
-    ids.push(String(request.headers['webhook-id']));
-    request.resume();
-    request.on('end', () => response.writeHead(204).end());
-  });
-  // 127.0.0.3 (loopback too) is the one address the service is allowed to reach; 127.0.0.1 stays refused.
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.3', resolve));
-  return { server, url: `http://127.0.0.3:${(server.address() as AddressInfo).port}/hook`, ids };
-}
-
 describe('notifications through the gateway', () => {
   let h: GatewayWithService;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
+  let hookUrl: string;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    // 127.0.0.3 (loopback too) is the one address the service is allowed to reach; 127.0.0.1 stays refused.
+    receiver = await WebhookReceiver.start(undefined, '127.0.0.3');
+    hookUrl = receiver.url('/hook');
     h = await GatewayWithService.start('notification', {}, { NOTIFICATION_ALLOWED_TARGETS: '127.0.0.3', NOTIFICATION_POLL_INTERVAL_MS: '50' });
   }, 60_000);
 
   afterAll(async () => {
     await expect(h?.stop()).resolves.toBe(0);
-    await new Promise<void>((resolve) => receiver?.server.close(() => resolve()));
+    await receiver?.stop();
   }, 30_000);
 
   async function create(body: Record<string, unknown> = webhook(), token = sam): Promise<CreatedSubscriptionView> {
@@ -200,7 +188,7 @@ describe('notifications through the gateway', () => {
 
   describe('deliveries', () => {
     it('lists the deliveries of an event with their attempts, replays one with the same message id, and keeps others out', async () => {
-      const subscription = await create(webhook({ webhook: { url: receiver.url }, eventTypes: ['incident.created'] }));
+      const subscription = await create(webhook({ webhook: { url: hookUrl }, eventTypes: ['incident.created'] }));
       const incident = buildIncidentView();
       const eventId = randomUUID();
       const envelope = { specversion: '1.0', id: eventId, source: 'itsm/incident', type: IncidentEvents.created.type, subject: incident.id, time: new Date().toISOString(), datacontenttype: 'application/json', correlationid: eventId, data: incident };
@@ -210,7 +198,7 @@ describe('notifications through the gateway', () => {
         const reply = await h.call<DeliveryPage>('GET', `/v1/notifications/deliveries?event=${eventId}&subscription=${subscription.id}`, sam);
         return reply.body.items[0]?.status === DeliveryStatus.Delivered ? reply.body : undefined;
       });
-      expect(page.items).toEqual([expect.objectContaining({ subscriptionId: subscription.id, recipient: receiver.url, attempts: 1, attemptLog: [expect.objectContaining({ attempt: 1, statusCode: 204, replay: false })] })]);
+      expect(page.items).toEqual([expect.objectContaining({ subscriptionId: subscription.id, recipient: hookUrl, attempts: 1, attemptLog: [expect.objectContaining({ attempt: 1, statusCode: 204, replay: false })] })]);
       const [delivery] = page.items;
       const replayed = await h.call<DeliveryView>('POST', `/v1/notifications/deliveries/${delivery?.id}/replay`, sam);
       expect(replayed.status).toBe(200);
@@ -219,7 +207,7 @@ describe('notifications through the gateway', () => {
         return reply.body.attempts === 2 ? reply.body : undefined;
       });
       expect(after.attemptLog.map((attempt) => attempt.replay)).toEqual([false, true]);
-      expect(receiver.ids).toEqual([delivery?.messageId, delivery?.messageId]);
+      expect(receiver.received.map((message) => message.headers['webhook-id'])).toEqual([delivery?.messageId, delivery?.messageId]);
 
       expectProblem(await h.call('GET', `/v1/notifications/deliveries/${delivery?.id}`, tom), 404, ErrorCode.NOT_FOUND);
       await expect(h.call<DeliveryPage>('GET', `/v1/notifications/deliveries?event=${eventId}`, tom)).resolves.toMatchObject({ status: 200, body: { items: [] } });

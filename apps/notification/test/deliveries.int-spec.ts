@@ -22,12 +22,24 @@ import {
   Role,
 } from '@itsm/contracts';
 import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
-import { buildIncidentView, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
+import {
+  buildIncidentView,
+  createTestDatabase,
+  readEvents,
+  type ReceivedWebhook,
+  resetStreams,
+  serviceTestEnv,
+  testNatsUrl,
+  type TestDatabase,
+  verifySignature,
+  waitFor,
+  WebhookReceiver,
+} from '@itsm/testing';
 import { notificationApp } from '../src/app.module';
 import { DeliveryRetention } from '../src/deliveries/delivery-retention';
 import { WebhookSender } from '../src/deliveries/webhook-sender';
 import { parseAllowList } from '../src/domain/address-guard';
-import { MailReceiver, type ReceivedWebhook, verifySignature, WebhookReceiver } from './support/receivers';
+import { MailReceiver } from './support/receivers';
 
 const ada: Actor = { sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] };
 const WEBHOOK_TIMEOUT_MS = 1500;

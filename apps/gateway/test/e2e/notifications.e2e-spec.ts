@@ -3,8 +3,6 @@
  * breaching, and both reaching a webhook receiver as signed messages; the built gateway, incident, sla and
  * notification services as processes, real NATS and PostgreSQL.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import {
   type CloudEvent,
@@ -18,34 +16,18 @@ import {
   SlaEvents,
   Urgency,
 } from '@itsm/contracts';
-import { mintToken, waitFor } from '@itsm/testing';
+import { mintToken, waitFor, WebhookReceiver } from '@itsm/testing';
 import { type RunningSuite, startSuite } from './suite';
 
 const ada = mintToken({ sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] });
 const alice = mintToken({ sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] });
 
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-}
-
 describe('an incident and its SLA breach reaching a webhook subscriber', () => {
   let suite: RunningSuite;
-  let server: Server;
-  let url: string;
-  const received: Received[] = [];
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        received.push({ headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
-        response.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/itsm`;
+    receiver = await WebhookReceiver.start();
     suite = await startSuite(['incident', 'sla', 'notification'], {
       sla: { SLA_TIMER_INTERVAL_MS: '200' },
       notification: { NOTIFICATION_ALLOWED_TARGETS: '127.0.0.1', NOTIFICATION_POLL_INTERVAL_MS: '100' },
@@ -54,7 +36,7 @@ describe('an incident and its SLA breach reaching a webhook subscriber', () => {
 
   afterAll(async () => {
     await expect(suite.stop()).resolves.toEqual({ incident: 0, sla: 0, notification: 0, gateway: 0 });
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await receiver?.stop();
   }, 30_000);
 
   async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -75,7 +57,7 @@ describe('an incident and its SLA breach reaching a webhook subscriber', () => {
       eventTypes: ['incident.created', 'sla.breached'],
       conditions: { ticketTypes: ['incident'] },
       channel: 'webhook',
-      webhook: { url },
+      webhook: { url: receiver.url('/itsm') },
     });
     expect(subscription.status).toBe(201);
     const hook = new Webhook(subscription.body.secret ?? '');
@@ -84,7 +66,7 @@ describe('an incident and its SLA breach reaching a webhook subscriber', () => {
     expect(opened.status).toBe(201);
     const events = await waitFor(
       () => {
-        const verified = received.map((message) => hook.verify(message.body, message.headers) as CloudEvent<{ ticketId?: string; id?: string }>);
+        const verified = receiver.received.map((message) => hook.verify(message.body, message.headers) as CloudEvent<{ ticketId?: string; id?: string }>);
         const about = verified.filter((event) => event.data.id === opened.body.id || event.data.ticketId === opened.body.id);
         return about.length >= 2 ? about : undefined;
       },

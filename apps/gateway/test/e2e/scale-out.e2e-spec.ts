@@ -20,7 +20,7 @@ import {
   type PolicyView,
   type ServiceRequestView,
 } from '@itsm/contracts';
-import { buildCatalogItem, metricSum, readEvents, scrapeMetrics, startWebhookReceiver, waitFor, type WebhookReceiver } from '@itsm/testing';
+import { buildCatalogItem, metricSum, readEvents, scrapeMetrics, waitFor, WebhookReceiver } from '@itsm/testing';
 import { ada, Burst, GatewayClient, sam } from './load';
 import { type RunningSuite, SERVICES, startSuite } from './suite';
 
@@ -87,7 +87,7 @@ describe('two replicas of every service under a burst of work', () => {
   const stopped = new Map<string, number | null>();
 
   beforeAll(async () => {
-    receiver = await startWebhookReceiver();
+    receiver = await WebhookReceiver.start();
     suite = await startSuite(SERVICES, ENV, { replicas: 2 });
     client = new GatewayClient(suite.baseUrl, RPC_TIMEOUT_MS + 5_000);
     const created = await client.call<PolicyView>('POST', '/v1/sla/policies', ada, {
@@ -109,7 +109,7 @@ describe('two replicas of every service under a burst of work', () => {
       ['/cmdb', ['cmdb.*', 'incident.created']],
     ] as const) {
       const subscription = await client.call<CreatedSubscriptionView>('POST', '/v1/notifications/subscriptions', ada, {
-        body: { name: `Scale-out ${path}`, eventTypes, channel: 'webhook', webhook: { url: `${receiver.url}${path}` } },
+        body: { name: `Scale-out ${path}`, eventTypes, channel: 'webhook', webhook: { url: receiver.url(path) } },
       });
       expect(subscription.status).toBe(201);
       subscriptions.push({ id: subscription.body.id, path, eventTypes: [...eventTypes], hook: new Webhook(subscription.body.secret ?? '') });
@@ -118,7 +118,7 @@ describe('two replicas of every service under a burst of work', () => {
 
   afterAll(async () => {
     const codes = await suite?.stop();
-    await receiver?.close();
+    await receiver?.stop();
     // Every process not stopped by a test stops cleanly on SIGTERM.
     expect(codes).toEqual(Object.fromEntries(Object.keys(codes ?? {}).map((name) => [name, stopped.has(name) ? stopped.get(name) : 0])));
   }, 60_000);
@@ -238,7 +238,7 @@ describe('two replicas of every service under a burst of work', () => {
       expect(expected.length).toBeGreaterThan(0);
       const got = await waitFor(
         () => {
-          const mine = receiver.received.filter((message) => message.path === subscription.path).map((message) => ({ message, event: JSON.parse(message.body) as CloudEvent }));
+          const mine = receiver.at(subscription.path).map((message) => ({ message, event: JSON.parse(message.body) as CloudEvent }));
           const ours = mine.filter(({ event }) => about(event));
           const ids = new Set(ours.map(({ event }) => event.id));
           return expected.every((event) => ids.has(event.id)) ? ours : undefined;
