@@ -43,20 +43,32 @@ import {
   settingValue,
   workloadPods,
 } from './manifest-queries';
+import { ServiceConfig } from '@itsm/messaging';
 import { validateAgainstModels } from './models';
 import { unknownFields } from './strict-fields';
 import { type K8sObject, listOverlays, OVERLAYS_DIR, renderKustomization, REPO_ROOT } from './render';
 
-const APPS = ['gateway', 'incident', 'problem', 'change', 'cmdb', 'sla', 'knowledge', 'notification'] as const;
-type App = (typeof APPS)[number];
-const SERVICES = APPS.filter((app) => app !== 'gateway');
-/** PORT of the gateway, HEALTH_PORT of the services (docs/operations.md). */
-const HEALTH_PORTS: Record<App, number> = { gateway: 3000, incident: 3101, problem: 3102, change: 3103, cmdb: 3104, sla: 3105, knowledge: 3106, notification: 3107 };
-/** Defaults of ProcessConfig (libs/messaging/src/service-config.ts), used when nothing sets them. */
-const DEFAULT_SHUTDOWN_DELAY_MS = 0;
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
-const DEFAULT_DATABASE_POOL_SIZE = 10;
-const DEFAULT_NATS_STREAM_REPLICAS = 1;
+// The apps and their health ports as the image and `npm start` know them (tools/apps.js, plain CommonJS).
+const { APPS: APP_PORTS, APP_NAMES, SERVICE_NAMES } = require('../apps') as {
+  APPS: Record<string, { defaultPort: number }>;
+  APP_NAMES: string[];
+  SERVICE_NAMES: string[];
+};
+type App = string;
+const APPS: readonly App[] = APP_NAMES;
+const SERVICES: readonly App[] = SERVICE_NAMES;
+/** PORT of the gateway, HEALTH_PORT of a service. */
+function healthPort(app: App): number {
+  const port = APP_PORTS[app]?.defaultPort;
+  if (port === undefined) throw new Error(`${app} is not an app of the suite`);
+  return port;
+}
+/** Defaults of every service's configuration, used when nothing sets them. */
+const SERVICE_DEFAULTS = new ServiceConfig();
+const DEFAULT_SHUTDOWN_DELAY_MS = SERVICE_DEFAULTS.SHUTDOWN_DELAY_MS;
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = SERVICE_DEFAULTS.SHUTDOWN_TIMEOUT_MS;
+const DEFAULT_DATABASE_POOL_SIZE = SERVICE_DEFAULTS.DATABASE_POOL_SIZE;
+const DEFAULT_NATS_STREAM_REPLICAS = SERVICE_DEFAULTS.NATS_STREAM_REPLICAS;
 /** Share of max_connections the apps' pools may take; the rest is for migrations, the operator and people. */
 const CONNECTION_BUDGET = 0.8;
 
@@ -266,7 +278,7 @@ describe('k8s/overlays', () => {
     const service = named<IService>(objects, 'Service', 'gateway');
     const { container } = deploymentOf(objects, 'gateway');
     const servicePort = service?.spec?.ports?.find((port) => port.name === rules[0]?.http?.paths[0]?.backend.service?.port?.name);
-    expect(containerPort(container, servicePort?.targetPort)).toBe(HEALTH_PORTS.gateway);
+    expect(containerPort(container, servicePort?.targetPort)).toBe(healthPort('gateway'));
     expect(selectorMatches({ matchLabels: service?.spec?.selector }, workloadPods(objects).find((pod) => pod.ref === 'Deployment/gateway')?.labels ?? {})).toBe(true);
   });
 
@@ -361,7 +373,7 @@ describe('k8s/overlays', () => {
         }
       }
     }
-    expect(scraped).toEqual(Object.fromEntries(APPS.map((app) => [app, [HEALTH_PORTS[app]]])));
+    expect(scraped).toEqual(Object.fromEntries(APPS.map((app) => [app, [healthPort(app)]])));
   });
 });
 
@@ -391,7 +403,7 @@ describe.each(DEPLOYMENT_CASES)('%s: Deployment %s', (overlay, app) => {
   });
 
   it('probes its health port: ready on /health/ready, alive on /health/live', () => {
-    const port = HEALTH_PORTS[app];
+    const port = healthPort(app);
     expect(numericSetting(env, app === 'gateway' ? 'PORT' : 'HEALTH_PORT', Number.NaN)).toBe(port);
     expect(container.ports?.map((candidate) => candidate.containerPort)).toContain(port);
     const { readinessProbe, livenessProbe, startupProbe } = container;
@@ -503,7 +515,7 @@ describe.each(DEPLOYMENT_CASES)('%s: Deployment %s', (overlay, app) => {
 /** Egress each app needs: DNS, NATS, PostgreSQL for the services, JWKS for the gateway, receivers for notification. */
 const EXPECTED_EGRESS: Record<App, number[]> = {
   gateway: [53, 443, 4222],
-  ...(Object.fromEntries(SERVICES.map((app) => [app, [53, 4222, 5432]])) as Record<Exclude<App, 'gateway'>, number[]>),
+  ...(Object.fromEntries(SERVICES.map((app) => [app, [53, 4222, 5432]])) as Record<App, number[]>),
   notification: [25, 53, 80, 443, 465, 587, 4222, 5432],
 };
 const DNS_PEER = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } };
@@ -534,10 +546,10 @@ describe('network policies', () => {
     const outside: string[] = [];
     for (const pod of [...workloadPods(objects), ...postgresPods(objects)]) {
       const name = pod.labels['app.kubernetes.io/name'];
-      const metricsPort = name && name in HEALTH_PORTS ? HEALTH_PORTS[name as App] : pod.ref.startsWith('Cluster/') ? 9187 : undefined;
+      const metricsPort = name && APPS.includes(name) ? healthPort(name) : pod.ref.startsWith('Cluster/') ? 9187 : undefined;
       for (const flow of allowedFlows(policies, pod, 'Ingress').filter((candidate) => reachesOutsideNamespace(candidate.peers))) {
         const ports = flow.ports;
-        const gatewayApi = pod.ref === 'Deployment/gateway' && ports !== 'any' && ports.every((port) => port === HEALTH_PORTS.gateway);
+        const gatewayApi = pod.ref === 'Deployment/gateway' && ports !== 'any' && ports.every((port) => port === healthPort('gateway'));
         const scraping = monitoring && onlyNamespace(flow.peers, MONITORING_NAMESPACE) && ports !== 'any' && ports.every((port) => port === metricsPort);
         const operator = pod.ref.startsWith('Cluster/') && onlyNamespace(flow.peers, OPERATOR_NAMESPACE) && ports !== 'any' && ports.every((port) => port === 8000);
         if (!gatewayApi && !scraping && !operator) outside.push(`${pod.ref} through ${flow.policy} on ${ports === 'any' ? 'any port' : ports.join(', ')}`);
@@ -556,8 +568,8 @@ describe('network policies', () => {
       actual[pod.ref] = { ingress: portsOf(allowedFlows(policies, pod, 'Ingress')), egress: portsOf(allowedFlows(policies, pod, 'Egress')) };
       const app = pod.labels['app.kubernetes.io/name'] as App;
       if (pod.ref === 'StatefulSet/nats') expected[pod.ref] = { ingress: [4222, 6222], egress: [53, 6222] };
-      else if (app === 'gateway') expected[pod.ref] = { ingress: [HEALTH_PORTS.gateway], egress: EXPECTED_EGRESS.gateway };
-      else expected[pod.ref] = { ingress: monitoring ? [HEALTH_PORTS[app]] : [], egress: EXPECTED_EGRESS[app] };
+      else if (app === 'gateway') expected[pod.ref] = { ingress: [healthPort('gateway')], egress: EXPECTED_EGRESS['gateway'] ?? [] };
+      else expected[pod.ref] = { ingress: monitoring ? [healthPort(app)] : [], egress: EXPECTED_EGRESS[app] ?? [] };
     }
     expect(actual).toEqual(expected);
   });
