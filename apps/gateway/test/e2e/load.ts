@@ -5,22 +5,12 @@
  */
 import { type CreatedIncidentView, Impact, IncidentState, type IncidentView, ResolutionCode, Role, Urgency } from '@itsm/contracts';
 import { mintToken } from '@itsm/testing';
+import { GatewayClient, type Reply } from './client';
 
 export const alice = mintToken({ sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] }, { expiresInSeconds: 3_600 });
 export const bob = mintToken({ sub: 'bob', name: 'Bob Jones', roles: [Role.Requester] }, { expiresInSeconds: 3_600 });
 export const sam = mintToken({ sub: 'sam', name: 'Sam Agent', roles: [Role.Agent], groups: ['network'] }, { expiresInSeconds: 3_600 });
 export const ada = mintToken({ sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] }, { expiresInSeconds: 3_600 });
-
-export interface Reply<T = unknown> {
-  /** 0 when no answer came (connection refused or reset, or the client's own timeout). */
-  status: number;
-  body: T;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 /** One HTTP call as the client saw it. */
 export interface CallRecord {
@@ -28,42 +18,6 @@ export interface CallRecord {
   status: number;
   startedAt: number;
   endedAt: number;
-}
-
-export class GatewayClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly timeoutMs: number,
-  ) {}
-
-  async call<T = unknown>(method: string, path: string, token: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
-    try {
-      const response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
-        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-    } catch (error) {
-      return { status: 0, body: String(error) as T };
-    }
-  }
-
-  /** Every item of a list, following `nextCursor`. */
-  async all<T>(path: string, token: string): Promise<T[]> {
-    const items: T[] = [];
-    let cursor: string | null = null;
-    do {
-      const separator = path.includes('?') ? '&' : '?';
-      const page: Reply<Page<T>> = await this.call<Page<T>>('GET', `${path}${separator}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
-      if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}: ${JSON.stringify(page.body)}`);
-      items.push(...page.body.items);
-      cursor = page.body.nextCursor;
-    } while (cursor);
-    return items;
-  }
 }
 
 /** What the burst meant to leave behind for one incident. */

@@ -17,6 +17,7 @@ import {
   Urgency,
 } from '@itsm/contracts';
 import { mintToken, waitFor, WebhookReceiver } from '@itsm/testing';
+import { GatewayClient, type Reply } from './client';
 import { type RunningSuite, startSuite } from './suite';
 
 const ada = mintToken({ sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] });
@@ -24,6 +25,7 @@ const alice = mintToken({ sub: 'alice', name: 'Alice Smith', roles: [Role.Reques
 
 describe('an incident and its SLA breach reaching a webhook subscriber', () => {
   let suite: RunningSuite;
+  let client: GatewayClient;
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
@@ -32,6 +34,7 @@ describe('an incident and its SLA breach reaching a webhook subscriber', () => {
       sla: { SLA_TIMER_INTERVAL_MS: '200' },
       notification: { NOTIFICATION_ALLOWED_TARGETS: '127.0.0.1', NOTIFICATION_POLL_INTERVAL_MS: '100' },
     });
+    client = new GatewayClient(suite.baseUrl);
   }, 60_000);
 
   afterAll(async () => {
@@ -39,15 +42,8 @@ describe('an incident and its SLA breach reaching a webhook subscriber', () => {
     await receiver?.stop();
   }, 30_000);
 
-  async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${suite.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  /** The gateway's API with a JSON body as the last argument. */
+  const call = <T = unknown>(method: string, path: string, token: string, body?: unknown): Promise<Reply<T>> => client.call<T>(method, path, token, { body });
 
   it('signs and delivers the incident’s creation and, seconds later, its SLA breach', async () => {
     const policy = await call('POST', '/v1/sla/policies', ada, { name: 'Five seconds', kind: 'sla', conditions: { ticketTypes: ['incident'] }, targets: [{ metric: 'resolution', duration: 5 }] });

@@ -21,7 +21,8 @@ import {
   type ServiceRequestView,
 } from '@itsm/contracts';
 import { buildCatalogItem, metricSum, readEvents, scrapeMetrics, waitFor, WebhookReceiver } from '@itsm/testing';
-import { ada, Burst, GatewayClient, sam } from './load';
+import { GatewayClient } from './client';
+import { ada, Burst, sam } from './load';
 import { type RunningSuite, SERVICES, startSuite } from './suite';
 
 /** Short, so that events a killed replica held come back to the other one within the test. */

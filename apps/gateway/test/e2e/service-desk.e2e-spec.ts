@@ -26,6 +26,7 @@ import {
   Urgency,
 } from '@itsm/contracts';
 import { buildCreateIncident, mintToken, readEvents, type StoredMessage, waitFor } from '@itsm/testing';
+import { GatewayClient, type Reply } from './client';
 import { type RunningSuite, startSuite } from './suite';
 
 const alice = mintToken({ sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] });
@@ -35,11 +36,6 @@ const maria = mintToken({ sub: 'maria', name: 'Maria Manager', roles: [Role.Mana
 
 const INCIDENT_EVENTS = `${EVENT_SUBJECT_ROOT}.incident.>`;
 
-interface Reply<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
 
 interface ProblemBody {
   type: string;
@@ -60,9 +56,11 @@ interface Written {
 
 describe('the service desk through the gateway, with the incident service behind it', () => {
   let suite: RunningSuite;
+  let client: GatewayClient;
 
   beforeAll(async () => {
     suite = await startSuite(['incident']);
+    client = new GatewayClient(suite.baseUrl);
   }, 60_000);
 
   afterAll(async () => {
@@ -70,28 +68,15 @@ describe('the service desk through the gateway, with the incident service behind
     expect(codes).toEqual({ incident: 0, gateway: 0 });
   }, 30_000);
 
-  async function call<T = unknown>(method: string, path: string, token: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
-    const response = await fetch(`${suite.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...options.headers,
-      },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  }
 
   async function open(token: string, overrides: Parameters<typeof buildCreateIncident>[0] = {}): Promise<CreatedIncidentView> {
-    const reply = await call<CreatedIncidentView>('POST', '/v1/incidents', token, { body: buildCreateIncident(overrides) });
+    const reply = await client.call<CreatedIncidentView>('POST', '/v1/incidents', token, { body: buildCreateIncident(overrides) });
     expect(reply.status).toBe(201);
     return reply.body;
   }
 
   async function transition(id: string, token: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Reply<IncidentView>> {
-    return call<IncidentView>('POST', `/v1/incidents/${id}/transitions`, token, { body, headers });
+    return client.call<IncidentView>('POST', `/v1/incidents/${id}/transitions`, token, { body, headers });
   }
 
   function expectProblem(reply: Reply, status: number, code: ErrorCode): ProblemBody {
@@ -136,7 +121,7 @@ describe('the service desk through the gateway, with the incident service behind
       expect(incident).toMatchObject({ state: IncidentState.New, priority: Priority.P2, callerId: 'alice', openedById: 'alice', assigneeId: null, version: 1 });
       const path = `/v1/incidents/${incident.id}`;
 
-      const assigned = await call<IncidentView>('PATCH', path, sam, { body: { assigneeId: 'sam' } });
+      const assigned = await client.call<IncidentView>('PATCH', path, sam, { body: { assigneeId: 'sam' } });
       expect(assigned.status).toBe(200);
       expect(assigned.body).toMatchObject({ assigneeId: 'sam', reassignmentCount: 0, version: 2 });
       expect(assigned.body.respondedAt).not.toBeNull();
@@ -145,9 +130,9 @@ describe('the service desk through the gateway, with the incident service behind
       expect(started.status).toBe(200);
       expect(started.body).toMatchObject({ state: IncidentState.InProgress, version: 3 });
 
-      const note = await call('POST', `${path}/comments`, sam, { body: { body: 'Load balancer pool drained one node; checking upstream.', visibility: CommentVisibility.Internal } });
+      const note = await client.call('POST', `${path}/comments`, sam, { body: { body: 'Load balancer pool drained one node; checking upstream.', visibility: CommentVisibility.Internal } });
       expect(note).toMatchObject({ status: 201, body: { visibility: CommentVisibility.Internal, authorId: 'sam', incidentId: incident.id } });
-      const comment = await call('POST', `${path}/comments`, sam, { body: { body: 'Could you tell us since when you see the error?', visibility: CommentVisibility.Public } });
+      const comment = await client.call('POST', `${path}/comments`, sam, { body: { body: 'Could you tell us since when you see the error?', visibility: CommentVisibility.Public } });
       expect(comment).toMatchObject({ status: 201, body: { visibility: CommentVisibility.Public, authorId: 'sam' } });
 
       const held = await transition(incident.id, sam, { to: IncidentState.OnHold, holdReason: HoldReason.AwaitingCaller });
@@ -165,21 +150,21 @@ describe('the service desk through the gateway, with the incident service behind
     });
 
     it('shows the requester the resolved incident and the public comment, never the work note', async () => {
-      const read = await call<IncidentView>('GET', `/v1/incidents/${incident.id}`, alice);
+      const read = await client.call<IncidentView>('GET', `/v1/incidents/${incident.id}`, alice);
       expect(read.status).toBe(200);
       expect(read.body).toMatchObject({ state: IncidentState.Resolved, resolutionCode: ResolutionCode.PermanentFix, resolutionNotes: 'Returned the drained node to the pool and fixed its health check.' });
       expect(read.body.resolvedAt).not.toBeNull();
 
-      const asRequester = await call<CommentList>('GET', `/v1/incidents/${incident.id}/comments`, alice);
+      const asRequester = await client.call<CommentList>('GET', `/v1/incidents/${incident.id}/comments`, alice);
       expect(asRequester.status).toBe(200);
       expect(asRequester.body.items.map((item) => [item.visibility, item.body])).toEqual([[CommentVisibility.Public, 'Could you tell us since when you see the error?']]);
 
-      const asAgent = await call<CommentList>('GET', `/v1/incidents/${incident.id}/comments`, sam);
+      const asAgent = await client.call<CommentList>('GET', `/v1/incidents/${incident.id}/comments`, sam);
       expect(asAgent.body.items.map((item) => item.visibility)).toEqual([CommentVisibility.Internal, CommentVisibility.Public]);
     });
 
     it('lists every change in the history in order with who made it, hiding the work note from the requester', async () => {
-      const asAgent = await call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, sam);
+      const asAgent = await client.call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, sam);
       expect(asAgent.status).toBe(200);
       const entries = asAgent.body.items;
       expect(entries.map((entry) => [entry.action, entry.actorId])).toEqual([
@@ -216,7 +201,7 @@ describe('the service desk through the gateway, with the incident service behind
       );
       expect(entries.map((entry) => entry.at)).toEqual([...entries.map((entry) => entry.at)].sort());
 
-      const asRequester = await call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, alice);
+      const asRequester = await client.call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, alice);
       expect(asRequester.status).toBe(200);
       expect(asRequester.body.items).toEqual(entries.filter((entry) => entry.comment?.visibility !== CommentVisibility.Internal));
       expect(asRequester.body.items).toHaveLength(entries.length - 1);
@@ -234,7 +219,7 @@ describe('the service desk through the gateway, with the incident service behind
       );
       expect(row).toEqual({ state: IncidentState.Closed, assignee_id: 'sam', resolution_code: ResolutionCode.PermanentFix, closed: true });
 
-      const history = await call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, sam);
+      const history = await client.call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, sam);
       expect(history.body.items.at(-1)).toMatchObject({ action: 'state_changed', actorId: 'alice', changes: expect.arrayContaining([{ field: 'state', from: IncidentState.Resolved, to: IncidentState.Closed }]) });
     });
 
@@ -273,22 +258,22 @@ describe('the service desk through the gateway, with the incident service behind
     it('refuses a change based on a stale ETag with 412 and changes nothing, and applies one based on the current ETag', async () => {
       const incident = await open(alice);
       const path = `/v1/incidents/${incident.id}`;
-      const first = await call<IncidentView>('PATCH', path, sam, { body: { category: 'network' } });
+      const first = await client.call<IncidentView>('PATCH', path, sam, { body: { category: 'network' } });
       expect(first.status).toBe(200);
 
-      const read = await call<IncidentView>('GET', path, sam);
+      const read = await client.call<IncidentView>('GET', path, sam);
       expect(read.headers.get('etag')).toBe('"2"');
       expect(read.body.version).toBe(2);
 
       const before = await written();
-      const stale = await call('PATCH', path, sam, { body: { title: 'Edited from an outdated screen' }, headers: { 'if-match': '"1"' } });
+      const stale = await client.call('PATCH', path, sam, { body: { title: 'Edited from an outdated screen' }, headers: { 'if-match': '"1"' } });
       expectProblem(stale, 412, ErrorCode.PRECONDITION_FAILED);
       await expect(written()).resolves.toEqual(before);
-      const unchanged = await call<IncidentView>('GET', path, sam);
+      const unchanged = await client.call<IncidentView>('GET', path, sam);
       expect(unchanged.headers.get('etag')).toBe('"2"');
       expect(unchanged.body).toEqual(read.body);
 
-      const current = await call<IncidentView>('PATCH', path, sam, { body: { title: 'Edited from the current screen' }, headers: { 'if-match': '"2"' } });
+      const current = await client.call<IncidentView>('PATCH', path, sam, { body: { title: 'Edited from the current screen' }, headers: { 'if-match': '"2"' } });
       expect(current.status).toBe(200);
       expect(current.headers.get('etag')).toBe('"3"');
       expect(current.body).toMatchObject({ title: 'Edited from the current screen', version: 3 });
@@ -299,8 +284,8 @@ describe('the service desk through the gateway, with the incident service behind
     it('answers a retry with the same key and body with the incident the first request created, writing it once', async () => {
       const key = randomUUID();
       const body = buildCreateIncident({ title: `Badge reader at door ${key.slice(0, 8)} rejects every card` });
-      const first = await call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } });
-      const retry = await call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } });
+      const first = await client.call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } });
+      const retry = await client.call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } });
       expect([first.status, retry.status]).toEqual([201, 201]);
       expect(retry.body.id).toBe(first.body.id);
       expect(retry.headers.get('location')).toBe(`/v1/incidents/${first.body.id}`);
@@ -317,7 +302,7 @@ describe('the service desk through the gateway, with the incident service behind
     it('creates one incident when two requests with the same key arrive at once', async () => {
       const key = randomUUID();
       const body = buildCreateIncident({ title: `Two clicks on submit ${key.slice(0, 8)}` });
-      const replies = await Promise.all([1, 2].map(() => call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } })));
+      const replies = await Promise.all([1, 2].map(() => client.call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } })));
       expect(replies.map((reply) => reply.status)).toEqual([201, 201]);
       expect(replies[1]?.body.id).toBe(replies[0]?.body.id);
       const rows = await suite.database.query<{ id: string }>(`SELECT id FROM incident.incidents WHERE title = $1`, [body.title]);
@@ -327,8 +312,8 @@ describe('the service desk through the gateway, with the incident service behind
     it('keeps keys apart per caller: another requester with the same key and body gets an incident of their own', async () => {
       const key = randomUUID();
       const body = buildCreateIncident();
-      const mine = await call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } });
-      const theirs = await call<CreatedIncidentView>('POST', '/v1/incidents', bob, { body, headers: { 'idempotency-key': key } });
+      const mine = await client.call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body, headers: { 'idempotency-key': key } });
+      const theirs = await client.call<CreatedIncidentView>('POST', '/v1/incidents', bob, { body, headers: { 'idempotency-key': key } });
       expect([mine.status, theirs.status]).toEqual([201, 201]);
       expect(theirs.body.id).not.toBe(mine.body.id);
       expect(theirs.body.callerId).toBe('bob');
@@ -336,10 +321,10 @@ describe('the service desk through the gateway, with the incident service behind
 
     it('refuses the same key with a different body with 422 and writes nothing', async () => {
       const key = randomUUID();
-      const first = await call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body: buildCreateIncident(), headers: { 'idempotency-key': key } });
+      const first = await client.call<CreatedIncidentView>('POST', '/v1/incidents', alice, { body: buildCreateIncident(), headers: { 'idempotency-key': key } });
       expect(first.status).toBe(201);
       const before = await written();
-      const other = await call('POST', '/v1/incidents', alice, { body: buildCreateIncident({ title: 'Something else entirely' }), headers: { 'idempotency-key': key } });
+      const other = await client.call('POST', '/v1/incidents', alice, { body: buildCreateIncident({ title: 'Something else entirely' }), headers: { 'idempotency-key': key } });
       const problem = expectProblem(other, 422, ErrorCode.UNPROCESSABLE);
       expect(fieldsOf(problem)).toEqual(['Idempotency-Key']);
       await expect(written()).resolves.toEqual(before);
@@ -359,18 +344,18 @@ describe('the service desk through the gateway, with the incident service behind
     });
 
     it('refuses an unknown field in the body with 400 naming it', async () => {
-      const problem = expectProblem(await call('POST', '/v1/incidents', alice, { body: { ...buildCreateIncident(), severity: 'sev1' } }), 400, ErrorCode.VALIDATION);
+      const problem = expectProblem(await client.call('POST', '/v1/incidents', alice, { body: { ...buildCreateIncident(), severity: 'sev1' } }), 400, ErrorCode.VALIDATION);
       expect(fieldsOf(problem)).toEqual(['severity']);
       expect(problem.instance).toBe('/v1/incidents');
     });
 
     it('refuses a channel that is not one of the enum with 400 naming channel', async () => {
-      const problem = expectProblem(await call('POST', '/v1/incidents', alice, { body: { ...buildCreateIncident(), channel: 'fax' } }), 400, ErrorCode.VALIDATION);
+      const problem = expectProblem(await client.call('POST', '/v1/incidents', alice, { body: { ...buildCreateIncident(), channel: 'fax' } }), 400, ErrorCode.VALIDATION);
       expect(new Set(fieldsOf(problem))).toEqual(new Set(['channel']));
     });
 
     it.each([0, 4, 2.5, '1'])('refuses impact %p with 400 naming impact', async (impact) => {
-      const problem = expectProblem(await call('POST', '/v1/incidents', alice, { body: { ...buildCreateIncident(), impact } }), 400, ErrorCode.VALIDATION);
+      const problem = expectProblem(await client.call('POST', '/v1/incidents', alice, { body: { ...buildCreateIncident(), impact } }), 400, ErrorCode.VALIDATION);
       expect(new Set(fieldsOf(problem))).toEqual(new Set(['impact']));
     });
 
@@ -389,7 +374,7 @@ describe('the service desk through the gateway, with the incident service behind
       it('refuses a move to resolved without resolutionNotes with 400 naming resolutionNotes', async () => {
         const problem = expectProblem(await transition(working.id, sam, { to: IncidentState.Resolved, resolutionCode: ResolutionCode.Workaround }), 400, ErrorCode.VALIDATION);
         expect(fieldsOf(problem)).toEqual(['resolutionNotes']);
-        await expect(call<IncidentView>('GET', `/v1/incidents/${working.id}`, sam)).resolves.toMatchObject({ body: { state: IncidentState.InProgress, version: working.version } });
+        await expect(client.call<IncidentView>('GET', `/v1/incidents/${working.id}`, sam)).resolves.toMatchObject({ body: { state: IncidentState.InProgress, version: working.version } });
       });
 
       it('refuses a move to on_hold with a field that belongs to another move, naming both', async () => {
@@ -407,35 +392,35 @@ describe('the service desk through the gateway, with the incident service behind
       it('refuses a transition based on a stale If-Match with 412', async () => {
         const stale = expectProblem(await transition(incident.id, sam, { to: IncidentState.InProgress }, { 'if-match': '"7"' }), 412, ErrorCode.PRECONDITION_FAILED);
         expect(stale).toMatchObject({ currentVersion: 1, expectedVersion: 7 });
-        await expect(call<IncidentView>('GET', `/v1/incidents/${incident.id}`, sam)).resolves.toMatchObject({ body: { state: IncidentState.New, version: 1 } });
+        await expect(client.call<IncidentView>('GET', `/v1/incidents/${incident.id}`, sam)).resolves.toMatchObject({ body: { state: IncidentState.New, version: 1 } });
       });
 
       it('answers another requester as if the incident did not exist: 404 to read, comment or read comments and history', async () => {
         const path = `/v1/incidents/${incident.id}`;
-        expectProblem(await call('GET', path, bob), 404, ErrorCode.NOT_FOUND);
-        expectProblem(await call('GET', `${path}/comments`, bob), 404, ErrorCode.NOT_FOUND);
-        expectProblem(await call('GET', `${path}/history`, bob), 404, ErrorCode.NOT_FOUND);
-        expectProblem(await call('POST', `${path}/comments`, bob, { body: { body: 'Me too!' } }), 404, ErrorCode.NOT_FOUND);
+        expectProblem(await client.call('GET', path, bob), 404, ErrorCode.NOT_FOUND);
+        expectProblem(await client.call('GET', `${path}/comments`, bob), 404, ErrorCode.NOT_FOUND);
+        expectProblem(await client.call('GET', `${path}/history`, bob), 404, ErrorCode.NOT_FOUND);
+        expectProblem(await client.call('POST', `${path}/comments`, bob, { body: { body: 'Me too!' } }), 404, ErrorCode.NOT_FOUND);
         expectProblem(await transition(incident.id, bob, { to: IncidentState.Canceled, reason: 'not mine anyway' }), 404, ErrorCode.NOT_FOUND);
       });
 
       it('refuses a PATCH by any requester with 403: only agents change fields', async () => {
-        expectProblem(await call('PATCH', `/v1/incidents/${incident.id}`, bob, { body: { title: 'Taken over' } }), 403, ErrorCode.FORBIDDEN);
-        expectProblem(await call('PATCH', `/v1/incidents/${incident.id}`, alice, { body: { title: 'Edited by the caller' } }), 403, ErrorCode.FORBIDDEN);
+        expectProblem(await client.call('PATCH', `/v1/incidents/${incident.id}`, bob, { body: { title: 'Taken over' } }), 403, ErrorCode.FORBIDDEN);
+        expectProblem(await client.call('PATCH', `/v1/incidents/${incident.id}`, alice, { body: { title: 'Edited by the caller' } }), 403, ErrorCode.FORBIDDEN);
       });
 
       it('refuses a malformed If-Match with 400 naming If-Match', async () => {
-        const problem = expectProblem(await call('PATCH', `/v1/incidents/${incident.id}`, sam, { body: { title: 'Renamed' }, headers: { 'if-match': 'version-1' } }), 400, ErrorCode.VALIDATION);
+        const problem = expectProblem(await client.call('PATCH', `/v1/incidents/${incident.id}`, sam, { body: { title: 'Renamed' }, headers: { 'if-match': 'version-1' } }), 400, ErrorCode.VALIDATION);
         expect(fieldsOf(problem)).toEqual(['If-Match']);
       });
 
       it('refuses an id that is not a UUID with 400 naming id', async () => {
-        const problem = expectProblem(await call('GET', '/v1/incidents/INC0001001', sam), 400, ErrorCode.VALIDATION);
+        const problem = expectProblem(await client.call('GET', '/v1/incidents/INC0001001', sam), 400, ErrorCode.VALIDATION);
         expect(fieldsOf(problem)).toEqual(['id']);
       });
 
       it('refuses a manual priority without a reason with 400 naming priorityReason', async () => {
-        const problem = expectProblem(await call('PATCH', `/v1/incidents/${incident.id}`, sam, { body: { priority: Priority.P1 } }), 400, ErrorCode.VALIDATION);
+        const problem = expectProblem(await client.call('PATCH', `/v1/incidents/${incident.id}`, sam, { body: { priority: Priority.P1 } }), 400, ErrorCode.VALIDATION);
         expect(fieldsOf(problem)).toEqual(['priorityReason']);
       });
 
@@ -444,17 +429,17 @@ describe('the service desk through the gateway, with the incident service behind
       });
 
       it('refuses fields only agents may set when a requester opens an incident, with 403 naming them', async () => {
-        const problem = expectProblem(await call('POST', '/v1/incidents', alice, { body: buildCreateIncident({ assigneeId: 'alice', assignmentGroup: 'vip-desk' }) }), 403, ErrorCode.FORBIDDEN);
+        const problem = expectProblem(await client.call('POST', '/v1/incidents', alice, { body: buildCreateIncident({ assigneeId: 'alice', assignmentGroup: 'vip-desk' }) }), 403, ErrorCode.FORBIDDEN);
         expect(new Set(fieldsOf(problem))).toEqual(new Set(['assigneeId', 'assignmentGroup']));
       });
 
       it('refuses null for a field that cannot be cleared with 400 naming it', async () => {
-        const problem = expectProblem(await call('PATCH', `/v1/incidents/${incident.id}`, sam, { body: { title: null } }), 400, ErrorCode.VALIDATION);
+        const problem = expectProblem(await client.call('PATCH', `/v1/incidents/${incident.id}`, sam, { body: { title: null } }), 400, ErrorCode.VALIDATION);
         expect(fieldsOf(problem)).toContain('title');
       });
 
       it('refuses a work note from the requester with 403', async () => {
-        expectProblem(await call('POST', `/v1/incidents/${incident.id}/comments`, alice, { body: { body: 'Secret note', visibility: CommentVisibility.Internal } }), 403, ErrorCode.FORBIDDEN);
+        expectProblem(await client.call('POST', `/v1/incidents/${incident.id}/comments`, alice, { body: { body: 'Secret note', visibility: CommentVisibility.Internal } }), 403, ErrorCode.FORBIDDEN);
       });
     });
   });
@@ -481,11 +466,11 @@ describe('the service desk through the gateway, with the incident service behind
       const path = `/v1/incidents/${closed.id}`;
       const moved = expectProblem(await transition(closed.id, sam, { to: IncidentState.InProgress }), 409, ErrorCode.INVALID_TRANSITION);
       expect(moved.detail).toContain('final');
-      expectProblem(await call('PATCH', path, sam, { body: { title: 'Still broken?' } }), 409, ErrorCode.CONFLICT);
-      expectProblem(await call('POST', `${path}/comments`, alice, { body: { body: 'Thanks!' } }), 409, ErrorCode.CONFLICT);
-      expectProblem(await call('PUT', `${path}/major`, maria, { body: { major: true, reason: 'Too late for that' } }), 409, ErrorCode.CONFLICT);
+      expectProblem(await client.call('PATCH', path, sam, { body: { title: 'Still broken?' } }), 409, ErrorCode.CONFLICT);
+      expectProblem(await client.call('POST', `${path}/comments`, alice, { body: { body: 'Thanks!' } }), 409, ErrorCode.CONFLICT);
+      expectProblem(await client.call('PUT', `${path}/major`, maria, { body: { major: true, reason: 'Too late for that' } }), 409, ErrorCode.CONFLICT);
       await expect(written()).resolves.toEqual(before);
-      await expect(call<IncidentView>('GET', path, sam)).resolves.toMatchObject({ body: { state: IncidentState.Canceled, version: closed.version } });
+      await expect(client.call<IncidentView>('GET', path, sam)).resolves.toMatchObject({ body: { state: IncidentState.Canceled, version: closed.version } });
     });
   });
 
@@ -519,7 +504,7 @@ describe('the service desk through the gateway, with the incident service behind
       const merged = await transition(duplicate.id, sam, { to: IncidentState.Merged, into: original.id });
       expect(merged.status).toBe(200);
       expect(merged.body).toMatchObject({ state: IncidentState.Merged, mergedIntoId: original.id });
-      const history = await call<IncidentHistory>('GET', `/v1/incidents/${original.id}/history`, alice);
+      const history = await client.call<IncidentHistory>('GET', `/v1/incidents/${original.id}/history`, alice);
       expect(history.body.items.at(-1)).toMatchObject({ action: 'duplicate_merged', actorId: 'sam', changes: [{ field: 'duplicate', from: null, to: expect.objectContaining({ id: duplicate.id }) }] });
       expectProblem(await transition(original.id, sam, { to: IncidentState.Merged, into: duplicate.id }), 409, ErrorCode.CONFLICT);
     });
@@ -527,15 +512,15 @@ describe('the service desk through the gateway, with the incident service behind
     it('resolves the children of a parent with it', async () => {
       const parent = await open(alice, { impact: Impact.High, urgency: Urgency.High });
       const children = [await open(bob), await open(alice)];
-      const linked = await call<IncidentView>('POST', `/v1/incidents/${parent.id}/children`, sam, { body: { childIds: children.map((child) => child.id) } });
+      const linked = await client.call<IncidentView>('POST', `/v1/incidents/${parent.id}/children`, sam, { body: { childIds: children.map((child) => child.id) } });
       expect(linked.status).toBe(200);
-      expectProblem(await call('POST', `/v1/incidents/${parent.id}/children`, alice, { body: { childIds: [children[1]?.id] } }), 403, ErrorCode.FORBIDDEN);
+      expectProblem(await client.call('POST', `/v1/incidents/${parent.id}/children`, alice, { body: { childIds: [children[1]?.id] } }), 403, ErrorCode.FORBIDDEN);
 
       await transition(parent.id, sam, { to: IncidentState.InProgress });
       const resolved = await transition(parent.id, sam, { to: IncidentState.Resolved, resolutionCode: ResolutionCode.PermanentFix, resolutionNotes: 'Core switch replaced.' });
       expect(resolved.status).toBe(200);
       for (const child of children) {
-        const read = await call<IncidentView>('GET', `/v1/incidents/${child.id}`, sam);
+        const read = await client.call<IncidentView>('GET', `/v1/incidents/${child.id}`, sam);
         expect(read.body).toMatchObject({ parentId: parent.id, state: IncidentState.Resolved, resolutionCode: ResolutionCode.PermanentFix, resolutionNotes: 'Core switch replaced.' });
         const events = await eventsAbout(child.id, 3);
         expect(events.at(-1)?.body).toMatchObject({ type: IncidentEvents.stateChanged.type, data: { from: IncidentState.New, to: IncidentState.Resolved, reason: `resolved with parent ${parent.number}` } });
@@ -548,10 +533,10 @@ describe('the service desk through the gateway, with the incident service behind
       const incident = await open(alice, { impact: Impact.High, urgency: Urgency.High });
       const path = `/v1/incidents/${incident.id}/major`;
       const before = await written();
-      expectProblem(await call('PUT', path, sam, { body: { major: true, reason: 'Payroll down for every site' } }), 403, ErrorCode.FORBIDDEN);
+      expectProblem(await client.call('PUT', path, sam, { body: { major: true, reason: 'Payroll down for every site' } }), 403, ErrorCode.FORBIDDEN);
       await expect(written()).resolves.toEqual(before);
 
-      const declared = await call<IncidentView>('PUT', path, maria, { body: { major: true, reason: 'Payroll down for every site' } });
+      const declared = await client.call<IncidentView>('PUT', path, maria, { body: { major: true, reason: 'Payroll down for every site' } });
       expect(declared.status).toBe(200);
       expect(declared.body).toMatchObject({ major: true, version: 2 });
       expect(declared.headers.get('etag')).toBe('"2"');
@@ -559,15 +544,15 @@ describe('the service desk through the gateway, with the incident service behind
       const events = await eventsAbout(incident.id, 2);
       expect(events.map((message) => message.body.type)).toEqual([IncidentEvents.created.type, IncidentEvents.majorDeclared.type]);
       expect(events[1]?.body.data as IncidentMajorChangedV1).toMatchObject({ reason: 'Payroll down for every site', incident: { id: incident.id, major: true } });
-      const history = await call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, sam);
+      const history = await client.call<IncidentHistory>('GET', `/v1/incidents/${incident.id}/history`, sam);
       expect(history.body.items.at(-1)).toMatchObject({ action: 'major_declared', actorId: 'maria', changes: [{ field: 'major', from: false, to: true }] });
 
-      const majors = await call<IncidentPage>('GET', '/v1/incidents?major=true', sam);
+      const majors = await client.call<IncidentPage>('GET', '/v1/incidents?major=true', sam);
       expect(majors.body.items.map((item) => item.id)).toEqual([incident.id]);
-      const others = await call<IncidentPage>('GET', '/v1/incidents?major=false&limit=200', sam);
+      const others = await client.call<IncidentPage>('GET', '/v1/incidents?major=false&limit=200', sam);
       expect(others.body.items.map((item) => item.id)).not.toContain(incident.id);
       expect(others.body.items.length).toBeGreaterThan(0);
-      expectProblem(await call('PUT', path, maria, { body: { major: true, reason: 'Declared twice' } }), 409, ErrorCode.CONFLICT);
+      expectProblem(await client.call('PUT', path, maria, { body: { major: true, reason: 'Declared twice' } }), 409, ErrorCode.CONFLICT);
     });
   });
 
@@ -595,24 +580,24 @@ describe('the service desk through the gateway, with the incident service behind
     });
 
     it('lists and counts only the requester’s own incidents, whatever the filters say', async () => {
-      const list = await call<IncidentPage>('GET', '/v1/incidents', rita);
+      const list = await client.call<IncidentPage>('GET', '/v1/incidents', rita);
       expect(list.status).toBe(200);
       expect(new Set(list.body.items.map((item) => item.id))).toEqual(new Set(ritas.map((item) => item.id)));
       expect(list.body.nextCursor).toBeNull();
 
-      const counts = await call<IncidentCounts>('GET', '/v1/incidents/counts', rita);
+      const counts = await client.call<IncidentCounts>('GET', '/v1/incidents/counts', rita);
       expect(counts.status).toBe(200);
       expect(counts.body).toEqual({
         total: 5,
         byState: { new: 3, in_progress: 2, on_hold: 0, resolved: 0, closed: 0, canceled: 0, merged: 0 },
       });
 
-      await expect(call<IncidentPage>('GET', '/v1/incidents?callerId=alice', rita)).resolves.toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
-      await expect(call<IncidentCounts>('GET', '/v1/incidents/counts?callerId=alice', rita)).resolves.toMatchObject({ status: 200, body: { total: 0 } });
+      await expect(client.call<IncidentPage>('GET', '/v1/incidents?callerId=alice', rita)).resolves.toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
+      await expect(client.call<IncidentCounts>('GET', '/v1/incidents/counts?callerId=alice', rita)).resolves.toMatchObject({ status: 200, body: { total: 0 } });
     });
 
     it('filters an agent’s queue by state and priority', async () => {
-      const list = await call<IncidentPage>('GET', `/v1/incidents?state=${IncidentState.InProgress},${IncidentState.New}&priority=${Priority.P1},${Priority.P2}&limit=200`, sam);
+      const list = await client.call<IncidentPage>('GET', `/v1/incidents?state=${IncidentState.InProgress},${IncidentState.New}&priority=${Priority.P1},${Priority.P2}&limit=200`, sam);
       expect(list.status).toBe(200);
       const expected = await suite.database.query<{ id: string }>(
         `SELECT id FROM incident.incidents WHERE state IN ('in_progress', 'new') AND priority IN ('P1', 'P2') ORDER BY created_at DESC, id DESC`,
@@ -623,15 +608,15 @@ describe('the service desk through the gateway, with the incident service behind
       const ids = new Set(list.body.items.map((item) => item.id));
       expect(ritas.map((item) => ids.has(item.id))).toEqual([true, true, false, false, true]);
 
-      const inProgressOfRita = await call<IncidentPage>('GET', `/v1/incidents?state=${IncidentState.InProgress}&callerId=rita`, sam);
+      const inProgressOfRita = await client.call<IncidentPage>('GET', `/v1/incidents?state=${IncidentState.InProgress}&callerId=rita`, sam);
       expect(inProgressOfRita.body.items.map((item) => item.id)).toEqual([ritas[1]?.id, ritas[0]?.id]);
 
-      const counts = await call<IncidentCounts>('GET', `/v1/incidents/counts?callerId=rita&priority=${Priority.P1}`, sam);
+      const counts = await client.call<IncidentCounts>('GET', `/v1/incidents/counts?callerId=rita&priority=${Priority.P1}`, sam);
       expect(counts.body).toMatchObject({ total: 1, byState: { in_progress: 1, new: 0 } });
     });
 
     it('counts every state of the queue even when the list is filtered by state', async () => {
-      const counts = await call<IncidentCounts>('GET', `/v1/incidents/counts?state=${IncidentState.New}`, rita);
+      const counts = await client.call<IncidentCounts>('GET', `/v1/incidents/counts?state=${IncidentState.New}`, rita);
       expect(counts.body).toEqual({ total: 5, byState: expect.objectContaining({ new: 3, in_progress: 2 }) });
     });
 
@@ -643,7 +628,7 @@ describe('the service desk through the gateway, with the incident service behind
       do {
         const params = new URLSearchParams(query);
         if (cursor) params.set('cursor', cursor);
-        const page: Reply<IncidentPage> = await call<IncidentPage>('GET', `/v1/incidents?${params.toString()}`, token);
+        const page: Reply<IncidentPage> = await client.call<IncidentPage>('GET', `/v1/incidents?${params.toString()}`, token);
         expect(page.status).toBe(200);
         expect(page.body.items.length).toBeLessThanOrEqual(Number(params.get('limit')));
         ids.push(...page.body.items.map((item) => item.id));
@@ -677,31 +662,31 @@ describe('the service desk through the gateway, with the incident service behind
       ['a forged cursor of the right shape', async (): Promise<string> => Buffer.from(JSON.stringify(['yesterday', 'not-an-id'])).toString('base64url')],
       [
         'a cursor of the list sorted by priority',
-        async (): Promise<string> => (await call<IncidentPage>('GET', '/v1/incidents?limit=2&sort=priority', sam)).body.nextCursor ?? 'no cursor handed out',
+        async (): Promise<string> => (await client.call<IncidentPage>('GET', '/v1/incidents?limit=2&sort=priority', sam)).body.nextCursor ?? 'no cursor handed out',
       ],
     ])('refuses %s with 400 naming cursor, on a list sorted by creation', async (_what, cursorOf) => {
       const cursor = await cursorOf();
-      const problem = expectProblem(await call('GET', `/v1/incidents?limit=2&sort=-createdAt&cursor=${encodeURIComponent(cursor)}`, sam), 400, ErrorCode.VALIDATION);
+      const problem = expectProblem(await client.call('GET', `/v1/incidents?limit=2&sort=-createdAt&cursor=${encodeURIComponent(cursor)}`, sam), 400, ErrorCode.VALIDATION);
       expect(fieldsOf(problem)).toEqual(['cursor']);
     });
 
     it.each(['limit=0', 'limit=201', 'state=open', 'priority=P6', 'sort=severity'])('refuses the list query %s with 400 naming the parameter', async (query) => {
-      const problem = expectProblem(await call('GET', `/v1/incidents?${query}`, sam), 400, ErrorCode.VALIDATION);
+      const problem = expectProblem(await client.call('GET', `/v1/incidents?${query}`, sam), 400, ErrorCode.VALIDATION);
       expect(fieldsOf(problem)).toContain(query.split('=')[0]);
     });
   });
   describe('routing rules', () => {
     it('lets a manager add a rule that routes new incidents, and refuses agents and requesters', async () => {
       const rule = { name: 'Label printers to the logistics desk', position: 10, conditions: { keywords: ['label printer'] }, assignmentGroup: 'logistics-desk' };
-      expectProblem(await call('POST', '/v1/routing-rules', sam, { body: rule }), 403, ErrorCode.FORBIDDEN);
-      expectProblem(await call('GET', '/v1/routing-rules', alice), 403, ErrorCode.FORBIDDEN);
-      const invalid = expectProblem(await call('POST', '/v1/routing-rules', maria, { body: { ...rule, position: -1 } }), 400, ErrorCode.VALIDATION);
+      expectProblem(await client.call('POST', '/v1/routing-rules', sam, { body: rule }), 403, ErrorCode.FORBIDDEN);
+      expectProblem(await client.call('GET', '/v1/routing-rules', alice), 403, ErrorCode.FORBIDDEN);
+      const invalid = expectProblem(await client.call('POST', '/v1/routing-rules', maria, { body: { ...rule, position: -1 } }), 400, ErrorCode.VALIDATION);
       expect(fieldsOf(invalid)).toEqual(['position']);
 
-      const created = await call<{ id: string; version: number }>('POST', '/v1/routing-rules', maria, { body: rule });
+      const created = await client.call<{ id: string; version: number }>('POST', '/v1/routing-rules', maria, { body: rule });
       expect(created.status).toBe(201);
       expect(created.headers.get('location')).toBe(`/v1/routing-rules/${created.body.id}`);
-      await expect(call('GET', '/v1/routing-rules', sam)).resolves.toMatchObject({ status: 200, body: { items: [expect.objectContaining({ id: created.body.id, ...rule })] } });
+      await expect(client.call('GET', '/v1/routing-rules', sam)).resolves.toMatchObject({ status: 200, body: { items: [expect.objectContaining({ id: created.body.id, ...rule })] } });
 
       const routed = await open(alice, { title: 'The label printer in hall 2 prints blank labels' });
       expect(routed.assignmentGroup).toBe('logistics-desk');
@@ -710,7 +695,7 @@ describe('the service desk through the gateway, with the incident service behind
       const unrouted = await open(alice, { title: 'The laser printer in hall 2 is out of toner' });
       expect(unrouted.assignmentGroup).toBeNull();
 
-      const removed = await call('DELETE', `/v1/routing-rules/${created.body.id}`, maria);
+      const removed = await client.call('DELETE', `/v1/routing-rules/${created.body.id}`, maria);
       expect(removed.status).toBe(200);
       await expect(open(alice, { title: 'Another label printer prints blank labels' })).resolves.toMatchObject({ assignmentGroup: null });
     });

@@ -15,6 +15,7 @@ import {
   Urgency,
 } from '@itsm/contracts';
 import { mintToken, readEvents, waitFor } from '@itsm/testing';
+import { GatewayClient, type Reply } from './client';
 import { type RunningSuite, startSuite } from './suite';
 
 const ada = mintToken({ sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] });
@@ -22,31 +23,22 @@ const sam = mintToken({ sub: 'sam', name: 'Sam Agent', roles: [Role.Agent] });
 const alice = mintToken({ sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] });
 const victor = mintToken({ sub: 'victor', name: 'Victor VIP', roles: [Role.Requester], groups: ['vip'] });
 
-interface Reply<T = unknown> {
-  status: number;
-  body: T;
-}
 
 describe('SLA clocks of incidents worked through the gateway', () => {
   let suite: RunningSuite;
+  let client: GatewayClient;
 
   beforeAll(async () => {
     suite = await startSuite(['incident', 'sla']);
+    client = new GatewayClient(suite.baseUrl);
   }, 60_000);
 
   afterAll(async () => {
     await expect(suite.stop()).resolves.toEqual({ incident: 0, sla: 0, gateway: 0 });
   }, 30_000);
 
-  async function call<T = unknown>(method: string, path: string, token: string, body?: unknown): Promise<Reply<T>> {
-    const response = await fetch(`${suite.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  /** The gateway's API with a JSON body as the last argument. */
+  const call = <T = unknown>(method: string, path: string, token: string, body?: unknown): Promise<Reply<T>> => client.call<T>(method, path, token, { body });
 
   async function clocksWhen(ticket: string, ready: (clocks: ClockView[]) => boolean, what: string): Promise<ClockView[]> {
     return waitFor(
