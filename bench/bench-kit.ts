@@ -1,5 +1,6 @@
-/** What every benchmark of the suite shares: its command-line options, percentiles, and CPU time from /proc. */
+/** What every benchmark of the suite shares: its command-line options, percentiles, CPU time from /proc and resident memory. */
 import { readFileSync } from 'node:fs';
+import { metricSum, scrapeMetrics } from '@itsm/testing';
 
 /** `--name N` from the command line, or `fallback`; an integer of at least `min`. */
 export function option(name: string, fallback: number, min = 1): number {
@@ -30,3 +31,8 @@ export function cpuMs(pid: number | undefined): number {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory of the process whose /metrics answers on `port`, in MB. */
+export async function residentMegabytes(port: number): Promise<number> {
+  return Math.round(metricSum(await scrapeMetrics(port), 'process_resident_memory_bytes') / 1024 / 1024);
+}

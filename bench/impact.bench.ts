@@ -18,7 +18,7 @@ import { ImpactDirection, ImpactRpc, type ImpactRequest, Role } from '@itsm/cont
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
 import { graphStatements } from './impact-graph';
-import { cpuMs, option, summary } from './bench-kit';
+import { cpuMs, option, residentMegabytes, summary } from './bench-kit';
 
 const DEPTHS = [1, 2, 3, 5, 10];
 const SET_DEPTHS = [3, 5];
@@ -122,15 +122,14 @@ async function main(): Promise<void> {
       }
     }
 
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const rss = metrics.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
+    const rss = await residentMegabytes(port);
     const result = {
       at: new Date().toISOString(),
       graph: { ...counts, relationshipsTableMb: sizes?.table_mb, relationshipsIndexesMb: sizes?.indexes_mb, generatedInMs, generationMs: generation },
       samples,
       sets,
       results,
-      cmdbResidentMemoryMb: Math.round(Number(rss?.split(' ').pop()) / 1024 / 1024),
+      cmdbResidentMemoryMb: rss,
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     mkdirSync(join(__dirname, 'results'), { recursive: true });

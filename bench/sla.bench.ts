@@ -23,7 +23,7 @@ import { type CloudEvent, Role, SlaEvents, SlaRpc, type SlaBreachedV1 } from '@i
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady } from '@itsm/testing';
 import { BusinessCalendar, type CalendarDefinition } from '../apps/sla/src/domain/business-calendar';
-import { cpuMs, option, sleep, summary } from './bench-kit';
+import { cpuMs, option, residentMegabytes, sleep, summary } from './bench-kit';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -340,8 +340,7 @@ async function scheduler(clocks: number, due: number, burst: number) {
       `SELECT (SELECT count(*)::int FROM sla.outbox WHERE subject = $1) AS breaches, (SELECT count(*)::int FROM sla.clock_alerts WHERE threshold_percent = 100) AS alerts`,
       [SlaEvents.breached.subject],
     );
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const rss = metrics.split('\n').find((line) => line.startsWith('process_resident_memory_bytes'));
+    const rss = await residentMegabytes(port);
     const spreadResult = {
       clocks: due,
       windowMs: DUE_WINDOW_MS,
@@ -364,7 +363,7 @@ async function scheduler(clocks: number, due: number, burst: number) {
       breachesInOutbox: outbox?.breaches,
       breachAlertsRecorded: outbox?.alerts,
       breachesOfOtherClocks: [...arrivals.keys()].filter((id) => !ours.has(id)).length,
-      slaResidentMemoryMb: Math.round(Number(rss?.split(' ').pop()) / 1024 / 1024),
+      slaResidentMemoryMb: rss,
     };
   } finally {
     await nc.drain().catch(() => undefined);

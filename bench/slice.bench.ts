@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
 import { connectNats } from '@itsm/messaging';
 import { buildCreateIncident, createTestDatabase, freePort, infra, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
-import { cpuMs, option, percentile } from './bench-kit';
+import { cpuMs, option, percentile, residentMegabytes } from './bench-kit';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const start = performance.now();
@@ -25,12 +25,6 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return performance.now() - start;
-}
-
-async function residentMegabytes(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
-  return Math.round(Number(line?.split(' ').pop()) / 1024 / 1024);
 }
 
 async function main(): Promise<void> {
