@@ -11,3 +11,6 @@ export interface Infra {
 // tools/infra.js is plain CommonJS outside the project graph (it runs before dependencies are installed, for
 // `npm start` and the jest global setup), so it is loaded by path.
 export const infra = require(join(__dirname, '..', '..', '..', 'tools', 'infra.js')) as Infra;
+
+/** The suite's apps as tools/apps.js lists them for the container and `npm start` (plain CommonJS, loaded by path as above). */
+export const { APP_NAMES, SERVICE_NAMES } = require(join(__dirname, '..', '..', '..', 'tools', 'apps.js')) as { APP_NAMES: readonly string[]; SERVICE_NAMES: readonly string[] };

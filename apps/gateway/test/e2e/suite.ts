@@ -4,6 +4,7 @@ import {
   createTestDatabase,
   freePort,
   resetStreams,
+  SERVICE_NAMES,
   serviceTestEnv,
   spawnApp,
   TEST_JWT_SECRET,
@@ -13,7 +14,8 @@ import {
   waitUntilReady,
 } from '@itsm/testing';
 
-export const SERVICES = ['incident', 'problem', 'change', 'cmdb', 'sla', 'knowledge', 'notification'] as const;
+/** Every service of the suite (the gateway aside). */
+export const SERVICES = SERVICE_NAMES;
 
 export interface SuiteProcess {
   process: ServiceProcess;
