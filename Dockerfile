@@ -17,6 +17,7 @@ COPY libs/json-schema/package.json libs/json-schema/
 COPY libs/messaging/package.json libs/messaging/
 COPY libs/observability/package.json libs/observability/
 COPY libs/persistence/package.json libs/persistence/
+COPY libs/runtime/package.json libs/runtime/
 COPY libs/testing/package.json libs/testing/
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .

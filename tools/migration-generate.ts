@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { ServiceDefinition } from '@itsm/messaging';
+import type { ServiceDefinition } from '@itsm/runtime';
 import { createDataSource, runMigrations } from '@itsm/persistence';
 
 async function main(): Promise<void> {

@@ -43,7 +43,7 @@ import {
   settingValue,
   workloadPods,
 } from './manifest-queries';
-import { ServiceConfig } from '@itsm/messaging';
+import { ServiceConfig } from '@itsm/runtime';
 import { validateAgainstModels } from './models';
 import { unknownFields } from './strict-fields';
 import { type K8sObject, listOverlays, OVERLAYS_DIR, renderKustomization, REPO_ROOT } from './render';

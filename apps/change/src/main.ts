@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runServiceMain } from '@itsm/messaging';
+import { runServiceMain } from '@itsm/runtime';
 import { changeApp } from './app.module';
 
 runServiceMain(changeApp);

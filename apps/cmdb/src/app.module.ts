@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@itsm/messaging';
+import type { ServiceDefinition } from '@itsm/runtime';
 import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
 import { CiClass } from './classes/ci-class.entity';
 import { Ci } from './cis/ci.entity';

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { ProcessConfig, toBoolean } from '@itsm/messaging';
+import { ProcessConfig, toBoolean } from '@itsm/runtime';
 import { loadConfig } from '@itsm/observability';
 
 export const JWT_SECRET_MIN_LENGTH = 32;

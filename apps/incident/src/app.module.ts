@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@itsm/messaging';
+import type { ServiceDefinition } from '@itsm/runtime';
 import { IncidentConfig } from './config';
 import { Incident } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { type Actor, ApprovalType, CatalogItemStatus, CatalogRpc, type CatalogItemView, ErrorCode, Role } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
+import { connectNats, RpcClient } from '@itsm/messaging';
+import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import { buildCatalogItem, createTestDatabase, fieldsOf, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase } from '@itsm/testing';
 import { incidentApp } from '../src/app.module';
 

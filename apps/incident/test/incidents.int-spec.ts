@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { type Actor, type CreatedIncidentView, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, MessageHeaders, Role, Urgency } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
+import { connectNats, RpcClient } from '@itsm/messaging';
+import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import { WorkContexts } from '@itsm/observability';
 import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
 import { incidentApp } from '../src/app.module';

@@ -18,7 +18,8 @@ import {
   Role,
   type ServiceRequestView,
 } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
+import { connectNats, RpcClient } from '@itsm/messaging';
+import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import {
   buildCatalogItem,
   buildLaptopAnswers,

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ServiceConfig, toBoolean } from '@itsm/messaging';
+import { ServiceConfig, toBoolean } from '@itsm/runtime';
 
 export class NotificationConfig extends ServiceConfig {
   override HEALTH_PORT = 3107;

@@ -21,7 +21,8 @@ import {
   Priority,
   Role,
 } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, startServiceFrom } from '@itsm/messaging';
+import { connectNats, RpcClient } from '@itsm/messaging';
+import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import {
   buildIncidentView,
   createTestDatabase,

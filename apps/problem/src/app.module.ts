@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@itsm/messaging';
+import type { ServiceDefinition } from '@itsm/runtime';
 import { coreTablesMigration } from '@itsm/persistence';
 import { ProblemConfig } from './config';
 

@@ -1,4 +1,4 @@
-import { ServiceConfig } from '@itsm/messaging';
+import { ServiceConfig } from '@itsm/runtime';
 
 export class ProblemConfig extends ServiceConfig {
   override HEALTH_PORT = 3102;

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { ServiceConfig } from '@itsm/messaging';
+import { ServiceConfig } from '@itsm/runtime';
 
 export class SlaConfig extends ServiceConfig {
   override HEALTH_PORT = 3105;

@@ -9,6 +9,22 @@ export enum Role {
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);
 
+/**
+ * The role sets RPC declarations name in `roles` (who may call an operation). Declared here once, they are read
+ * by the gateway's route guard and by each service's RPC server alike.
+ */
+export const RoleSets = {
+  everyone: ALL_ROLES,
+  /** Those who work tickets: agents, managers and admins. */
+  agents: [Role.Agent, Role.Manager, Role.Admin],
+  /** Whoever opens tickets: requesters and those who work tickets (not the CAB as such). */
+  requestersAndAgents: [Role.Requester, Role.Agent, Role.Manager, Role.Admin],
+  /** Those who work tickets and the change advisory board. */
+  agentsAndCab: [Role.Agent, Role.Manager, Role.Cab, Role.Admin],
+  managers: [Role.Manager, Role.Admin],
+  admins: [Role.Admin],
+} as const satisfies Record<string, readonly Role[]>;
+
 export interface Actor {
   sub: string;
   name?: string;

@@ -5,7 +5,7 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { getMetadataStorage } from 'class-validator';
 import { parse } from 'yaml';
 import { buildAsyncApiDocument, CONTRACTS_VERSION } from './asyncapi';
-import { allDeclarations } from './catalog';
+import { allDeclarations } from './registry';
 import type { ClassOf } from './message';
 
 const CHECKED_IN = join(__dirname, '..', '..', '..', 'docs', 'asyncapi.yaml');

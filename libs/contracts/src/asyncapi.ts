@@ -9,7 +9,7 @@ import type { MetadataStorage as ClassTransformerMetadataStorage } from 'class-t
 // @ts-expect-error class-transformer ships this module's types under types/, not beside the CommonJS build;
 // the import is typed by the cast below. Without this storage, `@Type(() => X)` on nested arrays is lost.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
-import { allDeclarations } from './catalog';
+import { AllErrorReasons, allDeclarations } from './registry';
 import { MessageHeaders, type CloudEvent } from './envelope';
 import { ErrorCode, HTTP_STATUS_BY_CODE } from './errors';
 import {
@@ -113,8 +113,9 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       title: `Call ${call.subject}`,
       summary: call.summary,
       description:
+        `Callers need one of the roles ${call.roles.map((role) => `\`${role}\``).join(', ')} (header \`x-actor\`); others get FORBIDDEN. ` +
         'NATS request/reply in the wire format of the NestJS NATS transport. The reply is `{ ok: true, data }` or ' +
-        '`{ ok: false, error: { code, message, details } }`, wrapped by the transport as `{ id, response, isDisposed }`.',
+        '`{ ok: false, error: { code, reason, message, details } }`, wrapped by the transport as `{ id, response, isDisposed }`.',
       messages: [ref(`#/channels/${id}/messages/request`)],
       reply: {
         channel: ref(`#/channels/${replyId}`),
@@ -373,6 +374,11 @@ const SUPPORT_SCHEMAS: Record<string, JsonObject> = {
         type: 'string',
         enum: ERROR_CODES,
         description: `HTTP status in the gateway: ${ERROR_CODES.map((code) => `${code} ${HTTP_STATUS_BY_CODE[code]}`).join(', ')}.`,
+      },
+      reason: {
+        type: 'string',
+        enum: [...AllErrorReasons],
+        description: 'What exactly was refused, as a code of the domain that refused it (two errors of one `code` are told apart by it).',
       },
       message: { type: 'string' },
       details: {

@@ -8,6 +8,7 @@ export enum ErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   PRECONDITION_FAILED = 'PRECONDITION_FAILED',
   UNPROCESSABLE = 'UNPROCESSABLE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   UNAVAILABLE = 'UNAVAILABLE',
   TIMEOUT = 'TIMEOUT',
   INTERNAL = 'INTERNAL',
@@ -22,6 +23,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.INVALID_TRANSITION]: 409,
   [ErrorCode.PRECONDITION_FAILED]: 412,
   [ErrorCode.UNPROCESSABLE]: 422,
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.TIMEOUT]: 504,
   [ErrorCode.INTERNAL]: 500,
@@ -33,29 +35,83 @@ export interface FieldError {
   message: string;
 }
 
+export type ErrorDetails = { errors?: FieldError[]; errorId?: string; [key: string]: unknown };
+
 export interface ErrorBody {
+  /** The kind of failure, which decides the HTTP status. */
   code: ErrorCode;
+  /**
+   * What exactly went wrong, as a code of the domain that refused (`INCIDENT_REOPEN_WINDOW_PASSED`,
+   * `VERSION_MISMATCH`): two refusals of one kind are told apart by it, not by their text.
+   */
+  reason?: string;
   message: string;
-  details?: { errors?: FieldError[]; errorId?: string; [key: string]: unknown };
+  details?: ErrorDetails;
 }
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 /**
- * A failure with a code from {@link ErrorCode}; thrown by use cases, turned into an RPC error reply by the
- * service and into problem+json by the gateway.
+ * A failure with a kind from {@link ErrorCode} and, thrown by a domain, the domain's own code as `reason`; thrown
+ * by use cases, turned into an RPC error reply by the service and into problem+json by the gateway. Domains
+ * subclass it with their code enum (`IncidentError` + `IncidentErrorCode`); the kind of each code is declared
+ * once beside the enum.
  */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: ErrorBody['details'],
+    readonly details?: ErrorDetails,
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'DomainError';
   }
 
   toBody(): ErrorBody {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      ...(this.reason ? { reason: this.reason } : {}),
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+/** The kind (and so the HTTP status) of each code of a domain's error enum. */
+export type ErrorKinds<C extends string> = Readonly<Record<C, ErrorCode>>;
+
+/** Refusals the shared plumbing makes on behalf of every domain. */
+export enum CommonErrorCode {
+  /** A request that does not match its declared shape (a field missing, malformed or unknown). */
+  InvalidRequest = 'INVALID_REQUEST',
+  /** A body of a media type the route does not take. */
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  /** A command without an authenticated caller. */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** The caller holds none of the roles the operation is declared for. */
+  RoleRequired = 'ROLE_REQUIRED',
+  /** `If-Match` named a version the record has moved on from. */
+  VersionMismatch = 'VERSION_MISMATCH',
+  /** A `cursor` that is not a `nextCursor` of the same list. */
+  InvalidCursor = 'INVALID_CURSOR',
+  /** An `Idempotency-Key` used before with another request. */
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+}
+
+export const COMMON_ERROR_KINDS: ErrorKinds<CommonErrorCode> = {
+  [CommonErrorCode.InvalidRequest]: ErrorCode.VALIDATION,
+  [CommonErrorCode.UnsupportedMediaType]: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  [CommonErrorCode.Unauthenticated]: ErrorCode.UNAUTHENTICATED,
+  [CommonErrorCode.RoleRequired]: ErrorCode.FORBIDDEN,
+  [CommonErrorCode.VersionMismatch]: ErrorCode.PRECONDITION_FAILED,
+  [CommonErrorCode.InvalidCursor]: ErrorCode.VALIDATION,
+  [CommonErrorCode.IdempotencyKeyReused]: ErrorCode.UNPROCESSABLE,
+};
+
+export class CommonError extends DomainError {
+  constructor(reason: CommonErrorCode, message: string, details?: ErrorDetails) {
+    super(COMMON_ERROR_KINDS[reason], message, details, reason);
+    this.name = 'CommonError';
   }
 }

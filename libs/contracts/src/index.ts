@@ -2,7 +2,7 @@ export * from './message';
 export * from './envelope';
 export * from './errors';
 export * from './actor';
-export * from './catalog';
+export * from './registry';
 export * from './validation';
 export * from './paging';
 export * from './transforms';

@@ -1,4 +1,4 @@
-import { AllEvents, AllRpc } from './catalog';
+import { AllEvents, AllRpc } from './registry';
 import { deadLetterSubject, domainEvents } from './message';
 
 describe('message declarations', () => {

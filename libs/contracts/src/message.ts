@@ -1,4 +1,5 @@
 /** Declarations of every message on the bus: one object per event or RPC operation, typed end to end. */
+import type { Role } from './actor';
 
 export type ClassOf<T> = new (...args: never[]) => T;
 
@@ -37,6 +38,12 @@ export interface RpcDeclaration<TName extends string = string, TRequest = unknow
   readonly request: ClassOf<TRequest>;
   readonly response: ClassOf<TResponse>;
   readonly summary: string;
+  /**
+   * Who may call it: the caller must hold one of these roles. The gateway's route guard and the service's RPC
+   * server both read this one list, so the two cannot disagree. Finer rules (whose record it is, which fields a
+   * role may set) are the service's access rules.
+   */
+  readonly roles: readonly Role[];
 }
 
 export function defineEvent<D extends Domain, N extends string, V extends number, P>(decl: {
@@ -64,6 +71,7 @@ export function defineRpc<D extends Domain, O extends string, Req, Res>(decl: {
   request: ClassOf<Req>;
   response: ClassOf<Res>;
   summary: string;
+  roles: readonly Role[];
 }): RpcDeclaration<`itsm.rpc.${D}.${O}`, Req, Res> {
   return {
     kind: 'rpc',
@@ -73,6 +81,7 @@ export function defineRpc<D extends Domain, O extends string, Req, Res>(decl: {
     request: decl.request,
     response: decl.response,
     summary: decl.summary,
+    roles: decl.roles,
   };
 }
 

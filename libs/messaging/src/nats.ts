@@ -2,6 +2,9 @@ import { connect, headers as natsHeaders, type MsgHdrs, type NatsConnection } fr
 import { MessageHeaders } from '@itsm/contracts';
 import type { WorkContext } from '@itsm/observability';
 
+/** Injection token of a process's NATS connection. */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+
 export async function connectNats(url: string, name: string): Promise<NatsConnection> {
   return connect({
     servers: url.split(',').map((server) => server.trim()),

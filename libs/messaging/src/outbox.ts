@@ -62,8 +62,47 @@ export class OutboxWriter {
     );
     return envelope;
   }
+
+  /**
+   * Writes what one change of one record leaves beside the row: its audit row and the events that announce it
+   * (the audit row goes with the first event, in one statement; a change that announces nothing gets its audit
+   * row alone). Every writer of a record ends here.
+   */
+  async record(manager: EntityManager, change: { subject: string; time?: Date; audit: Omit<AuditRecord, 'correlationId'>; events: readonly EventSpec[] }): Promise<void> {
+    if (change.events.length === 0) {
+      await writeAudit(manager, change.audit);
+      return;
+    }
+    for (const [index, spec] of change.events.entries()) {
+      await this.publish(manager, spec.event, spec.data as never, {
+        subject: change.subject,
+        ...(change.time ? { time: change.time } : {}),
+        ...(index === 0 ? { audit: change.audit } : {}),
+      });
+    }
+  }
 }
 
+/** One event to publish with a change, typed by its declaration: build it with {@link eventOf}. */
+export interface EventSpec<E extends EventDeclaration = EventDeclaration> {
+  event: E;
+  data: PayloadOf<E>;
+}
+
+export function eventOf<E extends EventDeclaration>(event: E, data: PayloadOf<E>): EventSpec {
+  return { event, data } as EventSpec;
+}
+
+/**
+ * An audit row for a change that announces no event, in the caller's transaction (a change with events gets its
+ * row through {@link OutboxWriter.record}, in the same statement as the first event).
+ */
+export async function writeAudit(manager: EntityManager, record: Omit<AuditRecord, 'correlationId'>): Promise<void> {
+  if (!manager.queryRunner?.isTransactionActive) {
+    throw new Error(`audit of ${record.entityType} ${record.entityId} outside a transaction: the row could outlive a rolled-back change`);
+  }
+  await manager.insert(AuditEntry, { ...record, correlationId: WorkContexts.current()?.correlationId ?? null });
+}
 
 function jsonOrNull(value: object | null): string | null {
   return value === null ? null : JSON.stringify(value);

@@ -5,6 +5,8 @@ import { Observable, catchError, from, map, mergeMap, of } from 'rxjs';
 import type { MsgHdrs, NatsConnection } from 'nats';
 import {
   type Actor,
+  CommonError,
+  CommonErrorCode,
   DomainError,
   ErrorCode,
   type ErrorBody,
@@ -35,14 +37,23 @@ function parseActor(raw: string | undefined): Actor | undefined {
 /** The calling user of the RPC in progress; a command without one is refused. */
 export function currentActor(): Actor {
   const actor = WorkContexts.current()?.actor;
-  if (!actor) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'this operation needs an authenticated caller');
+  if (!actor) throw new CommonError(CommonErrorCode.Unauthenticated, 'this operation needs an authenticated caller');
   return actor;
 }
 
+/** Refuses a caller holding none of the roles the operation is declared for (its `roles`). */
+export function assertCallerRoles(declaration: Pick<RpcDeclaration, 'roles'>): void {
+  const actor = currentActor();
+  if (!actor.roles.some((role) => declaration.roles.includes(role))) {
+    throw new CommonError(CommonErrorCode.RoleRequired, `this operation needs one of the roles: ${declaration.roles.join(', ')}`);
+  }
+}
+
 /**
- * Wraps an RPC handler: validates the request against its declared class, runs the handler in the caller's
- * work context (correlation id, trace, actor from NATS headers), and turns the result into the
- * `{ ok, data | error }` reply. Unexpected errors are logged with an `errorId` that the reply carries.
+ * Wraps an RPC handler: checks the caller's roles against the declaration's, validates the request against its
+ * declared class, runs the handler in the caller's work context (correlation id, trace, actor from NATS headers),
+ * and turns the result into the `{ ok, data | error }` reply. Unexpected errors are logged with an `errorId` that
+ * the reply carries.
  */
 @Injectable()
 export class RpcReplyInterceptor implements NestInterceptor {
@@ -70,10 +81,15 @@ export class RpcReplyInterceptor implements NestInterceptor {
     }
     return new Observable<RpcReply<unknown>>((subscriber) =>
       WorkContexts.run(work, () =>
-        from(validatePayload(this.declaration.request as new () => object, rpc.getData()))
+        from(
+          (async () => {
+            assertCallerRoles(this.declaration);
+            return validatePayload(this.declaration.request as new () => object, rpc.getData());
+          })(),
+        )
           .pipe(
             mergeMap((checked) => {
-              if (!checked.ok) throw new DomainError(ErrorCode.VALIDATION, 'request is not valid', { errors: checked.errors });
+              if (!checked.ok) throw new CommonError(CommonErrorCode.InvalidRequest, 'request is not valid', { errors: checked.errors });
               return next.handle();
             }),
             map((data: unknown): RpcReply<unknown> => ({ ok: true, data })),
@@ -164,5 +180,5 @@ export class RpcClient {
 }
 
 function rpcErrorFrom(body: ErrorBody): RpcError {
-  return new RpcError(body.code, body.message, body.details);
+  return new RpcError(body.code, body.message, body.details, body.reason);
 }

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@itsm/contracts';
+import { CommonError, CommonErrorCode } from '@itsm/contracts';
 
 /**
  * Optimistic concurrency: a command that names the version it was based on (HTTP `If-Match`) is refused when
@@ -6,7 +6,7 @@ import { DomainError, ErrorCode } from '@itsm/contracts';
  */
 export function assertVersion(what: string, actual: number, expected: number | undefined): void {
   if (expected !== undefined && expected !== actual) {
-    throw new DomainError(ErrorCode.PRECONDITION_FAILED, `${what} has changed: it is at version ${actual}, the request was based on version ${expected}`, {
+    throw new CommonError(CommonErrorCode.VersionMismatch, `${what} has changed: it is at version ${actual}, the request was based on version ${expected}`, {
       currentVersion: actual,
       expectedVersion: expected,
     });

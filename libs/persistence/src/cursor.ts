@@ -1,8 +1,13 @@
-import { DomainError, ErrorCode } from '@itsm/contracts';
+import { CommonError, CommonErrorCode } from '@itsm/contracts';
+import { isUuid } from './name-uuid';
 
 /** The position after the last item of a page (its sort key and id), as an opaque URL-safe token. */
 export function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+function invalidCursor(): CommonError {
+  return new CommonError(CommonErrorCode.InvalidCursor, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'must be a nextCursor returned by this list' }] });
 }
 
 /**
@@ -10,12 +15,11 @@ export function encodeCursor(values: readonly unknown[]): string {
  * `accept` checks the values before they reach a query (a cursor of another list or sort is refused too).
  */
 export function decodeCursor(cursor: string, arity: number, accept: (values: unknown[]) => boolean = () => true): unknown[] {
-  const invalid = new DomainError(ErrorCode.VALIDATION, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'must be a nextCursor returned by this list' }] });
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid;
+    throw invalidCursor();
   }
   if (
     !Array.isArray(values) ||
@@ -23,7 +27,25 @@ export function decodeCursor(cursor: string, arity: number, accept: (values: unk
     values.some((value) => value !== null && typeof value !== 'string' && typeof value !== 'number') ||
     !accept(values)
   ) {
-    throw invalid;
+    throw invalidCursor();
   }
   return values;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** True for an instant as `Date.toISOString()` writes it, and a real one (no 30 February). */
+export function isIsoInstant(value: unknown): value is string {
+  return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
+/** The cursor of a list ordered by an instant and then by id (newest or oldest first). */
+export function encodeTimeCursor(at: Date, id: string): string {
+  return encodeCursor([at.toISOString(), id]);
+}
+
+/** Reads a cursor made by {@link encodeTimeCursor}; anything else is refused as field `cursor`. */
+export function decodeTimeCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = decodeCursor(cursor, 2, ([a, i]) => isIsoInstant(a) && isUuid(i)) as [string, string];
+  return { at, id };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
-import { DomainError, ErrorCode } from '@itsm/contracts';
+import { CommonError, CommonErrorCode } from '@itsm/contracts';
 import { IdempotencyKey } from './entities';
 import { quoteIdent } from './migrate';
 
@@ -53,7 +53,7 @@ export async function claimIdempotencyKey(manager: EntityManager, claim: Idempot
   ])) as Array<{ request_hash: string; resource_id: string }>;
   if (!earlier) throw new Error(`idempotency key ${claim.key} neither inserted nor found`);
   if (earlier.request_hash !== hash) {
-    throw new DomainError(ErrorCode.UNPROCESSABLE, 'this Idempotency-Key was already used with a different request', {
+    throw new CommonError(CommonErrorCode.IdempotencyKeyReused, 'this Idempotency-Key was already used with a different request', {
       errors: [{ field: 'Idempotency-Key', message: 'was already used with a different request body' }],
     });
   }

@@ -2,7 +2,8 @@ import type { NatsConnection } from 'nats';
 import type { DataSource, EntityManager } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { CloudEvent, EventDeclaration } from '@itsm/contracts';
-import { connectNats, RpcClient, type RunningService, type ServiceConfig, type ServiceDefinition, startServiceFrom } from '@itsm/messaging';
+import { connectNats, RpcClient } from '@itsm/messaging';
+import { type RunningService, type ServiceConfig, type ServiceDefinition, startServiceFrom } from '@itsm/runtime';
 import { createTestDatabase, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from './environment';
 import { readEvents, resetStreams } from './jetstream';
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Actor, Role } from '@itsm/contracts';
+import type { Actor, Role, RpcDeclaration } from '@itsm/contracts';
 import { AuthenticationError } from './authentication';
 
 export const IS_PUBLIC = 'itsm:public';
@@ -9,8 +9,14 @@ export const REQUIRED_ROLES = 'itsm:roles';
 /** Opens a route (or controller) to callers without a token: health and documentation. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
-/** Lets the route through when the caller holds at least one of these roles. */
+/** Lets the route through when the caller holds at least one of these roles (routes that call no RPC: the event stream). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);
+
+/**
+ * Lets the route through for the roles its RPC is declared for (`roles` of the declaration in `@itsm/contracts`),
+ * the list the service itself checks again: the two cannot disagree.
+ */
+export const RolesOf = (declaration: Pick<RpcDeclaration, 'roles'>): MethodDecorator => SetMetadata(REQUIRED_ROLES, [...declaration.roles]);
 
 /** The authenticated caller of the request. */
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {

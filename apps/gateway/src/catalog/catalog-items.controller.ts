@@ -2,8 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from 
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
-  ALL_ROLES,
   ApprovalType,
   CatalogItemPage,
   CatalogItemView,
@@ -12,11 +10,10 @@ import {
   GetCatalogItemQuery,
   LAPTOP_FORM_SCHEMA_EXAMPLE,
   ListCatalogItemsQuery,
-  Role,
   UpdateCatalogItemDto,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
@@ -31,30 +28,30 @@ export class CatalogItemsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @Roles(...ALL_ROLES)
+  @RolesOf(CatalogRpc.list)
   @ApiOperation({
     summary: 'List catalog items by name, a page at a time.',
     description: 'Everybody gets the active items; `status=retired` is for admins (403 otherwise). `category` narrows the list.',
   })
   @ApiOkResponse({ type: CatalogItemPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListCatalogItemsQuery, @CurrentActor() actor: Actor): Promise<CatalogItemPage> {
-    return this.rpc.call(CatalogRpc.list, query, { actor });
+  list(@Query() query: ListCatalogItemsQuery): Promise<CatalogItemPage> {
+    return this.rpc.call(CatalogRpc.list, query);
   }
 
   @Get(':id')
-  @Roles(...ALL_ROLES)
+  @RolesOf(CatalogRpc.get)
   @ApiOperation({ summary: 'Read one catalog item with its form; retired items only for admins (404 for others).' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CatalogItemView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: GetCatalogItemQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CatalogItemView> {
-    return withEtag(reply, await this.rpc.call(CatalogRpc.get, { id: params.id }, { actor }));
+  async get(@Param() params: GetCatalogItemQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<CatalogItemView> {
+    return withEtag(reply, await this.rpc.call(CatalogRpc.get, { id: params.id }));
   }
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Admin)
+  @RolesOf(CatalogRpc.create)
   @ApiOperation({
     summary: 'Add an item to the catalog (admins).',
     description:
@@ -95,14 +92,14 @@ export class CatalogItemsController {
     headers: { Location: { description: 'Path of the new item.', schema: { type: 'string', example: '/v1/catalog/items/6a1f3c52-0d7e-4b8a-9c61-2f4e8d9b7a10' } }, ETag: ETAG_HEADER },
   })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
-  async create(@Body() body: CreateCatalogItemDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CatalogItemView> {
-    const item = await this.rpc.call(CatalogRpc.create, body, { actor });
+  async create(@Body() body: CreateCatalogItemDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CatalogItemView> {
+    const item = await this.rpc.call(CatalogRpc.create, body);
     void reply.header('location', `/${API_PREFIX}/catalog/items/${item.id}`);
     return withEtag(reply, item);
   }
 
   @Patch(':id')
-  @Roles(Role.Admin)
+  @RolesOf(CatalogRpc.update)
   @ApiOperation({
     summary: 'Change a catalog item (admins).',
     description: 'Only the fields given change. Requests already submitted keep the form and approval rules of the version they were submitted under.',
@@ -116,15 +113,14 @@ export class CatalogItemsController {
     @Param() params: GetCatalogItemQuery,
     @Body() body: UpdateCatalogItemDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CatalogItemView> {
-    return withEtag(reply, await this.rpc.call(CatalogRpc.update, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(CatalogRpc.update, { ...body, id: params.id, ...precondition }));
   }
 
   @Post(':id/retire')
   @HttpCode(200)
-  @Roles(Role.Admin)
+  @RolesOf(CatalogRpc.retire)
   @ApiOperation({ summary: 'Retire a catalog item (admins): it takes no new requests; requests in flight go on. Retiring twice changes nothing.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -133,9 +129,8 @@ export class CatalogItemsController {
   async retire(
     @Param() params: GetCatalogItemQuery,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CatalogItemView> {
-    return withEtag(reply, await this.rpc.call(CatalogRpc.retire, { id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(CatalogRpc.retire, { id: params.id, ...precondition }));
   }
 }

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Actor, CiClassDefinitionDto, CiClassList, CiClassNameRequest, CiClassView, CmdbRpc, CreateCiClassDto, ListCiClassesRequest, MESSAGE_QUEUE_SCHEMA_EXAMPLE, Role } from '@itsm/contracts';
+import { CiClassDefinitionDto, CiClassList, CiClassNameRequest, CiClassView, CmdbRpc, CreateCiClassDto, ListCiClassesRequest, MESSAGE_QUEUE_SCHEMA_EXAMPLE } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
-import { CMDB_READERS } from './cis.controller';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 const SCHEMA_RULES =
@@ -22,27 +21,27 @@ export class CiClassesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.listClasses)
   @ApiOperation({ summary: 'The CI classes by name, with their attribute schemas and identification rules.', description: '`builtIn=false` lists only the classes admins added.' })
   @ApiOkResponse({ type: CiClassList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListCiClassesRequest, @CurrentActor() actor: Actor): Promise<CiClassList> {
-    return this.rpc.call(CmdbRpc.listClasses, query, { actor });
+  list(@Query() query: ListCiClassesRequest): Promise<CiClassList> {
+    return this.rpc.call(CmdbRpc.listClasses, query);
   }
 
   @Get(':name')
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.getClass)
   @ApiOperation({ summary: 'Read one CI class.' })
   @ApiParam({ name: 'name', example: 'database' })
   @ApiOkResponse({ type: CiClassView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: CiClassNameRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
-    return withEtag(reply, await this.rpc.call(CmdbRpc.getClass, { name: params.name }, { actor }));
+  async get(@Param() params: CiClassNameRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.getClass, { name: params.name }));
   }
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Admin)
+  @RolesOf(CmdbRpc.createClass)
   @ApiOperation({ summary: 'Add a CI class (admins).', description: SCHEMA_RULES })
   @ApiBody({
     type: CreateCiClassDto,
@@ -55,14 +54,14 @@ export class CiClassesController {
   })
   @ApiCreatedResponse({ type: CiClassView, headers: { Location: { description: 'Path of the new class.', schema: { type: 'string', example: '/v1/ci-classes/message_queue' } }, ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 409, 413, 500, 503, 504)
-  async create(@Body() body: CreateCiClassDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
-    const created = await this.rpc.call(CmdbRpc.createClass, body, { actor });
+  async create(@Body() body: CreateCiClassDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
+    const created = await this.rpc.call(CmdbRpc.createClass, body);
     void reply.header('location', `/${API_PREFIX}/ci-classes/${created.name}`).header('etag', etagOf(created.version));
     return created;
   }
 
   @Put(':name')
-  @Roles(Role.Admin)
+  @RolesOf(CmdbRpc.updateClass)
   @ApiOperation({
     summary: 'Replace the definition of a CI class (admins).',
     description: `${SCHEMA_RULES} CIs stored under the previous schema are not re-checked; each is checked against the new one the next time its attributes change.`,
@@ -76,9 +75,8 @@ export class CiClassesController {
     @Param() params: CiClassNameRequest,
     @Body() body: CiClassDefinitionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CiClassView> {
-    return withEtag(reply, await this.rpc.call(CmdbRpc.updateClass, { ...body, name: params.name, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(CmdbRpc.updateClass, { ...body, name: params.name, ...precondition }));
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from 
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   CiAtQuery,
   CiAtView,
   CiFilters,
@@ -16,19 +15,14 @@ import {
   CmdbRpc,
   CreateCiDto,
   RetireCiDto,
-  Role,
   UpdateCiDto,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
-/** Who reads the CMDB: agents, managers, CAB members and admins (requesters do not). */
-export const CMDB_READERS = [Role.Agent, Role.Manager, Role.Cab, Role.Admin] as const;
-/** Who changes CIs and relationships by hand. */
-export const CMDB_WRITERS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
 /** Configuration items: `/v1/cis`. Each route maps to one RPC of the cmdb service. */
@@ -40,7 +34,7 @@ export class CisController {
 
   @Post()
   @HttpCode(201)
-  @Roles(...CMDB_WRITERS)
+  @RolesOf(CmdbRpc.createCi)
   @ApiOperation({
     summary: 'Create a CI by hand.',
     description:
@@ -67,16 +61,15 @@ export class CisController {
   async create(
     @Body() body: CreateCiDto,
     @IdempotencyKey() key: { idempotencyKey?: string },
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CiView> {
-    const ci = await this.rpc.call(CmdbRpc.createCi, { ...body, ...key }, { actor });
+    const ci = await this.rpc.call(CmdbRpc.createCi, { ...body, ...key });
     void reply.header('location', `/${API_PREFIX}/cis/${ci.id}`).header('etag', etagOf(ci.version));
     return ci;
   }
 
   @Get()
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.listCis)
   @ApiOperation({
     summary: 'List CIs by filters, a page at a time.',
     description:
@@ -86,22 +79,22 @@ export class CisController {
   })
   @ApiOkResponse({ type: CiPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() filters: CiFilters, @CurrentActor() actor: Actor): Promise<CiPage> {
-    return this.rpc.call(CmdbRpc.listCis, filters, { actor });
+  list(@Query() filters: CiFilters): Promise<CiPage> {
+    return this.rpc.call(CmdbRpc.listCis, filters);
   }
 
   @Get(':id')
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.getCi)
   @ApiOperation({ summary: 'Read one CI.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: CiIdRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiView> {
-    return withEtag(reply, await this.rpc.call(CmdbRpc.getCi, { id: params.id }, { actor }));
+  async get(@Param() params: CiIdRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiView> {
+    return withEtag(reply, await this.rpc.call(CmdbRpc.getCi, { id: params.id }));
   }
 
   @Patch(':id')
-  @Roles(...CMDB_WRITERS)
+  @RolesOf(CmdbRpc.updateCi)
   @ApiOperation({
     summary: 'Change fields of a CI.',
     description:
@@ -125,15 +118,14 @@ export class CisController {
     @Param() params: CiIdRequest,
     @Body() body: UpdateCiDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CiView> {
-    return withEtag(reply, await this.rpc.call(CmdbRpc.updateCi, { id: params.id, changes: body, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(CmdbRpc.updateCi, { id: params.id, changes: body, ...precondition }));
   }
 
   @Post(':id/retire')
   @HttpCode(200)
-  @Roles(...CMDB_WRITERS)
+  @RolesOf(CmdbRpc.retireCi)
   @ApiOperation({ summary: 'Retire a CI.', description: 'The CI keeps its history and relationships but takes no new relationships. Retiring a retired CI answers it unchanged.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -144,14 +136,13 @@ export class CisController {
     @Param() params: CiIdRequest,
     @Body() body: RetireCiDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CiView> {
-    return withEtag(reply, await this.rpc.call(CmdbRpc.retireCi, { id: params.id, ...(body.reason !== undefined ? { reason: body.reason } : {}), ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(CmdbRpc.retireCi, { id: params.id, ...(body.reason !== undefined ? { reason: body.reason } : {}), ...precondition }));
   }
 
   @Get(':id/relationships')
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.ciRelationships)
   @ApiOperation({
     summary: 'The relationships of a CI in both directions, each with the CI at the other end, a page at a time.',
     description: '`outgoing`: this CI relies on `ci`; `incoming`: `ci` relies on this one. Outgoing first, then by type and the other CI’s name; `direction` and `type` narrow the list.',
@@ -159,12 +150,12 @@ export class CisController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiRelationshipList })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  relationships(@Param() params: CiIdRequest, @Query() query: CiRelationshipsQuery, @CurrentActor() actor: Actor): Promise<CiRelationshipList> {
-    return this.rpc.call(CmdbRpc.ciRelationships, { ...query, id: params.id }, { actor });
+  relationships(@Param() params: CiIdRequest, @Query() query: CiRelationshipsQuery): Promise<CiRelationshipList> {
+    return this.rpc.call(CmdbRpc.ciRelationships, { ...query, id: params.id });
   }
 
   @Get(':id/history')
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.ciHistory)
   @ApiOperation({
     summary: 'Every change of a CI, oldest first, a page at a time.',
     description: 'Created, updated and retired, each field with its value before and after and the source of the change (`manual` or an import source); relationships added to or removed from the CI; each with who and when.',
@@ -172,17 +163,17 @@ export class CisController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiHistory })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  history(@Param() params: CiIdRequest, @Query() query: CiHistoryQuery, @CurrentActor() actor: Actor): Promise<CiHistory> {
-    return this.rpc.call(CmdbRpc.ciHistory, { ...query, id: params.id }, { actor });
+  history(@Param() params: CiIdRequest, @Query() query: CiHistoryQuery): Promise<CiHistory> {
+    return this.rpc.call(CmdbRpc.ciHistory, { ...query, id: params.id });
   }
 
   @Get(':id/at')
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.ciAt)
   @ApiOperation({ summary: 'A CI and its relationships as they were at an instant.', description: '404 when the CI did not exist yet at `time`.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiAtView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  at(@Param() params: CiIdRequest, @Query() query: CiAtQuery, @CurrentActor() actor: Actor): Promise<CiAtView> {
-    return this.rpc.call(CmdbRpc.ciAt, { id: params.id, time: query.time }, { actor });
+  at(@Param() params: CiIdRequest, @Query() query: CiAtQuery): Promise<CiAtView> {
+    return this.rpc.call(CmdbRpc.ciAt, { id: params.id, time: query.time });
   }
 }

@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { type Actor, CiIdRequest, CiStatus, ImpactDirection, ImpactQuery, ImpactRequest, ImpactResult, ImpactRpc, MAX_IMPACT_ITEMS, Role } from '@itsm/contracts';
+import { CiIdRequest, CiStatus, ImpactDirection, ImpactQuery, ImpactRequest, ImpactResult, ImpactRpc, MAX_IMPACT_ITEMS } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 
-const IMPACT_ROLES = [Role.Agent, Role.Manager, Role.Cab, Role.Admin] as const;
 
 const HOW =
   '`upstream` (the default) walks from the CIs to what relies on them, up to the business services: what breaks when they fail. ' +
@@ -48,7 +47,7 @@ export class ImpactController {
 
   @Post('cis/impact')
   @HttpCode(200)
-  @Roles(...IMPACT_ROLES)
+  @RolesOf(ImpactRpc.analyze)
   @ApiOperation({
     summary: 'Impact of a set of CIs (for example all the CIs a change touches).',
     description: `${HOW} Distances are measured from the nearest CI of the set; the set itself is in \`roots\`, never in \`items\`. A read: no Idempotency-Key is needed.`,
@@ -62,17 +61,17 @@ export class ImpactController {
   })
   @ApiOkResponse({ description: 'The CIs and business services reached.', type: ImpactResult, example: EXAMPLE_RESULT })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  analyzeSet(@Body() body: ImpactRequest, @CurrentActor() actor: Actor): Promise<ImpactResult> {
-    return this.rpc.call(ImpactRpc.analyze, body, { actor });
+  analyzeSet(@Body() body: ImpactRequest): Promise<ImpactResult> {
+    return this.rpc.call(ImpactRpc.analyze, body);
   }
 
   @Get('cis/:id/impact')
-  @Roles(...IMPACT_ROLES)
+  @RolesOf(ImpactRpc.analyze)
   @ApiOperation({ summary: 'Impact of one CI.', description: `${HOW} 404 when the CI does not exist.` })
   @ApiParam({ name: 'id', format: 'uuid', example: PAYROLL_DB })
   @ApiOkResponse({ description: 'The CIs and business services reached.', type: ImpactResult, example: EXAMPLE_RESULT })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  analyzeOne(@Param() params: CiIdRequest, @Query() query: ImpactQuery, @CurrentActor() actor: Actor): Promise<ImpactResult> {
-    return this.rpc.call(ImpactRpc.analyze, { ciIds: [params.id], ...(query.direction ? { direction: query.direction } : {}), ...(query.depth !== undefined ? { depth: query.depth } : {}) }, { actor });
+  analyzeOne(@Param() params: CiIdRequest, @Query() query: ImpactQuery): Promise<ImpactResult> {
+    return this.rpc.call(ImpactRpc.analyze, { ciIds: [params.id], ...(query.direction ? { direction: query.direction } : {}), ...(query.depth !== undefined ? { depth: query.depth } : {}) });
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res }
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   ImportResult,
   ImportRpc,
   KubernetesImportRequest,
@@ -11,11 +10,10 @@ import {
   ReconciliationRuleIdRequest,
   ReconciliationRuleList,
   ReconciliationRuleView,
-  Role,
   RunImportRequest,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { GatewayConfig } from '../config';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
@@ -46,7 +44,7 @@ export class ImportsController {
 
   @Post('imports')
   @HttpCode(200)
-  @Roles(Role.Admin)
+  @RolesOf(ImportRpc.run)
   @ApiOperation({
     summary: 'Import a batch of CIs and relationships from a named source.',
     description:
@@ -57,13 +55,13 @@ export class ImportsController {
   })
   @ApiOkResponse({ type: ImportResult })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
-  run(@Body() body: RunImportRequest, @CurrentActor() actor: Actor): Promise<ImportResult> {
-    return this.rpc.call(ImportRpc.run, body, { actor, timeoutMs: this.importTimeoutMs });
+  run(@Body() body: RunImportRequest): Promise<ImportResult> {
+    return this.rpc.call(ImportRpc.run, body, { timeoutMs: this.importTimeoutMs });
   }
 
   @Post('imports/kubernetes')
   @HttpCode(200)
-  @Roles(Role.Admin)
+  @RolesOf(ImportRpc.kubernetes)
   @ApiOperation({
     summary: 'Import a Kubernetes List of one cluster (kubectl get namespaces,nodes,deployments,statefulsets,services,pods -A -o json).',
     description:
@@ -73,33 +71,33 @@ export class ImportsController {
   })
   @ApiOkResponse({ type: ImportResult })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
-  kubernetes(@Body() body: KubernetesImportRequest, @CurrentActor() actor: Actor): Promise<ImportResult> {
-    return this.rpc.call(ImportRpc.kubernetes, body, { actor, timeoutMs: this.importTimeoutMs });
+  kubernetes(@Body() body: KubernetesImportRequest): Promise<ImportResult> {
+    return this.rpc.call(ImportRpc.kubernetes, body, { timeoutMs: this.importTimeoutMs });
   }
 
   @Get('reconciliation-rules')
-  @Roles(Role.Admin)
+  @RolesOf(ImportRpc.listRules)
   @ApiOperation({ summary: 'Reconciliation rules in the order they are tried (ascending position).' })
   @ApiOkResponse({ type: ReconciliationRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  listRules(@Query() query: ListReconciliationRulesRequest, @CurrentActor() actor: Actor): Promise<ReconciliationRuleList> {
-    return this.rpc.call(ImportRpc.listRules, query, { actor });
+  listRules(@Query() query: ListReconciliationRulesRequest): Promise<ReconciliationRuleList> {
+    return this.rpc.call(ImportRpc.listRules, query);
   }
 
   @Post('reconciliation-rules')
   @HttpCode(201)
-  @Roles(Role.Admin)
+  @RolesOf(ImportRpc.createRule)
   @ApiOperation({ summary: 'Add a reconciliation rule: for a class (or all) and fields (or all), the sources from the highest authority down.' })
   @ApiCreatedResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  async createRule(@Body() body: ReconciliationRuleDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationRuleView> {
-    const rule = await this.rpc.call(ImportRpc.createRule, body, { actor });
+  async createRule(@Body() body: ReconciliationRuleDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationRuleView> {
+    const rule = await this.rpc.call(ImportRpc.createRule, body);
     void reply.header('etag', etagOf(rule.version)).header('location', `/v1/cmdb/reconciliation-rules/${rule.id}`);
     return rule;
   }
 
   @Put('reconciliation-rules/:id')
-  @Roles(Role.Admin)
+  @RolesOf(ImportRpc.updateRule)
   @ApiOperation({ summary: 'Replace a reconciliation rule.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -109,19 +107,18 @@ export class ImportsController {
     @Param() params: ReconciliationRuleIdRequest,
     @Body() body: ReconciliationRuleDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReconciliationRuleView> {
-    return withEtag(reply, await this.rpc.call(ImportRpc.updateRule, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(ImportRpc.updateRule, { ...body, id: params.id, ...precondition }));
   }
 
   @Delete('reconciliation-rules/:id')
-  @Roles(Role.Admin)
+  @RolesOf(ImportRpc.deleteRule)
   @ApiOperation({ summary: 'Remove a reconciliation rule; answers the rule as it was.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ReconciliationRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  deleteRule(@Param() params: ReconciliationRuleIdRequest, @CurrentActor() actor: Actor): Promise<ReconciliationRuleView> {
-    return this.rpc.call(ImportRpc.deleteRule, { id: params.id }, { actor });
+  deleteRule(@Param() params: ReconciliationRuleIdRequest): Promise<ReconciliationRuleView> {
+    return this.rpc.call(ImportRpc.deleteRule, { id: params.id });
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   CmdbRpc,
   CreateRelationshipDto,
   ListRelationshipRulesRequest,
@@ -13,13 +12,11 @@ import {
   RelationshipRuleView,
   RelationshipType,
   RelationshipView,
-  Role,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
-import { CMDB_READERS, CMDB_WRITERS } from './cis.controller';
 
 /** Relationships between CIs (`/v1/relationships`) and the rules of which class pairs they may join (`/v1/cmdb/relationship-rules`). */
 @ApiTags('cmdb')
@@ -30,7 +27,7 @@ export class RelationshipsController {
 
   @Post('relationships')
   @HttpCode(201)
-  @Roles(...CMDB_WRITERS)
+  @RolesOf(CmdbRpc.addRelationship)
   @ApiOperation({
     summary: 'Add a relationship between two CIs.',
     description:
@@ -43,49 +40,49 @@ export class RelationshipsController {
   })
   @ApiCreatedResponse({ type: RelationshipView, headers: { Location: { description: 'Path of the new relationship.', schema: { type: 'string' } } } })
   @ApiProblemResponses(400, 401, 403, 409, 422, 500, 503, 504)
-  async add(@Body() body: CreateRelationshipDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationshipView> {
-    const relationship = await this.rpc.call(CmdbRpc.addRelationship, body, { actor });
+  async add(@Body() body: CreateRelationshipDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationshipView> {
+    const relationship = await this.rpc.call(CmdbRpc.addRelationship, body);
     void reply.header('location', `/${API_PREFIX}/relationships/${relationship.id}`);
     return relationship;
   }
 
   @Delete('relationships/:id')
-  @Roles(...CMDB_WRITERS)
+  @RolesOf(CmdbRpc.removeRelationship)
   @ApiOperation({ summary: 'Remove a relationship; answers it as it was. It stays in the history of both CIs.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RelationshipView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  remove(@Param() params: RelationshipIdRequest, @CurrentActor() actor: Actor): Promise<RelationshipView> {
-    return this.rpc.call(CmdbRpc.removeRelationship, { id: params.id }, { actor });
+  remove(@Param() params: RelationshipIdRequest): Promise<RelationshipView> {
+    return this.rpc.call(CmdbRpc.removeRelationship, { id: params.id });
   }
 
   @Get('cmdb/relationship-rules')
-  @Roles(...CMDB_READERS)
+  @RolesOf(CmdbRpc.listRelationshipRules)
   @ApiOperation({ summary: 'The allowed (type, source class, target class) triples; `*` stands for any class.' })
   @ApiOkResponse({ type: RelationshipRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  listRules(@Query() query: ListRelationshipRulesRequest, @CurrentActor() actor: Actor): Promise<RelationshipRuleList> {
-    return this.rpc.call(CmdbRpc.listRelationshipRules, query, { actor });
+  listRules(@Query() query: ListRelationshipRulesRequest): Promise<RelationshipRuleList> {
+    return this.rpc.call(CmdbRpc.listRelationshipRules, query);
   }
 
   @Post('cmdb/relationship-rules')
   @HttpCode(201)
-  @Roles(Role.Admin)
+  @RolesOf(CmdbRpc.createRelationshipRule)
   @ApiOperation({ summary: 'Allow another class pair for a relationship type (admins).', description: 'Both classes must exist, or be `*` for any class. The same rule twice is a 409.' })
   @ApiBody({ type: RelationshipRuleDto, examples: { queue: { summary: 'Applications may depend on message queues', value: { type: RelationshipType.DependsOn, sourceClass: 'application', targetClass: 'message_queue' } } } })
   @ApiCreatedResponse({ type: RelationshipRuleView })
   @ApiProblemResponses(400, 401, 403, 409, 500, 503, 504)
-  createRule(@Body() body: RelationshipRuleDto, @CurrentActor() actor: Actor): Promise<RelationshipRuleView> {
-    return this.rpc.call(CmdbRpc.createRelationshipRule, body, { actor });
+  createRule(@Body() body: RelationshipRuleDto): Promise<RelationshipRuleView> {
+    return this.rpc.call(CmdbRpc.createRelationshipRule, body);
   }
 
   @Delete('cmdb/relationship-rules/:id')
-  @Roles(Role.Admin)
+  @RolesOf(CmdbRpc.deleteRelationshipRule)
   @ApiOperation({ summary: 'Stop allowing a class pair (admins); answers the rule as it was. Relationships it allowed stay.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RelationshipRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  deleteRule(@Param() params: RelationshipRuleIdRequest, @CurrentActor() actor: Actor): Promise<RelationshipRuleView> {
-    return this.rpc.call(CmdbRpc.deleteRelationshipRule, { id: params.id }, { actor });
+  deleteRule(@Param() params: RelationshipRuleIdRequest): Promise<RelationshipRuleView> {
+    return this.rpc.call(CmdbRpc.deleteRelationshipRule, { id: params.id });
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ErrorCode } from '@itsm/contracts';
+import { AllErrorReasons, ErrorCode } from '@itsm/contracts';
 
 export class FieldErrorDto {
   @ApiProperty({ description: 'Dotted path of the field; empty for the request as a whole.', example: 'impact' })
@@ -28,6 +28,13 @@ export class ProblemDto {
 
   @ApiProperty({ enum: ErrorCode, enumName: 'ErrorCode' })
   code!: ErrorCode;
+
+  @ApiPropertyOptional({
+    enum: AllErrorReasons,
+    description: 'What exactly was refused, as a code of the domain that refused it; two problems of one `code` are told apart by it.',
+    example: 'INCIDENT_REOPEN_WINDOW_PASSED',
+  })
+  reason?: string;
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'One entry per invalid field (400 only).' })
   errors?: FieldErrorDto[];

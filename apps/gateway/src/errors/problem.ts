@@ -13,6 +13,8 @@ export interface Problem {
   detail: string;
   instance: string;
   code: ErrorCode;
+  /** The refusing domain's own code (`INCIDENT_REOPEN_WINDOW_PASSED`), where it gave one. */
+  reason?: string;
   errors?: FieldError[];
   errorId?: string;
   /** Extension members from the error's details, e.g. `allowed` of a refused transition, `currentVersion` of a 412. */
@@ -20,7 +22,7 @@ export interface Problem {
 }
 
 /** Members a detail may not overwrite: the standard ones, and those the gateway itself controls. */
-const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors', 'errorId']);
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'reason', 'errors', 'errorId']);
 
 /** A problem, and whether (and why) it must be logged: every 500 is logged under its errorId. */
 export interface ProblemOutcome {
@@ -37,6 +39,7 @@ const TITLES: Readonly<Record<ErrorCode, string>> = {
   [ErrorCode.INVALID_TRANSITION]: 'Invalid state transition',
   [ErrorCode.PRECONDITION_FAILED]: 'Precondition failed',
   [ErrorCode.UNPROCESSABLE]: 'Unprocessable request',
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 'Unsupported media type',
   [ErrorCode.UNAVAILABLE]: 'Service unavailable',
   [ErrorCode.TIMEOUT]: 'Service timed out',
   [ErrorCode.INTERNAL]: 'Internal error',
@@ -67,6 +70,8 @@ export function codeForStatus(status: number): ErrorCode {
       return ErrorCode.CONFLICT;
     case 412:
       return ErrorCode.PRECONDITION_FAILED;
+    case 415:
+      return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
     case 422:
       return ErrorCode.UNPROCESSABLE;
     case 502:
@@ -115,6 +120,7 @@ function fromDomainError(error: DomainError, instance: string, newErrorId: () =>
     detail: error.message,
     instance,
     code: error.code,
+    ...(error.reason ? { reason: error.reason } : {}),
   };
   for (const [member, value] of Object.entries(error.details ?? {})) {
     if (!RESERVED_MEMBERS.has(member) && /^[a-zA-Z][a-zA-Z0-9]*$/.test(member) && value !== undefined) problem[member] = value;

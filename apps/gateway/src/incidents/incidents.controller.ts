@@ -2,9 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } 
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   AddCommentDto,
-  ALL_ROLES,
   CommentList,
   CommentView,
   CreatedIncidentView,
@@ -18,17 +16,15 @@ import {
   IncidentView,
   LinkChildrenDto,
   MajorIncidentDto,
-  Role,
   TransitionIncidentDto,
   UpdateIncidentDto,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
-const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
 /** The service desk's incidents: each route maps the HTTP request to one RPC of the incident service. */
@@ -40,7 +36,7 @@ export class IncidentsController {
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Requester, ...AGENTS)
+  @RolesOf(IncidentRpc.create)
   @ApiOperation({
     summary: 'Open an incident.',
     description:
@@ -76,45 +72,44 @@ export class IncidentsController {
   @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
   async create(
     @Body() body: CreateIncidentDto,
-    @CurrentActor() actor: Actor,
     @IdempotencyKey() key: { idempotencyKey?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedIncidentView> {
-    const incident = await this.rpc.call(IncidentRpc.create, { ...body, ...key }, { actor });
+    const incident = await this.rpc.call(IncidentRpc.create, { ...body, ...key });
     void reply.header('location', `/${API_PREFIX}/incidents/${incident.id}`).header('etag', etagOf(incident.version));
     return incident;
   }
 
   @Get()
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.list)
   @ApiOperation({ summary: 'List incidents by filters, a page at a time.', description: 'Requesters get only the incidents they opened, whatever the filters say.' })
   @ApiOkResponse({ type: IncidentPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() filters: IncidentFilters, @CurrentActor() actor: Actor): Promise<IncidentPage> {
-    return this.rpc.call(IncidentRpc.list, filters, { actor });
+  list(@Query() filters: IncidentFilters): Promise<IncidentPage> {
+    return this.rpc.call(IncidentRpc.list, filters);
   }
 
   @Get('counts')
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.counts)
   @ApiOperation({ summary: 'Count incidents per state (the queue view), with the same filters as the list.' })
   @ApiOkResponse({ type: IncidentCounts })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  counts(@Query() filters: IncidentFilters, @CurrentActor() actor: Actor): Promise<IncidentCounts> {
-    return this.rpc.call(IncidentRpc.counts, filters, { actor });
+  counts(@Query() filters: IncidentFilters): Promise<IncidentCounts> {
+    return this.rpc.call(IncidentRpc.counts, filters);
   }
 
   @Get(':id')
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.get)
   @ApiOperation({ summary: 'Read one incident; requesters only see what they opened.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The incident.', type: IncidentView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: GetIncidentRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.get, { id: params.id }, { actor }));
+  async get(@Param() params: GetIncidentRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IncidentView> {
+    return withEtag(reply, await this.rpc.call(IncidentRpc.get, { id: params.id }));
   }
 
   @Patch(':id')
-  @Roles(...AGENTS)
+  @RolesOf(IncidentRpc.update)
   @ApiOperation({
     summary: 'Change fields of an incident.',
     description:
@@ -137,15 +132,14 @@ export class IncidentsController {
     @Param() params: GetIncidentRequest,
     @Body() body: UpdateIncidentDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.update, { id: params.id, changes: body, ...precondition }));
   }
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.transition)
   @ApiOperation({
     summary: 'Move an incident to another state.',
     description:
@@ -171,45 +165,44 @@ export class IncidentsController {
     @Param() params: GetIncidentRequest,
     @Body() body: TransitionIncidentDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.transition, { id: params.id, transition: body, ...precondition }));
   }
 
   @Get(':id/comments')
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.comments)
   @ApiOperation({ summary: 'Comments of an incident, oldest first; work notes only for agents.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CommentList })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  comments(@Param() params: GetIncidentRequest, @CurrentActor() actor: Actor): Promise<CommentList> {
-    return this.rpc.call(IncidentRpc.comments, { id: params.id }, { actor });
+  comments(@Param() params: GetIncidentRequest): Promise<CommentList> {
+    return this.rpc.call(IncidentRpc.comments, { id: params.id });
   }
 
   @Post(':id/comments')
   @HttpCode(201)
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.addComment)
   @ApiOperation({ summary: 'Add a comment (visible to the caller) or, for agents, a work note (`visibility: internal`).' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiCreatedResponse({ type: CommentView })
   @ApiProblemResponses(400, 401, 403, 404, 409, 500, 503, 504)
-  addComment(@Param() params: GetIncidentRequest, @Body() body: AddCommentDto, @CurrentActor() actor: Actor): Promise<CommentView> {
-    return this.rpc.call(IncidentRpc.addComment, { id: params.id, comment: body }, { actor });
+  addComment(@Param() params: GetIncidentRequest, @Body() body: AddCommentDto): Promise<CommentView> {
+    return this.rpc.call(IncidentRpc.addComment, { id: params.id, comment: body });
   }
 
   @Get(':id/history')
-  @Roles(...ALL_ROLES)
+  @RolesOf(IncidentRpc.history)
   @ApiOperation({ summary: 'Every change of an incident with who made it and when (the audit trail); requesters do not see work notes.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: IncidentHistory })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  history(@Param() params: GetIncidentRequest, @CurrentActor() actor: Actor): Promise<IncidentHistory> {
-    return this.rpc.call(IncidentRpc.history, { id: params.id }, { actor });
+  history(@Param() params: GetIncidentRequest): Promise<IncidentHistory> {
+    return this.rpc.call(IncidentRpc.history, { id: params.id });
   }
 
   @Put(':id/major')
-  @Roles(Role.Manager, Role.Admin)
+  @RolesOf(IncidentRpc.setMajor)
   @ApiOperation({ summary: 'Declare (`major: true`) or withdraw (`major: false`) a major incident; managers only.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -219,21 +212,20 @@ export class IncidentsController {
     @Param() params: GetIncidentRequest,
     @Body() body: MajorIncidentDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IncidentView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.setMajor, { id: params.id, ...body, ...precondition }));
   }
 
   @Post(':id/children')
   @HttpCode(200)
-  @Roles(...AGENTS)
+  @RolesOf(IncidentRpc.linkChildren)
   @ApiOperation({ summary: 'Make incidents children of this one (e.g. the reports a major incident explains); they are resolved with it.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The parent incident.', type: IncidentView })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 500, 503, 504)
-  linkChildren(@Param() params: GetIncidentRequest, @Body() body: LinkChildrenDto, @CurrentActor() actor: Actor): Promise<IncidentView> {
-    return this.rpc.call(IncidentRpc.linkChildren, { id: params.id, childIds: body.childIds }, { actor });
+  linkChildren(@Param() params: GetIncidentRequest, @Body() body: LinkChildrenDto): Promise<IncidentView> {
+    return this.rpc.call(IncidentRpc.linkChildren, { id: params.id, childIds: body.childIds });
   }
 }
 

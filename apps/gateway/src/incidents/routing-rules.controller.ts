@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Actor, IncidentRpc, ListRoutingRulesRequest, Role, RoutingRuleDto, RoutingRuleIdRequest, RoutingRuleList, RoutingRuleView } from '@itsm/contracts';
+import { IncidentRpc, ListRoutingRulesRequest, RoutingRuleDto, RoutingRuleIdRequest, RoutingRuleList, RoutingRuleView } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
@@ -15,28 +15,28 @@ export class RoutingRulesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @Roles(Role.Agent, Role.Manager, Role.Admin)
+  @RolesOf(IncidentRpc.listRoutingRules)
   @ApiOperation({ summary: 'Routing rules in the order they are tried (ascending position); the first enabled match assigns a new incident.' })
   @ApiOkResponse({ type: RoutingRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListRoutingRulesRequest, @CurrentActor() actor: Actor): Promise<RoutingRuleList> {
-    return this.rpc.call(IncidentRpc.listRoutingRules, query, { actor });
+  list(@Query() query: ListRoutingRulesRequest): Promise<RoutingRuleList> {
+    return this.rpc.call(IncidentRpc.listRoutingRules, query);
   }
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Manager, Role.Admin)
+  @RolesOf(IncidentRpc.createRoutingRule)
   @ApiOperation({ summary: 'Add a routing rule.' })
   @ApiCreatedResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  async create(@Body() body: RoutingRuleDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RoutingRuleView> {
-    const rule = await this.rpc.call(IncidentRpc.createRoutingRule, body, { actor });
+  async create(@Body() body: RoutingRuleDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RoutingRuleView> {
+    const rule = await this.rpc.call(IncidentRpc.createRoutingRule, body);
     void reply.header('etag', etagOf(rule.version)).header('location', `/v1/routing-rules/${rule.id}`);
     return rule;
   }
 
   @Put(':id')
-  @Roles(Role.Manager, Role.Admin)
+  @RolesOf(IncidentRpc.updateRoutingRule)
   @ApiOperation({ summary: 'Replace a routing rule.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -46,19 +46,18 @@ export class RoutingRulesController {
     @Param() params: RoutingRuleIdRequest,
     @Body() body: RoutingRuleDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoutingRuleView> {
-    return withEtag(reply, await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(IncidentRpc.updateRoutingRule, { ...body, id: params.id, ...precondition }));
   }
 
   @Delete(':id')
-  @Roles(Role.Manager, Role.Admin)
+  @RolesOf(IncidentRpc.deleteRoutingRule)
   @ApiOperation({ summary: 'Remove a routing rule; answers the rule as it was.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RoutingRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  delete(@Param() params: RoutingRuleIdRequest, @CurrentActor() actor: Actor): Promise<RoutingRuleView> {
-    return this.rpc.call(IncidentRpc.deleteRoutingRule, { id: params.id }, { actor });
+  delete(@Param() params: RoutingRuleIdRequest): Promise<RoutingRuleView> {
+    return this.rpc.call(IncidentRpc.deleteRoutingRule, { id: params.id });
   }
 }

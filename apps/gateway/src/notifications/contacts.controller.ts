@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { type Actor, ContactDto, ContactSubRequest, ContactView, NotificationRpc, Role } from '@itsm/contracts';
+import { ContactDto, ContactSubRequest, ContactView, NotificationRpc } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { NOTIFICATION_USERS } from './notification-roles';
 
 const SUB_PARAM = { name: 'sub', description: 'The person’s `sub` (as in their token).', example: 'alice' };
 
@@ -19,7 +18,7 @@ export class ContactsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Put(':sub')
-  @Roles(Role.Admin)
+  @RolesOf(NotificationRpc.putContact)
   @ApiOperation({
     summary: 'Set the email address, name and groups of a person (admins).',
     description: 'Creates the contact or replaces it entirely (a field left out is cleared). `groups` are the assignment groups whose emails the person gets.',
@@ -28,17 +27,17 @@ export class ContactsController {
   @ApiBody({ type: ContactDto, examples: { agent: { summary: 'An agent of the network team', value: { email: 'alice@example.com', name: 'Alice Smith', groups: ['network'] } } } })
   @ApiOkResponse({ description: 'The contact as stored.', type: ContactView })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
-  put(@Param() params: ContactSubRequest, @Body() body: ContactDto, @CurrentActor() actor: Actor): Promise<ContactView> {
-    return this.rpc.call(NotificationRpc.putContact, { ...body, sub: params.sub }, { actor });
+  put(@Param() params: ContactSubRequest, @Body() body: ContactDto): Promise<ContactView> {
+    return this.rpc.call(NotificationRpc.putContact, { ...body, sub: params.sub });
   }
 
   @Get(':sub')
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.getContact)
   @ApiOperation({ summary: 'Read a person’s contact.' })
   @ApiParam(SUB_PARAM)
   @ApiOkResponse({ type: ContactView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  get(@Param() params: ContactSubRequest, @CurrentActor() actor: Actor): Promise<ContactView> {
-    return this.rpc.call(NotificationRpc.getContact, { sub: params.sub }, { actor });
+  get(@Param() params: ContactSubRequest): Promise<ContactView> {
+    return this.rpc.call(NotificationRpc.getContact, { sub: params.sub });
   }
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res }
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   CreatedSubscriptionView,
   CreateSubscriptionDto,
   ListSubscriptionsRequest,
@@ -15,11 +14,10 @@ import {
   SubscriptionView,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
-import { NOTIFICATION_USERS } from './notification-roles';
 import { OptionalBody, optionalBodyPipe } from './optional-body';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -67,7 +65,7 @@ export class SubscriptionsController {
 
   @Post()
   @HttpCode(201)
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.createSubscription)
   @ApiOperation({
     summary: 'Subscribe a webhook or email recipients to events.',
     description: `${RULES} A webhook subscription gets a signing secret (\`whsec_…\`), in this answer only: keep it. ${WHO}`,
@@ -85,36 +83,36 @@ export class SubscriptionsController {
     headers: { Location: { description: 'Path of the new subscription.', schema: { type: 'string', example: '/v1/notifications/subscriptions/6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' } }, ETag: ETAG_HEADER },
   })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
-  async create(@Body() body: CreateSubscriptionDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedSubscriptionView> {
-    const created = await this.rpc.call(NotificationRpc.createSubscription, body, { actor });
+  async create(@Body() body: CreateSubscriptionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedSubscriptionView> {
+    const created = await this.rpc.call(NotificationRpc.createSubscription, body);
     void reply.header('location', `/${API_PREFIX}/notifications/subscriptions/${created.id}`).header('etag', etagOf(created.version)).header('cache-control', 'no-store');
     return created;
   }
 
   @Get()
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.listSubscriptions)
   @ApiOperation({
     summary: 'List subscriptions, newest first, a page at a time.',
     description: '`channel`, `enabled` and `owner` narrow the list. Managers and admins see every subscription; agents only their own (another `owner` gives an empty list).',
   })
   @ApiOkResponse({ type: SubscriptionPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListSubscriptionsRequest, @CurrentActor() actor: Actor): Promise<SubscriptionPage> {
-    return this.rpc.call(NotificationRpc.listSubscriptions, query, { actor });
+  list(@Query() query: ListSubscriptionsRequest): Promise<SubscriptionPage> {
+    return this.rpc.call(NotificationRpc.listSubscriptions, query);
   }
 
   @Get(':id')
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.getSubscription)
   @ApiOperation({ summary: 'Read one subscription (never its secret).', description: WHO })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: SubscriptionView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: SubscriptionIdRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubscriptionView> {
-    return withEtag(reply, await this.rpc.call(NotificationRpc.getSubscription, { id: params.id }, { actor }));
+  async get(@Param() params: SubscriptionIdRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<SubscriptionView> {
+    return withEtag(reply, await this.rpc.call(NotificationRpc.getSubscription, { id: params.id }));
   }
 
   @Put(':id')
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.updateSubscription)
   @ApiOperation({
     summary: 'Replace a subscription.',
     description:
@@ -136,25 +134,24 @@ export class SubscriptionsController {
     @Param() params: SubscriptionIdRequest,
     @Body() body: SubscriptionDefinitionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SubscriptionView> {
-    return withEtag(reply, await this.rpc.call(NotificationRpc.updateSubscription, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(NotificationRpc.updateSubscription, { ...body, id: params.id, ...precondition }));
   }
 
   @Delete(':id')
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.deleteSubscription)
   @ApiOperation({ summary: 'Remove a subscription; answers it as it was.', description: `No new messages are made for it; its delivery log stays until it expires. ${WHO}` })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: SubscriptionView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  remove(@Param() params: SubscriptionIdRequest, @CurrentActor() actor: Actor): Promise<SubscriptionView> {
-    return this.rpc.call(NotificationRpc.deleteSubscription, { id: params.id }, { actor });
+  remove(@Param() params: SubscriptionIdRequest): Promise<SubscriptionView> {
+    return this.rpc.call(NotificationRpc.deleteSubscription, { id: params.id });
   }
 
   @Post(':id/secret/rotate')
   @HttpCode(200)
-  @Roles(...NOTIFICATION_USERS)
+  @RolesOf(NotificationRpc.rotateSecret)
   @ApiOperation({
     summary: 'Give a webhook subscription a new signing secret.',
     description:
@@ -173,10 +170,9 @@ export class SubscriptionsController {
   async rotateSecret(
     @Param() params: SubscriptionIdRequest,
     @OptionalBody(optionalBodyPipe) body: RotateSecretDto,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RotatedSecretView> {
-    const rotated = await this.rpc.call(NotificationRpc.rotateSecret, { ...body, id: params.id }, { actor });
+    const rotated = await this.rpc.call(NotificationRpc.rotateSecret, { ...body, id: params.id });
     void reply.header('etag', etagOf(rotated.subscription.version)).header('cache-control', 'no-store');
     return rotated;
   }

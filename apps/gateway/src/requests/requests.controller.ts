@@ -3,10 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, A
 import { IsUUID } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   AddFulfillmentTaskDto,
   AddRequestCommentDto,
-  ALL_ROLES,
   ApprovalDecisionDto,
   GetServiceRequestQuery,
   ListServiceRequestsQuery,
@@ -17,18 +15,16 @@ import {
   RequestRpc,
   RequestState,
   RequestTransitionDto,
-  Role,
   ServiceRequestPage,
   ServiceRequestView,
   SubmitServiceRequestDto,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
 
-const AGENTS = [Role.Agent, Role.Manager, Role.Admin] as const;
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
 class TaskParams {
@@ -54,7 +50,7 @@ export class RequestsController {
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Requester, ...AGENTS)
+  @RolesOf(RequestRpc.submit)
   @ApiOperation({
     summary: 'Submit a request for an active catalog item.',
     description:
@@ -76,36 +72,35 @@ export class RequestsController {
   async submit(
     @Body() body: SubmitServiceRequestDto,
     @IdempotencyKey() key: { idempotencyKey?: string },
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    const request = await this.rpc.call(RequestRpc.submit, { ...body, ...key }, { actor });
+    const request = await this.rpc.call(RequestRpc.submit, { ...body, ...key });
     void reply.header('location', `/${API_PREFIX}/requests/${request.id}`);
     return withEtag(reply, request);
   }
 
   @Get()
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.list)
   @ApiOperation({ summary: 'List requests, newest first, a page at a time.', description: 'Requesters only get their own, whatever the filters say.' })
   @ApiOkResponse({ type: ServiceRequestPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListServiceRequestsQuery, @CurrentActor() actor: Actor): Promise<ServiceRequestPage> {
-    return this.rpc.call(RequestRpc.list, query, { actor });
+  list(@Query() query: ListServiceRequestsQuery): Promise<ServiceRequestPage> {
+    return this.rpc.call(RequestRpc.list, query);
   }
 
   @Get(':id')
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.get)
   @ApiOperation({ summary: 'Read one request with its approval steps and tasks.', description: 'Requesters see their own, approvers the ones they are asked to decide; 404 otherwise.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ServiceRequestView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: GetServiceRequestQuery, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.get, { id: params.id }, { actor }));
+  async get(@Param() params: GetServiceRequestQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<ServiceRequestView> {
+    return withEtag(reply, await this.rpc.call(RequestRpc.get, { id: params.id }));
   }
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.transition)
   @ApiOperation({
     summary: 'Move a request to another state.',
     description:
@@ -129,15 +124,14 @@ export class RequestsController {
     @Param() params: GetServiceRequestQuery,
     @Body() body: RequestTransitionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.transition, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.transition, { ...body, id: params.id, ...precondition }));
   }
 
   @Post(':id/approve')
   @HttpCode(200)
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.approve)
   @ApiOperation({
     summary: 'Approve a request as one of its approvers.',
     description:
@@ -153,15 +147,14 @@ export class RequestsController {
     @Param() params: GetServiceRequestQuery,
     @Body() body: ApprovalDecisionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.approve, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.approve, { ...body, id: params.id, ...precondition }));
   }
 
   @Post(':id/reject')
   @HttpCode(200)
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.reject)
   @ApiOperation({
     summary: 'Reject a request as one of its approvers.',
     description: 'A manager’s or a group’s rejection settles it; with n of m the request is rejected as soon as the approvers left can no longer reach the approvals needed.',
@@ -175,15 +168,14 @@ export class RequestsController {
     @Param() params: GetServiceRequestQuery,
     @Body() body: ApprovalDecisionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.reject, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.reject, { ...body, id: params.id, ...precondition }));
   }
 
   @Post(':id/tasks')
   @HttpCode(200)
-  @Roles(...AGENTS)
+  @RolesOf(RequestRpc.addTask)
   @ApiOperation({ summary: 'Add a fulfillment task to a request in fulfillment (agents).' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -194,15 +186,14 @@ export class RequestsController {
     @Param() params: GetServiceRequestQuery,
     @Body() body: AddFulfillmentTaskDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.addTask, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.addTask, { ...body, id: params.id, ...precondition }));
   }
 
   @Post(':id/tasks/:taskId/complete')
   @HttpCode(200)
-  @Roles(...AGENTS)
+  @RolesOf(RequestRpc.completeTask)
   @ApiOperation({ summary: 'Complete a fulfillment task (agents); 409 when it is already completed.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'taskId', format: 'uuid' })
@@ -212,25 +203,24 @@ export class RequestsController {
   async completeTask(
     @Param() params: TaskParams,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    return withEtag(reply, await this.rpc.call(RequestRpc.completeTask, { id: params.id, taskId: params.taskId, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(RequestRpc.completeTask, { id: params.id, taskId: params.taskId, ...precondition }));
   }
 
   @Get(':id/comments')
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.listComments)
   @ApiOperation({ summary: 'Comments of a request, oldest first; requesters and approvers do not get internal ones.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RequestCommentPage })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  comments(@Param() params: GetServiceRequestQuery, @Query() page: PageRequest, @CurrentActor() actor: Actor): Promise<RequestCommentPage> {
-    return this.rpc.call(RequestRpc.listComments, { ...page, id: params.id }, { actor });
+  comments(@Param() params: GetServiceRequestQuery, @Query() page: PageRequest): Promise<RequestCommentPage> {
+    return this.rpc.call(RequestRpc.listComments, { ...page, id: params.id });
   }
 
   @Post(':id/comments')
   @HttpCode(201)
-  @Roles(...ALL_ROLES)
+  @RolesOf(RequestRpc.addComment)
   @ApiOperation({ summary: 'Comment on a request; `internal` comments are for agents (403 for others).' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({
@@ -242,7 +232,7 @@ export class RequestsController {
   })
   @ApiCreatedResponse({ type: RequestCommentView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  addComment(@Param() params: GetServiceRequestQuery, @Body() body: AddRequestCommentDto, @CurrentActor() actor: Actor): Promise<RequestCommentView> {
-    return this.rpc.call(RequestRpc.addComment, { ...body, id: params.id }, { actor });
+  addComment(@Param() params: GetServiceRequestQuery, @Body() body: AddRequestCommentDto): Promise<RequestCommentView> {
+    return this.rpc.call(RequestRpc.addComment, { ...body, id: params.id });
   }
 }

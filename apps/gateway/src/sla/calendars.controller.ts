@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res, UseInter
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
-  type Actor,
   ALWAYS_CALENDAR_ID,
   CalendarAddDto,
   CalendarAddResult,
@@ -15,15 +14,13 @@ import {
   CreateCalendarDto,
   ImportHolidaysDto,
   ListCalendarsRequest,
-  Role,
   SlaRpc,
 } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
-import { SLA_READERS } from './sla-roles';
 import { ImportHolidaysOptions, TEXT_CALENDAR, TextCalendarBody } from './text-calendar';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -81,17 +78,17 @@ export class CalendarsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.listCalendars)
   @ApiOperation({ summary: 'The business-hours calendars by name, the built-in `24x7` first.', description: '`name` keeps the calendars whose name contains it (any case).' })
   @ApiOkResponse({ type: CalendarList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListCalendarsRequest, @CurrentActor() actor: Actor): Promise<CalendarList> {
-    return this.rpc.call(SlaRpc.listCalendars, query, { actor });
+  list(@Query() query: ListCalendarsRequest): Promise<CalendarList> {
+    return this.rpc.call(SlaRpc.listCalendars, query);
   }
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Admin)
+  @RolesOf(SlaRpc.createCalendar)
   @ApiOperation({ summary: 'Define a business-hours calendar (admins).', description: RULES })
   @ApiBody({
     type: CreateCalendarDto,
@@ -107,24 +104,24 @@ export class CalendarsController {
     headers: { Location: { description: 'Path of the new calendar.', schema: { type: 'string', example: '/v1/sla/calendars/5c0f7f1e-6d55-4f3e-9a7c-0b7c6f3d2a11' } }, ETag: ETAG_HEADER },
   })
   @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
-  async create(@Body() body: CreateCalendarDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CalendarView> {
-    const calendar = await this.rpc.call(SlaRpc.createCalendar, body, { actor });
+  async create(@Body() body: CreateCalendarDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CalendarView> {
+    const calendar = await this.rpc.call(SlaRpc.createCalendar, body);
     void reply.header('location', `/${API_PREFIX}/sla/calendars/${calendar.id}`).header('etag', etagOf(calendar.version));
     return calendar;
   }
 
   @Get(':id')
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.getCalendar)
   @ApiOperation({ summary: 'Read one calendar.', description: '`24x7` is the built-in calendar in which every instant is business time.' })
   @ApiParam(CALENDAR_ID_PARAM)
   @ApiOkResponse({ type: CalendarView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: CalendarIdRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CalendarView> {
-    return withEtag(reply, await this.rpc.call(SlaRpc.getCalendar, { id: params.id }, { actor }));
+  async get(@Param() params: CalendarIdRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CalendarView> {
+    return withEtag(reply, await this.rpc.call(SlaRpc.getCalendar, { id: params.id }));
   }
 
   @Put(':id')
-  @Roles(Role.Admin)
+  @RolesOf(SlaRpc.updateCalendar)
   @ApiOperation({
     summary: 'Replace a calendar (admins).',
     description: `${RULES} The clocks still running on the calendar get their due times recomputed; stopped ones keep what they ended with. The built-in \`24x7\` cannot be changed (409).`,
@@ -138,15 +135,14 @@ export class CalendarsController {
     @Param() params: CalendarIdRequest,
     @Body() body: CalendarDefinitionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CalendarView> {
-    return withEtag(reply, await this.rpc.call(SlaRpc.updateCalendar, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(SlaRpc.updateCalendar, { ...body, id: params.id, ...precondition }));
   }
 
   @Post(':id/holidays/import')
   @HttpCode(200)
-  @Roles(Role.Admin)
+  @RolesOf(SlaRpc.importHolidays)
   @UseInterceptors(TextCalendarBody)
   @ApiOperation({
     summary: 'Add holidays to a calendar from an iCalendar (.ics) file (admins).',
@@ -173,17 +169,16 @@ export class CalendarsController {
     @Body() body: ImportHolidaysDto,
     @Query() options: ImportHolidaysOptions,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CalendarView> {
     // JSON leaves out what is undefined, so the service applies its defaults to whatever neither place gave.
     const request = { ics: body.ics, fromYear: body.fromYear ?? options.fromYear, toYear: body.toYear ?? options.toYear, replace: body.replace ?? options.replace, id: params.id, ...precondition };
-    return withEtag(reply, await this.rpc.call(SlaRpc.importHolidays, request, { actor }));
+    return withEtag(reply, await this.rpc.call(SlaRpc.importHolidays, request));
   }
 
   @Post(':id/add')
   @HttpCode(200)
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.addBusinessTime)
   @ApiOperation({
     summary: 'When a business duration that starts at an instant ends, on a calendar.',
     description:
@@ -201,13 +196,13 @@ export class CalendarsController {
   })
   @ApiOkResponse({ type: CalendarAddResult })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  add(@Param() params: CalendarIdRequest, @Body() body: CalendarAddDto, @CurrentActor() actor: Actor): Promise<CalendarAddResult> {
-    return this.rpc.call(SlaRpc.addBusinessTime, { ...body, id: params.id }, { actor });
+  add(@Param() params: CalendarIdRequest, @Body() body: CalendarAddDto): Promise<CalendarAddResult> {
+    return this.rpc.call(SlaRpc.addBusinessTime, { ...body, id: params.id });
   }
 
   @Post(':id/between')
   @HttpCode(200)
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.businessTimeBetween)
   @ApiOperation({
     summary: 'The business time between two instants, on a calendar.',
     description: 'Business seconds (holidays and hours outside the calendar left out) and wall-clock seconds. `end` before `start` is a 422 naming `end`. Nothing is stored.',
@@ -216,8 +211,8 @@ export class CalendarsController {
   @ApiBody({ type: CalendarBetweenDto, examples: { weekend: { summary: 'Friday 16:00 to Monday 10:00 in Berlin', value: { start: '2026-03-06T16:00:00+01:00', end: '2026-03-09T10:00:00+01:00' } } } })
   @ApiOkResponse({ type: CalendarBetweenResult })
   @ApiProblemResponses(400, 401, 403, 404, 422, 500, 503, 504)
-  between(@Param() params: CalendarIdRequest, @Body() body: CalendarBetweenDto, @CurrentActor() actor: Actor): Promise<CalendarBetweenResult> {
-    return this.rpc.call(SlaRpc.businessTimeBetween, { ...body, id: params.id }, { actor });
+  between(@Param() params: CalendarIdRequest, @Body() body: CalendarBetweenDto): Promise<CalendarBetweenResult> {
+    return this.rpc.call(SlaRpc.businessTimeBetween, { ...body, id: params.id });
   }
 }
 

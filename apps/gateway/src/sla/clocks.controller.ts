@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, ClockPage, ListClocksRequest, RecomputeClocksRequest, RecomputeClocksResult, SlaRpc } from '@itsm/contracts';
+import { ClockPage, ListClocksRequest, RecomputeClocksRequest, RecomputeClocksResult, SlaRpc } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { SLA_READERS } from './sla-roles';
 
 /** SLA and OLA clocks of tickets: `/v1/sla/clocks`. The sla service keeps them from the ticket events. */
 @ApiTags('sla')
@@ -14,7 +13,7 @@ export class ClocksController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.listClocks)
   @ApiOperation({
     summary: 'Clocks with their history and alerts, oldest first, a page at a time.',
     description:
@@ -24,13 +23,13 @@ export class ClocksController {
   })
   @ApiOkResponse({ type: ClockPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListClocksRequest, @CurrentActor() actor: Actor): Promise<ClockPage> {
-    return this.rpc.call(SlaRpc.listClocks, query, { actor });
+  list(@Query() query: ListClocksRequest): Promise<ClockPage> {
+    return this.rpc.call(SlaRpc.listClocks, query);
   }
 
   @Post('recompute')
   @HttpCode(200)
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.recomputeClocks)
   @ApiOperation({
     summary: 'Rebuild the clocks of a ticket from its events.',
     description:
@@ -40,7 +39,7 @@ export class ClocksController {
   })
   @ApiOkResponse({ type: RecomputeClocksResult })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  recompute(@Query() query: RecomputeClocksRequest, @CurrentActor() actor: Actor): Promise<RecomputeClocksResult> {
-    return this.rpc.call(SlaRpc.recomputeClocks, { ticket: query.ticket }, { actor });
+  recompute(@Query() query: RecomputeClocksRequest): Promise<RecomputeClocksResult> {
+    return this.rpc.call(SlaRpc.recomputeClocks, { ticket: query.ticket });
   }
 }

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type Actor, CreatePolicyDto, ListPoliciesRequest, PolicyDefinitionDto, PolicyIdRequest, PolicyList, PolicyView, Role, SlaRpc } from '@itsm/contracts';
+import { CreatePolicyDto, ListPoliciesRequest, PolicyDefinitionDto, PolicyIdRequest, PolicyList, PolicyView, SlaRpc } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
-import { SLA_READERS } from './sla-roles';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 const RULES =
@@ -43,17 +42,17 @@ export class PoliciesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.listPolicies)
   @ApiOperation({ summary: 'The SLA and OLA policies in matching order.', description: '`kind` and `enabled` narrow the list.' })
   @ApiOkResponse({ type: PolicyList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  list(@Query() query: ListPoliciesRequest, @CurrentActor() actor: Actor): Promise<PolicyList> {
-    return this.rpc.call(SlaRpc.listPolicies, query, { actor });
+  list(@Query() query: ListPoliciesRequest): Promise<PolicyList> {
+    return this.rpc.call(SlaRpc.listPolicies, query);
   }
 
   @Post()
   @HttpCode(201)
-  @Roles(Role.Admin)
+  @RolesOf(SlaRpc.createPolicy)
   @ApiOperation({
     summary: 'Define an SLA or OLA policy (admins).',
     description: `${RULES} Open tickets get their clocks rebuilt, so a new policy applies to them too.`,
@@ -82,24 +81,24 @@ export class PoliciesController {
     headers: { Location: { description: 'Path of the new policy.', schema: { type: 'string', example: '/v1/sla/policies/8d2b6f0a-1c3e-4b5a-9f7d-2e6c4a8b0d13' } }, ETag: ETAG_HEADER },
   })
   @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
-  async create(@Body() body: CreatePolicyDto, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<PolicyView> {
-    const policy = await this.rpc.call(SlaRpc.createPolicy, body, { actor });
+  async create(@Body() body: CreatePolicyDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PolicyView> {
+    const policy = await this.rpc.call(SlaRpc.createPolicy, body);
     void reply.header('location', `/${API_PREFIX}/sla/policies/${policy.id}`).header('etag', etagOf(policy.version));
     return policy;
   }
 
   @Get(':id')
-  @Roles(...SLA_READERS)
+  @RolesOf(SlaRpc.getPolicy)
   @ApiOperation({ summary: 'Read one policy.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: PolicyView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
-  async get(@Param() params: PolicyIdRequest, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<PolicyView> {
-    return withEtag(reply, await this.rpc.call(SlaRpc.getPolicy, { id: params.id }, { actor }));
+  async get(@Param() params: PolicyIdRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PolicyView> {
+    return withEtag(reply, await this.rpc.call(SlaRpc.getPolicy, { id: params.id }));
   }
 
   @Put(':id')
-  @Roles(Role.Admin)
+  @RolesOf(SlaRpc.updatePolicy)
   @ApiOperation({
     summary: 'Replace a policy (admins).',
     description: `${RULES} Open tickets get their clocks rebuilt under the new rules (a changed target re-targets a running clock); closed tickets keep what they ended with.`,
@@ -113,9 +112,8 @@ export class PoliciesController {
     @Param() params: PolicyIdRequest,
     @Body() body: PolicyDefinitionDto,
     @IfMatch() precondition: Precondition,
-    @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PolicyView> {
-    return withEtag(reply, await this.rpc.call(SlaRpc.updatePolicy, { ...body, id: params.id, ...precondition }, { actor }));
+    return withEtag(reply, await this.rpc.call(SlaRpc.updatePolicy, { ...body, id: params.id, ...precondition }));
   }
 }

@@ -1,10 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Actor, BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesReport, ResponseTimesQuery, SlaRpc } from '@itsm/contracts';
+import { BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesReport, ResponseTimesQuery, SlaRpc } from '@itsm/contracts';
 import { RpcClient } from '@itsm/messaging';
-import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { SLA_REPORT_READERS } from './sla-roles';
 
 const PERIOD = 'The period is `from` (inclusive) to `to` (exclusive), ISO 8601 instants; `to` not after `from` is a 422 naming `to`.';
 
@@ -16,7 +15,7 @@ export class SlaReportsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get('compliance')
-  @Roles(...SLA_REPORT_READERS)
+  @RolesOf(SlaRpc.complianceReport)
   @ApiOperation({
     summary: 'SLA compliance over a period, per policy, priority, service or assignment group.',
     description:
@@ -25,31 +24,31 @@ export class SlaReportsController {
   })
   @ApiOkResponse({ type: ComplianceReport })
   @ApiProblemResponses(400, 401, 403, 422, 500, 503, 504)
-  compliance(@Query() query: ComplianceReportQuery, @CurrentActor() actor: Actor): Promise<ComplianceReport> {
-    return this.rpc.call(SlaRpc.complianceReport, query, { actor });
+  compliance(@Query() query: ComplianceReportQuery): Promise<ComplianceReport> {
+    return this.rpc.call(SlaRpc.complianceReport, query);
   }
 
   @Get('response-times')
-  @Roles(...SLA_REPORT_READERS)
+  @RolesOf(SlaRpc.responseTimesReport)
   @ApiOperation({
     summary: 'MTTA and MTTR over a period: mean and 90th percentile, in business and in wall-clock seconds.',
     description: `${PERIOD} MTTA is measured on the response clocks, MTTR on the resolution clocks, each stopped within its target in the period. \`kind\` defaults to \`sla\`.`,
   })
   @ApiOkResponse({ type: ResponseTimesReport })
   @ApiProblemResponses(400, 401, 403, 422, 500, 503, 504)
-  responseTimes(@Query() query: ResponseTimesQuery, @CurrentActor() actor: Actor): Promise<ResponseTimesReport> {
-    return this.rpc.call(SlaRpc.responseTimesReport, query, { actor });
+  responseTimes(@Query() query: ResponseTimesQuery): Promise<ResponseTimesReport> {
+    return this.rpc.call(SlaRpc.responseTimesReport, query);
   }
 
   @Get('breaches')
-  @Roles(...SLA_REPORT_READERS)
+  @RolesOf(SlaRpc.breachesReport)
   @ApiOperation({
     summary: 'The clocks that breached in a period, the latest breach first, a page at a time.',
     description: `${PERIOD} SLA and OLA clocks both, unless \`kind\` says which.`,
   })
   @ApiOkResponse({ type: BreachPage })
   @ApiProblemResponses(400, 401, 403, 422, 500, 503, 504)
-  breaches(@Query() query: BreachesQuery, @CurrentActor() actor: Actor): Promise<BreachPage> {
-    return this.rpc.call(SlaRpc.breachesReport, query, { actor });
+  breaches(@Query() query: BreachesQuery): Promise<BreachPage> {
+    return this.rpc.call(SlaRpc.breachesReport, query);
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, DomainError, ErrorCode, IncidentEvents, type IncidentView, type PayloadOf } from '@itsm/contracts';
-import { OutboxWriter, SERVICE_CONFIG } from '@itsm/messaging';
+import { OutboxWriter } from '@itsm/messaging';
+import { SERVICE_CONFIG } from '@itsm/runtime';
 import { assertVersion } from '@itsm/persistence';
 import type { IncidentConfig } from '../config';
 import { FINAL_STATES } from '../domain/incident-lifecycle';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@itsm/messaging';
+import { SERVICE_CONFIG } from '@itsm/runtime';
 import { parseAllowList } from '../domain/address-guard';
 import type { NotificationConfig } from '../config';
 import { DeliveriesHandler } from './deliveries.handler';

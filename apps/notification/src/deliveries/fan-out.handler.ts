@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, In } from 'typeorm';
 import { ALL_EVENTS, type CloudEvent, DeliveryStatus, type RecipientDto } from '@itsm/contracts';
-import { OnEvents, SERVICE_CONFIG } from '@itsm/messaging';
+import { OnEvents } from '@itsm/messaging';
+import { SERVICE_CONFIG } from '@itsm/runtime';
 import { nameUuid } from '@itsm/persistence';
 import { conditionsMatch } from '../domain/conditions';
 import { patternMatches } from '../domain/event-patterns';

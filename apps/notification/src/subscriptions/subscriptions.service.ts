@@ -24,7 +24,7 @@ import {
   type UpdateSubscriptionRequest,
   type WebhookTargetDto,
 } from '@itsm/contracts';
-import { SERVICE_CONFIG } from '@itsm/messaging';
+import { SERVICE_CONFIG } from '@itsm/runtime';
 import { assertVersion, AuditEntry, decodeCursor, encodeCursor } from '@itsm/persistence';
 import { WorkContexts } from '@itsm/observability';
 import type { NotificationConfig } from '../config';

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
   CiAtRequest,
@@ -94,41 +95,41 @@ export const CmdbEvents = {
   importCompleted: cmdbEvent('import_completed', ImportCompletedV1, 'An import batch finished; `counts` sums its rows.'),
 } as const;
 
-const cmdbRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string) =>
-  defineRpc({ domain: 'cmdb', operation, request, response, summary });
+const cmdbRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
+  defineRpc({ domain: 'cmdb', operation, request, response, summary, roles });
 
 /** CI classes, CIs and relationships. */
 export const CmdbRpc = {
-  listClasses: cmdbRpc('class_list', ListCiClassesRequest, CiClassList, 'The CI classes, by name.'),
-  getClass: cmdbRpc('class_get', CiClassNameRequest, CiClassView, 'Read one CI class with its attribute schema and identification rules.'),
-  createClass: cmdbRpc('class_create', CreateCiClassDto, CiClassView, 'Add a CI class (admins); its attribute schema is checked.'),
-  updateClass: cmdbRpc('class_update', UpdateCiClassRequest, CiClassView, 'Replace the definition of a CI class (admins).'),
-  createCi: cmdbRpc('ci_create', CreateCiRequest, CiView, 'Create a CI by hand; attributes are checked against its class.'),
-  getCi: cmdbRpc('ci_get', CiIdRequest, CiView, 'Read one CI.'),
-  listCis: cmdbRpc('ci_list', ListCisRequest, CiPage, 'CIs by filters (class, environment, status, owner, name, identifiers, attributes), a page at a time.'),
-  updateCi: cmdbRpc('ci_update', UpdateCiRequest, CiView, 'Change fields of a CI; attributes and identifiers are merged.'),
-  retireCi: cmdbRpc('ci_retire', RetireCiRequest, CiView, 'Retire a CI; it keeps its history.'),
-  ciRelationships: cmdbRpc('ci_relationships', CiRelationshipsRequest, CiRelationshipList, 'The relationships of a CI in both directions, with the CI at the other end, a page at a time.'),
-  ciHistory: cmdbRpc('ci_history', CiHistoryRequest, CiHistory, 'Every change of a CI and of its relationships, with who, when and from which source, a page at a time.'),
-  ciAt: cmdbRpc('ci_at', CiAtRequest, CiAtView, 'A CI and its relationships as they were at an instant.'),
-  addRelationship: cmdbRpc('relationship_add', CreateRelationshipDto, RelationshipView, 'Add a relationship between two CIs, if a relationship rule allows the pair.'),
-  removeRelationship: cmdbRpc('relationship_remove', RelationshipIdRequest, RelationshipView, 'Remove a relationship; answers it as it was.'),
-  listRelationshipRules: cmdbRpc('relationship_rule_list', ListRelationshipRulesRequest, RelationshipRuleList, 'The allowed (type, source class, target class) triples.'),
-  createRelationshipRule: cmdbRpc('relationship_rule_create', RelationshipRuleDto, RelationshipRuleView, 'Allow another class pair for a relationship type (admins).'),
-  deleteRelationshipRule: cmdbRpc('relationship_rule_delete', RelationshipRuleIdRequest, RelationshipRuleView, 'Stop allowing a class pair (admins); existing edges stay.'),
+  listClasses: cmdbRpc('class_list', ListCiClassesRequest, CiClassList, 'The CI classes, by name.', RoleSets.agentsAndCab),
+  getClass: cmdbRpc('class_get', CiClassNameRequest, CiClassView, 'Read one CI class with its attribute schema and identification rules.', RoleSets.agentsAndCab),
+  createClass: cmdbRpc('class_create', CreateCiClassDto, CiClassView, 'Add a CI class (admins); its attribute schema is checked.', RoleSets.admins),
+  updateClass: cmdbRpc('class_update', UpdateCiClassRequest, CiClassView, 'Replace the definition of a CI class (admins).', RoleSets.admins),
+  createCi: cmdbRpc('ci_create', CreateCiRequest, CiView, 'Create a CI by hand; attributes are checked against its class.', RoleSets.agents),
+  getCi: cmdbRpc('ci_get', CiIdRequest, CiView, 'Read one CI.', RoleSets.agentsAndCab),
+  listCis: cmdbRpc('ci_list', ListCisRequest, CiPage, 'CIs by filters (class, environment, status, owner, name, identifiers, attributes), a page at a time.', RoleSets.agentsAndCab),
+  updateCi: cmdbRpc('ci_update', UpdateCiRequest, CiView, 'Change fields of a CI; attributes and identifiers are merged.', RoleSets.agents),
+  retireCi: cmdbRpc('ci_retire', RetireCiRequest, CiView, 'Retire a CI; it keeps its history.', RoleSets.agents),
+  ciRelationships: cmdbRpc('ci_relationships', CiRelationshipsRequest, CiRelationshipList, 'The relationships of a CI in both directions, with the CI at the other end, a page at a time.', RoleSets.agentsAndCab),
+  ciHistory: cmdbRpc('ci_history', CiHistoryRequest, CiHistory, 'Every change of a CI and of its relationships, with who, when and from which source, a page at a time.', RoleSets.agentsAndCab),
+  ciAt: cmdbRpc('ci_at', CiAtRequest, CiAtView, 'A CI and its relationships as they were at an instant.', RoleSets.agentsAndCab),
+  addRelationship: cmdbRpc('relationship_add', CreateRelationshipDto, RelationshipView, 'Add a relationship between two CIs, if a relationship rule allows the pair.', RoleSets.agents),
+  removeRelationship: cmdbRpc('relationship_remove', RelationshipIdRequest, RelationshipView, 'Remove a relationship; answers it as it was.', RoleSets.agents),
+  listRelationshipRules: cmdbRpc('relationship_rule_list', ListRelationshipRulesRequest, RelationshipRuleList, 'The allowed (type, source class, target class) triples.', RoleSets.agentsAndCab),
+  createRelationshipRule: cmdbRpc('relationship_rule_create', RelationshipRuleDto, RelationshipRuleView, 'Allow another class pair for a relationship type (admins).', RoleSets.admins),
+  deleteRelationshipRule: cmdbRpc('relationship_rule_delete', RelationshipRuleIdRequest, RelationshipRuleView, 'Stop allowing a class pair (admins); existing edges stay.', RoleSets.admins),
 } as const;
 
 /** Impact analysis, for the gateway and for the change, incident and problem services. */
 export const ImpactRpc = {
-  analyze: cmdbRpc('impact', ImpactRequest, ImpactResult, 'The CIs and business services affected by (upstream) or underlying (downstream) a set of CIs.'),
+  analyze: cmdbRpc('impact', ImpactRequest, ImpactResult, 'The CIs and business services affected by (upstream) or underlying (downstream) a set of CIs.', RoleSets.agentsAndCab),
 } as const;
 
 /** Imports with identification and reconciliation, and Kubernetes discovery. */
 export const ImportRpc = {
-  run: cmdbRpc('import_run', RunImportRequest, ImportResult, 'Import a batch of CIs and relationships from a named source.'),
-  kubernetes: cmdbRpc('import_kubernetes', KubernetesImportRequest, ImportResult, 'Import a Kubernetes List (kubectl get -o json) of one cluster.'),
-  listRules: cmdbRpc('reconciliation_rule_list', ListReconciliationRulesRequest, ReconciliationRuleList, 'Reconciliation rules in the order they are tried (admins).'),
-  createRule: cmdbRpc('reconciliation_rule_create', CreateReconciliationRuleRequest, ReconciliationRuleView, 'Add a reconciliation rule (admins).'),
-  updateRule: cmdbRpc('reconciliation_rule_update', UpdateReconciliationRuleRequest, ReconciliationRuleView, 'Replace a reconciliation rule (admins).'),
-  deleteRule: cmdbRpc('reconciliation_rule_delete', ReconciliationRuleIdRequest, ReconciliationRuleView, 'Remove a reconciliation rule (admins).'),
+  run: cmdbRpc('import_run', RunImportRequest, ImportResult, 'Import a batch of CIs and relationships from a named source.', RoleSets.admins),
+  kubernetes: cmdbRpc('import_kubernetes', KubernetesImportRequest, ImportResult, 'Import a Kubernetes List (kubectl get -o json) of one cluster.', RoleSets.admins),
+  listRules: cmdbRpc('reconciliation_rule_list', ListReconciliationRulesRequest, ReconciliationRuleList, 'Reconciliation rules in the order they are tried (admins).', RoleSets.admins),
+  createRule: cmdbRpc('reconciliation_rule_create', CreateReconciliationRuleRequest, ReconciliationRuleView, 'Add a reconciliation rule (admins).', RoleSets.admins),
+  updateRule: cmdbRpc('reconciliation_rule_update', UpdateReconciliationRuleRequest, ReconciliationRuleView, 'Replace a reconciliation rule (admins).', RoleSets.admins),
+  deleteRule: cmdbRpc('reconciliation_rule_delete', ReconciliationRuleIdRequest, ReconciliationRuleView, 'Remove a reconciliation rule (admins).', RoleSets.admins),
 } as const;

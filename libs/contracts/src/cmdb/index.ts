@@ -4,3 +4,4 @@ export * from './cmdb-admin.dto';
 export * from './impact.dto';
 export * from './import.dto';
 export * from './cmdb.messages';
+export * from './cmdb.errors';

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import { SLA_METRICS, type SlaMetric } from '../sla/sla.dto';
 import {
@@ -192,23 +193,23 @@ export const IncidentEvents = {
   escalated: incidentEvent('escalated', IncidentEscalatedV1, 'An SLA warning or breach escalated an incident by the configured rules.'),
 } as const;
 
-const incidentRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string) =>
-  defineRpc({ domain: 'incident', operation, request, response, summary });
+const incidentRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
+  defineRpc({ domain: 'incident', operation, request, response, summary, roles });
 
 export const IncidentRpc = {
-  create: incidentRpc('create', CreateIncidentRequest, CreatedIncidentView, 'Open an incident; routing rules assign it, possible duplicates are returned.'),
-  get: incidentRpc('get', GetIncidentRequest, IncidentView, 'Read one incident; requesters only see what they opened.'),
-  list: incidentRpc('list', ListIncidentsRequest, IncidentPage, 'List incidents by filters, sorted, a page at a time.'),
-  counts: incidentRpc('counts', ListIncidentsRequest, IncidentCounts, 'Count incidents per state for a queue view.'),
-  update: incidentRpc('update', UpdateIncidentRequest, IncidentView, 'Change fields of an incident (agents).'),
-  transition: incidentRpc('transition', TransitionIncidentRequest, IncidentView, 'Move an incident to another state.'),
-  addComment: incidentRpc('add_comment', AddCommentRequest, CommentView, 'Add a comment or work note.'),
-  comments: incidentRpc('comments', GetIncidentRequest, CommentList, 'Read the comments (and, for agents, the work notes) of an incident.'),
-  history: incidentRpc('history', GetIncidentRequest, IncidentHistory, 'Read the audit trail of an incident.'),
-  setMajor: incidentRpc('set_major', SetMajorRequest, IncidentView, 'Declare or withdraw a major incident (managers).'),
-  linkChildren: incidentRpc('link_children', LinkChildrenRequest, IncidentView, 'Make incidents children of this one.'),
-  createRoutingRule: incidentRpc('routing_rule_create', CreateRoutingRuleRequest, RoutingRuleView, 'Add a routing rule (managers).'),
-  updateRoutingRule: incidentRpc('routing_rule_update', UpdateRoutingRuleRequest, RoutingRuleView, 'Replace a routing rule (managers).'),
-  deleteRoutingRule: incidentRpc('routing_rule_delete', RoutingRuleIdRequest, RoutingRuleView, 'Remove a routing rule (managers).'),
-  listRoutingRules: incidentRpc('routing_rule_list', ListRoutingRulesRequest, RoutingRuleList, 'Routing rules in the order they are tried.'),
+  create: incidentRpc('create', CreateIncidentRequest, CreatedIncidentView, 'Open an incident; routing rules assign it, possible duplicates are returned.', RoleSets.requestersAndAgents),
+  get: incidentRpc('get', GetIncidentRequest, IncidentView, 'Read one incident; requesters only see what they opened.', RoleSets.everyone),
+  list: incidentRpc('list', ListIncidentsRequest, IncidentPage, 'List incidents by filters, sorted, a page at a time.', RoleSets.everyone),
+  counts: incidentRpc('counts', ListIncidentsRequest, IncidentCounts, 'Count incidents per state for a queue view.', RoleSets.everyone),
+  update: incidentRpc('update', UpdateIncidentRequest, IncidentView, 'Change fields of an incident (agents).', RoleSets.agents),
+  transition: incidentRpc('transition', TransitionIncidentRequest, IncidentView, 'Move an incident to another state.', RoleSets.everyone),
+  addComment: incidentRpc('add_comment', AddCommentRequest, CommentView, 'Add a comment or work note.', RoleSets.everyone),
+  comments: incidentRpc('comments', GetIncidentRequest, CommentList, 'Read the comments (and, for agents, the work notes) of an incident.', RoleSets.everyone),
+  history: incidentRpc('history', GetIncidentRequest, IncidentHistory, 'Read the audit trail of an incident.', RoleSets.everyone),
+  setMajor: incidentRpc('set_major', SetMajorRequest, IncidentView, 'Declare or withdraw a major incident (managers).', RoleSets.managers),
+  linkChildren: incidentRpc('link_children', LinkChildrenRequest, IncidentView, 'Make incidents children of this one.', RoleSets.agents),
+  createRoutingRule: incidentRpc('routing_rule_create', CreateRoutingRuleRequest, RoutingRuleView, 'Add a routing rule (managers).', RoleSets.managers),
+  updateRoutingRule: incidentRpc('routing_rule_update', UpdateRoutingRuleRequest, RoutingRuleView, 'Replace a routing rule (managers).', RoleSets.managers),
+  deleteRoutingRule: incidentRpc('routing_rule_delete', RoutingRuleIdRequest, RoutingRuleView, 'Remove a routing rule (managers).', RoleSets.managers),
+  listRoutingRules: incidentRpc('routing_rule_list', ListRoutingRulesRequest, RoutingRuleList, 'Routing rules in the order they are tried.', RoleSets.agents),
 } as const;

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import { DeliveryIdRequest, DeliveryPage, DeliveryView, ListDeliveriesRequest } from './delivery.dto';
 import {
@@ -116,19 +117,19 @@ export const NotificationEvents = {
   }),
 } as const;
 
-const notificationRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string) =>
-  defineRpc({ domain: 'notification', operation, request, response, summary });
+const notificationRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
+  defineRpc({ domain: 'notification', operation, request, response, summary, roles });
 
 export const NotificationRpc = {
-  createSubscription: notificationRpc('subscription_create', CreateSubscriptionDto, CreatedSubscriptionView, 'Subscribe a webhook or email recipients to events; a webhook’s secret is in this reply only.'),
-  getSubscription: notificationRpc('subscription_get', SubscriptionIdRequest, SubscriptionView, 'Read one subscription.'),
-  listSubscriptions: notificationRpc('subscription_list', ListSubscriptionsRequest, SubscriptionPage, 'List subscriptions, newest first.'),
-  updateSubscription: notificationRpc('subscription_update', UpdateSubscriptionRequest, SubscriptionView, 'Replace a subscription (enabling it again resets its failure count).'),
-  deleteSubscription: notificationRpc('subscription_delete', SubscriptionIdRequest, SubscriptionView, 'Remove a subscription; its delivery log stays until it expires.'),
-  rotateSecret: notificationRpc('subscription_rotate_secret', RotateSecretRequest, RotatedSecretView, 'New webhook signing secret; the previous one keeps signing beside it for a while.'),
-  listDeliveries: notificationRpc('delivery_list', ListDeliveriesRequest, DeliveryPage, 'The delivery log, newest first, with every attempt.'),
-  getDelivery: notificationRpc('delivery_get', DeliveryIdRequest, DeliveryView, 'One delivery with its attempts.'),
-  replayDelivery: notificationRpc('delivery_replay', DeliveryIdRequest, DeliveryView, 'Send a message again (same message id), whatever its status.'),
-  putContact: notificationRpc('contact_put', PutContactRequest, ContactView, 'Set the email address and groups of a person.'),
-  getContact: notificationRpc('contact_get', ContactSubRequest, ContactView, 'Read a person’s contact.'),
+  createSubscription: notificationRpc('subscription_create', CreateSubscriptionDto, CreatedSubscriptionView, 'Subscribe a webhook or email recipients to events; a webhook’s secret is in this reply only.', RoleSets.agents),
+  getSubscription: notificationRpc('subscription_get', SubscriptionIdRequest, SubscriptionView, 'Read one subscription.', RoleSets.agents),
+  listSubscriptions: notificationRpc('subscription_list', ListSubscriptionsRequest, SubscriptionPage, 'List subscriptions, newest first.', RoleSets.agents),
+  updateSubscription: notificationRpc('subscription_update', UpdateSubscriptionRequest, SubscriptionView, 'Replace a subscription (enabling it again resets its failure count).', RoleSets.agents),
+  deleteSubscription: notificationRpc('subscription_delete', SubscriptionIdRequest, SubscriptionView, 'Remove a subscription; its delivery log stays until it expires.', RoleSets.agents),
+  rotateSecret: notificationRpc('subscription_rotate_secret', RotateSecretRequest, RotatedSecretView, 'New webhook signing secret; the previous one keeps signing beside it for a while.', RoleSets.agents),
+  listDeliveries: notificationRpc('delivery_list', ListDeliveriesRequest, DeliveryPage, 'The delivery log, newest first, with every attempt.', RoleSets.agents),
+  getDelivery: notificationRpc('delivery_get', DeliveryIdRequest, DeliveryView, 'One delivery with its attempts.', RoleSets.agents),
+  replayDelivery: notificationRpc('delivery_replay', DeliveryIdRequest, DeliveryView, 'Send a message again (same message id), whatever its status.', RoleSets.agents),
+  putContact: notificationRpc('contact_put', PutContactRequest, ContactView, 'Set the email address and groups of a person.', RoleSets.admins),
+  getContact: notificationRpc('contact_get', ContactSubRequest, ContactView, 'Read a person’s contact.', RoleSets.agents),
 } as const;

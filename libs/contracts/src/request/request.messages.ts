@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
   CatalogItemPage,
@@ -232,6 +233,7 @@ export const RequestRpc = {
     request: SubmitServiceRequestCommand,
     response: ServiceRequestView,
     summary: 'Submit a service request for an active catalog item on behalf of the calling user.',
+    roles: RoleSets.requestersAndAgents,
   }),
   get: defineRpc({
     domain: 'incident',
@@ -239,6 +241,7 @@ export const RequestRpc = {
     request: GetServiceRequestQuery,
     response: ServiceRequestView,
     summary: 'Read one service request; requesters only see their own, approvers the ones they decide.',
+    roles: RoleSets.everyone,
   }),
   list: defineRpc({
     domain: 'incident',
@@ -246,6 +249,7 @@ export const RequestRpc = {
     request: ListServiceRequestsQuery,
     response: ServiceRequestPage,
     summary: 'List service requests, newest first; requesters only get their own.',
+    roles: RoleSets.everyone,
   }),
   transition: defineRpc({
     domain: 'incident',
@@ -253,6 +257,7 @@ export const RequestRpc = {
     request: RequestTransitionCommand,
     response: ServiceRequestView,
     summary: 'Move a service request to another state (fulfillment, closing, cancelation).',
+    roles: RoleSets.everyone,
   }),
   approve: defineRpc({
     domain: 'incident',
@@ -260,6 +265,7 @@ export const RequestRpc = {
     request: ApprovalDecisionCommand,
     response: ServiceRequestView,
     summary: 'Approve a service request as one of its approvers.',
+    roles: RoleSets.everyone,
   }),
   reject: defineRpc({
     domain: 'incident',
@@ -267,6 +273,7 @@ export const RequestRpc = {
     request: ApprovalDecisionCommand,
     response: ServiceRequestView,
     summary: 'Reject a service request as one of its approvers.',
+    roles: RoleSets.everyone,
   }),
   addTask: defineRpc({
     domain: 'incident',
@@ -274,6 +281,7 @@ export const RequestRpc = {
     request: AddFulfillmentTaskCommand,
     response: ServiceRequestView,
     summary: 'Add a fulfillment task to a request in fulfillment.',
+    roles: RoleSets.agents,
   }),
   completeTask: defineRpc({
     domain: 'incident',
@@ -281,6 +289,7 @@ export const RequestRpc = {
     request: CompleteFulfillmentTaskCommand,
     response: ServiceRequestView,
     summary: 'Complete a fulfillment task of a request.',
+    roles: RoleSets.agents,
   }),
   addComment: defineRpc({
     domain: 'incident',
@@ -288,6 +297,7 @@ export const RequestRpc = {
     request: AddRequestCommentCommand,
     response: RequestCommentView,
     summary: 'Comment on a service request (internal comments are for agents only).',
+    roles: RoleSets.everyone,
   }),
   listComments: defineRpc({
     domain: 'incident',
@@ -295,6 +305,7 @@ export const RequestRpc = {
     request: ListRequestCommentsQuery,
     response: RequestCommentPage,
     summary: 'Comments of a service request, oldest first; requesters do not get internal ones.',
+    roles: RoleSets.everyone,
   }),
 } as const;
 
@@ -305,6 +316,7 @@ export const CatalogRpc = {
     request: CreateCatalogItemDto,
     response: CatalogItemView,
     summary: 'Add an item to the request catalog (admins).',
+    roles: RoleSets.admins,
   }),
   update: defineRpc({
     domain: 'incident',
@@ -312,6 +324,7 @@ export const CatalogRpc = {
     request: UpdateCatalogItemCommand,
     response: CatalogItemView,
     summary: 'Change a catalog item (admins); requests already submitted keep the rules they were submitted under.',
+    roles: RoleSets.admins,
   }),
   retire: defineRpc({
     domain: 'incident',
@@ -319,6 +332,7 @@ export const CatalogRpc = {
     request: RetireCatalogItemCommand,
     response: CatalogItemView,
     summary: 'Retire a catalog item (admins): no new requests for it; open ones go on.',
+    roles: RoleSets.admins,
   }),
   get: defineRpc({
     domain: 'incident',
@@ -326,6 +340,7 @@ export const CatalogRpc = {
     request: GetCatalogItemQuery,
     response: CatalogItemView,
     summary: 'Read one catalog item; only admins see retired ones.',
+    roles: RoleSets.everyone,
   }),
   list: defineRpc({
     domain: 'incident',
@@ -333,5 +348,6 @@ export const CatalogRpc = {
     request: ListCatalogItemsQuery,
     response: CatalogItemPage,
     summary: 'List catalog items by name; active ones for everybody, retired ones for admins.',
+    roles: RoleSets.everyone,
   }),
 } as const;

@@ -5,3 +5,4 @@ export * from './policy.dto';
 export * from './clock.dto';
 export * from './report.dto';
 export * from './sla.messages';
+export * from './sla.errors';

@@ -1,3 +1,4 @@
+import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
   CalendarAddRequest,
@@ -43,24 +44,24 @@ export const SlaEvents = {
   clockCanceled: clockEvent('clock_canceled', 'A clock was canceled (the ticket was canceled or merged, or the policy no longer applies).'),
 } as const;
 
-const slaRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string) =>
-  defineRpc({ domain: 'sla', operation, request, response, summary });
+const slaRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
+  defineRpc({ domain: 'sla', operation, request, response, summary, roles });
 
 export const SlaRpc = {
-  listCalendars: slaRpc('calendar_list', ListCalendarsRequest, CalendarList, 'The business-hours calendars, the built-in 24x7 first.'),
-  getCalendar: slaRpc('calendar_get', CalendarIdRequest, CalendarView, 'Read one calendar.'),
-  createCalendar: slaRpc('calendar_create', CreateCalendarDto, CalendarView, 'Add a business-hours calendar (admins).'),
-  updateCalendar: slaRpc('calendar_update', UpdateCalendarRequest, CalendarView, 'Replace a calendar (admins); open clocks on it are recomputed.'),
-  importHolidays: slaRpc('calendar_import_holidays', ImportHolidaysRequest, CalendarView, 'Add (or replace) a calendar’s holidays from an iCalendar file (admins).'),
-  addBusinessTime: slaRpc('calendar_add', CalendarAddRequest, CalendarAddResult, 'When a business duration from a start instant ends, on a calendar.'),
-  businessTimeBetween: slaRpc('calendar_between', CalendarBetweenRequest, CalendarBetweenResult, 'Business time between two instants, on a calendar.'),
-  listPolicies: slaRpc('policy_list', ListPoliciesRequest, PolicyList, 'SLA and OLA policies in matching order.'),
-  getPolicy: slaRpc('policy_get', PolicyIdRequest, PolicyView, 'Read one policy.'),
-  createPolicy: slaRpc('policy_create', CreatePolicyDto, PolicyView, 'Add an SLA or OLA policy (admins).'),
-  updatePolicy: slaRpc('policy_update', UpdatePolicyRequest, PolicyView, 'Replace a policy (admins); open clocks are recomputed.'),
-  listClocks: slaRpc('clock_list', ListClocksRequest, ClockPage, 'Clocks with their history, by ticket or filters.'),
-  recomputeClocks: slaRpc('clock_recompute', RecomputeClocksRequest, RecomputeClocksResult, 'Rebuild the clocks of a ticket from its events and report what differed.'),
-  complianceReport: slaRpc('report_compliance', ComplianceReportQuery, ComplianceReport, 'Compliance per policy, priority, service or group over a period.'),
-  responseTimesReport: slaRpc('report_response_times', ResponseTimesQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.'),
-  breachesReport: slaRpc('report_breaches', BreachesQuery, BreachPage, 'Clocks that breached in a period, most recent first.'),
+  listCalendars: slaRpc('calendar_list', ListCalendarsRequest, CalendarList, 'The business-hours calendars, the built-in 24x7 first.', RoleSets.agents),
+  getCalendar: slaRpc('calendar_get', CalendarIdRequest, CalendarView, 'Read one calendar.', RoleSets.agents),
+  createCalendar: slaRpc('calendar_create', CreateCalendarDto, CalendarView, 'Add a business-hours calendar (admins).', RoleSets.admins),
+  updateCalendar: slaRpc('calendar_update', UpdateCalendarRequest, CalendarView, 'Replace a calendar (admins); open clocks on it are recomputed.', RoleSets.admins),
+  importHolidays: slaRpc('calendar_import_holidays', ImportHolidaysRequest, CalendarView, 'Add (or replace) a calendar’s holidays from an iCalendar file (admins).', RoleSets.admins),
+  addBusinessTime: slaRpc('calendar_add', CalendarAddRequest, CalendarAddResult, 'When a business duration from a start instant ends, on a calendar.', RoleSets.agents),
+  businessTimeBetween: slaRpc('calendar_between', CalendarBetweenRequest, CalendarBetweenResult, 'Business time between two instants, on a calendar.', RoleSets.agents),
+  listPolicies: slaRpc('policy_list', ListPoliciesRequest, PolicyList, 'SLA and OLA policies in matching order.', RoleSets.agents),
+  getPolicy: slaRpc('policy_get', PolicyIdRequest, PolicyView, 'Read one policy.', RoleSets.agents),
+  createPolicy: slaRpc('policy_create', CreatePolicyDto, PolicyView, 'Add an SLA or OLA policy (admins).', RoleSets.admins),
+  updatePolicy: slaRpc('policy_update', UpdatePolicyRequest, PolicyView, 'Replace a policy (admins); open clocks are recomputed.', RoleSets.admins),
+  listClocks: slaRpc('clock_list', ListClocksRequest, ClockPage, 'Clocks with their history, by ticket or filters.', RoleSets.agents),
+  recomputeClocks: slaRpc('clock_recompute', RecomputeClocksRequest, RecomputeClocksResult, 'Rebuild the clocks of a ticket from its events and report what differed.', RoleSets.agents),
+  complianceReport: slaRpc('report_compliance', ComplianceReportQuery, ComplianceReport, 'Compliance per policy, priority, service or group over a period.', RoleSets.managers),
+  responseTimesReport: slaRpc('report_response_times', ResponseTimesQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.', RoleSets.managers),
+  breachesReport: slaRpc('report_breaches', BreachesQuery, BreachPage, 'Clocks that breached in a period, most recent first.', RoleSets.managers),
 } as const;

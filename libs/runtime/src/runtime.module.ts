@@ -21,17 +21,9 @@ import type { DataSource } from 'typeorm';
 import { ALL_EVENTS, domainEvents, type EventDeclaration } from '@itsm/contracts';
 import { collectProcessMetrics, metricsRegistry } from '@itsm/observability';
 import { dataSourceOptions, type DataSourceConfig, hasPendingMigrations, runMigrations } from '@itsm/persistence';
-import { EventConsumer, type ConsumerDefinition, type EventHandlerFn } from './consumer';
-import { EVENT_HANDLER_METADATA, type EventHandlerMetadata } from './event-handler';
-import { connectNats } from './nats';
-import { ensureStreams } from './streams';
-import { Housekeeping } from './housekeeping';
-import { OutboxRelay } from './outbox-relay';
-import { OutboxWriter } from './outbox';
-import { RpcClient } from './rpc';
+import { connectNats, EVENT_HANDLER_METADATA, EventConsumer, type ConsumerDefinition, type EventHandlerFn, type EventHandlerMetadata, ensureStreams, Housekeeping, NATS_CONNECTION, OutboxRelay, OutboxWriter, RpcClient } from '@itsm/messaging';
 import type { ServiceConfig } from './service-config';
 
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
 /** The service's validated configuration (its own `config.ts` class): `@Inject(SERVICE_CONFIG) config: IncidentConfig`. */
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');

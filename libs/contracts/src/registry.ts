@@ -4,6 +4,14 @@ import { SlaEvents, SlaRpc } from './sla/sla.messages';
 import { NotificationEvents, NotificationRpc } from './notification/notification.messages';
 import { CmdbEvents, CmdbRpc, ImpactRpc, ImportRpc } from './cmdb/cmdb.messages';
 import { CatalogRpc, RequestEvents, RequestRpc } from './request/request.messages';
+import type { CloudEvent } from './envelope';
+import { CommonErrorCode } from './errors';
+import { IncidentErrorCode } from './incident/incident.errors';
+import { RequestErrorCode } from './request/request.errors';
+import { CmdbErrorCode } from './cmdb/cmdb.errors';
+import { SlaErrorCode } from './sla/sla.errors';
+import { NotificationErrorCode } from './notification/notification.errors';
+
 import type { EventDeclaration, PayloadOf, RpcDeclaration } from './message';
 
 export const AllEvents = [...Object.values(IncidentEvents), ...Object.values(SlaEvents), ...Object.values(CmdbEvents), ...Object.values(RequestEvents), ...Object.values(NotificationEvents)] as const;
@@ -12,6 +20,8 @@ export const AllRpc = [...Object.values(IncidentRpc), ...Object.values(RequestRp
 type AnyEvent = (typeof AllEvents)[number];
 /** Subject → payload type, as immich's EventMap: publisher and handler are typed by the same entry. */
 export type EventMap = { [E in AnyEvent as E['subject']]: PayloadOf<E> };
+/** The CloudEvent a handler of a declared event receives: `onWarning(event: EventOf<typeof SlaEvents.warning>)`. */
+export type EventOf<E extends AnyEvent> = CloudEvent<EventMap[E['subject']]>;
 
 export function findEventByType(type: string): EventDeclaration | undefined {
   return (AllEvents as readonly EventDeclaration[]).find((event) => event.type === type);
@@ -20,3 +30,16 @@ export function findEventByType(type: string): EventDeclaration | undefined {
 export function allDeclarations(): { events: readonly EventDeclaration[]; rpc: readonly RpcDeclaration[] } {
   return { events: AllEvents, rpc: AllRpc };
 }
+
+/**
+ * Every `reason` an error reply or problem may carry: the shared plumbing's codes and each domain's own (its
+ * `<Domain>ErrorCode` enum). Documented in the OpenAPI and AsyncAPI documents from this list.
+ */
+export const AllErrorReasons: readonly string[] = [
+  ...Object.values(CommonErrorCode),
+  ...Object.values(IncidentErrorCode),
+  ...Object.values(RequestErrorCode),
+  ...Object.values(CmdbErrorCode),
+  ...Object.values(SlaErrorCode),
+  ...Object.values(NotificationErrorCode),
+];

@@ -5,7 +5,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { exitOnSignals, PinoNestLogger } from '@itsm/observability';
-import { DrainingNatsServer } from './rpc-server';
+import { DrainingNatsServer } from '@itsm/messaging';
 import { ServiceRuntime } from './runtime.module';
 import type { ServiceConfig } from './service-config';
 

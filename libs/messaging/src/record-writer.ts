@@ -1,0 +1,109 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { DomainError } from '@itsm/contracts';
+import { assertVersion } from '@itsm/persistence';
+import type { EventSpec, OutboxWriter } from './outbox';
+
+/** The columns every record of the suite has: a UUID, its optimistic-concurrency version and when it last changed. */
+export interface VersionedRow extends ObjectLiteral {
+  id: string;
+  version: number;
+  updatedAt: Date;
+}
+
+/** One change of a record: who made it, the audit action, and the events that announce it (built from the record as written). */
+export interface RecordChange<View> {
+  /** `sub` of the caller, or `system` for changes nobody made by hand. */
+  actorId: string | null;
+  action: string;
+  events?: (after: View) => EventSpec[];
+  /** What the audit row keeps as `after`, when it is more than the record (a reason, the source of a change). */
+  auditAfter?: (after: View) => object;
+  /** When it happened (the events' `time`); the record's `updatedAt` by default. */
+  time?: Date;
+}
+
+/** `system` stands for changes nobody made by hand: jobs, escalations, automatic closing. */
+export const SYSTEM_ACTOR = 'system';
+
+/**
+ * The one shape of writing a record: lock it (and check `If-Match`), then insert, save or remove it with its audit
+ * row and its events in the caller's transaction, the version moving by one per change. Each aggregate has one
+ * writer extending this, and every use case changes the aggregate through it; the writer holds no configuration.
+ */
+export abstract class RecordWriter<Row extends VersionedRow, View extends object> {
+  constructor(protected readonly outbox: OutboxWriter) {}
+
+  /** The entity class of the rows. */
+  protected abstract readonly entity: EntityTarget<Row>;
+  /** `entity_type` of its audit rows (`incident`, `ci`, `policy`). */
+  protected abstract readonly entityType: string;
+  /** The record as the API and the events show it. */
+  abstract toView(row: Row): View;
+  /** How messages name it: `incident INC0001001`, `policy Gold`. */
+  protected abstract label(row: Row): string;
+  /** The refusal for an id that does not exist, or that the caller may not see. */
+  protected abstract notFound(id: string): DomainError;
+
+  /**
+   * The record, locked until the transaction ends. Missing, or hidden from the caller by `visible`, it is not
+   * found (another requester's record looks exactly like one that does not exist); an `expectedVersion` the
+   * record has moved on from is refused with 412.
+   */
+  async lock(manager: EntityManager, id: string, options: { expectedVersion?: number | undefined; visible?: (row: Row) => boolean } = {}): Promise<Row> {
+    const row = await manager.findOne(this.entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } });
+    if (!row || (options.visible && !options.visible(row))) throw this.notFound(id);
+    assertVersion(this.label(row), row.version, options.expectedVersion);
+    return row;
+  }
+
+  /** Inserts a new record (version 1) with its audit row (`before` null) and events. */
+  async insert(manager: EntityManager, row: Row, change: Omit<RecordChange<View>, 'action'> & { action?: string }): Promise<View> {
+    await manager.insert(this.entity, row as QueryDeepPartialEntity<Row>);
+    const view = this.toView(row);
+    await this.announce(manager, row, null, view, { ...change, action: change.action ?? 'created' });
+    return view;
+  }
+
+  /** Writes a changed record back: its version moves on by one from `before`'s, with the audit row holding both. */
+  async save(manager: EntityManager, row: Row, before: View & { version: number }, change: RecordChange<View>): Promise<View> {
+    (row as VersionedRow).version = before.version + 1;
+    (row as VersionedRow).updatedAt = change.time ?? new Date();
+    await manager.update(this.entity, { id: row.id } as never, this.columns(manager, row));
+    const after = this.toView(row);
+    await this.announce(manager, row, before, after, change);
+    return after;
+  }
+
+  /** Deletes a record; the audit row keeps it as it was. */
+  async remove(manager: EntityManager, row: Row, change: Omit<RecordChange<View>, 'action' | 'auditAfter'> & { action?: string }): Promise<View> {
+    const view = this.toView(row);
+    await manager.delete(this.entity, { id: row.id } as never);
+    await this.outbox.record(manager, {
+      subject: row.id,
+      audit: { entityType: this.entityType, entityId: row.id, action: change.action ?? 'deleted', actorId: change.actorId, before: view, after: null },
+      events: change.events?.(view) ?? [],
+    });
+    return view;
+  }
+
+  private async announce(manager: EntityManager, row: Row, before: View | null, after: View, change: RecordChange<View>): Promise<void> {
+    await this.outbox.record(manager, {
+      subject: row.id,
+      time: change.time ?? row.updatedAt,
+      audit: { entityType: this.entityType, entityId: row.id, action: change.action, actorId: change.actorId, before, after: change.auditAfter?.(after) ?? after },
+      events: change.events?.(after) ?? [],
+    });
+  }
+
+  /** The row's own columns, without its id and creation time (relations and computed fields are not written). */
+  private columns(manager: EntityManager, row: Row): QueryDeepPartialEntity<Row> {
+    const metadata = manager.connection.getMetadata(this.entity);
+    const values: Record<string, unknown> = {};
+    for (const column of metadata.columns) {
+      if (column.isPrimary || column.isCreateDate || column.relationMetadata) continue;
+      values[column.propertyName] = row[column.propertyName];
+    }
+    return values as QueryDeepPartialEntity<Row>;
+  }
+}

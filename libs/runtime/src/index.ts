@@ -1,0 +1,4 @@
+export * from './service-config';
+export * from './runtime.module';
+export * from './bootstrap';
+export * from './service-definition';
