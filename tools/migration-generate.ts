@@ -15,9 +15,9 @@ async function main(): Promise<void> {
   if (!service || !name || !/^[a-z][A-Za-z0-9]*$/.test(name)) {
     throw new Error('usage: npm run migration:generate -- <service> <camelCaseName>');
   }
-  const appModule = (await import(join(__dirname, '..', 'apps', service, 'src', 'app.module'))) as Record<string, ServiceDefinition>;
-  const definition = Object.values(appModule).find((value) => value && typeof value === 'object' && 'migrations' in value);
-  if (!definition) throw new Error(`apps/${service}/src/app.module.ts exports no service definition`);
+  const definitionModule = (await import(join(__dirname, '..', 'apps', service, 'src', 'service-definition'))) as Record<string, ServiceDefinition>;
+  const definition = Object.values(definitionModule).find((value) => value && typeof value === 'object' && 'migrations' in value);
+  if (!definition) throw new Error(`apps/${service}/src/service-definition.ts exports no service definition`);
   const baseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const scratch = `itsm_migration_${Date.now()}`;
   const admin = new Client({ connectionString: baseUrl });
@@ -64,7 +64,7 @@ ${lines([...sql.downQueries].reverse())}
 }
 `,
     );
-    process.stdout.write(`Wrote ${file}\nAdd ${className} to the migrations of apps/${service}/src/app.module.ts.\n`);
+    process.stdout.write(`Wrote ${file}\nAdd ${className} to the migrations of apps/${service}/src/service-definition.ts.\n`);
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
     await admin.end();

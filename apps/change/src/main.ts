@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { changeApp } from './app.module';
+import { changeApp } from './service-definition';
 
 runServiceMain(changeApp);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { cmdbApp } from './app.module';
+import { cmdbApp } from './service-definition';
 
 runServiceMain(cmdbApp);

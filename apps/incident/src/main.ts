@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { incidentApp } from './app.module';
+import { incidentApp } from './service-definition';
 
 runServiceMain(incidentApp);

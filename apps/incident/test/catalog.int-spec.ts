@@ -4,7 +4,7 @@ import { type Actor, ApprovalType, CatalogItemStatus, CatalogRpc, type CatalogIt
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import { buildCatalogItem, createTestDatabase, fieldsOf, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase } from '@itsm/testing';
-import { incidentApp } from '../src/app.module';
+import { incidentApp } from '../src/service-definition';
 
 const admin: Actor = { sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] };
 const agent: Actor = { sub: 'sam', roles: [Role.Agent] };

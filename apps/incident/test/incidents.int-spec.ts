@@ -5,7 +5,7 @@ import { connectNats, RpcClient } from '@itsm/messaging';
 import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import { WorkContexts } from '@itsm/observability';
 import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
-import { incidentApp } from '../src/app.module';
+import { incidentApp } from '../src/service-definition';
 
 const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] };
 const bob: Actor = { sub: 'bob', roles: [Role.Requester] };

@@ -33,7 +33,7 @@ import {
   type TestDatabase,
   waitFor,
 } from '@itsm/testing';
-import { incidentApp } from '../src/app.module';
+import { incidentApp } from '../src/service-definition';
 
 const admin: Actor = { sub: 'ada', roles: [Role.Admin] };
 const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester], managerId: 'mallory' };

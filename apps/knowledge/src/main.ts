@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { knowledgeApp } from './app.module';
+import { knowledgeApp } from './service-definition';
 
 runServiceMain(knowledgeApp);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { notificationApp } from './app.module';
+import { notificationApp } from './service-definition';
 
 runServiceMain(notificationApp);

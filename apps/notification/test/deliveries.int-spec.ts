@@ -36,7 +36,7 @@ import {
   waitFor,
   WebhookReceiver,
 } from '@itsm/testing';
-import { notificationApp } from '../src/app.module';
+import { notificationApp } from '../src/service-definition';
 import { DeliveryRetention } from '../src/deliveries/delivery-retention';
 import { WebhookSender } from '../src/deliveries/webhook-sender';
 import { parseAllowList } from '../src/domain/address-guard';

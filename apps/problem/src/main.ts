@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { problemApp } from './app.module';
+import { problemApp } from './service-definition';
 
 runServiceMain(problemApp);

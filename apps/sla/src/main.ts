@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { runServiceMain } from '@itsm/runtime';
-import { slaApp } from './app.module';
+import { slaApp } from './service-definition';
 
 runServiceMain(slaApp);

@@ -1,5 +1,5 @@
 import { checkMigrations } from '@itsm/testing';
-import { slaApp } from '../src/app.module';
+import { slaApp } from '../src/service-definition';
 
 it('sla migrations create exactly what the entities describe and revert to nothing', async () => {
   await expect(checkMigrations(slaApp)).resolves.toMatchObject({ drift: [], leftAfterRevert: [] });

@@ -227,7 +227,7 @@ export class OperationsController {
   }
 }
 
-/** Database, NATS, outbox, consumers, health and metrics of one service: imported once by its app module. */
+/** Database, NATS, outbox, consumers, health and metrics of one service: imported once by the root module of its service definition. */
 @Global()
 @Module({})
 export class ServiceRuntimeModule {

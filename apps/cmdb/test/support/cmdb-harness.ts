@@ -1,5 +1,5 @@
 import { ServiceHarness } from '@itsm/testing';
-import { cmdbApp } from '../../src/app.module';
+import { cmdbApp } from '../../src/service-definition';
 import type { CmdbConfig } from '../../src/config';
 
 /** The cmdb service on a fresh database, and what a test needs to drive and observe it. */

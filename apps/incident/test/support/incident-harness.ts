@@ -13,7 +13,7 @@ import {
   type TransitionIncidentDto,
 } from '@itsm/contracts';
 import { alice, buildCreateIncident, sam, ServiceHarness } from '@itsm/testing';
-import { incidentApp } from '../../src/app.module';
+import { incidentApp } from '../../src/service-definition';
 import type { IncidentConfig } from '../../src/config';
 
 /** The incident service on a fresh database, and what a test needs to drive and observe it. */

@@ -1,5 +1,5 @@
 import { ServiceHarness } from '@itsm/testing';
-import { notificationApp } from '../../src/app.module';
+import { notificationApp } from '../../src/service-definition';
 import type { NotificationConfig } from '../../src/config';
 
 /** The notification service in-process on a fresh database, and what a test needs to drive and observe it. */

@@ -13,7 +13,7 @@ import {
   SlaRpc,
 } from '@itsm/contracts';
 import { ada, buildIncidentView, readEvents, sam, ServiceHarness, waitFor } from '@itsm/testing';
-import { slaApp } from '../../src/app.module';
+import { slaApp } from '../../src/service-definition';
 import type { SlaConfig } from '../../src/config';
 
 /** An SLA event as a subscriber saw it, with the moment it arrived. */
