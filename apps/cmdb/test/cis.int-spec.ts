@@ -1,6 +1,6 @@
 /** CI classes and CIs over RPC: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
-import { type CiView, CiStatus, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, MESSAGE_QUEUE_SCHEMA_EXAMPLE } from '@itsm/contracts';
+import { type CiView, CiStatus, CmdbErrorCode, CmdbEvents, CmdbRpc, CommonErrorCode, type CreateCiRequest, ErrorCode, MESSAGE_QUEUE_SCHEMA_EXAMPLE } from '@itsm/contracts';
 import { ada, alice, carl, fieldsOf, maria, sam } from '@itsm/testing';
 import { CmdbHarness } from './support/cmdb-harness';
 
@@ -24,7 +24,7 @@ describe('CI classes and CIs over RPC', () => {
       expect(list.items.map((c) => c.name)).toContain('kubernetes_workload');
       await expect(h.rpc.call(CmdbRpc.getClass, { name: 'database' }, { actor: sam })).resolves.toMatchObject({ name: 'database', builtIn: true, identificationRules: [['cloudId'], ['fqdn'], ['hostname']], version: 1 });
       await expect(h.rpc.call(CmdbRpc.listClasses, {}, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(h.rpc.call(CmdbRpc.getClass, { name: 'mainframe' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(h.rpc.call(CmdbRpc.getClass, { name: 'mainframe' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.ClassNotFound });
     });
 
     it('lets an admin add a class whose schema then checks CIs of that class, audited under a stable id', async () => {
@@ -50,7 +50,7 @@ describe('CI classes and CIs over RPC', () => {
     ])('refuses %s naming attributeSchema, and writes nothing', async (_label, attributeSchema, field) => {
       const error = await h.rpc.call(CmdbRpc.createClass, { name: 'storage_array', label: 'Storage array', attributeSchema, identificationRules: [['serial']] }, { actor: ada }).catch((e: unknown) => e);
 
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: CmdbErrorCode.ClassInvalid });
       expect(fieldsOf(error)).toContain(field);
       await expect(h.count(`ci_classes WHERE name = 'storage_array'`)).resolves.toBe(0);
     });
@@ -66,7 +66,7 @@ describe('CI classes and CIs over RPC', () => {
       const definition = { label: 'Tape library', attributeSchema: { type: 'object' }, identificationRules: [['serial']] } as const;
       await expect(h.rpc.call(CmdbRpc.createClass, { name: 'tape_library', ...definition, identificationRules: [['serial']] }, { actor: maria })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       await h.rpc.call(CmdbRpc.createClass, { name: 'tape_library', ...definition, identificationRules: [['serial']] }, { actor: ada });
-      await expect(h.rpc.call(CmdbRpc.createClass, { name: 'tape_library', ...definition, identificationRules: [['serial']] }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(h.rpc.call(CmdbRpc.createClass, { name: 'tape_library', ...definition, identificationRules: [['serial']] }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: CmdbErrorCode.ClassExists });
 
       const updated = await h.rpc.call(
         CmdbRpc.updateClass,
@@ -124,11 +124,33 @@ describe('CI classes and CIs over RPC', () => {
       await expect(h.count('cis')).resolves.toBe(before);
     });
 
+    it('refuses an unknown class as an invalid field of the CI', async () => {
+      await expect(h.rpc.call(CmdbRpc.createCi, dbCi({ className: 'mainframe' }), { actor: sam })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION,
+        reason: CmdbErrorCode.CiInvalidFields,
+        details: { errors: [{ field: 'className', message: 'there is no CI class "mainframe"' }] },
+      });
+    });
+
+    it.each([
+      ['environment', 'environment is required'],
+      ['name', 'name is required'],
+      ['className', 'className is required'],
+    ] as const)('tells a CI created without %s that it is required, and writes nothing', async (field, message) => {
+      const before = await h.count('cis');
+      const { [field]: _left, ...input } = dbCi();
+
+      const error = await h.rpc.call(CmdbRpc.createCi, input as CreateCiRequest, { actor: sam }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, details: { errors: [{ field, message }] } });
+      await expect(h.count('cis')).resolves.toBe(before);
+    });
+
     it('lets agents, managers and admins change CIs but not CAB members or requesters', async () => {
-      await expect(h.rpc.call(CmdbRpc.createCi, dbCi(), { actor: carl })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(h.rpc.call(CmdbRpc.createCi, dbCi(), { actor: carl })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: CommonErrorCode.RoleRequired });
       await expect(h.rpc.call(CmdbRpc.createCi, dbCi(), { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       await expect(h.rpc.call(CmdbRpc.createCi, dbCi(), { actor: maria })).resolves.toMatchObject({ version: 1 });
-      await expect(h.rpc.call(CmdbRpc.getCi, { id: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(h.rpc.call(CmdbRpc.getCi, { id: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.CiNotFound });
     });
 
     it('refuses a second CI with the same Kubernetes uid with CONFLICT', async () => {
@@ -160,7 +182,7 @@ describe('CI classes and CIs over RPC', () => {
       const ci = await h.rpc.call(CmdbRpc.createCi, dbCi(), { actor: sam });
       await h.rpc.call(CmdbRpc.updateCi, { id: ci.id, changes: { criticality: 2 } }, { actor: sam });
 
-      await expect(h.rpc.call(CmdbRpc.updateCi, { id: ci.id, expectedVersion: 1, changes: { criticality: 1 } }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.PRECONDITION_FAILED, details: { currentVersion: 2 } });
+      await expect(h.rpc.call(CmdbRpc.updateCi, { id: ci.id, expectedVersion: 1, changes: { criticality: 1 } }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.PRECONDITION_FAILED, reason: CommonErrorCode.VersionMismatch, details: { currentVersion: 2 } });
       await expect(h.rpc.call(CmdbRpc.updateCi, { id: ci.id, changes: { attributes: { engine: null } } }, { actor: sam }).catch(fieldsOf)).resolves.toEqual(['attributes.engine']);
       await expect(h.rpc.call(CmdbRpc.updateCi, { id: ci.id, changes: { attributes: { port: 70000 } } }, { actor: sam }).catch(fieldsOf)).resolves.toEqual(['attributes.port']);
       await expect(h.row('cis', ci.id)).resolves.toMatchObject({ version: 2, criticality: 2 });

@@ -1,7 +1,7 @@
 /** A CI's history and its state at an instant: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
-import { type CiHistory, CmdbRpc, ErrorCode, RelationshipType } from '@itsm/contracts';
-import { CiWriter } from '../src/cis/ci-writer';
+import { type CiHistory, CmdbErrorCode, CmdbRpc, ErrorCode, RelationshipType } from '@itsm/contracts';
+import { CiWriter } from '../src/cis/ci.writer';
 import { alice, carl, fieldsOf, maria, sam } from '@itsm/testing';
 import { CmdbHarness } from './support/cmdb-harness';
 
@@ -89,7 +89,7 @@ describe('CI history', () => {
     await backdate([onVm.id], '2026-03-01T11:00:00Z', 'removed');
     await backdate([onServer.id], '2026-03-01T11:00:00Z', 'added');
 
-    await expect(h.rpc.call(CmdbRpc.ciAt, { id: app.id, time: '2026-03-01T07:59:59Z' }, { actor: carl })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(h.rpc.call(CmdbRpc.ciAt, { id: app.id, time: '2026-03-01T07:59:59Z' }, { actor: carl })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.CiNotFoundAtTime });
     const at0830 = await h.rpc.call(CmdbRpc.ciAt, { id: app.id, time: '2026-03-01T08:30:00Z' }, { actor: carl });
     expect(at0830).toEqual({ at: '2026-03-01T08:30:00.000Z', ci: app, relationships: [] });
     const at0930 = await h.rpc.call(CmdbRpc.ciAt, { id: app.id, time: '2026-03-01T09:30:00Z' }, { actor: carl });
@@ -103,7 +103,7 @@ describe('CI history', () => {
   });
 
   it('refuses unknown CIs, malformed instants and requesters', async () => {
-    await expect(h.rpc.call(CmdbRpc.ciHistory, { id: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(h.rpc.call(CmdbRpc.ciHistory, { id: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.CiNotFound });
     await expect(h.rpc.call(CmdbRpc.ciAt, { id: randomUUID(), time: new Date().toISOString() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
     await expect(h.rpc.call(CmdbRpc.ciAt, { id: randomUUID(), time: 'yesterday' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.VALIDATION });
     await expect(h.rpc.call(CmdbRpc.ciHistory, { id: randomUUID() }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });

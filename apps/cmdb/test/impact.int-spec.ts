@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   CiStatus,
+  CmdbErrorCode,
   ErrorCode,
   ImpactDirection,
   type ImpactRequest,
@@ -269,7 +270,7 @@ describe('impact analysis', () => {
       const known = await ci('known');
       const unknown = randomUUID();
 
-      await expect(analyze({ ciIds: [known, unknown] })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, details: { missing: [unknown] } });
+      await expect(analyze({ ciIds: [known, unknown] })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.ImpactCiNotFound, details: { missing: [unknown] } });
     });
 
     it.each([0, 11])('refuses depth %d, naming the field', async (depth) => {

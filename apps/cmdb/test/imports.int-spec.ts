@@ -1,7 +1,8 @@
 /** Batch imports through ImportRpc over real PostgreSQL and NATS: identification, reconciliation, per-row errors, relationships, events. */
-import { type CloudEvent, CmdbEvents, ErrorCode, type ImportCompletedV1, type ImportItem, type ImportResult, ImportRpc, MANUAL_SOURCE, RelationshipType, type RunImportRequest } from '@itsm/contracts';
+import { randomUUID } from 'node:crypto';
+import { type CloudEvent, CmdbErrorCode, CmdbEvents, ErrorCode, type ImportCompletedV1, type ImportItem, type ImportResult, ImportRpc, MANUAL_SOURCE, RelationshipType, type RunImportRequest } from '@itsm/contracts';
 import { ada, fieldsOf, readEvents, sam } from '@itsm/testing';
-import { CiWriter } from '../src/cis/ci-writer';
+import { CiWriter } from '../src/cis/ci.writer';
 import { CmdbHarness } from './support/cmdb-harness';
 
 let serial = 0;
@@ -185,6 +186,8 @@ describe('imports', () => {
       expect(updated).toMatchObject({ position: 5, version: 2 });
       await expect(h.rpc.call(ImportRpc.updateRule, { id: ruleId, expectedVersion: 1, position: 5, sources: ['manual'] }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.PRECONDITION_FAILED });
       await expect(h.rpc.call(ImportRpc.createRule, { position: 1, className: 'mainframe', sources: ['manual'] }, { actor: ada }).catch(fieldsOf)).resolves.toEqual(['className']);
+      await expect(h.rpc.call(ImportRpc.createRule, { position: 1, className: 'mainframe', sources: ['manual'] }, { actor: ada })).rejects.toMatchObject({ reason: CmdbErrorCode.UnknownClass });
+      await expect(h.rpc.call(ImportRpc.deleteRule, { id: randomUUID() }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.ReconciliationRuleNotFound });
       await expect(h.rpc.call(ImportRpc.createRule, { position: 1, fields: ['colour'], sources: ['manual'] }, { actor: ada }).catch(fieldsOf)).resolves.toEqual(['fields']);
       await expect(h.rpc.call(ImportRpc.listRules, {}, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
       await expect(h.count('audit_log WHERE entity_id = $1', [ruleId])).resolves.toBe(2);

@@ -1,7 +1,7 @@
 /** Kubernetes discovery through ImportRpc.kubernetes over real PostgreSQL and NATS: a cluster imported, then imported again later. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CloudEvent, CmdbEvents, ErrorCode, type ImportCompletedV1, type ImportResult, ImportRpc } from '@itsm/contracts';
+import { type CloudEvent, CmdbErrorCode, CmdbEvents, ErrorCode, type ImportCompletedV1, type ImportResult, ImportRpc } from '@itsm/contracts';
 import { ada, fieldsOf, readEvents, sam } from '@itsm/testing';
 import { CmdbHarness } from './support/cmdb-harness';
 
@@ -133,6 +133,7 @@ describe('kubernetes import', () => {
   it('refuses a list that is not a Kubernetes List, naming list, and anyone but admins', async () => {
     const before = await h.count('import_runs');
     await expect(importList({ kind: 'PodList', items: [] }).catch(fieldsOf)).resolves.toEqual(['list']);
+    await expect(importList({ kind: 'PodList', items: [] })).rejects.toMatchObject({ code: ErrorCode.VALIDATION, reason: CmdbErrorCode.ImportNotKubernetesList });
     await expect(importList({ kind: 'List', items: 'none' }).catch(fieldsOf)).resolves.toEqual(['list']);
     await expect(h.rpc.call(ImportRpc.kubernetes, { cluster: 'prod-eu-1', list: fixture('cluster-v1.json') }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     await expect(h.count('import_runs')).resolves.toBe(before);

@@ -1,6 +1,6 @@
 /** Relationships and relationship rules over RPC: the cmdb service on real Postgres and NATS. */
 import { randomUUID } from 'node:crypto';
-import { type CiRelationshipList, type CiView, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, RelationshipType } from '@itsm/contracts';
+import { type CiRelationshipList, type CiView, CmdbErrorCode, CmdbEvents, CmdbRpc, type CreateCiRequest, ErrorCode, RelationshipType } from '@itsm/contracts';
 import { ada, alice, carl, fieldsOf, maria, sam } from '@itsm/testing';
 import { CmdbHarness } from './support/cmdb-harness';
 
@@ -41,7 +41,7 @@ describe('relationships over RPC', () => {
     await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.RunsOn, sourceId: app.id, targetId: vm.id }, { actor: sam });
     const audits = await h.count(`audit_log WHERE entity_type = 'relationship'`);
 
-    await expect(h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.RunsOn, sourceId: app.id, targetId: vm.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+    await expect(h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.RunsOn, sourceId: app.id, targetId: vm.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: CmdbErrorCode.RelationshipExists });
 
     await expect(h.count(`ci_relationships WHERE source_id = $1`, [app.id])).resolves.toBe(1);
     await expect(h.count(`audit_log WHERE entity_type = 'relationship'`)).resolves.toBe(audits);
@@ -51,11 +51,11 @@ describe('relationships over RPC', () => {
     const app = await make({ className: 'application' });
 
     const self = await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: app.id, targetId: app.id }, { actor: sam }).catch((e: unknown) => e);
-    expect(self).toMatchObject({ code: ErrorCode.VALIDATION });
+    expect(self).toMatchObject({ code: ErrorCode.VALIDATION, reason: CmdbErrorCode.RelationshipSelfLoop });
     expect(fieldsOf(self)).toEqual(['targetId']);
 
     const unknown = await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: randomUUID(), targetId: randomUUID() }, { actor: sam }).catch((e: unknown) => e);
-    expect(unknown).toMatchObject({ code: ErrorCode.UNPROCESSABLE });
+    expect(unknown).toMatchObject({ code: ErrorCode.UNPROCESSABLE, reason: CmdbErrorCode.RelationshipCiNotFound });
     expect(fieldsOf(unknown)).toEqual(['sourceId', 'targetId']);
   });
 
@@ -64,7 +64,7 @@ describe('relationships over RPC', () => {
     const app = await make({ className: 'application' });
 
     const error = await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: db.id, targetId: app.id }, { actor: sam }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: ErrorCode.VALIDATION, message: 'a database cannot depends_on a application; no depends_on relationship may start at a database' });
+    expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: CmdbErrorCode.RelationshipNotAllowed, message: 'a database cannot depends_on a application; no depends_on relationship may start at a database' });
     expect(fieldsOf(error)).toEqual(['type']);
 
     const partOf = await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.PartOf, sourceId: app.id, targetId: db.id }, { actor: sam }).catch((e: unknown) => e);
@@ -78,7 +78,7 @@ describe('relationships over RPC', () => {
     await h.rpc.call(CmdbRpc.retireCi, { id: db.id }, { actor: sam });
     const other = await make({ className: 'application' });
 
-    await expect(h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: other.id, targetId: db.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+    await expect(h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: other.id, targetId: db.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: CmdbErrorCode.RelationshipCiRetired });
     await expect(h.rpc.call(CmdbRpc.ciRelationships, { id: db.id }, { actor: sam })).resolves.toEqual({ items: [expect.objectContaining({ relationship: kept })], nextCursor: null });
   });
 
@@ -92,7 +92,7 @@ describe('relationships over RPC', () => {
     await expect(h.count('ci_relationships WHERE id = $1', [edge.id])).resolves.toBe(0);
     await expect(h.audit(edge.id)).resolves.toEqual([expect.objectContaining({ action: 'added' }), expect.objectContaining({ action: 'removed', after: null, before: expect.objectContaining({ id: edge.id }) })]);
     await expect(h.events(CmdbEvents.relationshipRemoved, edge.id)).resolves.toEqual([expect.objectContaining({ data: { relationship: edge } })]);
-    await expect(h.rpc.call(CmdbRpc.removeRelationship, { id: edge.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(h.rpc.call(CmdbRpc.removeRelationship, { id: edge.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.RelationshipNotFound });
   });
 
   it('pages through the relationships of a busy CI, outgoing first, narrowed by direction and type', async () => {
@@ -144,7 +144,7 @@ describe('relationships over RPC', () => {
       const rule = await h.rpc.call(CmdbRpc.createRelationshipRule, { type: RelationshipType.ConnectsTo, sourceClass: 'network_device', targetClass: '*' }, { actor: ada });
       expect(rule).toMatchObject({ type: 'connects_to', sourceClass: 'network_device', targetClass: '*' });
       const edge = await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.ConnectsTo, sourceId: netA.id, targetId: lb.id }, { actor: sam });
-      await expect(h.rpc.call(CmdbRpc.createRelationshipRule, { type: RelationshipType.ConnectsTo, sourceClass: 'network_device', targetClass: '*' }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(h.rpc.call(CmdbRpc.createRelationshipRule, { type: RelationshipType.ConnectsTo, sourceClass: 'network_device', targetClass: '*' }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: CmdbErrorCode.RelationshipRuleExists });
 
       await expect(h.rpc.call(CmdbRpc.deleteRelationshipRule, { id: rule.id }, { actor: ada })).resolves.toEqual(rule);
       await expect(h.count('ci_relationships WHERE id = $1', [edge.id])).resolves.toBe(1);
@@ -164,10 +164,10 @@ describe('relationships over RPC', () => {
 
     it('refuses rules naming unknown classes, and rule changes by non-admins', async () => {
       const error = await h.rpc.call(CmdbRpc.createRelationshipRule, { type: RelationshipType.DependsOn, sourceClass: 'mainframe', targetClass: 'tape' }, { actor: ada }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: CmdbErrorCode.UnknownClass });
       expect(fieldsOf(error)).toEqual(['sourceClass', 'targetClass']);
       await expect(h.rpc.call(CmdbRpc.createRelationshipRule, { type: RelationshipType.DependsOn, sourceClass: '*', targetClass: '*' }, { actor: maria })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(h.rpc.call(CmdbRpc.deleteRelationshipRule, { id: randomUUID() }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(h.rpc.call(CmdbRpc.deleteRelationshipRule, { id: randomUUID() }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.RelationshipRuleNotFound });
     });
   });
 });

@@ -11,6 +11,7 @@ import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH, setupOpenApi } from './docs/openapi
 import { GatewayModule } from './gateway.module';
 import { API_PREFIX } from './gateway.tokens';
 import { GatewayReadiness } from './health/gateway-readiness';
+import { refuseUnsupportedBodies } from './http/media-types';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -32,9 +33,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   try {
     const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
     registerRequestContext(adapter.getInstance(), logger);
+    // Bodies are JSON (Fastify's own parser) unless a route takes more; no text or form parsers to misread them.
+    adapter.getInstance().removeContentTypeParser('text/plain');
+    refuseUnsupportedBodies(adapter.getInstance());
     app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ config, logger, nc }), adapter, {
       logger: new PinoNestLogger(logger),
       abortOnError: false,
+      bodyParser: false,
     });
     app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.GET })) });
     setupOpenApi(app);

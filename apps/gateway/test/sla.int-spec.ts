@@ -116,13 +116,13 @@ describe('the SLA service through the gateway', () => {
       expect(replaced.body.holidays.map((holiday) => holiday.date)).toEqual(['2026-03-10', '2026-12-25']);
     });
 
-    it('refuses a file that is not an iCalendar with 422 naming ics, and text/calendar bodies on other routes with 400', async () => {
+    it('refuses a file that is not an iCalendar with 422 naming ics, and text/calendar bodies on other routes with 415', async () => {
       const calendar = await createCalendar();
 
       const garbage = await h.call('POST', `/v1/sla/calendars/${calendar.id}/holidays/import`, ada, { body: 'hello', headers: { 'content-type': 'text/calendar' } });
       expectProblem(garbage, 422, ErrorCode.UNPROCESSABLE);
       expect(problemFields(garbage)).toEqual(['ics']);
-      expectProblem(await h.call('POST', '/v1/sla/calendars', ada, { body: ics(), headers: { 'content-type': 'text/calendar' } }), 400, ErrorCode.VALIDATION);
+      expectProblem(await h.call('POST', '/v1/sla/calendars', ada, { body: ics(), headers: { 'content-type': 'text/calendar' } }), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
     });
 
     it('serves the built-in 24x7 calendar and refuses to change it with 409', async () => {

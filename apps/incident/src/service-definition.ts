@@ -2,18 +2,29 @@ import type { ServiceDefinition } from '@itsm/runtime';
 import { IncidentConfig } from './config';
 import { Incident } from './incidents/incident.entity';
 import { IncidentsModule } from './incidents/incidents.module';
+import { CommentsModule } from './comments/comments.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { RoutingModule } from './routing/routing.module';
+import { EscalationModule } from './escalation/escalation.module';
 import { CreateIncidents1795449596583 } from './migrations/1795449596583-createIncidents';
 import { IncidentLifecycle1795457481857 } from './migrations/1795457481857-incidentLifecycle';
 import { CallerGroups1795900000001 } from './migrations/1795900000001-callerGroups';
 import { IncidentComment } from './comments/comment.entity';
 import { RoutingRule } from './routing/routing-rule.entity';
 import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
-import { requestsFeature } from './requests/requests.feature';
+import { CatalogItem } from './catalog/catalog-item.entity';
+import { CatalogModule } from './catalog/catalog.module';
+import { CreateRequests1795900000000 } from './migrations/1795900000000-createRequests';
+import { FulfillmentTask } from './requests/fulfillment-task.entity';
+import { RequestApproval } from './requests/request-approval.entity';
+import { RequestComment } from './requests/request-comment.entity';
+import { RequestsModule } from './requests/requests.module';
+import { ServiceRequest } from './requests/service-request.entity';
 
 export const incidentApp: ServiceDefinition<IncidentConfig> = {
   name: 'incident',
   config: IncidentConfig,
-  entities: [Incident, IncidentComment, RoutingRule, IdempotencyKey, ...requestsFeature.entities],
-  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), ...requestsFeature.migrations, CallerGroups1795900000001],
-  modules: [IncidentsModule, ...requestsFeature.modules],
+  entities: [Incident, IncidentComment, RoutingRule, IdempotencyKey, CatalogItem, ServiceRequest, RequestApproval, FulfillmentTask, RequestComment],
+  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), CreateRequests1795900000000, CallerGroups1795900000001],
+  modules: [IncidentsModule, CommentsModule, LifecycleModule, RoutingModule, EscalationModule, CatalogModule, RequestsModule],
 };

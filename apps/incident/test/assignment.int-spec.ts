@@ -1,6 +1,8 @@
 import {
+  CommonErrorCode,
   ErrorCode,
   Impact,
+  IncidentErrorCode,
   IncidentEvents,
   type IncidentEscalatedV1,
   IncidentRpc,
@@ -56,6 +58,7 @@ describe('priority, assignment and escalation of incidents', () => {
       const incident = await h.open(alice, { impact: Impact.Low, urgency: Urgency.Low });
       await expect(h.rpc.call(IncidentRpc.update, { id: incident.id, changes: { priority: Priority.P1 } }, { actor: sam })).rejects.toMatchObject({
         code: ErrorCode.VALIDATION,
+        reason: IncidentErrorCode.PriorityReasonRequired,
         details: { errors: [expect.objectContaining({ field: 'priorityReason' })] },
       });
       const overridden = await h.rpc.call(IncidentRpc.update, { id: incident.id, changes: { priority: Priority.P1, priorityReason: 'CEO laptop' } }, { actor: sam });
@@ -158,7 +161,7 @@ describe('priority, assignment and escalation of incidents', () => {
       await h.move(incident.id, { to: IncidentState.InProgress });
       await h.move(incident.id, RESOLVE);
       await h.move(incident.id, { to: IncidentState.Closed });
-      await expect(h.rpc.call(IncidentRpc.update, { id: incident.id, changes: { title: 'Too late' } }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(h.rpc.call(IncidentRpc.update, { id: incident.id, changes: { title: 'Too late' } }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: IncidentErrorCode.FinalState });
     });
   });
 
@@ -183,6 +186,16 @@ describe('priority, assignment and escalation of incidents', () => {
       expect(escalated?.causationid).toBe(eventId);
       await expect(h.row(incident.id)).resolves.toMatchObject({ priority: Priority.P2, assignment_group: 'major-incident-team', reassignment_count: 1 });
       await expect(h.events(IncidentEvents.priorityChanged, incident.id)).resolves.toEqual([expect.objectContaining({ data: expect.objectContaining({ from: Priority.P3, to: Priority.P2 }) })]);
+      const history = await h.rpc.call(IncidentRpc.history, { id: incident.id }, { actor: sam });
+      expect(history.items.at(-1)).toMatchObject({
+        action: 'escalated',
+        actorId: 'system',
+        changes: expect.arrayContaining([
+          { field: 'priority', from: Priority.P3, to: Priority.P2 },
+          { field: 'assignmentGroup', from: 'finance-apps', to: 'major-incident-team' },
+          { field: 'escalation', from: null, to: { trigger: 'breached', metric: 'resolution', rule: 1, notifyManager: true } },
+        ]),
+      });
 
       // JetStream delivers the same event again: applied once.
       await h.nc.jetstream().publish(SlaEvents.breached.subject, JSON.stringify({ ...escalatedEnvelope(eventId, incident.id) }));
@@ -198,6 +211,27 @@ describe('priority, assignment and escalation of incidents', () => {
       expect(more).toHaveLength(0);
       expect(escalated?.data).toMatchObject({ trigger: 'warning', thresholdPercent: 90, notifyManager: true, changes: [], incident: { priority: Priority.P5 } });
       await expect(h.row(incident.id)).resolves.toMatchObject({ priority: Priority.P5 });
+    });
+
+    it('shows in the history what an escalation that only notifies did, and keeps it on the audit row', async () => {
+      const incident = await h.open(alice, { impact: Impact.Low, urgency: Urgency.Low });
+      await h.publish(SlaEvents.warning, incident.id, { ...alert(incident.id), metric: 'resolution', thresholdPercent: 80 });
+      await h.events(IncidentEvents.escalated, incident.id);
+
+      const history = await h.rpc.call(IncidentRpc.history, { id: incident.id }, { actor: sam });
+
+      expect(history.items.at(-1)).toEqual({
+        at: expect.any(String),
+        actorId: 'system',
+        action: 'escalated',
+        changes: [{ field: 'escalation', from: null, to: { trigger: 'warning', metric: 'resolution', rule: 0, notifyManager: true, thresholdPercent: 80 } }],
+      });
+      const [audit] = await h.database.query<{ after: Record<string, unknown> }>(`SELECT after FROM incident.audit_log WHERE entity_id = $1 AND action = 'escalated'`, [incident.id]);
+      expect(audit?.after).toMatchObject({
+        id: incident.id,
+        priority: Priority.P5,
+        escalation: { trigger: 'warning', metric: 'resolution', rule: 0, notifyManager: true, clockId: alert(incident.id).clockId, thresholdPercent: 80 },
+      });
     });
 
     it('ignores alerts about resolved incidents and about requests', async () => {
@@ -218,9 +252,9 @@ describe('priority, assignment and escalation of incidents', () => {
   describe('major incidents', () => {
     it('lets a manager declare and withdraw, each with its own event, and refuses agents', async () => {
       const incident = await h.open(alice);
-      await expect(h.rpc.call(IncidentRpc.setMajor, { id: incident.id, major: true, reason: 'All of payroll' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(h.rpc.call(IncidentRpc.setMajor, { id: incident.id, major: true, reason: 'All of payroll' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: CommonErrorCode.RoleRequired });
       await expect(h.rpc.call(IncidentRpc.setMajor, { id: incident.id, major: true, reason: 'All of payroll' }, { actor: maria })).resolves.toMatchObject({ major: true });
-      await expect(h.rpc.call(IncidentRpc.setMajor, { id: incident.id, major: true, reason: 'again' }, { actor: maria })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(h.rpc.call(IncidentRpc.setMajor, { id: incident.id, major: true, reason: 'again' }, { actor: maria })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: IncidentErrorCode.AlreadyMajor });
       const [declared] = await h.events(IncidentEvents.majorDeclared, incident.id);
       expect(declared?.data).toMatchObject({ reason: 'All of payroll', incident: { major: true } });
       await h.rpc.call(IncidentRpc.setMajor, { id: incident.id, major: false, reason: 'Only one site' }, { actor: maria });

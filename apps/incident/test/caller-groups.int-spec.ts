@@ -3,6 +3,7 @@ import {
   ApprovalType,
   CatalogRpc,
   ErrorCode,
+  IncidentErrorCode,
   IncidentEvents,
   IncidentRpc,
   RequestEvents,
@@ -75,7 +76,7 @@ describe('groups of the caller and of the requester, for SLA policies', () => {
 
       const error = await harness.open({ ...vera, groups: [] }, { callerGroups: ['vip'] }).catch((e: unknown) => e);
 
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: IncidentErrorCode.CallerGroupsOnlyForOthers });
       expect(fieldsOf(error)).toEqual(['callerGroups']);
       await expect(harness.count('incidents')).resolves.toBe(before);
     });

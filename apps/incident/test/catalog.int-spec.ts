@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
-import { type Actor, ApprovalType, CatalogItemStatus, CatalogRpc, type CatalogItemView, ErrorCode, Role } from '@itsm/contracts';
+import { type Actor, ApprovalType, CatalogItemStatus, CatalogRpc, type CatalogItemView, CommonErrorCode, ErrorCode, RequestErrorCode, Role } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
 import { type RunningService, startServiceFrom } from '@itsm/runtime';
 import { buildCatalogItem, createTestDatabase, fieldsOf, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase } from '@itsm/testing';
@@ -55,7 +55,7 @@ describe('request catalog over RPC', () => {
   ])('refuses %s managing the catalog with FORBIDDEN, and writes nothing', async (_label, actor) => {
     const before = await counts();
 
-    await expect(rpc.call(CatalogRpc.create, buildCatalogItem(), { actor })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(rpc.call(CatalogRpc.create, buildCatalogItem(), { actor })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: CommonErrorCode.RoleRequired });
 
     await expect(counts()).resolves.toEqual(before);
   });
@@ -69,22 +69,22 @@ describe('request catalog over RPC', () => {
 
     const error = await rpc.call(CatalogRpc.create, buildCatalogItem({ formSchema }), { actor: admin }).catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+    expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: RequestErrorCode.CatalogInvalidFormSchema });
     expect(fieldsOf(error)).toContain(field);
     await expect(counts()).resolves.toEqual(before);
   });
 
   it.each([
-    ['n of m needing more approvals than approvers', { type: ApprovalType.NOfM, approvers: ['carol'], required: 2 }, ['approval.required']],
-    ['a group approval without a group', { type: ApprovalType.Group }, ['approval.group']],
-    ['a manager approval naming approvers', { type: ApprovalType.Manager, approvers: ['carol'] }, ['approval.approvers']],
-    ['an approval type that does not exist', { type: 'ceo' }, ['approval.type']],
-  ])('refuses %s naming the field, and writes nothing', async (_label, approval, fields) => {
+    ['n of m needing more approvals than approvers', { type: ApprovalType.NOfM, approvers: ['carol'], required: 2 }, ['approval.required'], RequestErrorCode.CatalogInvalidApprovalPolicy],
+    ['a group approval without a group', { type: ApprovalType.Group }, ['approval.group'], CommonErrorCode.InvalidRequest],
+    ['a manager approval naming approvers', { type: ApprovalType.Manager, approvers: ['carol'] }, ['approval.approvers'], RequestErrorCode.CatalogInvalidApprovalPolicy],
+    ['an approval type that does not exist', { type: 'ceo' }, ['approval.type'], CommonErrorCode.InvalidRequest],
+  ])('refuses %s naming the field, and writes nothing', async (_label, approval, fields, reason) => {
     const before = await counts();
 
     const error = await rpc.call(CatalogRpc.create, buildCatalogItem({ approval: approval as never }), { actor: admin }).catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+    expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason });
     expect(fieldsOf(error)).toEqual(fields);
     await expect(counts()).resolves.toEqual(before);
   });
@@ -122,13 +122,18 @@ describe('request catalog over RPC', () => {
   it('refuses clearing a required field and an invalid new form', async () => {
     const item = await rpc.call(CatalogRpc.create, buildCatalogItem(), { actor: admin });
 
-    await expect(rpc.call(CatalogRpc.update, { id: item.id, name: null } as never, { actor: admin }).catch(fieldsOf)).resolves.toEqual(['name']);
+    const cleared = await rpc.call(CatalogRpc.update, { id: item.id, name: null } as never, { actor: admin }).catch((e: unknown) => e);
+    expect(cleared).toMatchObject({ code: ErrorCode.VALIDATION, reason: RequestErrorCode.CatalogRequiredFieldCleared });
+    expect(fieldsOf(cleared)).toEqual(['name']);
     await expect(rpc.call(CatalogRpc.update, { id: item.id, formSchema: { type: 'string' } }, { actor: admin }).catch(fieldsOf)).resolves.toEqual(['formSchema.type']);
     await expect(database.query(`SELECT version FROM incident.catalog_items WHERE id = $1`, [item.id])).resolves.toEqual([{ version: 1 }]);
   });
 
   it('answers NOT_FOUND for an unknown item', async () => {
-    await expect(rpc.call(CatalogRpc.update, { id: randomUUID(), name: 'Nothing' }, { actor: admin })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+    await expect(rpc.call(CatalogRpc.update, { id: randomUUID(), name: 'Nothing' }, { actor: admin })).rejects.toMatchObject({
+      code: ErrorCode.NOT_FOUND,
+      reason: RequestErrorCode.CatalogItemNotFound,
+    });
     await expect(rpc.call(CatalogRpc.get, { id: randomUUID() }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 
@@ -143,7 +148,10 @@ describe('request catalog over RPC', () => {
     await expect(rpc.call(CatalogRpc.get, { id: item.id }, { actor: admin })).resolves.toEqual(retired);
     await expect(rpc.call(CatalogRpc.list, { category }, { actor: alice })).resolves.toEqual({ items: [], nextCursor: null });
     await expect(rpc.call(CatalogRpc.list, { category, status: CatalogItemStatus.Retired }, { actor: admin })).resolves.toEqual({ items: [retired], nextCursor: null });
-    await expect(rpc.call(CatalogRpc.list, { category, status: CatalogItemStatus.Retired }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(rpc.call(CatalogRpc.list, { category, status: CatalogItemStatus.Retired }, { actor: alice })).rejects.toMatchObject({
+      code: ErrorCode.FORBIDDEN,
+      reason: RequestErrorCode.CatalogRetiredItemsAdminsOnly,
+    });
     await expect(rpc.call(CatalogRpc.retire, { id: item.id }, { actor: admin })).resolves.toEqual(retired);
   });
 

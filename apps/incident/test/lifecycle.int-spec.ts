@@ -1,4 +1,4 @@
-import { ErrorCode, HoldReason, IncidentEvents, IncidentRpc, IncidentState, type IncidentStateChangedV1, ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
+import { ErrorCode, HoldReason, IncidentErrorCode, IncidentEvents, IncidentRpc, IncidentState, type IncidentStateChangedV1, ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
 import { alice, bob, sam, waitFor } from '@itsm/testing';
 import { INCIDENT_TRANSITIONS } from '../src/domain/incident-lifecycle';
 import { IncidentHarness, RESOLVE } from './support/incident-harness';
@@ -56,7 +56,7 @@ describe('incident lifecycle over RPC', () => {
     const incident = await h.inState(from);
     const outboxBefore = await h.count('outbox');
     const error = await h.move(incident.id, moveTo(from, to, incident.id)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: ErrorCode.INVALID_TRANSITION, details: { from, to, allowed: INCIDENT_TRANSITIONS[from] } });
+    expect(error).toMatchObject({ code: ErrorCode.INVALID_TRANSITION, reason: IncidentErrorCode.InvalidTransition, details: { from, to, allowed: INCIDENT_TRANSITIONS[from] } });
     await expect(h.row(incident.id)).resolves.toMatchObject({ state: from, version: incident.version });
     await expect(h.count('outbox')).resolves.toBe(outboxBefore);
   });
@@ -89,7 +89,7 @@ describe('incident lifecycle over RPC', () => {
 
   it('lets the caller cancel their new incident, and accept or reject a resolution, but nothing else', async () => {
     const fresh = await h.open(alice);
-    await expect(h.move(fresh.id, { to: S.InProgress }, alice)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    await expect(h.move(fresh.id, { to: S.InProgress }, alice)).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: IncidentErrorCode.RequesterTransitionForbidden });
     await expect(h.move(fresh.id, { to: S.Canceled, reason: 'fixed itself' }, alice)).resolves.toMatchObject({ state: S.Canceled });
 
     const resolved = await h.inState(S.Resolved, alice);
@@ -130,6 +130,7 @@ describe('incident lifecycle over RPC', () => {
       await h.database.query(`UPDATE incident.incidents SET resolved_at = now() - interval '2 days 1 minute' WHERE id = $1`, [incident.id]);
       await expect(h.move(incident.id, { to: S.InProgress, reason: 'still broken' })).rejects.toMatchObject({
         code: ErrorCode.INVALID_TRANSITION,
+        reason: IncidentErrorCode.ReopenWindowPassed,
         details: { allowed: [S.Closed] },
       });
       await expect(h.row(incident.id)).resolves.toMatchObject({ state: S.Resolved, reopen_count: 0 });
@@ -175,10 +176,11 @@ describe('incident lifecycle over RPC', () => {
       const a = await h.open();
       const b = await h.open();
       await h.rpc.call(IncidentRpc.linkChildren, { id: a.id, childIds: [b.id] }, { actor: sam });
-      await expect(h.rpc.call(IncidentRpc.linkChildren, { id: b.id, childIds: [a.id] }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(h.rpc.call(IncidentRpc.linkChildren, { id: b.id, childIds: [a.id] }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: IncidentErrorCode.ParentCycle });
       const closed = await h.inState(S.Closed);
       await expect(h.rpc.call(IncidentRpc.update, { id: b.id, changes: { parentId: closed.id } }, { actor: sam })).rejects.toMatchObject({
         code: ErrorCode.CONFLICT,
+        reason: IncidentErrorCode.ParentNotOpen,
         details: { errors: [expect.objectContaining({ field: 'parentId' })] },
       });
     });
@@ -209,8 +211,8 @@ describe('incident lifecycle over RPC', () => {
     it('refuses to merge into itself or into a finished incident', async () => {
       const incident = await h.open();
       const closed = await h.inState(S.Closed);
-      await expect(h.move(incident.id, { to: S.Merged, into: incident.id })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
-      await expect(h.move(incident.id, { to: S.Merged, into: closed.id })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(h.move(incident.id, { to: S.Merged, into: incident.id })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: IncidentErrorCode.MergeIntoItself });
+      await expect(h.move(incident.id, { to: S.Merged, into: closed.id })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: IncidentErrorCode.MergeTargetNotOpen });
       await expect(h.row(incident.id)).resolves.toMatchObject({ state: S.New });
     });
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommentVisibility, ErrorCode, IncidentEvents, type IncidentPage, IncidentRpc, IncidentState, type ListIncidentsRequest, Priority, Role } from '@itsm/contracts';
+import { CommentVisibility, ErrorCode, IncidentErrorCode, IncidentEvents, type IncidentPage, IncidentRpc, IncidentState, type ListIncidentsRequest, Priority, Role } from '@itsm/contracts';
 import { alice, bob, buildCreateIncident, sam } from '@itsm/testing';
 import { IncidentHarness, RESOLVE, viewOf } from './support/incident-harness';
 
@@ -45,8 +45,11 @@ describe('incident queries, comments, history and idempotent creation', () => {
     it('refuses work notes from requesters, comments on others’ incidents, and empty bodies, writing nothing', async () => {
       const incident = await h.open(alice);
       const before = await h.count('incident_comments');
-      await expect(h.rpc.call(IncidentRpc.addComment, { id: incident.id, comment: { body: 'psst', visibility: CommentVisibility.Internal } }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(h.rpc.call(IncidentRpc.addComment, { id: incident.id, comment: { body: 'me too' } }, { actor: bob })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(h.rpc.call(IncidentRpc.addComment, { id: incident.id, comment: { body: 'psst', visibility: CommentVisibility.Internal } }, { actor: alice })).rejects.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+        reason: IncidentErrorCode.WorkNotesAgentsOnly,
+      });
+      await expect(h.rpc.call(IncidentRpc.addComment, { id: incident.id, comment: { body: 'me too' } }, { actor: bob })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: IncidentErrorCode.NotFound });
       await expect(h.rpc.call(IncidentRpc.addComment, { id: incident.id, comment: { body: '' } }, { actor: alice })).rejects.toMatchObject({
         code: ErrorCode.VALIDATION,
         details: { errors: [expect.objectContaining({ field: 'comment.body' })] },

@@ -8,10 +8,12 @@ import {
   type CatalogItemView,
   CatalogRpc,
   type CloudEvent,
+  CommonErrorCode,
   domainEvents,
   ErrorCode,
   FulfillmentTaskState,
   RequestCommentVisibility,
+  RequestErrorCode,
   RequestEvents,
   RequestRpc,
   RequestState,
@@ -151,7 +153,7 @@ describe('service requests over RPC', () => {
         .call(RequestRpc.submit, { itemId: laptop.id, answers: { laptopModel: 'gaming-17', keyboardLayout: 7, colour: 'red' } }, { actor: alice })
         .catch((e: unknown) => e);
 
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: RequestErrorCode.AnswersInvalid });
       expect(fieldsOf(error)).toEqual(['answers.colour', 'answers.keyboardLayout', 'answers.laptopModel']);
       await expect(writes()).resolves.toEqual(before);
     });
@@ -181,8 +183,14 @@ describe('service requests over RPC', () => {
       await rpc.call(CatalogRpc.retire, { id: retired.id }, { actor: admin });
       const before = await writes();
 
-      await expect(rpc.call(RequestRpc.submit, buildSubmitRequest(randomUUID()), { actor: alice })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
-      await expect(rpc.call(RequestRpc.submit, buildSubmitRequest(retired.id), { actor: alice })).rejects.toMatchObject({ code: ErrorCode.UNPROCESSABLE });
+      await expect(rpc.call(RequestRpc.submit, buildSubmitRequest(randomUUID()), { actor: alice })).rejects.toMatchObject({
+        code: ErrorCode.NOT_FOUND,
+        reason: RequestErrorCode.CatalogItemNotFound,
+      });
+      await expect(rpc.call(RequestRpc.submit, buildSubmitRequest(retired.id), { actor: alice })).rejects.toMatchObject({
+        code: ErrorCode.UNPROCESSABLE,
+        reason: RequestErrorCode.CatalogItemRetired,
+      });
 
       await expect(writes()).resolves.toEqual(before);
     });
@@ -224,7 +232,7 @@ describe('service requests over RPC', () => {
       const item = await itemWith({ type: ApprovalType.Manager });
       const before = await writes();
 
-      await expect(submit(item, bob)).rejects.toMatchObject({ code: ErrorCode.UNPROCESSABLE });
+      await expect(submit(item, bob)).rejects.toMatchObject({ code: ErrorCode.UNPROCESSABLE, reason: RequestErrorCode.ManagerMissing });
 
       await expect(writes()).resolves.toEqual(before);
     });
@@ -233,10 +241,13 @@ describe('service requests over RPC', () => {
       const item = await itemWith({ type: ApprovalType.Manager });
       const request = await submit(item, alice);
 
-      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: RequestErrorCode.NotApprover });
+      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: alice })).rejects.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+        reason: RequestErrorCode.OwnRequestDecision,
+      });
       await rpc.call(RequestRpc.reject, { id: request.id }, { actor: mallory });
-      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: mallory })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: mallory })).rejects.toMatchObject({ code: ErrorCode.CONFLICT, reason: RequestErrorCode.AlreadyDecided });
       await expect(stored(request.id)).resolves.toEqual({ state: 'rejected', version: 3 });
     });
   });
@@ -288,7 +299,10 @@ describe('service requests over RPC', () => {
     it('refuses a requester’s decision on their own request, even as one of the approvers', async () => {
       const item = await itemWith(twoOfThree);
       const request = await submit(item, carol);
-      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: carol })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(rpc.call(RequestRpc.approve, { id: request.id }, { actor: carol })).rejects.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+        reason: RequestErrorCode.OwnRequestDecision,
+      });
       await expect(rpc.call(RequestRpc.get, { id: request.id }, { actor: carol })).resolves.toMatchObject({ state: S.AwaitingApproval, version: request.version });
     });
 
@@ -390,11 +404,14 @@ describe('service requests over RPC', () => {
       expect(withTask.version).toBe(4);
 
       const refused = await rpc.call(RequestRpc.transition, { id: request.id, to: S.Fulfilled }, { actor: sam }).catch((e: unknown) => e);
-      expect(refused).toMatchObject({ code: ErrorCode.CONFLICT, details: { openTasks: [expect.objectContaining({ title: `Deliver "${laptop.name}"` }), expect.objectContaining({ title: 'Install the developer image' })] } });
+      expect(refused).toMatchObject({ code: ErrorCode.CONFLICT, reason: RequestErrorCode.OpenTasksRemain, details: { openTasks: [expect.objectContaining({ title: `Deliver "${laptop.name}"` }), expect.objectContaining({ title: 'Install the developer image' })] } });
       await expect(stored(request.id)).resolves.toEqual({ state: 'in_fulfillment', version: 4 });
 
       for (const task of withTask.tasks) await rpc.call(RequestRpc.completeTask, { id: request.id, taskId: task.id }, { actor: sam });
-      await expect(rpc.call(RequestRpc.completeTask, { id: request.id, taskId: withTask.tasks[0]?.id ?? '' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+      await expect(rpc.call(RequestRpc.completeTask, { id: request.id, taskId: withTask.tasks[0]?.id ?? '' }, { actor: sam })).rejects.toMatchObject({
+        code: ErrorCode.CONFLICT,
+        reason: RequestErrorCode.TaskAlreadyCompleted,
+      });
       const fulfilled = await rpc.call(RequestRpc.transition, { id: request.id, to: S.Fulfilled, expectedVersion: 6 }, { actor: sam });
       expect(fulfilled).toMatchObject({ state: S.Fulfilled, version: 7, tasks: [{ state: FulfillmentTaskState.Completed, completedBy: 'sam' }, { state: FulfillmentTaskState.Completed }] });
       await expect(rpc.call(RequestRpc.transition, { id: request.id, to: S.Closed }, { actor: sam })).resolves.toMatchObject({ state: S.Closed, version: 8 });
@@ -425,9 +442,18 @@ describe('service requests over RPC', () => {
     it('keeps tasks to agents and to requests in fulfillment', async () => {
       const request = await submit(laptop, alice);
 
-      await expect(rpc.call(RequestRpc.addTask, { id: request.id, title: 'Order it', assignmentGroup: 'purchasing' }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(rpc.call(RequestRpc.addTask, { id: request.id, title: 'Order it', assignmentGroup: 'purchasing' }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
-      await expect(rpc.call(RequestRpc.completeTask, { id: request.id, taskId: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(rpc.call(RequestRpc.addTask, { id: request.id, title: 'Order it', assignmentGroup: 'purchasing' }, { actor: alice })).rejects.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+        reason: CommonErrorCode.RoleRequired,
+      });
+      await expect(rpc.call(RequestRpc.addTask, { id: request.id, title: 'Order it', assignmentGroup: 'purchasing' }, { actor: sam })).rejects.toMatchObject({
+        code: ErrorCode.CONFLICT,
+        reason: RequestErrorCode.NotInFulfillment,
+      });
+      await expect(rpc.call(RequestRpc.completeTask, { id: request.id, taskId: randomUUID() }, { actor: sam })).rejects.toMatchObject({
+        code: ErrorCode.NOT_FOUND,
+        reason: RequestErrorCode.TaskNotFound,
+      });
       await expect(stored(request.id)).resolves.toEqual({ state: 'approved', version: 2 });
     });
   });
@@ -501,7 +527,7 @@ describe('service requests over RPC', () => {
 
       for (const to of ALL.filter((target) => !allowed.includes(target))) {
         const error = await rpc.call(RequestRpc.transition, { id: request.id, to }, { actor: actors[who] }).catch((e: unknown) => e);
-        expect(error).toMatchObject({ code: ErrorCode.INVALID_TRANSITION, details: { from, to, allowed } });
+        expect(error).toMatchObject({ code: ErrorCode.INVALID_TRANSITION, reason: RequestErrorCode.InvalidTransition, details: { from, to, allowed } });
       }
 
       await expect(writes()).resolves.toEqual(before);
@@ -537,7 +563,7 @@ describe('service requests over RPC', () => {
         () => rpc.call(RequestRpc.listComments, { id: request.id }, { actor: bob }),
         () => rpc.call(RequestRpc.approve, { id: request.id }, { actor: bob }),
       ]) {
-        await expect(call()).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
+        await expect(call()).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: RequestErrorCode.NotFound });
       }
 
       await expect(writes()).resolves.toEqual(before);
@@ -566,7 +592,7 @@ describe('service requests over RPC', () => {
       const note = await rpc.call(RequestRpc.addComment, { id: request.id, body: 'Check stock first', visibility: RequestCommentVisibility.Internal }, { actor: sam });
       await expect(
         rpc.call(RequestRpc.addComment, { id: request.id, body: 'Psst', visibility: RequestCommentVisibility.Internal }, { actor: alice }),
-      ).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      ).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: RequestErrorCode.InternalCommentAgentsOnly });
 
       expect(question).toMatchObject({ requestId: request.id, authorId: 'alice', authorName: 'Alice Smith', visibility: 'public' });
       await expect(rpc.call(RequestRpc.listComments, { id: request.id }, { actor: alice })).resolves.toEqual({ items: [question], nextCursor: null });

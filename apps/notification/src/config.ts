@@ -55,7 +55,7 @@ export class NotificationConfig extends ServiceConfig {
   @Max(60_000)
   NOTIFICATION_POLL_INTERVAL_MS = 500;
 
-  /** SMTP server for email notifications; email subscriptions fail their deliveries while it is unset. */
+  /** SMTP server for email notifications; while it is unset, email attempts fail and are retried on the schedule, and a replayed email waits for it. */
   @IsOptional()
   @IsString()
   SMTP_HOST?: string;

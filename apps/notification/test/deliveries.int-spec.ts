@@ -16,6 +16,8 @@ import {
   type EventDeclaration,
   IncidentEvents,
   type IncidentView,
+  ErrorCode,
+  NotificationErrorCode,
   NotificationEvents,
   NotificationRpc,
   Priority,
@@ -199,6 +201,7 @@ describe('notification deliveries', () => {
       return found.attempts === 2 ? found : undefined;
     });
     expect(replayed.attemptLog.map((attempt) => attempt.replay)).toEqual([false, true]);
+    await expect(rpc.call(NotificationRpc.replayDelivery, { id: randomUUID() }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: NotificationErrorCode.DeliveryNotFound });
   });
 
   it('signs with both secrets while a rotation is under way, each verifying on its own', async () => {
@@ -303,5 +306,72 @@ describe('notification deliveries', () => {
       expect(mail.to('sam@example.com').some((m) => m.text.includes('escalate quietly'))).toBe(true);
       expect(mail.to('carol@example.com').some((m) => m.text.includes('escalate quietly') || m.subject.includes('escalate quietly'))).toBe(false);
     });
+  });
+});
+
+describe('replaying an email while SMTP is not configured', () => {
+  let database: TestDatabase;
+  let nc: NatsConnection;
+  let service: RunningService | undefined;
+  let rpc: RpcClient;
+  let mail: MailReceiver;
+
+  /** Retries far apart, so that what happens in the test is the replay and nothing else. */
+  const env = (smtp: Record<string, string> = {}): NodeJS.ProcessEnv => serviceTestEnv(database, { NOTIFICATION_RETRY_SCHEDULE_MS: '600000', NOTIFICATION_POLL_INTERVAL_MS: '50', ...smtp });
+
+  beforeAll(async () => {
+    mail = await MailReceiver.start();
+    database = await createTestDatabase();
+    nc = await connectNats(testNatsUrl(), 'notification-test');
+    await resetStreams(nc);
+    service = await startServiceFrom(notificationApp, env());
+    rpc = new RpcClient(nc, 10_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.shutdown();
+    await nc?.drain();
+    await database?.drop();
+    await mail?.stop();
+  }, 30_000);
+
+  const read = (id: string): Promise<DeliveryView> => rpc.call(NotificationRpc.getDelivery, { id }, { actor: ada });
+
+  it('logs the replay as waiting for SMTP and keeps the email pending; once SMTP_HOST is set, the replay goes out', async () => {
+    await rpc.call(
+      NotificationRpc.createSubscription,
+      { name: 'on-call mail', eventTypes: ['incident.created'], channel: 'email', email: { recipients: [{ kind: 'address', address: 'oncall@example.com' }] } },
+      { actor: ada },
+    );
+    const incident = buildIncidentView();
+    const eventId = randomUUID();
+    const envelope: CloudEvent = { specversion: '1.0', id: eventId, source: 'itsm/incident', type: IncidentEvents.created.type, subject: incident.id, time: new Date().toISOString(), datacontenttype: 'application/json', correlationid: eventId, data: incident };
+    await nc.jetstream().publish(IncidentEvents.created.subject, JSON.stringify(envelope), { msgID: eventId });
+    const tried = await waitFor(async () => (await rpc.call(NotificationRpc.listDeliveries, { event: eventId }, { actor: ada })).items.find((delivery) => delivery.attempts === 1), {
+      what: 'the first attempt at the email',
+    });
+    expect(tried).toMatchObject({ status: DeliveryStatus.Retrying, lastError: 'SMTP_HOST is not configured' });
+
+    const replayed = await rpc.call(NotificationRpc.replayDelivery, { id: tried.id }, { actor: ada });
+
+    expect(replayed).toMatchObject({ status: DeliveryStatus.Pending, attempts: 2, nextAttemptAt: null, lastStatusCode: null, lastError: 'waiting for SMTP: SMTP_HOST is not configured' });
+    expect(replayed.attemptLog.map(({ attempt, replay, statusCode, error }) => ({ attempt, replay, statusCode, error }))).toEqual([
+      { attempt: 1, replay: false, statusCode: null, error: 'SMTP_HOST is not configured' },
+      { attempt: 2, replay: true, statusCode: null, error: 'waiting for SMTP: SMTP_HOST is not configured' },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await expect(read(tried.id)).resolves.toEqual(replayed);
+
+    await service?.shutdown();
+    service = undefined;
+    service = await startServiceFrom(notificationApp, env({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mail.port), SMTP_FROM: 'ITSM <itsm@example.com>' }));
+
+    const sent = await waitFor(async () => {
+      const delivery = await read(tried.id);
+      return delivery.status === DeliveryStatus.Delivered ? delivery : undefined;
+    }, { what: 'the replay sent once SMTP is configured' });
+    expect(sent).toMatchObject({ attempts: 3, nextAttemptAt: null, lastStatusCode: 250, lastError: null });
+    expect(sent.attemptLog.map((attempt) => attempt.replay)).toEqual([false, true, true]);
+    expect(mail.to('oncall@example.com').map((received) => received.messageId)).toEqual([tried.messageId]);
   });
 });

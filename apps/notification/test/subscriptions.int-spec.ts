@@ -1,8 +1,19 @@
 /** Subscriptions and contacts over NATS RPC: the notification service in-process, real PostgreSQL and NATS. */
 import * as dns from 'node:dns';
 import { randomUUID } from 'node:crypto';
-import { type Actor, type CreatedSubscriptionView, type CreateSubscriptionDto, ErrorCode, NotificationRpc, Priority, type SubscriptionView } from '@itsm/contracts';
+import {
+  type Actor,
+  CommonErrorCode,
+  type CreatedSubscriptionView,
+  type CreateSubscriptionDto,
+  ErrorCode,
+  NotificationErrorCode,
+  NotificationRpc,
+  Priority,
+  type SubscriptionView,
+} from '@itsm/contracts';
 import { ada, alice, carl, fieldsOf, maria, sam, tom } from '@itsm/testing';
+import { contactId } from '../src/contacts/contact.entity';
 import { NotificationHarness } from './support/notification-harness';
 
 /** A public address: literal IPs are checked without resolving anything. */
@@ -43,12 +54,12 @@ describe('notification subscriptions', () => {
   }
 
   /** The error a refused call rejects with. */
-  async function refusal(call: Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
+  async function refusal(call: Promise<unknown>): Promise<{ code: ErrorCode; reason?: string; message: string }> {
     return call.then(
       () => {
         throw new Error('the call was not refused');
       },
-      (error: { code: ErrorCode; message: string }) => error,
+      (error: { code: ErrorCode; reason?: string; message: string }) => error,
     );
   }
 
@@ -109,7 +120,7 @@ describe('notification subscriptions', () => {
     ])('refuses a webhook URL to %s as a 400 naming webhook.url', async (_what, url) => {
       const error = await refusal(create(webhook({ webhook: { url } })));
 
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: NotificationErrorCode.TargetRefused });
       expect(fieldsOf(error)).toEqual(['webhook.url']);
     });
 
@@ -150,7 +161,7 @@ describe('notification subscriptions', () => {
     it('refuses an unknown event type as a 400 naming eventTypes.<i>', async () => {
       const error = await refusal(create(webhook({ eventTypes: ['incident.created', 'incident.exploded'] })));
 
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, details: { errors: [{ field: 'eventTypes.1', message: expect.stringContaining('matches no event type') }] } });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: NotificationErrorCode.InvalidEventPattern, details: { errors: [{ field: 'eventTypes.1', message: expect.stringContaining('matches no event type') }] } });
       expect(fieldsOf(await refusal(create(webhook({ eventTypes: ['incident.exploded'] }))))).toEqual(['eventTypes.0']);
       expect(fieldsOf(await refusal(create(webhook({ eventTypes: ['Incident!'] }))))).toEqual(['eventTypes.0']);
       expect(fieldsOf(await refusal(create(webhook({ eventTypes: ['notification.failed'] }))))).toEqual(['eventTypes.0']);
@@ -159,13 +170,20 @@ describe('notification subscriptions', () => {
     it('refuses a template with a field no subscribed event has, naming the template field', async () => {
       const error = await refusal(create(email({ template: { subject: '{{ticket.number}}', text: 'Ticket {{ticket.nope}}', html: '<p>{{data.nothing}}</p>' } })));
 
-      expect(error).toMatchObject({ code: ErrorCode.VALIDATION });
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: NotificationErrorCode.InvalidTemplate });
       expect(fieldsOf(error)).toEqual(['template.html', 'template.text']);
       expect(error).toMatchObject({ details: { errors: expect.arrayContaining([{ field: 'template.text', message: expect.stringContaining('ticket.nope') }]) } });
     });
 
     it('refuses a template that does not parse', async () => {
       expect(fieldsOf(await refusal(create(email({ template: { subject: '{{#ticket.number}} open section' } }))))).toEqual(['template.subject']);
+    });
+
+    it('names every field of a subscription with problems of several kinds, as an invalid subscription', async () => {
+      const error = await refusal(create(webhook({ eventTypes: ['incident.exploded'], webhook: { url: 'http://127.0.0.1:8080/hook' } })));
+
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: NotificationErrorCode.InvalidSubscription, message: 'the subscription cannot be used as given: eventTypes.0, webhook.url' });
+      expect(fieldsOf(error)).toEqual(['eventTypes.0', 'webhook.url']);
     });
   });
 
@@ -178,7 +196,9 @@ describe('notification subscriptions', () => {
     });
 
     it('refuses an address on a recipient that is looked up, and email without recipients', async () => {
-      expect(fieldsOf(await refusal(create(email({ email: { recipients: [{ kind: 'caller', address: 'x@example.com' }] } }))))).toEqual(['email.recipients.0.address']);
+      const lookedUp = await refusal(create(email({ email: { recipients: [{ kind: 'caller', address: 'x@example.com' }] } })));
+      expect(lookedUp).toMatchObject({ code: ErrorCode.VALIDATION, reason: NotificationErrorCode.InvalidTarget });
+      expect(fieldsOf(lookedUp)).toEqual(['email.recipients.0.address']);
       const { email: _target, ...withoutTarget } = email();
       expect(fieldsOf(await refusal(create(withoutTarget)))).toEqual(['email']);
       expect(fieldsOf(await refusal(create(email({ webhook: { url: PUBLIC_HOOK } }))))).toEqual(['webhook']);
@@ -187,7 +207,11 @@ describe('notification subscriptions', () => {
     it('refuses to rotate the secret of an email subscription with 409', async () => {
       const created = await create(email());
 
-      await expect(refusal(h.rpc.call(NotificationRpc.rotateSecret, { id: created.id }, { actor: sam }))).resolves.toMatchObject({ code: ErrorCode.CONFLICT, message: 'email subscriptions have no secret' });
+      await expect(refusal(h.rpc.call(NotificationRpc.rotateSecret, { id: created.id }, { actor: sam }))).resolves.toMatchObject({
+        code: ErrorCode.CONFLICT,
+        reason: NotificationErrorCode.EmailHasNoSecret,
+        message: 'email subscriptions have no secret',
+      });
     });
   });
 
@@ -201,6 +225,7 @@ describe('notification subscriptions', () => {
       expect(updated).not.toHaveProperty('secret');
       await expect(refusal(h.rpc.call(NotificationRpc.updateSubscription, { ...webhook({ name: 'stale' }), id: created.id, expectedVersion: 1 }, { actor: sam }))).resolves.toMatchObject({
         code: ErrorCode.PRECONDITION_FAILED,
+        reason: CommonErrorCode.VersionMismatch,
       });
       await expect(h.rpc.call(NotificationRpc.getSubscription, { id: created.id }, { actor: sam })).resolves.toMatchObject({ name: 'renamed', version: 2 });
       await expect(h.row('subscriptions', created.id)).resolves.toMatchObject({ secret: created.secret });
@@ -222,7 +247,7 @@ describe('notification subscriptions', () => {
 
       const error = await refusal(h.rpc.call(NotificationRpc.updateSubscription, { ...email(), id: created.id }, { actor: sam }));
 
-      expect(error).toMatchObject({ code: ErrorCode.CONFLICT });
+      expect(error).toMatchObject({ code: ErrorCode.CONFLICT, reason: NotificationErrorCode.ChannelFixed });
       expect(fieldsOf(error)).toEqual(['channel']);
     });
 
@@ -231,7 +256,10 @@ describe('notification subscriptions', () => {
 
       await expect(h.rpc.call(NotificationRpc.deleteSubscription, { id: created.id }, { actor: sam })).resolves.toMatchObject({ id: created.id, version: 1 });
 
-      await expect(refusal(h.rpc.call(NotificationRpc.getSubscription, { id: created.id }, { actor: sam }))).resolves.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(refusal(h.rpc.call(NotificationRpc.getSubscription, { id: created.id }, { actor: sam }))).resolves.toMatchObject({
+        code: ErrorCode.NOT_FOUND,
+        reason: NotificationErrorCode.SubscriptionNotFound,
+      });
       await expect(h.count('subscriptions WHERE id = $1', [created.id])).resolves.toBe(0);
       await expect(h.audit(created.id)).resolves.toEqual([expect.objectContaining({ action: 'created' }), expect.objectContaining({ action: 'deleted', after: null })]);
     });
@@ -242,7 +270,7 @@ describe('notification subscriptions', () => {
       const created = await create(webhook());
 
       for (const actor of [alice, carl]) {
-        await expect(refusal(create(webhook(), actor))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN });
+        await expect(refusal(create(webhook(), actor))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: CommonErrorCode.RoleRequired });
         await expect(refusal(h.rpc.call(NotificationRpc.listSubscriptions, {}, { actor }))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN });
         await expect(refusal(h.rpc.call(NotificationRpc.getSubscription, { id: created.id }, { actor }))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN });
       }
@@ -257,10 +285,13 @@ describe('notification subscriptions', () => {
         h.rpc.call(NotificationRpc.rotateSecret, { id: created.id }, { actor: sam }),
         h.rpc.call(NotificationRpc.deleteSubscription, { id: created.id }, { actor: sam }),
       ]) {
-        await expect(refusal(call)).resolves.toMatchObject({ code: ErrorCode.NOT_FOUND });
+        await expect(refusal(call)).resolves.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: NotificationErrorCode.SubscriptionNotFound });
       }
       await expect(h.rpc.call(NotificationRpc.getSubscription, { id: created.id }, { actor: maria })).resolves.toMatchObject({ owner: 'tom' });
-      await expect(refusal(h.rpc.call(NotificationRpc.deleteSubscription, { id: created.id }, { actor: maria }))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(refusal(h.rpc.call(NotificationRpc.deleteSubscription, { id: created.id }, { actor: maria }))).resolves.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+        reason: NotificationErrorCode.SubscriptionNotYours,
+      });
       await expect(h.rpc.call(NotificationRpc.updateSubscription, { ...webhook({ name: 'by the admin' }), id: created.id }, { actor: ada })).resolves.toMatchObject({ name: 'by the admin', owner: 'tom' });
       await expect(h.rpc.call(NotificationRpc.deleteSubscription, { id: created.id }, { actor: ada })).resolves.toMatchObject({ id: created.id });
     });
@@ -307,7 +338,9 @@ describe('notification subscriptions', () => {
       } while (cursor);
 
       expect(seen).toEqual(['tom 1', 'tom 0', 'sam mail', 'sam 2', 'sam 1', 'sam 0']);
-      expect(fieldsOf(await refusal(h.rpc.call(NotificationRpc.listSubscriptions, { cursor: 'forged' }, { actor: ada })))).toEqual(['cursor']);
+      const forged = await refusal(h.rpc.call(NotificationRpc.listSubscriptions, { cursor: 'forged' }, { actor: ada }));
+      expect(forged).toMatchObject({ code: ErrorCode.VALIDATION, reason: CommonErrorCode.InvalidCursor });
+      expect(fieldsOf(forged)).toEqual(['cursor']);
       expect([...mine, ...theirs]).toHaveLength(6);
     });
   });
@@ -320,12 +353,33 @@ describe('notification subscriptions', () => {
       for (const actor of [sam, maria, ada]) await expect(h.rpc.call(NotificationRpc.getContact, { sub: 'alice' }, { actor })).resolves.toEqual(first);
       await expect(h.rpc.call(NotificationRpc.putContact, { sub: 'alice', email: 'a.smith@example.com' }, { actor: ada })).resolves.toMatchObject({ email: 'a.smith@example.com', name: null, groups: [] });
       await expect(h.count('contacts WHERE sub = $1', ['alice'])).resolves.toBe(1);
+      const audit = await h.audit(contactId('alice'));
+      expect(audit).toEqual([
+        expect.objectContaining({ entity_type: 'contact', action: 'created', actor_id: 'ada', before: null, after: { ...first, version: 1 } }),
+        expect.objectContaining({ action: 'updated', before: { ...first, version: 1 }, after: expect.objectContaining({ email: 'a.smith@example.com', version: 2 }) }),
+      ]);
+    });
+
+    it('makes one contact of two first puts of one sub at once, the later replacing the earlier', async () => {
+      const puts = await Promise.all(['one', 'two'].map((name) => h.rpc.call(NotificationRpc.putContact, { sub: 'dana', email: `${name}@example.com`, name }, { actor: ada })));
+
+      await expect(h.count('contacts WHERE sub = $1', ['dana'])).resolves.toBe(1);
+      await expect(h.rpc.call(NotificationRpc.getContact, { sub: 'dana' }, { actor: sam })).resolves.toMatchObject({ name: expect.stringMatching(/^(one|two)$/) });
+      expect(puts.map((put) => put.sub)).toEqual(['dana', 'dana']);
+      expect((await h.audit(contactId('dana'))).map((entry) => entry.action)).toEqual(['created', 'updated']);
     });
 
     it('refuses contacts to everybody else: writes by non-admins, reads by requesters; an unknown sub is not found', async () => {
-      await expect(refusal(h.rpc.call(NotificationRpc.putContact, { sub: 'bob', email: 'bob@example.com' }, { actor: maria }))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN });
+      await expect(refusal(h.rpc.call(NotificationRpc.putContact, { sub: 'bob', email: 'bob@example.com' }, { actor: maria }))).resolves.toMatchObject({
+        code: ErrorCode.FORBIDDEN,
+        reason: CommonErrorCode.RoleRequired,
+      });
       await expect(refusal(h.rpc.call(NotificationRpc.getContact, { sub: 'alice' }, { actor: alice }))).resolves.toMatchObject({ code: ErrorCode.FORBIDDEN });
-      await expect(refusal(h.rpc.call(NotificationRpc.getContact, { sub: 'nobody' }, { actor: sam }))).resolves.toMatchObject({ code: ErrorCode.NOT_FOUND });
+      await expect(refusal(h.rpc.call(NotificationRpc.getContact, { sub: 'nobody' }, { actor: sam }))).resolves.toMatchObject({
+        code: ErrorCode.NOT_FOUND,
+        reason: NotificationErrorCode.ContactNotFound,
+        message: 'no contact for nobody',
+      });
       expect(fieldsOf(await refusal(h.rpc.call(NotificationRpc.putContact, { sub: 'bob', email: 'not an address' }, { actor: ada })))).toEqual(['email']);
     });
   });

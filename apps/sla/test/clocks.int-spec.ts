@@ -44,6 +44,24 @@ describe('SLA clocks from incident events', () => {
     await expect(h.stored(SlaEvents.clockStarted, incident.id)).resolves.toHaveLength(2);
   });
 
+  it('pages through a ticket\'s clocks in start order with the cursor it hands out, and refuses one it did not', async () => {
+    const incident = await h.open(ago(2 * HOUR), { priority: Priority.P3 });
+    const all = await h.clocksWhen(incident.id, (found) => found.length === 2);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await h.rpc.call(SlaRpc.listClocks, { ticket: incident.id, limit: 1, ...(cursor ? { cursor } : {}) }, { actor: sam });
+      paged.push(...page.items.map((clock) => clock.id));
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    expect(paged).toEqual(all.map((clock) => clock.id));
+    const forged = Buffer.from(JSON.stringify(['yesterday', randomUUID()])).toString('base64url');
+    const refused = await h.rpc.call(SlaRpc.listClocks, { ticket: incident.id, cursor: forged }, { actor: sam }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'VALIDATION', reason: 'INVALID_CURSOR' });
+    expect(fieldsOf(refused)).toEqual(['cursor']);
+  });
+
   it('pauses the resolution clock while on hold awaiting the caller and resumes it after, moving the due time by the hold', async () => {
     const incident = await h.open(ago(5 * HOUR), { priority: Priority.P3 });
     const held = await h.change(incident, { state: IncidentState.OnHold, holdReason: HoldReason.AwaitingCaller, respondedAt: ago(4 * HOUR).toISOString() }, ago(4 * HOUR), IncidentEvents.stateChanged);
@@ -130,8 +148,8 @@ describe('SLA clocks from incident events', () => {
   });
 
   it('refuses clock reads by requesters and recompute of a ticket it never saw', async () => {
-    await expect(h.rpc.call(SlaRpc.listClocks, { ticket: randomUUID() }, { actor: alice })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(h.rpc.call(SlaRpc.recomputeClocks, { ticket: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(h.rpc.call(SlaRpc.listClocks, { ticket: randomUUID() }, { actor: alice })).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_REQUIRED' });
+    await expect(h.rpc.call(SlaRpc.recomputeClocks, { ticket: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'SLA_TICKET_NOT_FOUND' });
     const refused = await h.rpc.call(SlaRpc.listClocks, { ticket: 'not-a-uuid' }, { actor: sam }).catch((error: unknown) => error);
     expect(fieldsOf(refused)).toEqual(['ticket']);
   });

@@ -303,7 +303,7 @@ describe('SLA reports', () => {
         h.rpc.call(SlaRpc.breachesReport, backwards, { actor: ada }),
       ]) {
         const refused = await call.catch((error: unknown) => error);
-        expect(refused).toMatchObject({ code: 'UNPROCESSABLE' });
+        expect(refused).toMatchObject({ code: 'UNPROCESSABLE', reason: 'SLA_REPORT_PERIOD_EMPTY', message: 'the period is empty: to' });
         expect(fieldsOf(refused)).toEqual(['to']);
       }
     });
@@ -312,7 +312,7 @@ describe('SLA reports', () => {
       const forged = Buffer.from(JSON.stringify(['2026-11-28T04:00:00.000Z', 'x'])).toString('base64url');
       for (const cursor of ['not-a-cursor', forged]) {
         const refused = await h.rpc.call(SlaRpc.breachesReport, { ...ALL, cursor }, { actor: ada }).catch((error: unknown) => error);
-        expect(refused).toMatchObject({ code: 'VALIDATION' });
+        expect(refused).toMatchObject({ code: 'VALIDATION', reason: 'INVALID_CURSOR' });
         expect(fieldsOf(refused)).toEqual(['cursor']);
       }
     });

@@ -433,6 +433,8 @@ const CONVERTERS: Converters = {
   [IS_ENUM]: (meta) => enumSchema(meta.constraints[0]) ?? {},
   // The default pattern demands fractional seconds, which IsDateString does not.
   [IS_DATE_STRING]: { type: 'string', format: 'date-time' },
+  // An instant with its offset from UTC (see `IsInstant`).
+  isInstant: { type: 'string', format: 'date-time' },
   // Seconds or an ISO 8601 time duration (see `IsBusinessDuration`).
   isBusinessDuration: { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^PT' }] },
 };

@@ -4,6 +4,7 @@ export * from './errors';
 export * from './actor';
 export * from './registry';
 export * from './validation';
+export * from './field-rules';
 export * from './paging';
 export * from './transforms';
 export * from './incident';

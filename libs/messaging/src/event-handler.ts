@@ -7,18 +7,20 @@ export const EVENT_HANDLER_METADATA = 'itsm:event-handler';
 export interface EventHandlerMetadata {
   /** The consumer is named `<service>-<purpose>`. */
   purpose: string;
-  /** A declared event, or a subject filter for handlers that take many types (an event log, a router). */
-  event: EventDeclaration | { filter: string };
+  /** The declared events it handles, or a subject filter for handlers that take every type (an event log, a router). */
+  event: readonly EventDeclaration[] | { filter: string };
   deliver?: 'all' | 'new';
 }
 
 /**
- * Declares a method as the durable handler of one event type for one purpose. The method receives the
- * CloudEvent typed by the declaration and the EntityManager of the transaction that also writes the inbox.
+ * Declares a method as the durable handler of one event type (or of several that it treats alike) for one purpose.
+ * The method receives the CloudEvent typed by the declarations (`EventOf<typeof X.y>`, a union for several) and the
+ * EntityManager of the transaction that also writes the inbox.
  */
-export function OnEvent<E extends EventDeclaration>(purpose: string, event: E, options: { deliver?: 'all' | 'new' } = {}) {
+export function OnEvent<E extends EventDeclaration>(purpose: string, event: E | readonly E[], options: { deliver?: 'all' | 'new' } = {}) {
+  const events: readonly EventDeclaration[] = Array.isArray(event) ? event : [event as E];
   return (target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<EventHandlerFn<E>>): void => {
-    SetMetadata<string, EventHandlerMetadata>(EVENT_HANDLER_METADATA, { purpose, event, ...options })(target, key, descriptor);
+    SetMetadata<string, EventHandlerMetadata>(EVENT_HANDLER_METADATA, { purpose, event: events, ...options })(target, key, descriptor);
   };
 }
 

@@ -47,12 +47,17 @@ export abstract class RecordWriter<Row extends VersionedRow, View extends object
 
   /**
    * The record, locked until the transaction ends. Missing, or hidden from the caller by `visible`, it is not
-   * found (another requester's record looks exactly like one that does not exist); an `expectedVersion` the
-   * record has moved on from is refused with 412.
+   * found (another requester's record looks exactly like one that does not exist); then `authorize` refuses a caller
+   * who may see but not change it; last, an `expectedVersion` the record has moved on from is refused with 412.
    */
-  async lock(manager: EntityManager, id: string, options: { expectedVersion?: number | undefined; visible?: (row: Row) => boolean } = {}): Promise<Row> {
+  async lock(
+    manager: EntityManager,
+    id: string,
+    options: { expectedVersion?: number | undefined; visible?: (row: Row) => boolean; authorize?: (row: Row) => void } = {},
+  ): Promise<Row> {
     const row = await manager.findOne(this.entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } });
     if (!row || (options.visible && !options.visible(row))) throw this.notFound(id);
+    options.authorize?.(row);
     assertVersion(this.label(row), row.version, options.expectedVersion);
     return row;
   }

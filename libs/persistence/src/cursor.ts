@@ -1,5 +1,8 @@
-import { CommonError, CommonErrorCode } from '@itsm/contracts';
+import { CommonError, CommonErrorCode, isIsoInstant } from '@itsm/contracts';
 import { isUuid } from './name-uuid';
+
+// The check lives in contracts, beside the `IsInstant` rule of date filters; persistence users keep importing it from here.
+export { isIsoInstant };
 
 /** The position after the last item of a page (its sort key and id), as an opaque URL-safe token. */
 export function encodeCursor(values: readonly unknown[]): string {
@@ -30,13 +33,6 @@ export function decodeCursor(cursor: string, arity: number, accept: (values: unk
     throw invalidCursor();
   }
   return values;
-}
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-/** True for an instant as `Date.toISOString()` writes it, and a real one (no 30 February). */
-export function isIsoInstant(value: unknown): value is string {
-  return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString().slice(0, 19) === value.slice(0, 19);
 }
 
 /** The cursor of a list ordered by an instant and then by id (newest or oldest first). */

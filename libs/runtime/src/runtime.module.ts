@@ -154,8 +154,8 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
           definition: { name, filter: '', handlers: new Map<string, EventHandlerFn>(), deliver: meta.deliver ?? 'all' },
         };
         const bound = (fn as EventHandlerFn).bind(instance);
-        if ('filter' in meta.event) entry.definition.fallback = bound;
-        else entry.definition.handlers.set(meta.event.type, bound);
+        if (Array.isArray(meta.event)) for (const event of meta.event as readonly EventDeclaration[]) entry.definition.handlers.set(event.type, bound);
+        else entry.definition.fallback = bound;
         entry.metas.push(meta);
         byPurpose.set(name, entry);
       }
@@ -166,9 +166,9 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
 
 /** The narrowest single subject filter that covers every handler of a consumer. */
 export function filterFor(metas: EventHandlerMetadata[]): string {
-  const explicit = metas.find((meta) => 'filter' in meta.event);
-  if (explicit && 'filter' in explicit.event) return explicit.event.filter;
-  const events = metas.map((meta) => meta.event as EventDeclaration);
+  const explicit = metas.map((meta) => meta.event).find((event): event is { filter: string } => !Array.isArray(event));
+  if (explicit) return explicit.filter;
+  const events = metas.flatMap((meta) => meta.event as readonly EventDeclaration[]);
   const subjects = new Set(events.map((event) => event.subject));
   if (subjects.size === 1) return [...subjects][0] as string;
   const domains = new Set(events.map((event) => event.domain));

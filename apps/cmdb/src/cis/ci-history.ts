@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, type CiAtView, type CiFieldChange, type CiHistory, type CiHistoryEntry, type CiHistoryRequest, type CiView, DEFAULT_PAGE_SIZE, DomainError, ErrorCode, type RelationshipView } from '@itsm/contracts';
+import { type CiAtView, type CiFieldChange, type CiHistory, type CiHistoryEntry, type CiHistoryRequest, type CiView, CmdbError, CmdbErrorCode, DEFAULT_PAGE_SIZE, type RelationshipView } from '@itsm/contracts';
 import { AuditEntry, decodeCursor, encodeCursor } from '@itsm/persistence';
 import { type CiSnapshot, diffCi, NO_CI } from '../domain/ci-changes';
-import { requireReader } from './cmdb-access';
 import { Ci } from './ci.entity';
 
 /** What the writers store in an audit row of a CI: the view, plus the source (and changes or reason) of the change. */
@@ -57,10 +56,9 @@ export class CiHistoryService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Oldest first, in the order the changes were recorded, a page at a time. */
-  async history(request: CiHistoryRequest, actor: Actor): Promise<CiHistory> {
-    requireReader(actor);
+  async history(request: CiHistoryRequest): Promise<CiHistory> {
     const { id } = request;
-    if (!(await this.dataSource.getRepository(Ci).existsBy({ id }))) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} not found`);
+    if (!(await this.dataSource.getRepository(Ci).existsBy({ id }))) throw new CmdbError(CmdbErrorCode.CiNotFound, `CI ${id} not found`);
     const limit = request.limit ?? DEFAULT_PAGE_SIZE;
     const [after] = request.cursor ? decodeCursor(request.cursor, 1, ([value]) => typeof value === 'string' && /^\d{1,19}$/.test(value)) : [null];
     const table = this.dataSource.getMetadata(AuditEntry).tablePath;
@@ -76,12 +74,11 @@ export class CiHistoryService {
     return { items: page.map(entryOf), nextCursor: rows.length > limit && last ? encodeCursor([String(last.id)]) : null };
   }
 
-  async at(id: string, time: string, actor: Actor): Promise<CiAtView> {
-    requireReader(actor);
+  async at(id: string, time: string): Promise<CiAtView> {
     const instant = new Date(time);
     const rows = await this.rowsUntil(id, instant);
     const last = rows.filter((row) => row.entity_type === 'ci').pop();
-    if (!last?.after) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} did not exist at ${instant.toISOString()}`);
+    if (!last?.after) throw new CmdbError(CmdbErrorCode.CiNotFoundAtTime, `CI ${id} did not exist at ${instant.toISOString()}`);
     const edges = new Map<string, RelationshipView>();
     for (const row of rows) {
       if (row.entity_type !== 'relationship') continue;

@@ -35,12 +35,12 @@ export class CisHandler {
 
   @RpcHandler(CmdbRpc.getCi)
   get(@Payload() request: CiIdRequest): Promise<CiView> {
-    return this.cis.get(request.id, currentActor());
+    return this.cis.get(request.id);
   }
 
   @RpcHandler(CmdbRpc.listCis)
   list(@Payload() request: ListCisRequest): Promise<CiPage> {
-    return this.queries.list(request, currentActor());
+    return this.queries.list(request);
   }
 
   @RpcHandler(CmdbRpc.updateCi)
@@ -55,11 +55,11 @@ export class CisHandler {
 
   @RpcHandler(CmdbRpc.ciHistory)
   history(@Payload() request: CiHistoryRequest): Promise<CiHistory> {
-    return this.past.history(request, currentActor());
+    return this.past.history(request);
   }
 
   @RpcHandler(CmdbRpc.ciAt)
   at(@Payload() request: CiAtRequest): Promise<CiAtView> {
-    return this.past.at(request.id, request.time, currentActor());
+    return this.past.at(request.id, request.time);
   }
 }

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, type CiView, type CreateCiRequest, DomainError, ErrorCode, MANUAL_SOURCE, type RetireCiRequest, type UpdateCiRequest } from '@itsm/contracts';
-import { assertVersion, claimIdempotencyKey } from '@itsm/persistence';
-import { requireReader, requireWriter } from './cmdb-access';
-import { type ChangeContext, CiWriter } from './ci-writer';
+import { type Actor, type CiView, CmdbError, CmdbErrorCode, type CreateCiRequest, MANUAL_SOURCE, type RetireCiRequest, type UpdateCiRequest } from '@itsm/contracts';
+import { claimIdempotencyKey } from '@itsm/persistence';
+import { type ChangeContext, CiWriter } from './ci.writer';
 import { Ci, toCiView } from './ci.entity';
 
 function manual(actor: Actor): ChangeContext {
@@ -21,7 +20,6 @@ export class CisService {
   ) {}
 
   async create(request: CreateCiRequest, actor: Actor): Promise<CiView> {
-    requireWriter(actor);
     const { idempotencyKey, ...body } = request;
     return this.dataSource.transaction(async (manager) => {
       const id = randomUUID();
@@ -48,18 +46,15 @@ export class CisService {
     });
   }
 
-  async get(id: string, actor: Actor): Promise<CiView> {
-    requireReader(actor);
+  async get(id: string): Promise<CiView> {
     const ci = await this.dataSource.getRepository(Ci).findOneBy({ id });
-    if (!ci) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} not found`);
+    if (!ci) throw new CmdbError(CmdbErrorCode.CiNotFound, `CI ${id} not found`);
     return toCiView(ci);
   }
 
   async update(request: UpdateCiRequest, actor: Actor): Promise<CiView> {
-    requireWriter(actor);
     return this.dataSource.transaction(async (manager) => {
-      const ci = await this.writer.lock(manager, request.id);
-      assertVersion(`CI ${ci.name}`, ci.version, request.expectedVersion);
+      const ci = await this.writer.lock(manager, request.id, { expectedVersion: request.expectedVersion });
       const { changes } = request;
       const result = await this.writer.update(
         manager,
@@ -80,10 +75,8 @@ export class CisService {
   }
 
   async retire(request: RetireCiRequest, actor: Actor): Promise<CiView> {
-    requireWriter(actor);
     return this.dataSource.transaction(async (manager) => {
-      const ci = await this.writer.lock(manager, request.id);
-      assertVersion(`CI ${ci.name}`, ci.version, request.expectedVersion);
+      const ci = await this.writer.lock(manager, request.id, { expectedVersion: request.expectedVersion });
       return toCiView(await this.writer.retire(manager, ci, { ...manual(actor), reason: request.reason ?? null }));
     });
   }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { CiIdentifierKey } from '@itsm/contracts';
+import type { CiClassView, CiIdentifierKey } from '@itsm/contracts';
 
 /** A CI class: the JSON Schema of its attributes and how its CIs are identified. */
 @Entity({ name: 'ci_classes' })
@@ -32,4 +32,18 @@ export class CiClass {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toCiClassView(ciClass: CiClass): CiClassView {
+  return {
+    name: ciClass.name,
+    label: ciClass.label,
+    description: ciClass.description,
+    attributeSchema: ciClass.attributeSchema,
+    identificationRules: ciClass.identificationRules,
+    builtIn: ciClass.builtIn,
+    createdAt: ciClass.createdAt.toISOString(),
+    updatedAt: ciClass.updatedAt.toISOString(),
+    version: ciClass.version,
+  };
 }

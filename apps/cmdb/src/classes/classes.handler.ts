@@ -11,12 +11,12 @@ export class ClassesHandler {
 
   @RpcHandler(CmdbRpc.listClasses)
   list(@Payload() request: ListCiClassesRequest): Promise<CiClassList> {
-    return this.classes.list(request, currentActor());
+    return this.classes.list(request);
   }
 
   @RpcHandler(CmdbRpc.getClass)
   get(@Payload() request: CiClassNameRequest): Promise<CiClassView> {
-    return this.classes.get(request.name, currentActor());
+    return this.classes.get(request.name);
   }
 
   @RpcHandler(CmdbRpc.createClass)

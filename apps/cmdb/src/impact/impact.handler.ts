@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type ImpactRequest, type ImpactResult, ImpactRpc } from '@itsm/contracts';
-import { currentActor, RpcHandler } from '@itsm/messaging';
+import { RpcHandler } from '@itsm/messaging';
 import { ImpactService } from './impact.service';
 
 /** NATS RPC of impact analysis, for the gateway and for other services (change, incident, problem). */
@@ -11,6 +11,6 @@ export class ImpactHandler {
 
   @RpcHandler(ImpactRpc.analyze)
   analyze(@Payload() request: ImpactRequest): Promise<ImpactResult> {
-    return this.impact.analyze(request, currentActor());
+    return this.impact.analyze(request);
   }
 }

@@ -1,24 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import {
-  type Actor,
   type CiSummary,
+  CmdbError,
+  CmdbErrorCode,
   DEFAULT_IMPACT_DEPTH,
-  DomainError,
-  ErrorCode,
   ImpactDirection,
   type ImpactedCi,
   type ImpactedService,
   type ImpactRequest,
   type ImpactResult,
   MAX_IMPACT_ITEMS,
-  Role,
 } from '@itsm/contracts';
 import { histogram } from '@itsm/observability';
 import { orderBusinessServices, walkImpact } from '../domain/impact';
 import { BUSINESS_SERVICE_CLASS, ImpactRepository } from './impact.repository';
-
-/** Roles that may ask for impact; requesters may not (the graph shows the estate). */
-export const IMPACT_ROLES: readonly Role[] = [Role.Agent, Role.Manager, Role.Cab, Role.Admin];
 
 /**
  * Bytes of JSON the reply may carry: NATS refuses messages over 1 MB by default, and a reply that cannot be
@@ -35,10 +30,7 @@ const byDepthThenId = (a: { id: string; depth: number }, b: { id: string; depth:
 export class ImpactService {
   constructor(private readonly repository: ImpactRepository) {}
 
-  async analyze(request: ImpactRequest, actor: Actor): Promise<ImpactResult> {
-    if (!actor.roles.some((role) => IMPACT_ROLES.includes(role))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `impact analysis needs one of the roles ${IMPACT_ROLES.join(', ')}`);
-    }
+  async analyze(request: ImpactRequest): Promise<ImpactResult> {
     const direction = request.direction ?? ImpactDirection.Upstream;
     // The RPC layer validates a copy; the payload itself may still carry a depth sent as a numeric string.
     const depth = Number(request.depth ?? DEFAULT_IMPACT_DEPTH);
@@ -48,7 +40,7 @@ export class ImpactService {
       const rootRows = await reads.summaries(rootIds);
       const rootsById = new Map(rootRows.map((ci) => [ci.id, ci]));
       const missing = rootIds.filter((id) => !rootsById.has(id));
-      if (missing.length > 0) throw new DomainError(ErrorCode.NOT_FOUND, `no CI with id ${missing.join(', ')}`, { missing });
+      if (missing.length > 0) throw new CmdbError(CmdbErrorCode.ImpactCiNotFound, `no CI with id ${missing.join(', ')}`, { missing });
       const roots = rootIds.map((id) => rootsById.get(id) as CiSummary);
 
       const walk = await walkImpact(rootIds, depth, (frontier) => reads.neighbours(direction, frontier));

@@ -15,26 +15,21 @@ import {
   type ImportRelationship,
   type ImportResult,
   type ImportRowResult,
-  Role,
 } from '@itsm/contracts';
-import { OutboxWriter } from '@itsm/messaging';
+import { eventOf, OutboxWriter } from '@itsm/messaging';
 import { pgErrorCode } from '@itsm/persistence';
 import { CiClass } from '../classes/ci-class.entity';
 import { ClassRegistry, unknownClass } from '../classes/class-registry';
 import { Ci } from '../cis/ci.entity';
-import { type ChangeContext, CiWriter } from '../cis/ci-writer';
+import { type ChangeContext, CiWriter } from '../cis/ci.writer';
 import { type Identification, type IdentificationCandidate, identificationLookups, identify, type IdentifierLookup } from '../domain/identification';
 import { type ImportedValues, isEmptyChange, reconcile, type ReconciliationRuleLike } from '../domain/reconciliation';
-import { RelationshipWriter } from '../relationships/relationship-writer';
+import { RelationshipWriter } from '../relationships/relationship.writer';
 import { ImportRun } from './import-run.entity';
 import { ReconciliationRule } from './reconciliation-rule.entity';
 
 /** Environment of a CI an import creates when its row names none. */
 export const DEFAULT_IMPORT_ENVIRONMENT = 'prod';
-
-export function requireAdmin(actor: Actor): void {
-  if (!actor.roles.includes(Role.Admin)) throw new DomainError(ErrorCode.FORBIDDEN, 'only admins and integration service accounts run imports');
-}
 
 /** An edge as the batch asserts it, once both ends are resolved. */
 export function edgeKey(type: string, sourceId: string, targetId: string): string {
@@ -156,10 +151,11 @@ export class ImportEngine {
     await this.dataSource.transaction(async (manager) => {
       const finishedAt = new Date();
       await manager.update(ImportRun, { id: importId }, { finishedAt, counts: state.counts });
-      await this.outbox.publish(manager, CmdbEvents.importCompleted, { importId, source: batch.source, counts: state.counts }, {
+      await this.outbox.record(manager, {
         subject: importId,
         time: finishedAt,
         audit: { entityType: 'import_run', entityId: importId, action: 'completed', actorId: batch.actor.sub, before: null, after: { kind: batch.kind, scope: batch.scope, source: batch.source, counts: state.counts } },
+        events: [eventOf(CmdbEvents.importCompleted, { importId, source: batch.source, counts: state.counts })],
       });
     });
     this.logger.log({ msg: 'import finished', importId, source: batch.source, kind: batch.kind, scope: batch.scope, counts: state.counts });
@@ -260,7 +256,7 @@ export class ImportEngine {
       const target = await this.resolve(manager, 'target', relationship.target, state, failedKeys, classes);
       const conflicts = [...(source.conflict ?? []), ...(target.conflict ?? [])];
       if (conflicts.length > 0) return { outcome: 'conflict', candidates: [...new Set(conflicts)] };
-      if (!source.id || !target.id) throw new DomainError(ErrorCode.INTERNAL, 'a relationship end was neither resolved nor refused');
+      if (!source.id || !target.id) throw new Error('a relationship end was neither resolved nor refused');
       state.edges.add(edgeKey(relationship.type, source.id, target.id));
       try {
         const { created } = await this.relationships.add(manager, { type: relationship.type, sourceId: source.id, targetId: target.id }, state.context);

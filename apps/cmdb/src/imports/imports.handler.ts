@@ -4,7 +4,6 @@ import {
   type CreateReconciliationRuleRequest,
   type ImportResult,
   ImportRpc,
-  type KubernetesImportRequest,
   type ListReconciliationRulesRequest,
   type ReconciliationRuleIdRequest,
   type ReconciliationRuleList,
@@ -13,15 +12,14 @@ import {
   type UpdateReconciliationRuleRequest,
 } from '@itsm/contracts';
 import { currentActor, RpcHandler } from '@itsm/messaging';
-import { KubernetesImportService } from '../kubernetes/kubernetes-import.service';
 import { ImportsService } from './imports.service';
 import { ReconciliationRulesService } from './reconciliation-rules.service';
 
+/** NATS RPC of batch imports and reconciliation rules. */
 @Controller()
 export class ImportsHandler {
   constructor(
     private readonly imports: ImportsService,
-    private readonly kubernetes: KubernetesImportService,
     private readonly rules: ReconciliationRulesService,
   ) {}
 
@@ -30,14 +28,9 @@ export class ImportsHandler {
     return this.imports.run(request, currentActor());
   }
 
-  @RpcHandler(ImportRpc.kubernetes)
-  importKubernetes(@Payload() request: KubernetesImportRequest): Promise<ImportResult> {
-    return this.kubernetes.run(request, currentActor());
-  }
-
   @RpcHandler(ImportRpc.listRules)
   listRules(@Payload() request: ListReconciliationRulesRequest): Promise<ReconciliationRuleList> {
-    return this.rules.list(request, currentActor());
+    return this.rules.list(request);
   }
 
   @RpcHandler(ImportRpc.createRule)

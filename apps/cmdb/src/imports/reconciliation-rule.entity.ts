@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { ReconciliationRuleView } from '@itsm/contracts';
 
 /**
  * Source precedence: for the CIs of a class (or all classes) and some fields (or all), the sources in order of
@@ -35,4 +36,17 @@ export class ReconciliationRule {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toReconciliationRuleView(rule: ReconciliationRule): ReconciliationRuleView {
+  return {
+    id: rule.id,
+    position: rule.position,
+    className: rule.className,
+    fields: rule.fields,
+    sources: rule.sources,
+    version: rule.version,
+    createdAt: rule.createdAt.toISOString(),
+    updatedAt: rule.updatedAt.toISOString(),
+  };
 }

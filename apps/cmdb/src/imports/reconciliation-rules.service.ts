@@ -2,25 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull } from 'typeorm';
-import { type Actor, type CreateReconciliationRuleRequest, DomainError, ErrorCode, type ListReconciliationRulesRequest, type ReconciliationRuleList, type ReconciliationRuleView, type UpdateReconciliationRuleRequest } from '@itsm/contracts';
-import { AuditEntry, assertVersion } from '@itsm/persistence';
-import { WorkContexts } from '@itsm/observability';
+import {
+  type Actor,
+  CmdbError,
+  CmdbErrorCode,
+  type CreateReconciliationRuleRequest,
+  type ListReconciliationRulesRequest,
+  type ReconciliationRuleList,
+  type ReconciliationRuleView,
+  type UpdateReconciliationRuleRequest,
+} from '@itsm/contracts';
 import { ClassRegistry, unknownClass } from '../classes/class-registry';
-import { requireAdmin } from './import-engine';
-import { ReconciliationRule } from './reconciliation-rule.entity';
-
-export function toReconciliationRuleView(rule: ReconciliationRule): ReconciliationRuleView {
-  return {
-    id: rule.id,
-    position: rule.position,
-    className: rule.className,
-    fields: rule.fields,
-    sources: rule.sources,
-    version: rule.version,
-    createdAt: rule.createdAt.toISOString(),
-    updatedAt: rule.updatedAt.toISOString(),
-  };
-}
+import { ReconciliationRule, toReconciliationRuleView } from './reconciliation-rule.entity';
+import { ReconciliationRuleWriter } from './reconciliation-rule.writer';
 
 /** Source precedence, kept by admins; every change is audited. Imports read the rules when a run starts. */
 @Injectable()
@@ -28,10 +22,10 @@ export class ReconciliationRulesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly classes: ClassRegistry,
+    private readonly writer: ReconciliationRuleWriter,
   ) {}
 
-  async list(request: ListReconciliationRulesRequest, actor: Actor): Promise<ReconciliationRuleList> {
-    requireAdmin(actor);
+  async list(request: ListReconciliationRulesRequest): Promise<ReconciliationRuleList> {
     const className = request.className;
     const rules = await this.dataSource.getRepository(ReconciliationRule).find({
       where: className ? [{ className }, { className: IsNull() }] : {},
@@ -41,7 +35,6 @@ export class ReconciliationRulesService {
   }
 
   async create(request: CreateReconciliationRuleRequest, actor: Actor): Promise<ReconciliationRuleView> {
-    requireAdmin(actor);
     return this.dataSource.transaction(async (manager) => {
       await this.checkClass(manager, request.className ?? null);
       const now = new Date();
@@ -55,52 +48,27 @@ export class ReconciliationRulesService {
         updatedAt: now,
         version: 1,
       });
-      await manager.insert(ReconciliationRule, rule);
-      const view = toReconciliationRuleView(rule);
-      await this.audit(manager, rule.id, 'created', actor, null, view);
-      return view;
+      return this.writer.insert(manager, rule, { actorId: actor.sub });
     });
   }
 
   async update(request: UpdateReconciliationRuleRequest, actor: Actor): Promise<ReconciliationRuleView> {
-    requireAdmin(actor);
     return this.dataSource.transaction(async (manager) => {
-      const rule = await this.lock(manager, request.id);
-      assertVersion(`reconciliation rule ${rule.id}`, rule.version, request.expectedVersion);
+      const rule = await this.writer.lock(manager, request.id, { expectedVersion: request.expectedVersion });
       await this.checkClass(manager, request.className ?? null);
       const before = toReconciliationRuleView(rule);
-      Object.assign(rule, { position: request.position, className: request.className ?? null, fields: request.fields ?? null, sources: request.sources, version: rule.version + 1, updatedAt: new Date() });
-      await manager.update(ReconciliationRule, { id: rule.id }, { position: rule.position, className: rule.className, fields: rule.fields, sources: rule.sources, version: rule.version, updatedAt: rule.updatedAt });
-      const view = toReconciliationRuleView(rule);
-      await this.audit(manager, rule.id, 'updated', actor, before, view);
-      return view;
+      Object.assign(rule, { position: request.position, className: request.className ?? null, fields: request.fields ?? null, sources: request.sources });
+      return this.writer.save(manager, rule, before, { actorId: actor.sub, action: 'updated' });
     });
   }
 
   async delete(id: string, actor: Actor): Promise<ReconciliationRuleView> {
-    requireAdmin(actor);
-    return this.dataSource.transaction(async (manager) => {
-      const rule = await this.lock(manager, id);
-      await manager.delete(ReconciliationRule, { id });
-      const view = toReconciliationRuleView(rule);
-      await this.audit(manager, id, 'deleted', actor, view, null);
-      return view;
-    });
+    return this.dataSource.transaction(async (manager) => this.writer.remove(manager, await this.writer.lock(manager, id), { actorId: actor.sub }));
   }
 
   private async checkClass(manager: EntityManager, className: string | null): Promise<void> {
     if (className !== null && !(await this.classes.get(className, manager))) {
-      throw new DomainError(ErrorCode.VALIDATION, `there is no CI class ${className}`, { errors: [unknownClass(className)] });
+      throw new CmdbError(CmdbErrorCode.UnknownClass, `there is no CI class ${className}`, { errors: [unknownClass(className)] });
     }
-  }
-
-  private async lock(manager: EntityManager, id: string): Promise<ReconciliationRule> {
-    const rule = await manager.findOne(ReconciliationRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!rule) throw new DomainError(ErrorCode.NOT_FOUND, `reconciliation rule ${id} not found`);
-    return rule;
-  }
-
-  private async audit(manager: EntityManager, id: string, action: string, actor: Actor, before: object | null, after: object | null): Promise<void> {
-    await manager.insert(AuditEntry, { entityType: 'reconciliation_rule', entityId: id, action, actorId: actor.sub, before, after, correlationId: WorkContexts.current()?.correlationId ?? null });
   }
 }

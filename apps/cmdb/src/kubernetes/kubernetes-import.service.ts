@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, DomainError, ErrorCode, type ImportResult, type KubernetesImportRequest } from '@itsm/contracts';
+import { type Actor, CmdbError, CmdbErrorCode, type ImportResult, type KubernetesImportRequest } from '@itsm/contracts';
 import { Ci } from '../cis/ci.entity';
-import { CiWriter } from '../cis/ci-writer';
+import { CiWriter } from '../cis/ci.writer';
 import { clusterCloudId, KUBERNETES_SOURCE, mapKubernetesList } from '../domain/kubernetes';
-import { DEFAULT_IMPORT_ENVIRONMENT, edgeKey, ImportEngine, requireAdmin, type RunState } from '../imports/import-engine';
+import { DEFAULT_IMPORT_ENVIRONMENT, edgeKey, ImportEngine, type RunState } from '../imports/import-engine';
 import { CiRelationship } from '../relationships/relationship.entity';
-import { RelationshipWriter } from '../relationships/relationship-writer';
+import { RelationshipWriter } from '../relationships/relationship.writer';
 
 /**
  * Kubernetes discovery: a `kubectl get … -o json` List of one cluster, mapped and run through the import engine
@@ -25,9 +25,8 @@ export class KubernetesImportService {
   ) {}
 
   async run(request: KubernetesImportRequest, actor: Actor): Promise<ImportResult> {
-    requireAdmin(actor);
     const mapping = mapKubernetesList(request.list, { cluster: request.cluster, environment: request.environment ?? DEFAULT_IMPORT_ENVIRONMENT });
-    if (!mapping.ok) throw new DomainError(ErrorCode.VALIDATION, 'list is not a Kubernetes List', { errors: mapping.errors });
+    if (!mapping.ok) throw new CmdbError(CmdbErrorCode.ImportNotKubernetesList, 'list is not a Kubernetes List', { errors: mapping.errors });
     const { batch } = mapping;
     const uids = new Set(batch.uids);
     return this.engine.run({

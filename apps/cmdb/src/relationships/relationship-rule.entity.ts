@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique } from 'typeorm';
-import type { RelationshipType } from '@itsm/contracts';
+import type { RelationshipRuleView, RelationshipType } from '@itsm/contracts';
 
 /** An allowed (type, source class, target class); `*` stands for any class. Edges no rule allows are refused. */
 @Entity({ name: 'relationship_rules' })
@@ -19,4 +19,8 @@ export class RelationshipRule {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+}
+
+export function toRelationshipRuleView(rule: RelationshipRule): RelationshipRuleView {
+  return { id: rule.id, type: rule.type, sourceClass: rule.sourceClass, targetClass: rule.targetClass, createdAt: rule.createdAt.toISOString() };
 }

@@ -14,12 +14,16 @@ import {
   type RelationshipView,
 } from '@itsm/contracts';
 import { currentActor, RpcHandler } from '@itsm/messaging';
+import { RelationshipsRepository } from './relationships.repository';
 import { RelationshipsService } from './relationships.service';
 
 /** NATS RPC of relationships and relationship rules. */
 @Controller()
 export class RelationshipsHandler {
-  constructor(private readonly relationships: RelationshipsService) {}
+  constructor(
+    private readonly relationships: RelationshipsService,
+    private readonly queries: RelationshipsRepository,
+  ) {}
 
   @RpcHandler(CmdbRpc.addRelationship)
   add(@Payload() request: CreateRelationshipDto): Promise<RelationshipView> {
@@ -33,12 +37,12 @@ export class RelationshipsHandler {
 
   @RpcHandler(CmdbRpc.ciRelationships)
   of(@Payload() request: CiRelationshipsRequest): Promise<CiRelationshipList> {
-    return this.relationships.of(request, currentActor());
+    return this.queries.of(request);
   }
 
   @RpcHandler(CmdbRpc.listRelationshipRules)
   listRules(@Payload() request: ListRelationshipRulesRequest): Promise<RelationshipRuleList> {
-    return this.relationships.listRules(request, currentActor());
+    return this.queries.rules(request);
   }
 
   @RpcHandler(CmdbRpc.createRelationshipRule)

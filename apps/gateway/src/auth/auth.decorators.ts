@@ -1,7 +1,5 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import type { Actor, Role, RpcDeclaration } from '@itsm/contracts';
-import { AuthenticationError } from './authentication';
+import { SetMetadata } from '@nestjs/common';
+import type { Role, RpcDeclaration } from '@itsm/contracts';
 
 export const IS_PUBLIC = 'itsm:public';
 export const REQUIRED_ROLES = 'itsm:roles';
@@ -17,10 +15,3 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => Set
  * the list the service itself checks again: the two cannot disagree.
  */
 export const RolesOf = (declaration: Pick<RpcDeclaration, 'roles'>): MethodDecorator => SetMetadata(REQUIRED_ROLES, [...declaration.roles]);
-
-/** The authenticated caller of the request. */
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
-  if (!actor) throw new AuthenticationError('this request needs an authenticated caller', false);
-  return actor;
-});

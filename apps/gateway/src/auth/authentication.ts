@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { SigningKeys } from './jwks';
-import { type Actor, ALL_ROLES, DomainError, ErrorCode, type Role } from '@itsm/contracts';
+import { type Actor, ALL_ROLES, CommonError, CommonErrorCode, type Role } from '@itsm/contracts';
 
 export interface TokenVerification {
   /** The HS256 key, when HS256 tokens are accepted; a KeyObject saves jsonwebtoken from re-parsing it each time. */
@@ -16,12 +16,12 @@ export interface TokenVerification {
  * A request without valid credentials. `invalidToken` is set when a token was sent but refused, which the
  * `WWW-Authenticate` challenge reports as `error="invalid_token"` (RFC 6750 §3).
  */
-export class AuthenticationError extends DomainError {
+export class AuthenticationError extends CommonError {
   constructor(
     message: string,
     readonly invalidToken: boolean,
   ) {
-    super(ErrorCode.UNAUTHENTICATED, message);
+    super(CommonErrorCode.Unauthenticated, message);
     this.name = 'AuthenticationError';
   }
 }

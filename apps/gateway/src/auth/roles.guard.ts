@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode, type Role } from '@itsm/contracts';
+import { CommonError, CommonErrorCode, type Role } from '@itsm/contracts';
 import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
 import { AuthenticationError } from './authentication';
 import { hasAnyRole } from './roles';
@@ -19,7 +19,7 @@ export class RolesGuard implements CanActivate {
     const actor = context.switchToHttp().getRequest<FastifyRequest>().actor;
     if (!actor) throw new AuthenticationError('this request needs an authenticated caller', false);
     if (!hasAnyRole(actor, required)) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `this operation needs one of the roles: ${required.join(', ')}`);
+      throw new CommonError(CommonErrorCode.RoleRequired, `this operation needs one of the roles: ${required.join(', ')}`);
     }
     return true;
   }

@@ -15,8 +15,8 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
@@ -93,9 +93,7 @@ export class CatalogItemsController {
   })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
   async create(@Body() body: CreateCatalogItemDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CatalogItemView> {
-    const item = await this.rpc.call(CatalogRpc.create, body);
-    void reply.header('location', `/${API_PREFIX}/catalog/items/${item.id}`);
-    return withEtag(reply, item);
+    return created(reply, await this.rpc.call(CatalogRpc.create, body), 'catalog/items');
   }
 
   @Patch(':id')

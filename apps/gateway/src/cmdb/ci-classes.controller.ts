@@ -5,8 +5,8 @@ import { CiClassDefinitionDto, CiClassList, CiClassNameRequest, CiClassView, Cmd
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 const SCHEMA_RULES =
@@ -55,9 +55,8 @@ export class CiClassesController {
   @ApiCreatedResponse({ type: CiClassView, headers: { Location: { description: 'Path of the new class.', schema: { type: 'string', example: '/v1/ci-classes/message_queue' } }, ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 409, 413, 500, 503, 504)
   async create(@Body() body: CreateCiClassDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CiClassView> {
-    const created = await this.rpc.call(CmdbRpc.createClass, body);
-    void reply.header('location', `/${API_PREFIX}/ci-classes/${created.name}`).header('etag', etagOf(created.version));
-    return created;
+    const ciClass = await this.rpc.call(CmdbRpc.createClass, body);
+    return created(reply, ciClass, 'ci-classes', ciClass.name);
   }
 
   @Put(':name')

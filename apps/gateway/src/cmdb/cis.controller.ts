@@ -20,8 +20,8 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
@@ -63,9 +63,7 @@ export class CisController {
     @IdempotencyKey() key: { idempotencyKey?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CiView> {
-    const ci = await this.rpc.call(CmdbRpc.createCi, { ...body, ...key });
-    void reply.header('location', `/${API_PREFIX}/cis/${ci.id}`).header('etag', etagOf(ci.version));
-    return ci;
+    return created(reply, await this.rpc.call(CmdbRpc.createCi, { ...body, ...key }), 'cis');
   }
 
   @Get()

@@ -16,7 +16,8 @@ import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { GatewayConfig } from '../config';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 /**
  * Least time the gateway waits for an import: every row is a transaction of its own, so a batch of 5,000 rows
@@ -91,9 +92,7 @@ export class ImportsController {
   @ApiCreatedResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   async createRule(@Body() body: ReconciliationRuleDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationRuleView> {
-    const rule = await this.rpc.call(ImportRpc.createRule, body);
-    void reply.header('etag', etagOf(rule.version)).header('location', `/v1/cmdb/reconciliation-rules/${rule.id}`);
-    return rule;
+    return created(reply, await this.rpc.call(ImportRpc.createRule, body), 'cmdb/reconciliation-rules');
   }
 
   @Put('reconciliation-rules/:id')

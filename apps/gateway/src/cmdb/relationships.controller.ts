@@ -16,7 +16,7 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
+import { created } from '../http/responses';
 
 /** Relationships between CIs (`/v1/relationships`) and the rules of which class pairs they may join (`/v1/cmdb/relationship-rules`). */
 @ApiTags('cmdb')
@@ -41,9 +41,7 @@ export class RelationshipsController {
   @ApiCreatedResponse({ type: RelationshipView, headers: { Location: { description: 'Path of the new relationship.', schema: { type: 'string' } } } })
   @ApiProblemResponses(400, 401, 403, 409, 422, 500, 503, 504)
   async add(@Body() body: CreateRelationshipDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RelationshipView> {
-    const relationship = await this.rpc.call(CmdbRpc.addRelationship, body);
-    void reply.header('location', `/${API_PREFIX}/relationships/${relationship.id}`);
-    return relationship;
+    return created(reply, await this.rpc.call(CmdbRpc.addRelationship, body), 'relationships');
   }
 
   @Delete('relationships/:id')

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { problemResponse } from '../errors/api-problem-responses.decorator';
 import { ProblemDto } from '../errors/problem.dto';
 
 export const OPENAPI_UI_PATH = 'docs';
@@ -15,7 +16,23 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token with claims sub, name, roles, groups.' })
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  return declareUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }));
+}
+
+const BODY_METHODS = ['post', 'put', 'patch'] as const;
+
+/**
+ * Every route a body may be sent to answers 415 for a media type it does not take (see `refuseUnsupportedBodies`):
+ * said here once for all of them, so that no route can leave it out.
+ */
+export function declareUnsupportedMediaType(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const method of BODY_METHODS) {
+      const operation = path[method];
+      if (operation && !operation.responses['415']) operation.responses['415'] = problemResponse(415);
+    }
+  }
+  return document;
 }
 
 /** Swagger UI at `/docs` and the document at `/openapi.json`, outside the `/v1` prefix and without a token. */

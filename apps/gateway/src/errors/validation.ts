@@ -1,37 +1,71 @@
-import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, type Paramtype, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { DomainError, ErrorCode, flattenValidationErrors } from '@itsm/contracts';
+import { CommonError, CommonErrorCode, flattenValidationErrors } from '@itsm/contracts';
 
-/** Turns class-validator's tree into one VALIDATION error naming each field by its dotted path. */
-export function validationExceptionFactory(errors: ValidationError[]): DomainError {
-  const fields = flattenValidationErrors(errors);
+/** What a field the DTO does not declare is not, by where it was sent. */
+const UNKNOWN_FIELD_IS: Readonly<Record<Paramtype, string>> = {
+  body: 'a field of this body',
+  custom: 'a field of this body',
+  query: 'a parameter of this route',
+  param: 'a parameter of this route',
+};
+
+/**
+ * Turns class-validator's tree into one INVALID_REQUEST error naming each field by its dotted path, with one
+ * message per field (the rules of `flattenValidationErrors`, the same the services apply).
+ */
+export function validationExceptionFactory(errors: ValidationError[], where: Paramtype = 'body'): CommonError {
+  const fields = flattenValidationErrors(errors, { unknownFieldIs: UNKNOWN_FIELD_IS[where] });
   const named = [...new Set(fields.map((error) => error.field).filter((field) => field.length > 0))];
   const detail = named.length > 0 ? `request has invalid fields: ${named.join(', ')}` : 'request is not valid';
-  return new DomainError(ErrorCode.VALIDATION, detail, { errors: fields.length > 0 ? fields : [{ field: '', message: 'request is not valid' }] });
+  return new CommonError(CommonErrorCode.InvalidRequest, detail, { errors: fields.length > 0 ? fields : [{ field: '', message: 'request is not valid' }] });
+}
+
+/** The body of a JSON route that is not a JSON object (absent, an array, null, a bare string or number). */
+export function notAJsonObject(): CommonError {
+  return new CommonError(CommonErrorCode.InvalidRequest, 'request body must be a JSON object', { errors: [{ field: '', message: 'body must be a JSON object' }] });
 }
 
 function isJsonObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The ValidationPipe, refusing first a body that is not a JSON object (absent, text, array, null). */
-class GatewayValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && this.toValidate(metadata) && !isJsonObject(value)) {
-      throw new DomainError(ErrorCode.VALIDATION, 'request body must be a JSON object', { errors: [{ field: '', message: 'body must be a JSON object' }] });
-    }
-    return super.transform(value, metadata);
+/** Carries class-validator's errors out of Nest's pipe to {@link GatewayValidationPipe}, which knows where they were. */
+class InvalidFields extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('invalid fields');
   }
 }
 
-/** Bodies, parameters and queries: unknown fields and malformed values are refused with 400. */
-export function createValidationPipe(): ValidationPipe {
+/**
+ * The ValidationPipe, refusing first a body that is not a JSON object, and naming an unknown field as a parameter
+ * of the route or a field of the body.
+ */
+class GatewayValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && this.toValidate(metadata) && !isJsonObject(value)) throw notAJsonObject();
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof InvalidFields) throw validationExceptionFactory(error.errors, metadata.type);
+      throw error;
+    }
+  }
+}
+
+/**
+ * Bodies, parameters and queries: unknown fields and malformed values are refused with 400. `target` and `value`
+ * stay in class-validator's errors (nothing of them reaches the answer): the unknown-field hint reads the DTO from
+ * the target, the "is required" message the value.
+ */
+export function createValidationPipe(options: Pick<ValidationPipeOptions, 'validateCustomDecorators'> = {}): ValidationPipe {
   return new GatewayValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: validationExceptionFactory,
+    validationError: { target: true, value: true },
+    exceptionFactory: (errors) => new InvalidFields(errors),
+    ...options,
   });
 }

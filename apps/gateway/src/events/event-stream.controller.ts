@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Role } from '@itsm/contracts';
+import { RoleSets } from '@itsm/contracts';
 import { Roles } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { EventStreamService, parseLastEventId, parseTypes } from './event-stream.service';
@@ -15,7 +15,7 @@ export class EventStreamController {
   constructor(private readonly streams: EventStreamService) {}
 
   @Get('stream')
-  @Roles(Role.Agent, Role.Manager, Role.Admin)
+  @Roles(...RoleSets.agents)
   @ApiOperation({
     summary: 'Live events as Server-Sent Events.',
     description:

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DeliverPolicy, type ConsumerMessages, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { ALL_EVENTS, AllEvents, DomainError, ErrorCode, EVENTS_STREAM, findEventByType } from '@itsm/contracts';
+import { ALL_EVENTS, AllEvents, CommonError, CommonErrorCode, EVENTS_STREAM, findEventByType } from '@itsm/contracts';
 import { NATS_CONNECTION } from '@itsm/messaging';
 import { gauge } from '@itsm/observability';
 import { GATEWAY_LOGGER } from '../gateway.tokens';
@@ -26,7 +26,7 @@ export function parseTypes(raw: string | undefined): string[] {
   const types = [...new Set(raw.split(',').map((type) => type.trim()).filter(Boolean))];
   const unknown = types.filter((type) => !findEventByType(type));
   if (unknown.length > 0) {
-    throw new DomainError(ErrorCode.VALIDATION, 'unknown event types', {
+    throw new CommonError(CommonErrorCode.InvalidRequest, 'unknown event types', {
       errors: [{ field: 'types', message: `unknown event types: ${unknown.join(', ')}; known: ${AllEvents.map((event) => event.type).join(', ')}` }],
     });
   }
@@ -36,7 +36,7 @@ export function parseTypes(raw: string | undefined): string[] {
 /** Parses `Last-Event-ID`: the stream sequence of the last event the client saw. */
 export function parseLastEventId(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,15}$/.test(raw)) throw new DomainError(ErrorCode.VALIDATION, 'Last-Event-ID must be a stream sequence number', { errors: [{ field: 'Last-Event-ID', message: 'must be a whole number' }] });
+  if (!/^\d{1,15}$/.test(raw)) throw new CommonError(CommonErrorCode.InvalidRequest, 'Last-Event-ID must be a stream sequence number', { errors: [{ field: 'Last-Event-ID', message: 'must be a whole number' }] });
   return Number(raw);
 }
 

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode } from '@itsm/contracts';
+import { CommonError, CommonErrorCode } from '@itsm/contracts';
 
 /** The version of a record as an HTTP entity tag. */
 export function etagOf(version: number): string {
@@ -31,7 +31,7 @@ export function versionFromIfMatch(header: string | string[] | undefined): numbe
   if (value === '*') return undefined;
   const match = /^(?:W\/)?"(\d{1,9})"$/.exec(value);
   if (!match?.[1]) {
-    throw new DomainError(ErrorCode.VALIDATION, 'If-Match must be one entity tag such as "3"', { errors: [{ field: 'If-Match', message: 'must be an ETag such as "3"' }] });
+    throw new CommonError(CommonErrorCode.InvalidRequest, 'If-Match must be one entity tag such as "3"', { errors: [{ field: 'If-Match', message: 'must be an ETag such as "3"' }] });
   }
   return Number(match[1]);
 }
@@ -41,7 +41,7 @@ export function idempotencyKeyFrom(header: string | string[] | undefined): strin
   if (header === undefined) return undefined;
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || !/^[\x21-\x7e]{1,255}$/.test(value)) {
-    throw new DomainError(ErrorCode.VALIDATION, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+    throw new CommonError(CommonErrorCode.InvalidRequest, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
       errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
     });
   }

@@ -22,8 +22,8 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
@@ -75,9 +75,7 @@ export class IncidentsController {
     @IdempotencyKey() key: { idempotencyKey?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedIncidentView> {
-    const incident = await this.rpc.call(IncidentRpc.create, { ...body, ...key });
-    void reply.header('location', `/${API_PREFIX}/incidents/${incident.id}`).header('etag', etagOf(incident.version));
-    return incident;
+    return created(reply, await this.rpc.call(IncidentRpc.create, { ...body, ...key }), 'incidents');
   }
 
   @Get()

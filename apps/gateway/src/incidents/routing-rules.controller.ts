@@ -5,7 +5,8 @@ import { IncidentRpc, ListRoutingRulesRequest, RoutingRuleDto, RoutingRuleIdRequ
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 /** Routing rules of new incidents: agents read them, managers keep them. */
 @ApiTags('routing rules')
@@ -30,9 +31,7 @@ export class RoutingRulesController {
   @ApiCreatedResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   async create(@Body() body: RoutingRuleDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RoutingRuleView> {
-    const rule = await this.rpc.call(IncidentRpc.createRoutingRule, body);
-    void reply.header('etag', etagOf(rule.version)).header('location', `/v1/routing-rules/${rule.id}`);
-    return rule;
+    return created(reply, await this.rpc.call(IncidentRpc.createRoutingRule, body), 'routing-rules');
   }
 
   @Put(':id')

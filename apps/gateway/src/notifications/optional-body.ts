@@ -1,7 +1,6 @@
-import { createParamDecorator, type ExecutionContext, ValidationPipe } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode } from '@itsm/contracts';
-import { validationExceptionFactory } from '../errors/validation';
+import { createValidationPipe, notAJsonObject } from '../errors/validation';
 
 /**
  * The JSON body of a request whose fields are all optional, `{}` when none was sent: a bare `POST` of an action
@@ -10,17 +9,9 @@ import { validationExceptionFactory } from '../errors/validation';
 export const OptionalBody = createParamDecorator((_data: unknown, context: ExecutionContext): object => {
   const body = context.switchToHttp().getRequest<FastifyRequest>().body;
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new DomainError(ErrorCode.VALIDATION, 'request body must be a JSON object', { errors: [{ field: '', message: 'body must be a JSON object' }] });
+  if (typeof body !== 'object' || Array.isArray(body)) throw notAJsonObject();
   return body;
 });
 
 /** The gateway's validation, applied to an {@link OptionalBody} (the global pipe leaves custom parameters alone). */
-export const optionalBodyPipe = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  transform: true,
-  validateCustomDecorators: true,
-  validationError: { target: false, value: false },
-  exceptionFactory: validationExceptionFactory,
-});
+export const optionalBodyPipe = createValidationPipe({ validateCustomDecorators: true });

@@ -16,8 +16,8 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 import { OptionalBody, optionalBodyPipe } from './optional-body';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -84,9 +84,9 @@ export class SubscriptionsController {
   })
   @ApiProblemResponses(400, 401, 403, 413, 500, 503, 504)
   async create(@Body() body: CreateSubscriptionDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedSubscriptionView> {
-    const created = await this.rpc.call(NotificationRpc.createSubscription, body);
-    void reply.header('location', `/${API_PREFIX}/notifications/subscriptions/${created.id}`).header('etag', etagOf(created.version)).header('cache-control', 'no-store');
-    return created;
+    // The answer holds the webhook secret, shown this once.
+    void reply.header('cache-control', 'no-store');
+    return created(reply, await this.rpc.call(NotificationRpc.createSubscription, body), 'notifications/subscriptions');
   }
 
   @Get()

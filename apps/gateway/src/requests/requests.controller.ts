@@ -22,8 +22,8 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
 import { ETAG_HEADER, IDEMPOTENCY_KEY_HEADER, IdempotencyKey, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 
@@ -74,9 +74,7 @@ export class RequestsController {
     @IdempotencyKey() key: { idempotencyKey?: string },
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceRequestView> {
-    const request = await this.rpc.call(RequestRpc.submit, { ...body, ...key });
-    void reply.header('location', `/${API_PREFIX}/requests/${request.id}`);
-    return withEtag(reply, request);
+    return created(reply, await this.rpc.call(RequestRpc.submit, { ...body, ...key }), 'requests');
   }
 
   @Get()

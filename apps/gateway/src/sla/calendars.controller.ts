@@ -19,8 +19,9 @@ import {
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { AcceptsBody, JSON_MEDIA_TYPE } from '../http/media-types';
+import { created } from '../http/responses';
 import { ImportHolidaysOptions, TEXT_CALENDAR, TextCalendarBody } from './text-calendar';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
@@ -105,9 +106,7 @@ export class CalendarsController {
   })
   @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
   async create(@Body() body: CreateCalendarDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CalendarView> {
-    const calendar = await this.rpc.call(SlaRpc.createCalendar, body);
-    void reply.header('location', `/${API_PREFIX}/sla/calendars/${calendar.id}`).header('etag', etagOf(calendar.version));
-    return calendar;
+    return created(reply, await this.rpc.call(SlaRpc.createCalendar, body), 'sla/calendars');
   }
 
   @Get(':id')
@@ -143,6 +142,7 @@ export class CalendarsController {
   @Post(':id/holidays/import')
   @HttpCode(200)
   @RolesOf(SlaRpc.importHolidays)
+  @AcceptsBody(JSON_MEDIA_TYPE, TEXT_CALENDAR)
   @UseInterceptors(TextCalendarBody)
   @ApiOperation({
     summary: 'Add holidays to a calendar from an iCalendar (.ics) file (admins).',
@@ -156,7 +156,7 @@ export class CalendarsController {
   })
   @ApiParam(CALENDAR_ID_PARAM)
   @ApiHeader(IF_MATCH_HEADER)
-  @ApiConsumes('application/json')
+  @ApiConsumes(JSON_MEDIA_TYPE)
   @ApiBody({
     type: ImportHolidaysDto,
     description: `Or the iCalendar text itself, as \`${TEXT_CALENDAR}\`.`,

@@ -5,8 +5,8 @@ import { CreatePolicyDto, ListPoliciesRequest, PolicyDefinitionDto, PolicyIdRequ
 import { RpcClient } from '@itsm/messaging';
 import { RolesOf } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
-import { API_PREFIX } from '../gateway.tokens';
-import { ETAG_HEADER, etagOf, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { ETAG_HEADER, IF_MATCH_HEADER, IfMatch, type Precondition, withEtag } from '../http/preconditions';
+import { created } from '../http/responses';
 
 const WITH_ETAG = { headers: { ETag: ETAG_HEADER } };
 const RULES =
@@ -82,9 +82,7 @@ export class PoliciesController {
   })
   @ApiProblemResponses(400, 401, 403, 409, 413, 422, 500, 503, 504)
   async create(@Body() body: CreatePolicyDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<PolicyView> {
-    const policy = await this.rpc.call(SlaRpc.createPolicy, body);
-    void reply.header('location', `/${API_PREFIX}/sla/policies/${policy.id}`).header('etag', etagOf(policy.version));
-    return policy;
+    return created(reply, await this.rpc.call(SlaRpc.createPolicy, body), 'sla/policies');
   }
 
   @Get(':id')

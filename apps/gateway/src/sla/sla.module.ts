@@ -12,7 +12,7 @@ import { acceptTextCalendar } from './text-calendar';
 export class SlaModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  // Holiday files may come as they are; Fastify refuses a content type it has no parser for (415).
+  // Holiday files may come as they are, on the import route (the others take JSON only and answer 415).
   onModuleInit(): void {
     acceptTextCalendar(this.adapterHost.httpAdapter.getInstance<FastifyInstance>());
   }

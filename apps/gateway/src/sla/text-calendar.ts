@@ -13,7 +13,7 @@ function isTextCalendar(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === TEXT_CALENDAR;
 }
 
-/** Lets Fastify take `text/calendar` bodies, as text. Every other route still refuses them (not a JSON object). */
+/** Lets Fastify read `text/calendar` bodies, as text, on the routes that take them (`@AcceptsBody`); the others answer 415. */
 export function acceptTextCalendar(fastify: FastifyInstance): void {
   if (fastify.hasContentTypeParser(TEXT_CALENDAR)) return;
   fastify.addContentTypeParser(TEXT_CALENDAR, { parseAs: 'string' }, (_request, body, done) => done(null, body));

@@ -10,27 +10,19 @@ import {
   type CatalogItemView,
   type CreateCatalogItemDto,
   DEFAULT_PAGE_SIZE,
-  DomainError,
-  ErrorCode,
   type FieldError,
   type ListCatalogItemsQuery,
+  RequestError,
+  RequestErrorCode,
   type RetireCatalogItemCommand,
-  Role,
   type UpdateCatalogItemCommand,
 } from '@itsm/contracts';
-import { assertVersion, decodeCursor, encodeCursor } from '@itsm/persistence';
+import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { checkApprovalPolicy } from '../domain/approval';
-import { writeAudit } from './audit';
+import { canSeeCatalogItem, mayListCatalogItems } from '../domain/request-access';
 import { CatalogItem, toCatalogItemView } from './catalog-item.entity';
+import { catalogItemNotFound, CatalogItemWriter } from './catalog-item.writer';
 import { FormSchemas } from './form-schema';
-
-function isAdmin(actor: Actor): boolean {
-  return actor.roles.includes(Role.Admin);
-}
-
-function requireAdmin(actor: Actor): void {
-  if (!isAdmin(actor)) throw new DomainError(ErrorCode.FORBIDDEN, 'only admins manage the request catalog');
-}
 
 /** The approval rules as stored: only the fields of the type, so equal rules are stored equally. */
 function storedApproval(policy: ApprovalPolicyDto): ApprovalPolicyDto {
@@ -42,15 +34,16 @@ function storedApproval(policy: ApprovalPolicyDto): ApprovalPolicyDto {
   };
 }
 
+/** The request catalog. Who manages it (admins) is declared on its operations; retired items are for admins' eyes only. */
 @Injectable()
 export class CatalogService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly forms: FormSchemas,
+    private readonly writer: CatalogItemWriter,
   ) {}
 
   async create(input: CreateCatalogItemDto, actor: Actor): Promise<CatalogItemView> {
-    requireAdmin(actor);
     this.checkDefinition({ formSchema: input.formSchema, approval: input.approval });
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
@@ -68,57 +61,44 @@ export class CatalogService {
         updatedAt: now,
         version: 1,
       });
-      await manager.insert(CatalogItem, item);
-      const view = toCatalogItemView(item);
-      await writeAudit(manager, { entityType: 'catalog_item', entityId: item.id, action: 'created', actorId: actor.sub, before: null, after: view });
-      return view;
+      return this.writer.insert(manager, item, { actorId: actor.sub, action: 'created' });
     });
   }
 
   /** Changes the fields sent; requests already submitted keep the item version they were submitted under. */
   async update(command: UpdateCatalogItemCommand, actor: Actor): Promise<CatalogItemView> {
-    requireAdmin(actor);
     const changes = changesOf(command);
     this.checkDefinition({ formSchema: command.formSchema, approval: command.approval });
     return this.dataSource.transaction(async (manager) => {
-      const item = await this.lock(manager, command.id);
-      assertVersion(`catalog item ${item.id}`, item.version, command.expectedVersion ?? undefined);
-      const before = toCatalogItemView(item);
+      const item = await this.writer.lock(manager, command.id, { expectedVersion: command.expectedVersion ?? undefined });
+      const before = this.writer.toView(item);
       if (Object.keys(changes).length === 0) return before;
-      Object.assign(item, changes, { version: item.version + 1, updatedAt: new Date() });
-      await manager.update(CatalogItem, { id: item.id }, { ...changes, version: item.version, updatedAt: item.updatedAt });
-      const after = toCatalogItemView(item);
-      await writeAudit(manager, { entityType: 'catalog_item', entityId: item.id, action: 'updated', actorId: actor.sub, before, after });
-      return after;
+      Object.assign(item, changes);
+      return this.writer.save(manager, item, before, { actorId: actor.sub, action: 'updated' });
     });
   }
 
   /** No new requests for a retired item; requests in flight go on. Retiring twice changes nothing. */
   async retire(command: RetireCatalogItemCommand, actor: Actor): Promise<CatalogItemView> {
-    requireAdmin(actor);
     return this.dataSource.transaction(async (manager) => {
-      const item = await this.lock(manager, command.id);
-      assertVersion(`catalog item ${item.id}`, item.version, command.expectedVersion ?? undefined);
-      const before = toCatalogItemView(item);
+      const item = await this.writer.lock(manager, command.id, { expectedVersion: command.expectedVersion ?? undefined });
+      const before = this.writer.toView(item);
       if (item.status === CatalogItemStatus.Retired) return before;
-      Object.assign(item, { status: CatalogItemStatus.Retired, version: item.version + 1, updatedAt: new Date() });
-      await manager.update(CatalogItem, { id: item.id }, { status: item.status, version: item.version, updatedAt: item.updatedAt });
-      const after = toCatalogItemView(item);
-      await writeAudit(manager, { entityType: 'catalog_item', entityId: item.id, action: 'retired', actorId: actor.sub, before, after });
-      return after;
+      item.status = CatalogItemStatus.Retired;
+      return this.writer.save(manager, item, before, { actorId: actor.sub, action: 'retired' });
     });
   }
 
   /** Retired items look like they do not exist, except to admins. */
   async get(id: string, actor: Actor): Promise<CatalogItemView> {
     const item = await this.dataSource.getRepository(CatalogItem).findOneBy({ id });
-    if (!item || (item.status !== CatalogItemStatus.Active && !isAdmin(actor))) throw notFound(id);
+    if (!item || !canSeeCatalogItem(actor, item)) throw catalogItemNotFound(id);
     return toCatalogItemView(item);
   }
 
   async list(query: ListCatalogItemsQuery, actor: Actor): Promise<CatalogItemPage> {
     const status = query.status ?? CatalogItemStatus.Active;
-    if (status !== CatalogItemStatus.Active) requireAdmin(actor);
+    if (!mayListCatalogItems(actor, status)) throw new RequestError(RequestErrorCode.CatalogRetiredItemsAdminsOnly, 'only admins manage the request catalog');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const builder = this.dataSource
       .getRepository(CatalogItem)
@@ -129,10 +109,7 @@ export class CatalogService {
       .take(limit + 1);
     if (query.category) builder.andWhere('item.category = :category', { category: query.category });
     if (query.cursor) {
-      const [name, id] = decodeCursor(query.cursor, 2);
-      if (typeof name !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) {
-        throw new DomainError(ErrorCode.VALIDATION, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'must be a nextCursor returned by this list' }] });
-      }
+      const [name, id] = decodeCursor(query.cursor, 2, ([afterName, afterId]) => typeof afterName === 'string' && isUuid(afterId));
       builder.andWhere('(item.name, item.id) > (:afterName, CAST(:afterId AS uuid))', { afterName: name, afterId: id });
     }
     const rows = await builder.getMany();
@@ -144,9 +121,9 @@ export class CatalogService {
   /** The item a new request is for, inside the request's transaction: it must exist and be active. */
   async activeItem(manager: EntityManager, id: string): Promise<CatalogItem> {
     const item = await manager.findOneBy(CatalogItem, { id });
-    if (!item) throw new DomainError(ErrorCode.NOT_FOUND, `catalog item ${id} not found`, { errors: [{ field: 'itemId', message: 'no such catalog item' }] });
+    if (!item) throw catalogItemNotFound(id, { errors: [{ field: 'itemId', message: 'no such catalog item' }] });
     if (item.status !== CatalogItemStatus.Active) {
-      throw new DomainError(ErrorCode.UNPROCESSABLE, `catalog item ${id} is retired: it takes no new requests`, { errors: [{ field: 'itemId', message: 'is retired' }] });
+      throw new RequestError(RequestErrorCode.CatalogItemRetired, `catalog item ${id} is retired: it takes no new requests`, { errors: [{ field: 'itemId', message: 'is retired' }] });
     }
     return item;
   }
@@ -157,21 +134,15 @@ export class CatalogService {
     return item.fulfillmentGroup;
   }
 
+  /** Refuses a form that is not a usable JSON Schema and approval rules that do not fit their type, naming every field at once. */
   private checkDefinition(definition: { formSchema?: Record<string, unknown> | undefined; approval?: ApprovalPolicyDto | undefined }): void {
-    const errors = [
-      ...(definition.formSchema ? this.forms.checkSchema(definition.formSchema) : []),
-      ...(definition.approval ? checkApprovalPolicy(definition.approval) : []),
-    ];
+    const formErrors = definition.formSchema ? this.forms.checkSchema(definition.formSchema) : [];
+    const errors = [...formErrors, ...(definition.approval ? checkApprovalPolicy(definition.approval) : [])];
     if (errors.length > 0) {
       const fields = [...new Set(errors.map((error) => error.field))];
-      throw new DomainError(ErrorCode.VALIDATION, `catalog item has invalid fields: ${fields.join(', ')}`, { errors });
+      const reason = formErrors.length > 0 ? RequestErrorCode.CatalogInvalidFormSchema : RequestErrorCode.CatalogInvalidApprovalPolicy;
+      throw new RequestError(reason, `catalog item has invalid fields: ${fields.join(', ')}`, { errors });
     }
-  }
-
-  private async lock(manager: EntityManager, id: string): Promise<CatalogItem> {
-    const item = await manager.findOne(CatalogItem, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!item) throw notFound(id);
-    return item;
   }
 }
 
@@ -193,10 +164,6 @@ function changesOf(command: UpdateCatalogItemCommand): ItemChanges {
   set('fulfillmentGroup', command.fulfillmentGroup);
   set('expectedDeliveryHours', command.expectedDeliveryHours);
   if (command.description !== undefined) changes.description = command.description;
-  if (nulls.length > 0) throw new DomainError(ErrorCode.VALIDATION, 'request is not valid', { errors: nulls });
+  if (nulls.length > 0) throw new RequestError(RequestErrorCode.CatalogRequiredFieldCleared, 'request is not valid', { errors: nulls });
   return changes;
-}
-
-function notFound(id: string): DomainError {
-  return new DomainError(ErrorCode.NOT_FOUND, `catalog item ${id} not found`);
 }

@@ -3,10 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type Actor, type AddCommentRequest, type CommentList, CommentVisibility, type CommentView, IncidentEvents } from '@itsm/contracts';
-import { OutboxWriter } from '@itsm/messaging';
-import { assertVisible, forbidden, isAgent } from '../incidents/incident-access';
-import { IncidentWriter } from '../incidents/incident-writer';
+import { eventOf } from '@itsm/messaging';
+import { assertMayComment, assertVisible, isAgent, seesWorkNotes, visibleTo } from '../domain/access';
+import { assertOpenForChanges } from '../domain/incident-lifecycle';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
+import { IncidentWriter } from '../incidents/incident.writer';
 import { IncidentComment, toCommentView } from './comment.entity';
 
 @Injectable()
@@ -14,7 +15,6 @@ export class CommentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: IncidentWriter,
-    private readonly outbox: OutboxWriter,
   ) {}
 
   /**
@@ -23,10 +23,10 @@ export class CommentsService {
    */
   async add(request: AddCommentRequest, actor: Actor): Promise<CommentView> {
     const visibility = request.comment.visibility ?? CommentVisibility.Public;
-    if (visibility === CommentVisibility.Internal && !isAgent(actor)) throw forbidden('only agents may write work notes');
+    assertMayComment(actor, visibility);
     return this.dataSource.transaction(async (manager) => {
-      const incident = await this.writer.lock(manager, request.id, actor, request.expectedVersion);
-      this.writer.assertOpenForChanges(incident);
+      const incident = await this.writer.lock(manager, request.id, { expectedVersion: request.expectedVersion, visible: visibleTo(actor) });
+      assertOpenForChanges(incident);
       const comment = manager.create(IncidentComment, {
         id: randomUUID(),
         incidentId: incident.id,
@@ -41,14 +41,28 @@ export class CommentsService {
       if (isAgent(actor) && visibility === CommentVisibility.Public && !incident.respondedAt) {
         const before = toIncidentView(incident);
         incident.respondedAt = comment.createdAt;
-        await this.writer.save(manager, incident, before, { actorId: actor.sub, action: 'responded', events: (after) => [{ event: IncidentEvents.updated, data: { incident: after, changes: [{ field: 'respondedAt', from: null, to: after.respondedAt }] } }] });
+        await this.writer.save(manager, incident, before, {
+          actorId: actor.sub,
+          action: 'responded',
+          events: (after) => [eventOf(IncidentEvents.updated, { incident: after, changes: [{ field: 'respondedAt', from: null, to: after.respondedAt }] })],
+        });
       }
-      await this.outbox.publish(
-        manager,
-        IncidentEvents.commentAdded,
-        { incidentId: incident.id, number: incident.number, callerId: incident.callerId, assignmentGroup: incident.assignmentGroup, assigneeId: incident.assigneeId, comment: view },
-        { subject: incident.id, time: comment.createdAt, audit: { entityType: 'incident', entityId: incident.id, action: 'comment_added', actorId: actor.sub, before: null, after: view } },
-      );
+      await this.writer.recordOn(manager, incident.id, {
+        actorId: actor.sub,
+        action: 'comment_added',
+        after: view,
+        time: comment.createdAt,
+        events: [
+          eventOf(IncidentEvents.commentAdded, {
+            incidentId: incident.id,
+            number: incident.number,
+            callerId: incident.callerId,
+            assignmentGroup: incident.assignmentGroup,
+            assigneeId: incident.assigneeId,
+            comment: view,
+          }),
+        ],
+      });
       return view;
     });
   }
@@ -58,7 +72,7 @@ export class CommentsService {
     const incident = await this.dataSource.getRepository(Incident).findOneBy({ id });
     assertVisible(incident, id, actor);
     const comments = await this.dataSource.getRepository(IncidentComment).find({
-      where: isAgent(actor) ? { incidentId: id } : { incidentId: id, visibility: CommentVisibility.Public },
+      where: seesWorkNotes(actor) ? { incidentId: id } : { incidentId: id, visibility: CommentVisibility.Public },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
     return { items: comments.map(toCommentView) };

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
-import { ApprovalDecision, ApprovalType } from '@itsm/contracts';
-import { type ApprovalOutcome, approvalOutcome, approvalStepsFor, type ApprovalStep, checkApprovalPolicy, requiredApprovals, stepOf } from './approval';
+import { ApprovalDecision, ApprovalType, RequestState } from '@itsm/contracts';
+import {
+  type ApprovalOutcome,
+  approvalOutcome,
+  approvalStepsFor,
+  type ApprovalStep,
+  checkApprovalPolicy,
+  checkDecision,
+  isApprover,
+  outcomeAfter,
+  requiredApprovals,
+  stepOf,
+} from './approval';
 
 const A = ApprovalDecision;
 
@@ -141,5 +152,101 @@ describe('who decides a step', () => {
     expect(stepOf(group, { sub: 'frank', groups: ['network', 'it-procurement'] })).toEqual({ ok: true, index: 0 });
     expect(stepOf(group, { sub: 'gina', groups: ['network'] })).toEqual({ ok: false, reason: 'not_approver' });
     expect(stepOf(group, { sub: 'gina' })).toEqual({ ok: false, reason: 'not_approver' });
+  });
+});
+
+describe('who is an approver', () => {
+  const steps = [
+    { approverId: 'carol', group: null },
+    { approverId: null, group: 'it-procurement' },
+  ];
+
+  it('counts a named approver and every member of an approving group, whatever they decided', () => {
+    expect(isApprover({ sub: 'carol' }, steps)).toBe(true);
+    expect(isApprover({ sub: 'frank', groups: ['network', 'it-procurement'] }, steps)).toBe(true);
+    const released: ApprovalStep[] = [{ approverId: 'carol', group: null, decision: A.NoLongerRequired }];
+    expect(isApprover({ sub: 'carol' }, released)).toBe(true);
+  });
+
+  it('counts nobody else, and nobody at all for a request without approval steps', () => {
+    expect(isApprover({ sub: 'erin', groups: ['network'] }, steps)).toBe(false);
+    expect(isApprover({ sub: 'erin' }, [])).toBe(false);
+  });
+});
+
+describe('who may decide on a request', () => {
+  const waiting = { requesterId: 'bob', state: RequestState.AwaitingApproval };
+  const twoOfThree: ApprovalStep[] = [
+    { approverId: 'carol', group: null, decision: A.Approved },
+    { approverId: 'dave', group: null, decision: A.Pending },
+    { approverId: 'erin', group: null, decision: A.Pending },
+  ];
+
+  it('lets an approver with a pending step decide it', () => {
+    expect(checkDecision(waiting, twoOfThree, { sub: 'dave' })).toEqual({ ok: true, index: 1 });
+  });
+
+  it('never lets the requester decide their own request, even as one of its approvers', () => {
+    expect(checkDecision({ ...waiting, requesterId: 'dave' }, twoOfThree, { sub: 'dave' })).toEqual({ ok: false, refusal: 'own_request' });
+  });
+
+  it('refuses someone who is not an approver, and an approver who decided already', () => {
+    expect(checkDecision(waiting, twoOfThree, { sub: 'sam' })).toEqual({ ok: false, refusal: 'not_approver' });
+    expect(checkDecision(waiting, twoOfThree, { sub: 'carol' })).toEqual({ ok: false, refusal: 'already_decided' });
+  });
+
+  it('takes decisions only while the request awaits approval', () => {
+    for (const state of Object.values(RequestState).filter((s) => s !== RequestState.AwaitingApproval)) {
+      expect(checkDecision({ ...waiting, state }, twoOfThree, { sub: 'dave' })).toEqual({ ok: false, refusal: 'not_awaiting_approval' });
+    }
+  });
+
+  it('tells an approver whose step nobody needs any more that they decided already, even once the request is settled', () => {
+    const settled = { ...waiting, state: RequestState.Approved };
+    const steps = twoOfThree.map((step) => (step.decision === A.Pending ? { ...step, decision: A.NoLongerRequired } : step));
+    expect(checkDecision(settled, steps, { sub: 'erin' })).toEqual({ ok: false, refusal: 'already_decided' });
+  });
+
+  it('refuses the requester first, and whoever is not an approver before looking at the state', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.values(RequestState)), fc.constantFrom('bob', 'sam', 'carol', 'dave'), (state, sub) => {
+        const check = checkDecision({ requesterId: 'bob', state }, twoOfThree, { sub });
+        if (sub === 'bob') expect(check).toEqual({ ok: false, refusal: 'own_request' });
+        else if (sub === 'sam') expect(check).toEqual({ ok: false, refusal: 'not_approver' });
+        else if (sub === 'carol') expect(check).toEqual({ ok: false, refusal: 'already_decided' });
+        else expect(check.ok).toBe(state === RequestState.AwaitingApproval);
+      }),
+    );
+  });
+});
+
+describe('outcome of one more decision', () => {
+  const twoOfThree = { type: ApprovalType.NOfM, approvers: ['a', 'b', 'c'], required: 2 };
+
+  it('approves 2 of 3 with the second approval and waits after the first', () => {
+    expect(outcomeAfter(twoOfThree, steps(A.Approved, A.Pending, A.Pending), 1, A.Approved)).toBe('approved');
+    expect(outcomeAfter(twoOfThree, steps(A.Pending, A.Pending, A.Pending), 0, A.Approved)).toBe('pending');
+  });
+
+  it('is the outcome of the steps with that one decided, leaving the steps as they were', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(A.Pending, A.Approved, A.Rejected), { minLength: 1, maxLength: 8 }).chain((decisions) =>
+          fc.record({
+            decisions: fc.constant(decisions),
+            index: fc.integer({ min: 0, max: decisions.length - 1 }),
+            decision: fc.constantFrom(A.Approved, A.Rejected),
+            required: fc.integer({ min: 1, max: decisions.length }),
+          }),
+        ),
+        ({ decisions, index, decision, required }) => {
+          const policy = { type: ApprovalType.NOfM, approvers: decisions.map((_, i) => String(i)), required };
+          const current = steps(...decisions);
+          const decided = current.map((step, i) => (i === index ? { ...step, decision } : step));
+          expect(outcomeAfter(policy, current, index, decision)).toBe(approvalOutcome(policy, decided));
+          expect(current.map((step) => step.decision)).toEqual(decisions);
+        },
+      ),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { ApprovalDecision, ApprovalType, type FieldError, MAX_APPROVERS } from '@itsm/contracts';
+import { ApprovalDecision, ApprovalType, type FieldError, MAX_APPROVERS, RequestState } from '@itsm/contracts';
 
 /** The approval rules of a catalog item, as stored with it and copied onto each request. */
 export interface ApprovalPolicy {
@@ -82,14 +82,54 @@ export function approvalOutcome(policy: ApprovalPolicy, steps: readonly Pick<App
   return 'pending';
 }
 
+/** Who an approval rule is about: the acting user's subject and token groups. */
+export interface Approver {
+  sub: string;
+  groups?: readonly string[] | undefined;
+}
+
+/** Whether a step is the actor's: theirs by subject, or their group's. */
+function isStepOf(step: Pick<ApprovalStep, 'approverId' | 'group'>, actor: Approver): boolean {
+  return (step.approverId !== null && step.approverId === actor.sub) || (step.group !== null && (actor.groups ?? []).includes(step.group));
+}
+
+/** Whether the actor is among the approvers of a request, decided or not (approvers see what they are asked to decide). */
+export function isApprover(actor: Approver, steps: readonly Pick<ApprovalStep, 'approverId' | 'group'>[]): boolean {
+  return steps.some((step) => isStepOf(step, actor));
+}
+
 export type StepLookup = { ok: true; index: number } | { ok: false; reason: 'not_approver' | 'already_decided' };
 
 /** The step an actor decides: theirs by subject, or their group's; an actor without a pending one cannot decide. */
-export function stepOf(steps: readonly ApprovalStep[], actor: { sub: string; groups?: readonly string[] }): StepLookup {
-  const mine = steps
-    .map((step, index) => ({ step, index }))
-    .filter(({ step }) => (step.approverId !== null && step.approverId === actor.sub) || (step.group !== null && (actor.groups ?? []).includes(step.group)));
+export function stepOf(steps: readonly ApprovalStep[], actor: Approver): StepLookup {
+  const mine = steps.map((step, index) => ({ step, index })).filter(({ step }) => isStepOf(step, actor));
   if (mine.length === 0) return { ok: false, reason: 'not_approver' };
   const pending = mine.find(({ step }) => step.decision === ApprovalDecision.Pending);
   return pending ? { ok: true, index: pending.index } : { ok: false, reason: 'already_decided' };
+}
+
+/** Why a decision is refused: the requester's own request, not an approver, decided before, or no longer waiting for approvals. */
+export type DecisionRefusal = 'own_request' | 'not_approver' | 'already_decided' | 'not_awaiting_approval';
+
+export type DecisionCheck = { ok: true; index: number } | { ok: false; refusal: DecisionRefusal };
+
+/**
+ * Whether the actor may decide on a request now, and which step is theirs. Segregation of duties comes first:
+ * nobody approves what they asked for, even when they are among the approvers. Then the actor needs a step of
+ * their own still pending, and the request must still be waiting for approvals.
+ */
+export function checkDecision(request: { requesterId: string; state: RequestState }, steps: readonly ApprovalStep[], actor: Approver): DecisionCheck {
+  if (request.requesterId === actor.sub) return { ok: false, refusal: 'own_request' };
+  const lookup = stepOf(steps, actor);
+  if (!lookup.ok) return { ok: false, refusal: lookup.reason };
+  if (request.state !== RequestState.AwaitingApproval) return { ok: false, refusal: 'not_awaiting_approval' };
+  return lookup;
+}
+
+/** Where the approvals stand once the step at `index` takes `decision` (the others as they are). */
+export function outcomeAfter(policy: ApprovalPolicy, steps: readonly Pick<ApprovalStep, 'decision'>[], index: number, decision: ApprovalDecision): ApprovalOutcome {
+  return approvalOutcome(
+    policy,
+    steps.map((step, i) => (i === index ? { decision } : step)),
+  );
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Priority, SLA_METRICS } from '@itsm/contracts';
-import { decideEscalation, DEFAULT_ESCALATION_RULES, type EscalationRule, type EscalationTrigger, parseEscalationRules } from './escalation';
+import { decideEscalation, DEFAULT_ESCALATION_RULES, escalationChange, escalationRecord, type EscalationRule, type EscalationTrigger, parseEscalationRules } from './escalation';
 import { priorityRank } from './priority';
 
 type EscalatedIncident = Parameters<typeof decideEscalation>[2];
@@ -235,5 +235,35 @@ describe('escalation', () => {
         }),
       );
     });
+  });
+});
+
+describe('escalation in the history', () => {
+  const CLOCK = '11111111-2222-4333-8444-555555555555';
+
+  it('keeps the trigger, metric, threshold, rule, notification and clock of a warning', () => {
+    expect(escalationRecord(warning(90, { metric: 'response' }), { rule: 0, notifyManager: true }, CLOCK)).toEqual({
+      trigger: 'warning',
+      metric: 'response',
+      rule: 0,
+      notifyManager: true,
+      clockId: CLOCK,
+      thresholdPercent: 90,
+    });
+  });
+
+  it('keeps no threshold for a breach', () => {
+    expect(escalationRecord({ ...breach(), thresholdPercent: 100 }, { rule: 1, priority: Priority.P2, notifyManager: false }, CLOCK)).toEqual({
+      trigger: 'breached',
+      metric: 'resolution',
+      rule: 1,
+      notifyManager: false,
+      clockId: CLOCK,
+    });
+  });
+
+  it('shows an escalation that only notifies as a change named escalation, without the clock', () => {
+    const record = escalationRecord(warning(75), { rule: 0, notifyManager: true }, CLOCK);
+    expect(escalationChange(record)).toEqual({ field: 'escalation', from: null, to: { trigger: 'warning', metric: 'resolution', rule: 0, notifyManager: true, thresholdPercent: 75 } });
   });
 });

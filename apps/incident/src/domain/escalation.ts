@@ -26,6 +26,18 @@ export interface EscalationTrigger {
   thresholdPercent?: number;
 }
 
+/** The escalation as the incident's audit trail keeps it, beside the incident as it became. */
+export interface EscalationRecord {
+  trigger: 'warning' | 'breached';
+  metric: SlaMetric;
+  /** Index of the rule applied (0-based, in configuration order). */
+  rule: number;
+  notifyManager: boolean;
+  /** The SLA clock that warned or breached. */
+  clockId: string;
+  thresholdPercent?: number;
+}
+
 export interface EscalationDecision {
   rule: number;
   priority?: Priority;
@@ -87,4 +99,24 @@ export function parseEscalationRules(json: string): EscalationRule[] {
     if (rule.notifyManager !== undefined && typeof rule.notifyManager !== 'boolean') throw new Error(`${where}: notifyManager must be true or false`);
     return rule as unknown as EscalationRule;
   });
+}
+
+export function escalationRecord(trigger: EscalationTrigger, decision: EscalationDecision, clockId: string): EscalationRecord {
+  return {
+    trigger: trigger.on,
+    metric: trigger.metric,
+    rule: decision.rule,
+    notifyManager: decision.notifyManager,
+    clockId,
+    ...(trigger.on === 'warning' && trigger.thresholdPercent !== undefined ? { thresholdPercent: trigger.thresholdPercent } : {}),
+  };
+}
+
+/**
+ * The history entry of an escalation: what triggered it and which rule applied, so an escalation that only had the
+ * managers notified still says what happened.
+ */
+export function escalationChange(record: EscalationRecord): { field: 'escalation'; from: null; to: Omit<EscalationRecord, 'clockId'> } {
+  const { clockId: _clockId, ...shown } = record;
+  return { field: 'escalation', from: null, to: shown };
 }

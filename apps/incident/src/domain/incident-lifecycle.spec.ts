@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { DomainError, ErrorCode, HoldReason, IncidentState, ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
-import { allowedTransitions, FINAL_STATES, INCIDENT_TRANSITIONS, type LifecycleSnapshot, OPEN_STATES, planTransition } from './incident-lifecycle';
+import { DomainError, ErrorCode, HoldReason, IncidentErrorCode, IncidentState, ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
+import { allowedTransitions, assertOpenForChanges, FINAL_STATES, INCIDENT_TRANSITIONS, type LifecycleSnapshot, OPEN_STATES, planTransition } from './incident-lifecycle';
 
 const S = IncidentState;
 const STATES = Object.values(IncidentState);
@@ -138,6 +138,7 @@ describe('incident lifecycle', () => {
     it.each(REFUSED_PAIRS)('refuses %s → %s as an invalid transition, listing what is allowed', (from, to) => {
       const error = errorOf(() => planTransition(buildSnapshot({ state: from }), validInput(from, to), options()));
       expect(error.code).toBe(ErrorCode.INVALID_TRANSITION);
+      expect(error.reason).toBe(IncidentErrorCode.InvalidTransition);
       expect(error.details).toEqual({ from, to, allowed: INCIDENT_TRANSITIONS[from] });
     });
 
@@ -160,6 +161,7 @@ describe('incident lifecycle', () => {
       delete input[field];
       const error = errorOf(() => planTransition(buildSnapshot({ state: from }), input, options()));
       expect(error.code).toBe(ErrorCode.VALIDATION);
+      expect(error.reason).toBe(IncidentErrorCode.TransitionFieldsInvalid);
       expect(error.details?.errors).toEqual([{ field, message: `is required to move to ${to}` }]);
     });
 
@@ -172,6 +174,7 @@ describe('incident lifecycle', () => {
     it('refuses to reopen without a reason', () => {
       const error = errorOf(() => planTransition(buildSnapshot({ state: S.Resolved }), { to: S.InProgress }, options()));
       expect(error.code).toBe(ErrorCode.VALIDATION);
+      expect(error.reason).toBe(IncidentErrorCode.TransitionFieldsInvalid);
       expect(error.details?.errors).toEqual([{ field: 'reason', message: 'is required to reopen an incident' }]);
     });
 
@@ -232,6 +235,7 @@ describe('incident lifecycle', () => {
       const resolvedAt = new Date(NOW.getTime() - WINDOW - 1);
       const error = errorOf(() => reopen(resolvedAt));
       expect(error.code).toBe(ErrorCode.INVALID_TRANSITION);
+      expect(error.reason).toBe(IncidentErrorCode.ReopenWindowPassed);
       expect(error.details).toEqual({ from: S.Resolved, to: S.InProgress, allowed: [S.Closed], resolvedAt: resolvedAt.toISOString() });
       expect(error.message).toContain(resolvedAt.toISOString());
     });
@@ -312,6 +316,7 @@ describe('incident lifecycle', () => {
     ] as const)('forbids the caller %s → %s, which only agents may do', (from, to, allowed) => {
       const error = errorOf(() => planTransition(buildSnapshot({ state: from }), validInput(from, to), asCaller));
       expect(error.code).toBe(ErrorCode.FORBIDDEN);
+      expect(error.reason).toBe(IncidentErrorCode.RequesterTransitionForbidden);
       expect(error.details).toEqual({ from, to, allowed });
     });
 
@@ -391,5 +396,19 @@ describe('messages and reasons', () => {
     const error = errorOf(() => planTransition(buildSnapshot({ state: S.New }), { to: S.InProgress, reason: 'starting' }, options()));
     expect(error.code).toBe(ErrorCode.VALIDATION);
     expect(error.details?.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+  });
+});
+
+describe('changes to a final incident', () => {
+  it.each(FINAL_STATES)('refuses any change to a %s incident, naming its state', (state) => {
+    const error = errorOf(() => assertOpenForChanges({ number: 'INC0001001', state }));
+    expect(error.code).toBe(ErrorCode.CONFLICT);
+    expect(error.reason).toBe(IncidentErrorCode.FinalState);
+    expect(error.message).toBe(`incident INC0001001 is ${state}; a final incident cannot be changed`);
+    expect(error.details).toEqual({ state });
+  });
+
+  it.each([...OPEN_STATES, S.Resolved])('lets a %s incident be changed', (state) => {
+    expect(() => assertOpenForChanges({ number: 'INC0001001', state })).not.toThrow();
   });
 });

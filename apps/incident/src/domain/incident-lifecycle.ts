@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type HoldReason, IncidentState, type ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
+import { type HoldReason, IncidentError, IncidentErrorCode, IncidentState, type ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
 
 const { New, InProgress, OnHold, Resolved, Closed, Canceled, Merged } = IncidentState;
 
@@ -72,10 +72,10 @@ export function planTransition(incident: LifecycleSnapshot, input: TransitionInc
   if (!allowed.includes(to)) {
     const everAllowed = INCIDENT_TRANSITIONS[incident.state].includes(to);
     if (everAllowed && options.asCaller) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `a requester may not move an incident from ${incident.state} to ${to}`, { from: incident.state, to, allowed });
+      throw new IncidentError(IncidentErrorCode.RequesterTransitionForbidden, `a requester may not move an incident from ${incident.state} to ${to}`, { from: incident.state, to, allowed });
     }
     const list = allowed.length > 0 ? allowed.join(', ') : INCIDENT_TRANSITIONS[incident.state].length === 0 ? 'none (the state is final)' : 'none for a requester';
-    throw new DomainError(ErrorCode.INVALID_TRANSITION, `an incident cannot move from ${incident.state} to ${to}; allowed: ${list}`, {
+    throw new IncidentError(IncidentErrorCode.InvalidTransition, `an incident cannot move from ${incident.state} to ${to}; allowed: ${list}`, {
       from: incident.state,
       to,
       allowed,
@@ -89,7 +89,7 @@ export function planTransition(incident: LifecycleSnapshot, input: TransitionInc
         if (!input.reason) throw missing('reason', 'is required to reopen an incident');
         const resolvedAt = incident.resolvedAt ?? now;
         if (now.getTime() - resolvedAt.getTime() > options.reopenWindowMs) {
-          throw new DomainError(ErrorCode.INVALID_TRANSITION, `the reopen window has passed: the incident was resolved at ${resolvedAt.toISOString()}; open a new incident instead`, {
+          throw new IncidentError(IncidentErrorCode.ReopenWindowPassed, `the reopen window has passed: the incident was resolved at ${resolvedAt.toISOString()}; open a new incident instead`, {
             from: incident.state,
             to,
             allowed: [Closed],
@@ -116,7 +116,7 @@ export function planTransition(incident: LifecycleSnapshot, input: TransitionInc
     case Merged:
       return { patch: { state: Merged, holdReason: null, closedAt: now, mergedIntoId: input.into ?? null }, reopened: false };
     default:
-      throw new DomainError(ErrorCode.INVALID_TRANSITION, `an incident cannot move to ${to}`, { from: incident.state, to, allowed });
+      throw new IncidentError(IncidentErrorCode.InvalidTransition, `an incident cannot move to ${to}`, { from: incident.state, to, allowed });
   }
 }
 
@@ -131,10 +131,17 @@ function checkFields(input: TransitionIncidentDto, from: IncidentState): void {
     })),
   ];
   if (errors.length > 0) {
-    throw new DomainError(ErrorCode.VALIDATION, `the move to ${input.to} has missing or foreign fields: ${errors.map((e) => e.field).join(', ')}`, { errors });
+    throw new IncidentError(IncidentErrorCode.TransitionFieldsInvalid, `the move to ${input.to} has missing or foreign fields: ${errors.map((e) => e.field).join(', ')}`, { errors });
   }
 }
 
-function missing(field: string, message: string): DomainError {
-  return new DomainError(ErrorCode.VALIDATION, `${field} ${message}`, { errors: [{ field, message }] });
+function missing(field: string, message: string): IncidentError {
+  return new IncidentError(IncidentErrorCode.TransitionFieldsInvalid, `${field} ${message}`, { errors: [{ field, message }] });
+}
+
+/** Closed, canceled and merged incidents are history: no field, comment or link changes them any more. */
+export function assertOpenForChanges(incident: { number: string; state: IncidentState }): void {
+  if (FINAL_STATES.includes(incident.state)) {
+    throw new IncidentError(IncidentErrorCode.FinalState, `incident ${incident.number} is ${incident.state}; a final incident cannot be changed`, { state: incident.state });
+  }
 }

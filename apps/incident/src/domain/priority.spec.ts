@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { Impact, Priority, Urgency } from '@itsm/contracts';
-import { formatPriorityMatrix, ITIL_PRIORITY_MATRIX, parsePriorityMatrix, priorityOf, priorityRank, raisePriority } from './priority';
+import { DomainError, ErrorCode, Impact, IncidentErrorCode, Priority, Urgency } from '@itsm/contracts';
+import { assertPriorityOverride, formatPriorityMatrix, ITIL_PRIORITY_MATRIX, parsePriorityMatrix, priorityOf, priorityRank, raisePriority } from './priority';
 
 const impactArb = fc.constantFrom(Impact.High, Impact.Medium, Impact.Low);
 const urgencyArb = fc.constantFrom(Urgency.High, Urgency.Medium, Urgency.Low);
@@ -59,6 +59,52 @@ describe('priority matrix', () => {
       fc.property(priorityArb, fc.integer({ min: 0, max: 6 }), (priority, steps) => {
         const raised = raisePriority(priority, steps);
         expect(priorityRank(raised)).toBe(Math.max(1, priorityRank(priority) - steps));
+      }),
+    );
+  });
+});
+
+describe('manual priority', () => {
+  function refusal(changes: Parameters<typeof assertPriorityOverride>[0]): DomainError {
+    try {
+      assertPriorityOverride(changes);
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+    throw new Error('expected a refusal, but the change was accepted');
+  }
+
+  it('takes a manual priority with its reason', () => {
+    expect(() => assertPriorityOverride({ priority: Priority.P1, priorityReason: 'CEO laptop' })).not.toThrow();
+  });
+
+  it('takes a return to the matrix, and a change that touches no priority, without a reason', () => {
+    expect(() => assertPriorityOverride({ priority: null })).not.toThrow();
+    expect(() => assertPriorityOverride({})).not.toThrow();
+  });
+
+  it('refuses a manual priority without a reason, naming priorityReason', () => {
+    const error = refusal({ priority: Priority.P2 });
+    expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: IncidentErrorCode.PriorityReasonRequired });
+    expect(error.details?.errors).toEqual([{ field: 'priorityReason', message: 'is required with priority' }]);
+  });
+
+  it('refuses a reason without a manual priority, also when returning to the matrix', () => {
+    for (const changes of [{ priorityReason: 'why not' }, { priority: null, priorityReason: 'why not' }]) {
+      const error = refusal(changes);
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, reason: IncidentErrorCode.PriorityReasonOnlyWithPriority });
+      expect(error.details?.errors).toEqual([{ field: 'priorityReason', message: 'only applies with priority' }]);
+    }
+  });
+
+  it('accepts exactly the changes where a reason goes with a manual priority', () => {
+    fc.assert(
+      fc.property(fc.constantFrom<Priority | null | undefined>(undefined, null, ...Object.values(Priority)), fc.option(fc.string(), { nil: undefined }), (priority, priorityReason) => {
+        const changes = { ...(priority !== undefined ? { priority } : {}), ...(priorityReason !== undefined ? { priorityReason } : {}) };
+        const valid = Boolean(priority) === (priorityReason !== undefined);
+        if (valid) expect(() => assertPriorityOverride(changes)).not.toThrow();
+        else expect(() => assertPriorityOverride(changes)).toThrow(DomainError);
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { type Impact, Priority, type Urgency } from '@itsm/contracts';
+import { type Impact, IncidentError, IncidentErrorCode, Priority, type Urgency } from '@itsm/contracts';
 
 /** Rows: impact 1..3; columns: urgency 1..3. */
 export type PriorityMatrix = readonly [readonly [Priority, Priority, Priority], readonly [Priority, Priority, Priority], readonly [Priority, Priority, Priority]];
@@ -44,4 +44,19 @@ export function priorityRank(priority: Priority): number {
 /** `steps` levels more urgent, never beyond P1. */
 export function raisePriority(priority: Priority, steps: number): Priority {
   return `P${Math.max(1, priorityRank(priority) - Math.max(0, steps))}` as Priority;
+}
+
+/**
+ * A priority set by hand overrides the matrix and must say why; a reason alone, without a priority, says nothing.
+ * `priority: null` returns to the matrix and takes no reason.
+ */
+export function assertPriorityOverride(changes: { priority?: Priority | null; priorityReason?: string }): void {
+  if (changes.priority && changes.priorityReason === undefined) {
+    throw new IncidentError(IncidentErrorCode.PriorityReasonRequired, 'a manual priority needs priorityReason', { errors: [{ field: 'priorityReason', message: 'is required with priority' }] });
+  }
+  if (changes.priorityReason !== undefined && !changes.priority) {
+    throw new IncidentError(IncidentErrorCode.PriorityReasonOnlyWithPriority, 'priorityReason only goes with a manual priority', {
+      errors: [{ field: 'priorityReason', message: 'only applies with priority' }],
+    });
+  }
 }

@@ -1,12 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
-  type AddCommentRequest,
-  type CommentList,
-  type CommentView,
   type CreatedIncidentView,
   type CreateIncidentRequest,
-  type CreateRoutingRuleRequest,
   type GetIncidentRequest,
   type IncidentCounts,
   type IncidentHistory,
@@ -15,19 +11,10 @@ import {
   type IncidentView,
   type LinkChildrenRequest,
   type ListIncidentsRequest,
-  type ListRoutingRulesRequest,
-  type RoutingRuleIdRequest,
-  type RoutingRuleList,
-  type RoutingRuleView,
   type SetMajorRequest,
-  type TransitionIncidentRequest,
   type UpdateIncidentRequest,
-  type UpdateRoutingRuleRequest,
 } from '@itsm/contracts';
 import { currentActor, RpcHandler } from '@itsm/messaging';
-import { CommentsService } from '../comments/comments.service';
-import { TransitionsService } from '../lifecycle/transitions.service';
-import { RoutingRulesService } from '../routing/routing-rules.service';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 
@@ -36,10 +23,7 @@ import { IncidentsService } from './incidents.service';
 export class IncidentsHandler {
   constructor(
     private readonly incidents: IncidentsService,
-    private readonly transitions: TransitionsService,
-    private readonly comments: CommentsService,
     private readonly queries: IncidentsRepository,
-    private readonly routing: RoutingRulesService,
   ) {}
 
   @RpcHandler(IncidentRpc.create)
@@ -67,21 +51,6 @@ export class IncidentsHandler {
     return this.incidents.update(request, currentActor());
   }
 
-  @RpcHandler(IncidentRpc.transition)
-  transition(@Payload() request: TransitionIncidentRequest): Promise<IncidentView> {
-    return this.transitions.transition(request, currentActor());
-  }
-
-  @RpcHandler(IncidentRpc.addComment)
-  addComment(@Payload() request: AddCommentRequest): Promise<CommentView> {
-    return this.comments.add(request, currentActor());
-  }
-
-  @RpcHandler(IncidentRpc.comments)
-  listComments(@Payload() request: GetIncidentRequest): Promise<CommentList> {
-    return this.comments.list(request.id, currentActor());
-  }
-
   @RpcHandler(IncidentRpc.history)
   history(@Payload() request: GetIncidentRequest): Promise<IncidentHistory> {
     return this.queries.history(request.id, currentActor());
@@ -95,25 +64,5 @@ export class IncidentsHandler {
   @RpcHandler(IncidentRpc.linkChildren)
   linkChildren(@Payload() request: LinkChildrenRequest): Promise<IncidentView> {
     return this.incidents.linkChildren(request, currentActor());
-  }
-
-  @RpcHandler(IncidentRpc.listRoutingRules)
-  listRoutingRules(@Payload() request: ListRoutingRulesRequest): Promise<RoutingRuleList> {
-    return this.routing.list(request, currentActor());
-  }
-
-  @RpcHandler(IncidentRpc.createRoutingRule)
-  createRoutingRule(@Payload() request: CreateRoutingRuleRequest): Promise<RoutingRuleView> {
-    return this.routing.create(request, currentActor());
-  }
-
-  @RpcHandler(IncidentRpc.updateRoutingRule)
-  updateRoutingRule(@Payload() request: UpdateRoutingRuleRequest): Promise<RoutingRuleView> {
-    return this.routing.update(request, currentActor());
-  }
-
-  @RpcHandler(IncidentRpc.deleteRoutingRule)
-  deleteRoutingRule(@Payload() request: RoutingRuleIdRequest): Promise<RoutingRuleView> {
-    return this.routing.delete(request.id, currentActor());
   }
 }

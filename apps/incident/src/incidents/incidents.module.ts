@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
-import { CommentsService } from '../comments/comments.service';
-import { EscalationHandler } from '../escalation/escalation.handler';
-import { AutoCloseJob } from '../lifecycle/auto-close.job';
-import { TransitionsService } from '../lifecycle/transitions.service';
-import { RoutingRulesService } from '../routing/routing-rules.service';
-import { IncidentWriter } from './incident-writer';
+import { RoutingModule } from '../routing/routing.module';
+import { IncidentSettings } from './incident-settings';
+import { IncidentWriter } from './incident.writer';
 import { IncidentsHandler } from './incidents.handler';
 import { IncidentsRepository } from './incidents.repository';
 import { IncidentsService } from './incidents.service';
 
-/** Incidents: lifecycle, comments, routing, escalation and auto-close. */
+/** Incidents: opening, reading, changing, major incidents, parents and children, queue and history. */
 @Module({
+  imports: [RoutingModule],
   controllers: [IncidentsHandler],
-  providers: [IncidentWriter, IncidentsService, IncidentsRepository, TransitionsService, CommentsService, RoutingRulesService, EscalationHandler, AutoCloseJob],
+  providers: [IncidentWriter, IncidentSettings, IncidentsService, IncidentsRepository],
+  exports: [IncidentWriter],
 })
 export class IncidentsModule {}

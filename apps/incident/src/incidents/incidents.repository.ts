@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import {
   type Actor,
   CommentVisibility,
@@ -11,11 +11,15 @@ import {
   type IncidentFilters,
   type IncidentHistory,
   type IncidentPage,
+  type IncidentRef,
   IncidentState,
 } from '@itsm/contracts';
 import { AuditEntry, decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
+import { assertVisible, isAgent, seesWorkNotes } from '../domain/access';
+import type { DuplicateCriteria } from '../domain/duplicates';
+import { type EscalationRecord, escalationChange } from '../domain/escalation';
 import { diffFields } from '../domain/field-changes';
-import { assertVisible, isAgent } from './incident-access';
+import type { AncestorLink } from '../domain/parents';
 import { INCIDENT_SEARCH_VECTOR } from './incident-search';
 import { Incident, toIncidentView } from './incident.entity';
 
@@ -27,7 +31,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** What a sort key's value in a cursor may look like; anything else would fail in SQL. */
 const CURSOR_VALUE: Readonly<Record<SortKey, RegExp>> = { createdAt: ISO_INSTANT, updatedAt: ISO_INSTANT, priority: /^P[1-5]$/, number: /^INC\d{7,}$/ };
 
-/** Queries over incidents: the queue, its counts and the audit trail. */
+/** Queries over incidents: the queue, its counts, the audit trail, the chain of parents and possible duplicates. */
 @Injectable()
 export class IncidentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -99,14 +103,44 @@ export class IncidentsRepository {
       const at = entry.at.toISOString();
       if (entry.action === 'comment_added') {
         const comment = entry.after as CommentView;
-        if (!isAgent(actor) && comment.visibility !== CommentVisibility.Public) continue;
+        if (!seesWorkNotes(actor) && comment.visibility !== CommentVisibility.Public) continue;
         items.push({ at, actorId: entry.actorId, action: entry.action, changes: [], comment });
       } else if (entry.action === 'duplicate_merged') {
         items.push({ at, actorId: entry.actorId, action: entry.action, changes: [{ field: 'duplicate', from: null, to: (entry.after as { duplicate: unknown }).duplicate }] });
       } else {
-        items.push({ at, actorId: entry.actorId, action: entry.action, changes: diffFields(entry.before as Record<string, unknown> | null, entry.after as Record<string, unknown> | null) });
+        // An escalation's row keeps the escalation beside the incident, so one that changed no field still says what happened.
+        const { escalation, ...after } = (entry.after ?? {}) as Record<string, unknown> & { escalation?: EscalationRecord };
+        const changes = diffFields(entry.before as Record<string, unknown> | null, entry.after ? after : null);
+        items.push({ at, actorId: entry.actorId, action: entry.action, changes: escalation ? [...changes, escalationChange(escalation)] : changes });
       }
     }
     return { items };
+  }
+
+  /** The incident and its chain of parents upwards (nearest first), for the parent rules; empty when it does not exist. */
+  async ancestorsOf(manager: EntityManager, id: string): Promise<AncestorLink[]> {
+    return (await manager.query(
+      `WITH RECURSIVE up AS (
+         SELECT id, parent_id, state, 0 AS depth FROM incident.incidents WHERE id = $1
+         UNION ALL SELECT i.id, i.parent_id, i.state, up.depth + 1 FROM incident.incidents i JOIN up ON i.id = up.parent_id WHERE up.depth < 50)
+       SELECT id, state FROM up ORDER BY depth`,
+      [id],
+    )) as AncestorLink[];
+  }
+
+  /** The newest five incidents meeting the duplicate criteria (see `duplicateCriteria`), compared with the database's clock. */
+  async possibleDuplicates(manager: EntityManager, criteria: DuplicateCriteria): Promise<IncidentRef[]> {
+    const rows = await manager
+      .createQueryBuilder(Incident, 'i')
+      .select(['i.id', 'i.number', 'i.title', 'i.state'])
+      .where('i.id <> :id', { id: criteria.excludeId })
+      .andWhere('i.state IN (:...open)', { open: criteria.states })
+      .andWhere('lower(i.category) = lower(:category)', { category: criteria.category })
+      .andWhere('i.ci_ids && CAST(:ciIds AS uuid[])', { ciIds: criteria.ciIds })
+      .andWhere('i.created_at > now() - make_interval(mins => :minutes)', { minutes: criteria.windowMinutes })
+      .orderBy('i.created_at', 'DESC')
+      .limit(5)
+      .getMany();
+    return rows.map((row) => ({ id: row.id, number: row.number, title: row.title, state: row.state }));
   }
 }

@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { IncidentState } from '@itsm/contracts';
-import { PeriodicTask } from '@itsm/messaging';
-import { SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/runtime';
+import { PeriodicTask, SYSTEM_ACTOR } from '@itsm/messaging';
+import { SERVICE_CONFIG, SERVICE_OPTIONS, type ServiceRuntimeOptions } from '@itsm/runtime';
 import { counter } from '@itsm/observability';
-import { IncidentWriter, SYSTEM_ACTOR } from '../incidents/incident-writer';
+import type { IncidentConfig } from '../config';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
+import { IncidentWriter } from '../incidents/incident.writer';
 import { TransitionsService } from './transitions.service';
 
 const BATCH = 100;
@@ -26,6 +27,7 @@ export class AutoCloseJob implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: IncidentWriter,
     private readonly transitions: TransitionsService,
+    @Inject(SERVICE_CONFIG) private readonly config: IncidentConfig,
     @Inject(SERVICE_OPTIONS) options: ServiceRuntimeOptions,
   ) {
     this.logger = options.logger.child({ component: 'auto-close' });
@@ -33,7 +35,7 @@ export class AutoCloseJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.task.start(this.writer.config.INCIDENT_AUTO_CLOSE_INTERVAL_MS, () => this.run());
+    this.task.start(this.config.INCIDENT_AUTO_CLOSE_INTERVAL_MS, () => this.run());
   }
 
   onModuleDestroy(): Promise<void> {
@@ -50,11 +52,11 @@ export class AutoCloseJob implements OnApplicationBootstrap, OnModuleDestroy {
           .setLock('pessimistic_write')
           .setOnLocked('skip_locked')
           .where('i.state = :state', { state: IncidentState.Resolved })
-          .andWhere('i.resolved_at < now() - make_interval(days => :days)', { days: this.writer.config.INCIDENT_AUTO_CLOSE_DAYS })
+          .andWhere('i.resolved_at < now() - make_interval(days => :days)', { days: this.config.INCIDENT_AUTO_CLOSE_DAYS })
           .orderBy('i.resolved_at', 'ASC')
           .limit(BATCH)
           .getMany();
-        const reason = `closed automatically ${this.writer.config.INCIDENT_AUTO_CLOSE_DAYS} days after resolution`;
+        const reason = `closed automatically ${this.config.INCIDENT_AUTO_CLOSE_DAYS} days after resolution`;
         for (const incident of due) {
           const before = toIncidentView(incident);
           Object.assign(incident, { state: IncidentState.Closed, closedAt: new Date() });

@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { type Actor, DomainError, ErrorCode, IncidentEvents, IncidentState, type IncidentView, type TransitionIncidentRequest } from '@itsm/contracts';
-import { AuditEntry } from '@itsm/persistence';
+import { type Actor, IncidentError, IncidentErrorCode, IncidentEvents, IncidentState, type IncidentView, type TransitionIncidentRequest } from '@itsm/contracts';
+import { type EventSpec, eventOf } from '@itsm/messaging';
+import { SERVICE_CONFIG } from '@itsm/runtime';
+import type { IncidentConfig } from '../config';
+import { canSee, isAgent, visibleTo } from '../domain/access';
 import { type LifecyclePatch, OPEN_STATES, planTransition } from '../domain/incident-lifecycle';
-import { isAgent } from '../incidents/incident-access';
-import { eventOf, type IncidentEventSpec, IncidentWriter } from '../incidents/incident-writer';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
+import { IncidentWriter } from '../incidents/incident.writer';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -15,6 +17,7 @@ export class TransitionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: IncidentWriter,
+    @Inject(SERVICE_CONFIG) private readonly config: IncidentConfig,
   ) {}
 
   /**
@@ -24,9 +27,9 @@ export class TransitionsService {
   async transition(request: TransitionIncidentRequest, actor: Actor): Promise<IncidentView> {
     const input = request.transition;
     return this.dataSource.transaction(async (manager) => {
-      const incident = await this.writer.lock(manager, request.id, actor, request.expectedVersion);
+      const incident = await this.writer.lock(manager, request.id, { expectedVersion: request.expectedVersion, visible: visibleTo(actor) });
       const now = new Date();
-      const plan = planTransition(incident, input, { asCaller: !isAgent(actor), now, reopenWindowMs: this.writer.config.INCIDENT_REOPEN_WINDOW_DAYS * DAY_MS });
+      const plan = planTransition(incident, input, { asCaller: !isAgent(actor), now, reopenWindowMs: this.config.INCIDENT_REOPEN_WINDOW_DAYS * DAY_MS });
       let target: Incident | undefined;
       if (input.to === IncidentState.Merged && input.into) target = await this.lockMergeTarget(manager, incident, input.into, actor);
       const before = toIncidentView(incident);
@@ -45,7 +48,7 @@ export class TransitionsService {
   }
 
   /** state_changed, plus reopened or closed where the move is one. */
-  stateEvents(before: IncidentView, after: IncidentView, reason: string | undefined, options: { reopened: boolean; automatic: boolean }): IncidentEventSpec[] {
+  stateEvents(before: IncidentView, after: IncidentView, reason: string | undefined, options: { reopened: boolean; automatic: boolean }): EventSpec[] {
     return [
       eventOf(IncidentEvents.stateChanged, { incident: after, from: before.state, to: after.state, ...(reason ? { reason } : {}) }),
       ...(options.reopened && reason ? [eventOf(IncidentEvents.reopened, { incident: after, reason })] : []),
@@ -54,26 +57,25 @@ export class TransitionsService {
   }
 
   private async lockMergeTarget(manager: EntityManager, incident: Incident, targetId: string, actor: Actor): Promise<Incident> {
-    const refuse = (message: string): DomainError => new DomainError(ErrorCode.CONFLICT, message, { errors: [{ field: 'into', message }] });
-    if (targetId === incident.id) throw refuse('an incident cannot be merged into itself');
+    const field = (message: string) => ({ errors: [{ field: 'into', message }] });
+    if (targetId === incident.id) throw new IncidentError(IncidentErrorCode.MergeIntoItself, 'an incident cannot be merged into itself', field('an incident cannot be merged into itself'));
     const target = await manager.findOne(Incident, { where: { id: targetId }, lock: { mode: 'pessimistic_write' } });
-    if (!target || (!isAgent(actor) && target.callerId !== actor.sub)) {
-      throw new DomainError(ErrorCode.UNPROCESSABLE, `incident ${targetId} to merge into not found`, { errors: [{ field: 'into', message: 'no such incident' }] });
+    if (!target || !canSee(actor, target)) {
+      throw new IncidentError(IncidentErrorCode.MergeTargetNotFound, `incident ${targetId} to merge into not found`, field('no such incident'));
     }
-    if (!OPEN_STATES.includes(target.state)) throw refuse(`incident ${target.number} is ${target.state}; merge only into an open incident`);
+    if (!OPEN_STATES.includes(target.state)) {
+      const message = `incident ${target.number} is ${target.state}; merge only into an open incident`;
+      throw new IncidentError(IncidentErrorCode.MergeTargetNotOpen, message, field(message));
+    }
     return target;
   }
 
   /** The surviving incident's history shows what was merged into it. */
   private async recordMergeOnTarget(manager: EntityManager, target: Incident, duplicate: Incident, actor: Actor): Promise<void> {
-    await manager.insert(AuditEntry, {
-      entityType: 'incident',
-      entityId: target.id,
-      action: 'duplicate_merged',
+    await this.writer.recordOn(manager, target.id, {
       actorId: actor.sub,
-      before: null,
+      action: 'duplicate_merged',
       after: { duplicate: { id: duplicate.id, number: duplicate.number, title: duplicate.title, state: duplicate.state } },
-      correlationId: null,
     });
   }
 

@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { INCIDENT_SEARCH_VECTOR } from '../incidents/incident-search';
 
 /**
  * The full incident record (ITIL fields, lifecycle, assignment, links), comments and work notes, and routing
@@ -44,7 +43,7 @@ export class IncidentLifecycle1795457481857 implements MigrationInterface {
     // Indexes TypeORM cannot describe (declared with synchronize: false on the entity): CI overlap for
     // duplicate detection and filters, and full-text search over title and description.
     await runner.query(`CREATE INDEX "incidents_ci_ids_idx" ON ${t} USING gin ("ci_ids")`);
-    await runner.query(`CREATE INDEX "incidents_search_idx" ON ${t} USING gin (${INCIDENT_SEARCH_VECTOR})`);
+    await runner.query(`CREATE INDEX "incidents_search_idx" ON ${t} USING gin (to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, '')))`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { RequestsHandler } from './requests.handler';
 import { RequestsService } from './requests.service';
+import { ServiceRequestWriter } from './service-request.writer';
 
 @Module({
   imports: [CatalogModule],
   controllers: [RequestsHandler],
-  providers: [RequestsService],
+  providers: [RequestsService, ServiceRequestWriter],
 })
 export class RequestsModule {}

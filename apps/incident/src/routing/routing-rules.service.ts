@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type CreateRoutingRuleRequest, DomainError, type ListRoutingRulesRequest, ErrorCode, type RoutingRuleList, type RoutingRuleView, type UpdateRoutingRuleRequest } from '@itsm/contracts';
-import { AuditEntry, assertVersion } from '@itsm/persistence';
-import { WorkContexts } from '@itsm/observability';
-import { forbidden, isAgent, isManager } from '../incidents/incident-access';
+import type { Actor, CreateRoutingRuleRequest, ListRoutingRulesRequest, RoutingRuleList, RoutingRuleView, UpdateRoutingRuleRequest } from '@itsm/contracts';
+import { type RoutableIncident, routeIncident } from '../domain/routing';
 import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
+import { RoutingRuleWriter } from './routing-rule.writer';
 
-/** Managers keep the routing rules; agents may read them. Every change is audited. */
+/** The routing rules managers keep (and agents read), and the routing of new incidents by them. */
 @Injectable()
 export class RoutingRulesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: RoutingRuleWriter,
+  ) {}
 
-  async list(request: ListRoutingRulesRequest, actor: Actor): Promise<RoutingRuleList> {
-    if (!isAgent(actor)) throw forbidden('only agents may read routing rules');
+  async list(request: ListRoutingRulesRequest): Promise<RoutingRuleList> {
     const rules = await this.dataSource.getRepository(RoutingRule).find({
       where: request.enabled === undefined ? {} : { enabled: request.enabled },
       order: { position: 'ASC', id: 'ASC' },
@@ -22,56 +23,34 @@ export class RoutingRulesService {
     return { items: rules.map(toRoutingRuleView) };
   }
 
-  async create(request: CreateRoutingRuleRequest, actor: Actor): Promise<RoutingRuleView> {
-    this.assertManager(actor);
+  create(request: CreateRoutingRuleRequest, actor: Actor): Promise<RoutingRuleView> {
     return this.dataSource.transaction(async (manager) => {
       const now = new Date();
       const rule = manager.create(RoutingRule, { ...request, id: randomUUID(), enabled: request.enabled ?? true, createdAt: now, updatedAt: now, version: 1 });
-      await manager.insert(RoutingRule, rule);
-      const view = toRoutingRuleView(rule);
-      await this.audit(manager, rule.id, 'created', actor, null, view);
-      return view;
+      return this.writer.insert(manager, rule, { actorId: actor.sub });
     });
   }
 
-  async update(request: UpdateRoutingRuleRequest, actor: Actor): Promise<RoutingRuleView> {
-    this.assertManager(actor);
+  update(request: UpdateRoutingRuleRequest, actor: Actor): Promise<RoutingRuleView> {
     const { id, expectedVersion, ...fields } = request;
     return this.dataSource.transaction(async (manager) => {
-      const rule = await this.lock(manager, id);
-      assertVersion(`routing rule ${id}`, rule.version, expectedVersion);
-      const before = toRoutingRuleView(rule);
-      Object.assign(rule, fields, { enabled: fields.enabled ?? true, version: rule.version + 1, updatedAt: new Date() });
-      const { id: _id, createdAt: _createdAt, ...columns } = rule;
-      await manager.update(RoutingRule, { id }, columns);
-      const view = toRoutingRuleView(rule);
-      await this.audit(manager, id, 'updated', actor, before, view);
-      return view;
+      const rule = await this.writer.lock(manager, id, { expectedVersion });
+      const before = this.writer.toView(rule);
+      Object.assign(rule, fields, { enabled: fields.enabled ?? true });
+      return this.writer.save(manager, rule, before, { actorId: actor.sub, action: 'updated' });
     });
   }
 
-  async delete(id: string, actor: Actor): Promise<RoutingRuleView> {
-    this.assertManager(actor);
+  delete(id: string, actor: Actor): Promise<RoutingRuleView> {
     return this.dataSource.transaction(async (manager) => {
-      const rule = await this.lock(manager, id);
-      await manager.delete(RoutingRule, { id });
-      const view = toRoutingRuleView(rule);
-      await this.audit(manager, id, 'deleted', actor, view, null);
-      return view;
+      const rule = await this.writer.lock(manager, id);
+      return this.writer.remove(manager, rule, { actorId: actor.sub });
     });
   }
 
-  private assertManager(actor: Actor): void {
-    if (!isManager(actor)) throw forbidden('only managers may change routing rules');
-  }
-
-  private async lock(manager: EntityManager, id: string): Promise<RoutingRule> {
-    const rule = await manager.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!rule) throw new DomainError(ErrorCode.NOT_FOUND, `routing rule ${id} not found`);
-    return rule;
-  }
-
-  private async audit(manager: EntityManager, id: string, action: string, actor: Actor, before: object | null, after: object | null): Promise<void> {
-    await manager.insert(AuditEntry, { entityType: 'routing_rule', entityId: id, action, actorId: actor.sub, before, after, correlationId: WorkContexts.current()?.correlationId ?? null });
+  /** The assignment group of the first enabled rule a new incident matches, read in the incident's transaction. */
+  async assignmentGroupFor(manager: EntityManager, incident: RoutableIncident): Promise<string | null> {
+    const rules = await manager.find(RoutingRule, { where: { enabled: true } });
+    return routeIncident(rules, incident)?.assignmentGroup ?? null;
   }
 }

@@ -16,6 +16,6 @@ export class ContactsHandler {
 
   @RpcHandler(NotificationRpc.getContact)
   get(@Payload() request: ContactSubRequest): Promise<ContactView> {
-    return this.contacts.get(request.sub, currentActor());
+    return this.contacts.get(request.sub);
   }
 }

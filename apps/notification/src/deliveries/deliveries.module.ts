@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import { parseAllowList } from '../domain/address-guard';
 import type { NotificationConfig } from '../config';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { DeliveriesHandler } from './deliveries.handler';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryRecorder } from './delivery-recorder';
@@ -13,6 +14,7 @@ import { WebhookSender } from './webhook-sender';
 
 /** Events into deliveries, the dispatcher with its senders and retries, the delivery log and its retention. */
 @Module({
+  imports: [SubscriptionsModule],
   controllers: [DeliveriesHandler],
   providers: [
     { provide: WebhookSender, useFactory: (config: NotificationConfig) => new WebhookSender(parseAllowList(config.NOTIFICATION_ALLOWED_TARGETS)), inject: [SERVICE_CONFIG] },

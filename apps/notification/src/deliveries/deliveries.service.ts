@@ -8,18 +8,19 @@ import {
   type DeliveryPage,
   DeliveryStatus,
   type DeliveryView,
-  DomainError,
-  ErrorCode,
   type ListDeliveriesRequest,
-  Role,
+  NotificationError,
+  NotificationErrorCode,
 } from '@itsm/contracts';
 import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
+import { mayReadDelivery, seesAllSubscriptions } from '../domain/access';
 import { Subscription } from '../subscriptions/subscription.entity';
+import { waitingForSmtp } from './attempt-result';
 import { DeliveryAttempt } from './delivery-attempt.entity';
+import { DeliveryRecorder } from './delivery-recorder';
 import { Delivery } from './delivery.entity';
 import { Dispatcher } from './dispatcher';
-
-const SEES_ALL: readonly Role[] = [Role.Manager, Role.Admin];
+import { EmailSender } from './email-sender';
 
 function attemptView(attempt: DeliveryAttempt): DeliveryAttemptView {
   return { attempt: attempt.attempt, at: attempt.at.toISOString(), statusCode: attempt.statusCode, error: attempt.error, latencyMs: attempt.latencyMs, replay: attempt.replay };
@@ -52,16 +53,17 @@ export class DeliveriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly dispatcher: Dispatcher,
+    private readonly recorder: DeliveryRecorder,
+    private readonly email: EmailSender,
   ) {}
 
   async list(query: ListDeliveriesRequest, actor: Actor): Promise<DeliveryPage> {
-    requireStaff(actor);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const builder = this.dataSource.getRepository(Delivery).createQueryBuilder('d');
     if (query.subscription) builder.andWhere('d.subscription_id = :subscription', { subscription: query.subscription });
     if (query.event) builder.andWhere('d.event_id = :event', { event: query.event });
     if (query.status && query.status.length > 0) builder.andWhere('d.status IN (:...status)', { status: query.status });
-    if (!seesAll(actor)) {
+    if (!seesAllSubscriptions(actor)) {
       builder.andWhere(`d.subscription_id IN (SELECT id FROM ${this.dataSource.getMetadata(Subscription).tablePath} WHERE owner = :owner)`, { owner: actor.sub });
     }
     if (query.cursor) {
@@ -83,35 +85,26 @@ export class DeliveriesService {
     return deliveryView(delivery, await this.dataSource.getRepository(DeliveryAttempt).findBy({ deliveryId: id }));
   }
 
-  /** Sends the message again with the same message id, whatever its status; the attempt is marked as a replay. */
+  /**
+   * Sends the message again with the same message id, whatever its status; the attempt is marked as a replay. An
+   * email while SMTP_HOST is unset cannot go: the replay is logged as waiting for SMTP, and the delivery stays
+   * pending until a mail server is configured.
+   */
   async replay(id: string, actor: Actor): Promise<DeliveryView> {
-    await this.visible(id, actor);
+    const delivery = await this.visible(id, actor);
+    if (delivery.channel === 'email' && !this.email.configured) {
+      await this.recorder.record(id, waitingForSmtp(), { replay: true });
+      return this.get(id, actor);
+    }
     await this.dataSource.getRepository(Delivery).update({ id }, { status: DeliveryStatus.Pending, nextAttemptAt: new Date(), replayRequested: true, leaseUntil: null });
     this.dispatcher.wake();
     return this.get(id, actor);
   }
 
   private async visible(id: string, actor: Actor): Promise<Delivery> {
-    requireStaff(actor);
-    if (!isUuid(id)) throw notFound(id);
-    const delivery = await this.dataSource.getRepository(Delivery).findOneBy({ id });
-    if (!delivery) throw notFound(id);
-    if (!seesAll(actor)) {
-      const subscription = await this.dataSource.getRepository(Subscription).findOneBy({ id: delivery.subscriptionId });
-      if (subscription?.owner !== actor.sub) throw notFound(id);
-    }
+    const delivery = isUuid(id) ? await this.dataSource.getRepository(Delivery).findOneBy({ id }) : null;
+    const subscription = delivery && !seesAllSubscriptions(actor) ? await this.dataSource.getRepository(Subscription).findOneBy({ id: delivery.subscriptionId }) : null;
+    if (!delivery || !mayReadDelivery(actor, subscription)) throw new NotificationError(NotificationErrorCode.DeliveryNotFound, `delivery ${id} not found`);
     return delivery;
   }
-}
-
-function seesAll(actor: Actor): boolean {
-  return actor.roles.some((role) => SEES_ALL.includes(role));
-}
-
-function requireStaff(actor: Actor): void {
-  if (!actor.roles.some((role) => role === Role.Agent || SEES_ALL.includes(role))) throw new DomainError(ErrorCode.FORBIDDEN, 'only agents, managers and admins see deliveries');
-}
-
-function notFound(id: string): DomainError {
-  return new DomainError(ErrorCode.NOT_FOUND, `delivery ${id} not found`);
 }

@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DeliveryStatus, NotificationEvents } from '@itsm/contracts';
-import { OutboxWriter } from '@itsm/messaging';
+import { eventOf, OutboxWriter, SYSTEM_ACTOR } from '@itsm/messaging';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import { nextAttemptDelay, parseRetrySchedule } from '../domain/retry-policy';
 import type { NotificationConfig } from '../config';
 import { Subscription } from '../subscriptions/subscription.entity';
+import { SubscriptionWriter } from '../subscriptions/subscription.writer';
 import type { AttemptResult } from './attempt-result';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { Delivery } from './delivery.entity';
@@ -24,20 +25,23 @@ export class DeliveryRecorder {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: NotificationConfig,
     private readonly outbox: OutboxWriter,
+    private readonly subscriptions: SubscriptionWriter,
   ) {
     this.schedule = parseRetrySchedule(config.NOTIFICATION_RETRY_SCHEDULE_MS);
   }
 
-  async record(deliveryId: string, result: AttemptResult, now = new Date()): Promise<void> {
+  /** `replay`: the attempt is a replay someone asked for (by default, when the delivery says one was asked for). */
+  async record(deliveryId: string, result: AttemptResult, options: { now?: Date; replay?: boolean } = {}): Promise<void> {
+    const now = options.now ?? new Date();
     await this.dataSource.transaction(async (manager) => {
       const delivery = await manager.findOne(Delivery, { where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } });
       if (!delivery) return;
       const attempt = delivery.attempts + 1;
-      const replay = delivery.replayRequested;
+      const replay = options.replay ?? delivery.replayRequested;
       await manager.insert(DeliveryAttempt, { deliveryId, attempt, at: now, statusCode: result.statusCode, error: result.error, latencyMs: Math.round(result.latencyMs), replay });
       // A replay is one more try on request; it does not start the retry schedule again.
       const delay = result.decision === 'retry' && !replay ? nextAttemptDelay(attempt, result.outcome, this.schedule, now.getTime(), Math.random) : null;
-      const status = result.decision === 'delivered' ? DeliveryStatus.Delivered : delay !== null ? DeliveryStatus.Retrying : DeliveryStatus.Failed;
+      const status = settle(result, delay);
       const nextAttemptAt = delay === null ? null : new Date(now.getTime() + delay);
       await manager.update(
         Delivery,
@@ -47,7 +51,8 @@ export class DeliveryRecorder {
           status,
           nextAttemptAt,
           leaseUntil: null,
-          replayRequested: false,
+          // A message waiting for its channel keeps the replay asked for: the attempt once it can go is that replay.
+          replayRequested: status === DeliveryStatus.Pending && replay,
           lastStatusCode: result.statusCode,
           lastError: result.error,
           deliveredAt: status === DeliveryStatus.Delivered ? now : delivery.deliveredAt,
@@ -73,7 +78,7 @@ export class DeliveryRecorder {
       await this.outbox.publish(
         manager,
         NotificationEvents.failed,
-        { ...base, error: result.error ?? 'failed', willRetry: status === DeliveryStatus.Retrying, nextAttemptAt: nextAttemptAt?.toISOString() ?? null },
+        { ...base, error: result.error ?? 'failed', willRetry: status !== DeliveryStatus.Failed, nextAttemptAt: nextAttemptAt?.toISOString() ?? null },
         { subject: deliveryId },
       );
       if (status === DeliveryStatus.Failed && !replay) await this.messageFailed(manager, delivery.subscriptionId);
@@ -91,7 +96,19 @@ export class DeliveryRecorder {
       return;
     }
     const reason = `disabled after ${failures} failed messages in a row`;
-    await manager.update(Subscription, { id: subscriptionId }, { consecutiveFailures: failures, enabled: false, disabledReason: reason, version: subscription.version + 1 });
-    await this.outbox.publish(manager, NotificationEvents.subscriptionDisabled, { subscriptionId, name: subscription.name, owner: subscription.owner, consecutiveFailures: failures, reason }, { subject: subscriptionId });
+    const before = this.subscriptions.toView(subscription);
+    Object.assign(subscription, { consecutiveFailures: failures, enabled: false, disabledReason: reason });
+    await this.subscriptions.save(manager, subscription, before, {
+      actorId: SYSTEM_ACTOR,
+      action: 'disabled',
+      events: () => [eventOf(NotificationEvents.subscriptionDisabled, { subscriptionId, name: subscription.name, owner: subscription.owner, consecutiveFailures: failures, reason })],
+    });
   }
+}
+
+/** Where a delivery stands after an attempt; `delay` is the wait before the next one, null when none is scheduled. */
+function settle(result: AttemptResult, delay: number | null): DeliveryStatus {
+  if (result.decision === 'delivered') return DeliveryStatus.Delivered;
+  if (result.decision === 'wait') return DeliveryStatus.Pending;
+  return delay !== null ? DeliveryStatus.Retrying : DeliveryStatus.Failed;
 }

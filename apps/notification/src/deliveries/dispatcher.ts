@@ -111,7 +111,8 @@ export class Dispatcher implements OnApplicationBootstrap, OnModuleDestroy {
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .where(`d.status IN ('pending', 'retrying')`)
-        .andWhere('d.next_attempt_at <= now()')
+        // An email waiting for SMTP (replayed while SMTP_HOST was unset) has no next attempt: it goes once a mail server is configured.
+        .andWhere(this.email.configured ? `(d.next_attempt_at <= now() OR (d.next_attempt_at IS NULL AND d.channel = 'email'))` : 'd.next_attempt_at <= now()')
         .andWhere('(d.lease_until IS NULL OR d.lease_until < now())')
         .andWhere(saturated.length > 0 ? 'd.host <> ALL(:saturated)' : 'true', { saturated })
         .andWhere(attempting.length > 0 ? 'd.id <> ALL(:attempting)' : 'true', { attempting })

@@ -42,6 +42,11 @@ export class EmailSender {
       : null;
   }
 
+  /** Whether SMTP_HOST is set: without it nothing can be sent. */
+  get configured(): boolean {
+    return this.transport !== null;
+  }
+
   /**
    * One attempt; never throws. SMTP 5xx answers are permanent (no retry, like an HTTP 4xx); 4xx answers and
    * connection trouble are retried.

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { HolidayDto, WeeklyHoursDto } from '@itsm/contracts';
+import type { CalendarView, HolidayDto, WeeklyHoursDto } from '@itsm/contracts';
 
 /** A business-hours calendar: weekly hours in an IANA zone, and holidays. The built-in `24x7` has no row. */
 @Entity({ name: 'calendars' })
@@ -32,4 +32,19 @@ export class Calendar {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toCalendarView(calendar: Calendar): CalendarView {
+  return {
+    id: calendar.id,
+    name: calendar.name,
+    description: calendar.description,
+    timeZone: calendar.timeZone,
+    weekly: calendar.weekly,
+    holidays: calendar.holidays,
+    builtIn: false,
+    createdAt: calendar.createdAt.toISOString(),
+    updatedAt: calendar.updatedAt.toISOString(),
+    version: calendar.version,
+  };
 }

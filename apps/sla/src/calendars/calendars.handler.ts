@@ -24,12 +24,12 @@ export class CalendarsHandler {
 
   @RpcHandler(SlaRpc.listCalendars)
   list(@Payload() request: ListCalendarsRequest): Promise<CalendarList> {
-    return this.calendars.list(request, currentActor());
+    return this.calendars.list(request);
   }
 
   @RpcHandler(SlaRpc.getCalendar)
   get(@Payload() request: CalendarIdRequest): Promise<CalendarView> {
-    return this.calendars.get(request.id, currentActor());
+    return this.calendars.get(request.id);
   }
 
   @RpcHandler(SlaRpc.createCalendar)
@@ -49,11 +49,11 @@ export class CalendarsHandler {
 
   @RpcHandler(SlaRpc.addBusinessTime)
   add(@Payload() request: CalendarAddRequest): Promise<CalendarAddResult> {
-    return this.calendars.add(request, currentActor());
+    return this.calendars.add(request);
   }
 
   @RpcHandler(SlaRpc.businessTimeBetween)
   between(@Payload() request: CalendarBetweenRequest): Promise<CalendarBetweenResult> {
-    return this.calendars.between(request, currentActor());
+    return this.calendars.between(request);
   }
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type Actor,
   ALWAYS_CALENDAR_ID,
@@ -14,22 +13,21 @@ import {
   type CalendarList,
   type CalendarView,
   type CreateCalendarDto,
-  DomainError,
-  ErrorCode,
   type HolidayDto,
   type ImportHolidaysRequest,
   type ListCalendarsRequest,
   parseBusinessDuration,
+  SlaError,
+  SlaErrorCode,
   type UpdateCalendarRequest,
 } from '@itsm/contracts';
-import { assertVersion, AuditEntry } from '@itsm/persistence';
-import { WorkContexts } from '@itsm/observability';
+import { assertChangeableCalendar } from '../domain/access';
 import { type BusinessCalendar, checkCalendar, WEEKDAYS } from '../domain/business-calendar';
 import { IcsError, parseHolidayIcs } from '../domain/holiday-ics';
 import { markCalendarTicketsStale } from '../clocks/staleness';
-import { requireAdmin, requireReader, unprocessable } from '../sla-access';
 import { CalendarRegistry, definitionOf } from './calendar-registry';
-import { Calendar } from './calendar.entity';
+import { Calendar, toCalendarView } from './calendar.entity';
+import { calendarNotFound, CalendarWriter } from './calendar.writer';
 
 const BUILT_IN_SINCE = new Date('2026-01-01T00:00:00Z').toISOString();
 const ALL_DAY = [{ start: '00:00', end: '24:00' }];
@@ -47,21 +45,6 @@ export const ALWAYS_VIEW: CalendarView = {
   updatedAt: BUILT_IN_SINCE,
   version: 1,
 };
-
-export function toCalendarView(calendar: Calendar): CalendarView {
-  return {
-    id: calendar.id,
-    name: calendar.name,
-    description: calendar.description,
-    timeZone: calendar.timeZone,
-    weekly: calendar.weekly,
-    holidays: calendar.holidays,
-    builtIn: false,
-    createdAt: calendar.createdAt.toISOString(),
-    updatedAt: calendar.updatedAt.toISOString(),
-    version: calendar.version,
-  };
-}
 
 /** Holidays sorted by date, one per date (the first name given wins). */
 function normalizeHolidays(holidays: readonly HolidayDto[]): HolidayDto[] {
@@ -86,40 +69,34 @@ export class CalendarsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: CalendarRegistry,
+    private readonly writer: CalendarWriter,
   ) {}
 
-  async list(query: ListCalendarsRequest, actor: Actor): Promise<CalendarList> {
-    requireReader(actor);
+  async list(query: ListCalendarsRequest): Promise<CalendarList> {
     const rows = await this.dataSource.getRepository(Calendar).find({ order: { name: 'ASC' } });
     const filter = query.name?.toLowerCase();
     const views = [ALWAYS_VIEW, ...rows.map(toCalendarView)];
     return { items: filter ? views.filter((view) => view.name.toLowerCase().includes(filter)) : views };
   }
 
-  async get(id: string, actor: Actor): Promise<CalendarView> {
-    requireReader(actor);
+  async get(id: string): Promise<CalendarView> {
     if (id === ALWAYS_CALENDAR_ID) return ALWAYS_VIEW;
     const calendar = await this.dataSource.getRepository(Calendar).findOneBy({ id: id.toLowerCase() });
-    if (!calendar) throw notFound(id);
+    if (!calendar) throw calendarNotFound(id);
     return toCalendarView(calendar);
   }
 
   async create(input: CreateCalendarDto, actor: Actor): Promise<CalendarView> {
-    requireAdmin(actor, 'define business-hours calendars');
     const fields = this.definition(input);
     return this.dataSource.transaction(async (manager) => {
       await this.assertNameFree(manager, input.name, null);
       const now = new Date();
       const calendar = manager.create(Calendar, { id: randomUUID(), ...fields, createdAt: now, updatedAt: now, version: 1 });
-      await manager.insert(Calendar, calendar as QueryDeepPartialEntity<Calendar>);
-      const view = toCalendarView(calendar);
-      await audit(manager, { entityId: calendar.id, action: 'created', actorId: actor.sub, before: null, after: view });
-      return view;
+      return this.writer.insert(manager, calendar, { actorId: actor.sub });
     });
   }
 
   async update(request: UpdateCalendarRequest, actor: Actor): Promise<CalendarView> {
-    requireAdmin(actor, 'change business-hours calendars');
     const fields = this.definition(request);
     return this.change(request.id, request.expectedVersion, actor, async (manager, calendar) => {
       await this.assertNameFree(manager, request.name, calendar.id);
@@ -128,69 +105,61 @@ export class CalendarsService {
   }
 
   async importHolidays(request: ImportHolidaysRequest, actor: Actor): Promise<CalendarView> {
-    requireAdmin(actor, 'change business-hours calendars');
     const fromYear = request.fromYear ?? new Date().getUTCFullYear();
     const toYear = request.toYear ?? fromYear + 5;
-    if (toYear < fromYear) throw unprocessable('the import cannot be done as asked', [{ field: 'toYear', message: 'must not be before fromYear' }]);
+    if (toYear < fromYear) throw SlaError.ofFields(SlaErrorCode.HolidayYearsInverted, 'the import cannot be done as asked', [{ field: 'toYear', message: 'must not be before fromYear' }]);
     let imported: HolidayDto[];
     try {
       imported = parseHolidayIcs(request.ics, { fromYear, toYear });
     } catch (error) {
-      if (error instanceof IcsError) throw unprocessable('the iCalendar file cannot be read', [{ field: 'ics', message: error.message }]);
+      if (error instanceof IcsError) throw SlaError.ofFields(SlaErrorCode.HolidayFileInvalid, 'the iCalendar file cannot be read', [{ field: 'ics', message: error.message }]);
       throw error;
     }
     return this.change(request.id, request.expectedVersion, actor, (_manager, calendar) => {
       const holidays = normalizeHolidays(request.replace ? imported : [...calendar.holidays, ...imported]);
       const definition = { timeZone: calendar.timeZone, weekly: calendar.weekly, holidays };
       const errors = checkCalendar(definitionOf(definition));
-      if (errors.length > 0) throw unprocessable('the calendar would not be valid', errors);
+      if (errors.length > 0) throw SlaError.ofFields(SlaErrorCode.CalendarInvalid, 'the calendar would not be valid', errors);
       return Promise.resolve({ holidays });
     });
   }
 
-  async add(request: CalendarAddRequest, actor: Actor): Promise<CalendarAddResult> {
-    requireReader(actor);
+  async add(request: CalendarAddRequest): Promise<CalendarAddResult> {
     const calendar = await this.compiled(request.id);
     const durationSeconds = parseBusinessDuration(request.duration);
-    if (typeof durationSeconds !== 'number') throw new DomainError(ErrorCode.VALIDATION, `duration ${durationSeconds}`, { errors: [{ field: 'duration', message: durationSeconds }] });
+    if (typeof durationSeconds !== 'number') throw new SlaError(SlaErrorCode.DurationInvalid, `duration ${durationSeconds}`, { errors: [{ field: 'duration', message: durationSeconds }] });
     const start = Date.parse(request.start);
     const due = calendar.add(start, durationSeconds * 1000);
     return { due: new Date(due).toISOString(), durationSeconds, wallSeconds: Math.floor((due - start) / 1000) };
   }
 
-  async between(request: CalendarBetweenRequest, actor: Actor): Promise<CalendarBetweenResult> {
-    requireReader(actor);
+  async between(request: CalendarBetweenRequest): Promise<CalendarBetweenResult> {
     const start = Date.parse(request.start);
     const end = Date.parse(request.end);
-    if (end < start) throw unprocessable('the period is inverted', [{ field: 'end', message: 'must not be before start' }]);
+    if (end < start) throw SlaError.ofFields(SlaErrorCode.PeriodInverted, 'the period is inverted', [{ field: 'end', message: 'must not be before start' }]);
     const calendar = await this.compiled(request.id);
     return { businessSeconds: Math.floor(calendar.between(start, end) / 1000), wallSeconds: Math.floor((end - start) / 1000) };
   }
 
   private async compiled(id: string): Promise<BusinessCalendar> {
     const calendar = await this.registry.one(this.dataSource.manager, id.toLowerCase());
-    if (!calendar) throw notFound(id);
+    if (!calendar) throw calendarNotFound(id);
     return calendar;
   }
 
-  /** Loads, checks the version, applies `fields`, audits, and has open clocks on the calendar rebuilt. */
+  /** Locks the calendar and checks `If-Match`, applies `fields`, writes it, and has open clocks on it rebuilt. */
   private async change(
     id: string,
     expectedVersion: number | undefined,
     actor: Actor,
     fields: (manager: EntityManager, calendar: Calendar) => Promise<Partial<Pick<Calendar, 'name' | 'description' | 'timeZone' | 'weekly' | 'holidays'>>>,
   ): Promise<CalendarView> {
-    if (id === ALWAYS_CALENDAR_ID) throw new DomainError(ErrorCode.CONFLICT, 'the built-in 24x7 calendar cannot be changed; define a calendar of your own', { errors: [{ field: 'id', message: 'is built in' }] });
+    assertChangeableCalendar(id);
     return this.dataSource.transaction(async (manager) => {
-      const calendar = await manager.findOne(Calendar, { where: { id: id.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
-      if (!calendar) throw notFound(id);
-      assertVersion(`calendar ${calendar.name}`, calendar.version, expectedVersion);
-      const before = toCalendarView(calendar);
-      const next = await fields(manager, calendar);
-      Object.assign(calendar, next, { version: calendar.version + 1, updatedAt: new Date() });
-      await manager.update(Calendar, { id: calendar.id }, { ...next, version: calendar.version, updatedAt: calendar.updatedAt } as QueryDeepPartialEntity<Calendar>);
-      const after = toCalendarView(calendar);
-      await audit(manager, { entityId: calendar.id, action: 'updated', actorId: actor.sub, before, after });
+      const calendar = await this.writer.lock(manager, id, { expectedVersion });
+      const before = this.writer.toView(calendar);
+      Object.assign(calendar, await fields(manager, calendar));
+      const after = await this.writer.save(manager, calendar, before, { actorId: actor.sub, action: 'updated' });
       await markCalendarTicketsStale(manager, calendar.id);
       return after;
     });
@@ -199,20 +168,12 @@ export class CalendarsService {
   private definition(input: CalendarDefinitionDto): Pick<Calendar, 'name' | 'description' | 'timeZone' | 'weekly' | 'holidays'> {
     const fields = { name: input.name, description: input.description ?? null, timeZone: input.timeZone, weekly: normalizeWeekly(input.weekly), holidays: normalizeHolidays(input.holidays ?? []) };
     const errors = checkCalendar(definitionOf(fields));
-    if (errors.length > 0) throw unprocessable('the calendar cannot be used as given', errors);
+    if (errors.length > 0) throw SlaError.ofFields(SlaErrorCode.CalendarInvalid, 'the calendar cannot be used as given', errors);
     return fields;
   }
 
   private async assertNameFree(manager: EntityManager, name: string, self: string | null): Promise<void> {
     const other = await manager.findOneBy(Calendar, { name });
-    if ((other && other.id !== self) || name === ALWAYS_VIEW.name) throw new DomainError(ErrorCode.CONFLICT, `there is already a calendar named ${name}`, { errors: [{ field: 'name', message: 'is taken' }] });
+    if ((other && other.id !== self) || name === ALWAYS_VIEW.name) throw new SlaError(SlaErrorCode.CalendarNameTaken, `there is already a calendar named ${name}`, { errors: [{ field: 'name', message: 'is taken' }] });
   }
-}
-
-function notFound(id: string): DomainError {
-  return new DomainError(ErrorCode.NOT_FOUND, `calendar ${id} not found`);
-}
-
-async function audit(manager: EntityManager, record: { entityId: string; action: string; actorId: string; before: object | null; after: object | null }): Promise<void> {
-  await manager.insert(AuditEntry, { entityType: 'calendar', ...record, correlationId: WorkContexts.current()?.correlationId ?? null });
 }

@@ -3,20 +3,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  type Actor,
   type ClockDifference,
   ClockState,
   type ClockView,
   DEFAULT_PAGE_SIZE,
-  DomainError,
-  ErrorCode,
   type ClockPage,
   type ListClocksRequest,
   type RecomputeClocksRequest,
   type RecomputeClocksResult,
+  SlaError,
+  SlaErrorCode,
 } from '@itsm/contracts';
-import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
-import { requireReader } from '../sla-access';
+import { decodeTimeCursor, encodeTimeCursor } from '@itsm/persistence';
 import { ClockAlert } from './clock-alert.entity';
 import { ClockKeeper } from './clock-keeper';
 import { clockFromRow, clockIdOf, clockView } from './clock-mapping';
@@ -38,7 +36,6 @@ const COMPARED: ReadonlyArray<keyof ReturnType<typeof clockFromRow>> = [
   'history',
 ];
 
-
 /** Reading clocks, and rebuilding a ticket's clocks on request. */
 @Injectable()
 export class ClocksService {
@@ -47,8 +44,7 @@ export class ClocksService {
     private readonly keeper: ClockKeeper,
   ) {}
 
-  async list(query: ListClocksRequest, actor: Actor): Promise<ClockPage> {
-    requireReader(actor);
+  async list(query: ListClocksRequest): Promise<ClockPage> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const builder = this.dataSource.getRepository(ClockRow).createQueryBuilder('c');
     if (query.ticket) builder.andWhere('c.ticket_id = :ticket', { ticket: query.ticket });
@@ -58,22 +54,21 @@ export class ClocksService {
     if (query.breached !== undefined) builder.andWhere(query.breached ? BREACHED : `NOT (${BREACHED})`);
     if (query.state && query.state.length > 0) builder.andWhere(`(${query.state.map((state) => STATE_SQL[state]).join(' OR ')})`);
     if (query.cursor) {
-      const [startedAt, id] = decodeCursor(query.cursor, 2, ([at, key]) => typeof at === 'string' && !Number.isNaN(Date.parse(at)) && isUuid(key));
-      builder.andWhere('(c.started_at, c.id) > (:startedAt, :id)', { startedAt, id });
+      const { at, id } = decodeTimeCursor(query.cursor);
+      builder.andWhere('(c.started_at, c.id) > (:startedAt, :id)', { startedAt: at, id });
     }
     const rows = await builder.orderBy('c.started_at', 'ASC').addOrderBy('c.id', 'ASC').take(limit + 1).getMany();
     const page = rows.slice(0, limit);
     const items = await this.views(this.dataSource.manager, page);
     const last = page.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.startedAt.toISOString(), last.id]) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeTimeCursor(last.startedAt, last.id) : null };
   }
 
   /** Rebuilds a ticket's clocks from its events, stores them, and reports every value that was different. */
-  async recompute(request: RecomputeClocksRequest, actor: Actor): Promise<RecomputeClocksResult> {
-    requireReader(actor);
+  async recompute(request: RecomputeClocksRequest): Promise<RecomputeClocksResult> {
     return this.dataSource.transaction(async (manager) => {
       const rebuilt = await this.keeper.rebuild(manager, request.ticket);
-      if (!rebuilt) throw new DomainError(ErrorCode.NOT_FOUND, `no events of ticket ${request.ticket} have reached the SLA service`);
+      if (!rebuilt) throw new SlaError(SlaErrorCode.TicketNotFound, `no events of ticket ${request.ticket} have reached the SLA service`);
       const stored = new Map(rebuilt.before.rows.map((row) => [row.id, clockFromRow(row)]));
       const differences: ClockDifference[] = [];
       const seen = new Set<string>();

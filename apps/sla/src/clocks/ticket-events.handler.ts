@@ -1,11 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type CloudEvent, type IncidentView, IncidentEvents, RequestEvents, type RequestStateChangedV1 } from '@itsm/contracts';
+import { type EventOf, IncidentEvents, RequestEvents } from '@itsm/contracts';
 import { OnEvent } from '@itsm/messaging';
 import { incidentSnapshot, requestSnapshot } from '../domain/ticket';
 import { ClockKeeper } from './clock-keeper';
 
 const PURPOSE = 'tickets';
+/** The incident events after `created`: each carries the incident as it is after the change. */
+const INCIDENT_CHANGES = [
+  IncidentEvents.updated,
+  IncidentEvents.assigned,
+  IncidentEvents.stateChanged,
+  IncidentEvents.priorityChanged,
+  IncidentEvents.majorDeclared,
+  IncidentEvents.majorUndeclared,
+  IncidentEvents.reopened,
+  IncidentEvents.closed,
+  IncidentEvents.escalated,
+] as const;
 
 /**
  * Durable consumer `sla-tickets`: every incident event that carries the incident, and every request state
@@ -16,61 +28,17 @@ export class TicketEventsHandler {
   constructor(private readonly keeper: ClockKeeper) {}
 
   @OnEvent(PURPOSE, IncidentEvents.created)
-  async onCreated(event: CloudEvent<IncidentView>, manager: EntityManager): Promise<void> {
+  async onCreated(event: EventOf<typeof IncidentEvents.created>, manager: EntityManager): Promise<void> {
     await this.keeper.apply(manager, incidentSnapshot(event.data), event);
   }
 
-  @OnEvent(PURPOSE, IncidentEvents.updated)
-  async onUpdated(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.assigned)
-  async onAssigned(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.stateChanged)
-  async onStateChanged(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.priorityChanged)
-  async onPriorityChanged(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.majorDeclared)
-  async onMajorDeclared(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.majorUndeclared)
-  async onMajorUndeclared(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.reopened)
-  async onReopened(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.closed)
-  async onClosed(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
-  }
-
-  @OnEvent(PURPOSE, IncidentEvents.escalated)
-  async onEscalated(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.incident(event, manager);
+  @OnEvent(PURPOSE, INCIDENT_CHANGES)
+  async onIncidentChanged(event: EventOf<(typeof INCIDENT_CHANGES)[number]>, manager: EntityManager): Promise<void> {
+    await this.keeper.apply(manager, incidentSnapshot(event.data.incident), event);
   }
 
   @OnEvent(PURPOSE, RequestEvents.stateChanged)
-  async onRequestStateChanged(event: CloudEvent<RequestStateChangedV1>, manager: EntityManager): Promise<void> {
+  async onRequestStateChanged(event: EventOf<typeof RequestEvents.stateChanged>, manager: EntityManager): Promise<void> {
     await this.keeper.apply(manager, requestSnapshot(event.data, event.time), event);
-  }
-
-  private async incident(event: CloudEvent<{ incident: IncidentView }>, manager: EntityManager): Promise<void> {
-    await this.keeper.apply(manager, incidentSnapshot(event.data.incident), event);
   }
 }

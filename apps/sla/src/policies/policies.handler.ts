@@ -11,12 +11,12 @@ export class PoliciesHandler {
 
   @RpcHandler(SlaRpc.listPolicies)
   list(@Payload() request: ListPoliciesRequest): Promise<PolicyList> {
-    return this.policies.list(request, currentActor());
+    return this.policies.list(request);
   }
 
   @RpcHandler(SlaRpc.getPolicy)
   get(@Payload() request: PolicyIdRequest): Promise<PolicyView> {
-    return this.policies.get(request.id, currentActor());
+    return this.policies.get(request.id);
   }
 
   @RpcHandler(SlaRpc.createPolicy)

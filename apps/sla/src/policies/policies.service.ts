@@ -2,13 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   type Actor,
   ALWAYS_CALENDAR_ID,
   type CreatePolicyDto,
-  DomainError,
-  ErrorCode,
   type ListPoliciesRequest,
   parseBusinessDuration,
   type PolicyDefinitionDto,
@@ -16,42 +13,18 @@ import {
   type PolicyTargetDto,
   type PolicyView,
   type Priority,
+  SlaError,
+  SlaErrorCode,
   type UpdatePolicyRequest,
 } from '@itsm/contracts';
-import { assertVersion, AuditEntry } from '@itsm/persistence';
-import { WorkContexts } from '@itsm/observability';
 import { checkPolicy, inMatchingOrder, type PolicyConditions, type TargetSpec } from '../domain/policy';
 import { Calendar } from '../calendars/calendar.entity';
-import { specOf } from './policy-registry';
-import { Policy } from './policy.entity';
-import { requireAdmin, requireReader, unprocessable } from '../sla-access';
 import { markOpenTicketsStale } from '../clocks/staleness';
+import { specOf } from './policy-registry';
+import { Policy, toPolicyView } from './policy.entity';
+import { policyNotFound, PolicyWriter } from './policy.writer';
 
 const DEFAULT_ORDER = 100;
-
-export function toPolicyView(policy: Policy): PolicyView {
-  return {
-    id: policy.id,
-    name: policy.name,
-    description: policy.description,
-    kind: policy.kind,
-    order: policy.order,
-    enabled: policy.enabled,
-    conditions: policy.conditions,
-    targets: policy.targets.map((target) => ({
-      metric: target.metric,
-      durationSeconds: target.durationSeconds,
-      durationByPriority: target.durationByPriority,
-      calendarId: target.calendarId,
-      pauseStates: target.pauseStates,
-      pauseHoldReasons: target.pauseHoldReasons as PolicyView['targets'][number]['pauseHoldReasons'],
-      warnAt: target.warnAt,
-    })),
-    createdAt: policy.createdAt.toISOString(),
-    updatedAt: policy.updatedAt.toISOString(),
-    version: policy.version,
-  };
-}
 
 function seconds(value: string | number | undefined): number | null {
   if (value === undefined) return null;
@@ -85,50 +58,42 @@ function conditionsOf(input: PolicyDefinitionDto['conditions']): PolicyCondition
 /** SLA and OLA policies: agents, managers and admins read them; admins define them. */
 @Injectable()
 export class PoliciesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly writer: PolicyWriter,
+  ) {}
 
-  async list(query: ListPoliciesRequest, actor: Actor): Promise<PolicyList> {
-    requireReader(actor);
+  async list(query: ListPoliciesRequest): Promise<PolicyList> {
     const rows = await this.dataSource.getRepository(Policy).find({ where: { ...(query.kind ? { kind: query.kind } : {}), ...(query.enabled === undefined ? {} : { enabled: query.enabled }) } });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return { items: inMatchingOrder(rows.map(specOf)).map((spec) => toPolicyView(byId.get(spec.id) as Policy)) };
   }
 
-  async get(id: string, actor: Actor): Promise<PolicyView> {
-    requireReader(actor);
+  async get(id: string): Promise<PolicyView> {
     const policy = await this.dataSource.getRepository(Policy).findOneBy({ id });
-    if (!policy) throw notFound(id);
+    if (!policy) throw policyNotFound(id);
     return toPolicyView(policy);
   }
 
   async create(input: CreatePolicyDto, actor: Actor): Promise<PolicyView> {
-    requireAdmin(actor, 'define SLA policies');
     return this.dataSource.transaction(async (manager) => {
       const fields = await this.definition(manager, input);
       await this.assertNameFree(manager, input.name, null);
       const now = new Date();
       const policy = manager.create(Policy, { id: randomUUID(), ...fields, createdAt: now, updatedAt: now, version: 1 });
-      await manager.insert(Policy, policy as QueryDeepPartialEntity<Policy>);
-      const view = toPolicyView(policy);
-      await audit(manager, { entityId: policy.id, action: 'created', actorId: actor.sub, before: null, after: view });
+      const view = await this.writer.insert(manager, policy, { actorId: actor.sub });
       await markOpenTicketsStale(manager);
       return view;
     });
   }
 
   async update(request: UpdatePolicyRequest, actor: Actor): Promise<PolicyView> {
-    requireAdmin(actor, 'change SLA policies');
     return this.dataSource.transaction(async (manager) => {
-      const policy = await manager.findOne(Policy, { where: { id: request.id }, lock: { mode: 'pessimistic_write' } });
-      if (!policy) throw notFound(request.id);
-      assertVersion(`policy ${policy.name}`, policy.version, request.expectedVersion);
+      const policy = await this.writer.lock(manager, request.id, { expectedVersion: request.expectedVersion });
       const fields = await this.definition(manager, request);
       await this.assertNameFree(manager, request.name, policy.id);
-      const before = toPolicyView(policy);
-      Object.assign(policy, fields, { version: policy.version + 1, updatedAt: new Date() });
-      await manager.update(Policy, { id: policy.id }, { ...fields, version: policy.version, updatedAt: policy.updatedAt } as QueryDeepPartialEntity<Policy>);
-      const after = toPolicyView(policy);
-      await audit(manager, { entityId: policy.id, action: 'updated', actorId: actor.sub, before, after });
+      const before = this.writer.toView(policy);
+      const after = await this.writer.save(manager, Object.assign(policy, fields), before, { actorId: actor.sub, action: 'updated' });
       // Open tickets get their clocks rebuilt under the new rules; closed ones keep what they ended with.
       await markOpenTicketsStale(manager);
       return after;
@@ -147,21 +112,12 @@ export class PoliciesService {
     };
     const calendarIds = new Set((await manager.find(Calendar, { select: { id: true } })).map((calendar) => calendar.id));
     const errors = checkPolicy(fields, (id) => id === ALWAYS_CALENDAR_ID || calendarIds.has(id));
-    if (errors.length > 0) throw unprocessable('the policy cannot be used as given', errors);
+    if (errors.length > 0) throw SlaError.ofFields(SlaErrorCode.PolicyInvalid, 'the policy cannot be used as given', errors);
     return fields;
   }
 
   private async assertNameFree(manager: EntityManager, name: string, self: string | null): Promise<void> {
     const other = await manager.findOneBy(Policy, { name });
-    if (other && other.id !== self) throw new DomainError(ErrorCode.CONFLICT, `there is already a policy named ${name}`, { errors: [{ field: 'name', message: 'is taken' }] });
+    if (other && other.id !== self) throw new SlaError(SlaErrorCode.PolicyNameTaken, `there is already a policy named ${name}`, { errors: [{ field: 'name', message: 'is taken' }] });
   }
 }
-
-function notFound(id: string): DomainError {
-  return new DomainError(ErrorCode.NOT_FOUND, `policy ${id} not found`);
-}
-
-async function audit(manager: EntityManager, record: { entityId: string; action: string; actorId: string; before: object | null; after: object | null }): Promise<void> {
-  await manager.insert(AuditEntry, { entityType: 'policy', ...record, correlationId: WorkContexts.current()?.correlationId ?? null });
-}
-

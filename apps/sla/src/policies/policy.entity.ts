@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { SlaKind } from '@itsm/contracts';
+import type { PolicyView, SlaKind } from '@itsm/contracts';
 import type { PolicyConditions, TargetSpec } from '../domain/policy';
 
 /** An SLA or OLA policy: which tickets it applies to and its targets (durations in seconds). */
@@ -39,4 +39,28 @@ export class Policy {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toPolicyView(policy: Policy): PolicyView {
+  return {
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    kind: policy.kind,
+    order: policy.order,
+    enabled: policy.enabled,
+    conditions: policy.conditions,
+    targets: policy.targets.map((target) => ({
+      metric: target.metric,
+      durationSeconds: target.durationSeconds,
+      durationByPriority: target.durationByPriority,
+      calendarId: target.calendarId,
+      pauseStates: target.pauseStates,
+      pauseHoldReasons: target.pauseHoldReasons as PolicyView['targets'][number]['pauseHoldReasons'],
+      warnAt: target.warnAt,
+    })),
+    createdAt: policy.createdAt.toISOString(),
+    updatedAt: policy.updatedAt.toISOString(),
+    version: policy.version,
+  };
 }

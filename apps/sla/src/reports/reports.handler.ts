@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type BreachesQuery, type BreachPage, type ComplianceReport, type ComplianceReportQuery, type ResponseTimesReport, SlaRpc, type ResponseTimesQuery } from '@itsm/contracts';
-import { currentActor, RpcHandler } from '@itsm/messaging';
+import { RpcHandler } from '@itsm/messaging';
 import { ReportsService } from './reports.service';
 
 /** NATS RPC of the SLA reports. */
@@ -11,16 +11,16 @@ export class ReportsHandler {
 
   @RpcHandler(SlaRpc.complianceReport)
   compliance(@Payload() request: ComplianceReportQuery): Promise<ComplianceReport> {
-    return this.reports.compliance(request, currentActor());
+    return this.reports.compliance(request);
   }
 
   @RpcHandler(SlaRpc.responseTimesReport)
   responseTimes(@Payload() request: ResponseTimesQuery): Promise<ResponseTimesReport> {
-    return this.reports.responseTimes(request, currentActor());
+    return this.reports.responseTimes(request);
   }
 
   @RpcHandler(SlaRpc.breachesReport)
   breaches(@Payload() request: BreachesQuery): Promise<BreachPage> {
-    return this.reports.breaches(request, currentActor());
+    return this.reports.breaches(request);
   }
 }

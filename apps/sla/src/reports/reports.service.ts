@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
-  type Actor,
   type BreachesQuery,
   type BreachPage,
   type ComplianceGrouping,
@@ -12,13 +11,14 @@ import {
   DEFAULT_PAGE_SIZE,
   type ResponseTimesReport,
   type ResponseTimesQuery,
+  SlaError,
+  SlaErrorCode,
   type SlaReportQuery,
   type TimeToMetric,
 } from '@itsm/contracts';
-import { decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
+import { decodeTimeCursor, encodeTimeCursor } from '@itsm/persistence';
 import { ClockRow } from '../clocks/clock.entity';
 import { ClocksService } from '../clocks/clocks.service';
-import { requireReportReader, unprocessable } from '../sla-access';
 
 const KEYS: Record<ComplianceGrouping, { key: string; label: string }> = {
   policy: { key: 'c.policy_id::text', label: 'c.policy_name' },
@@ -40,7 +40,7 @@ interface Filters {
 function period(query: { from: string; to: string }): { from: Date; to: Date } {
   const from = new Date(query.from);
   const to = new Date(query.to);
-  if (to <= from) throw unprocessable('the period is empty', [{ field: 'to', message: 'must be after from' }]);
+  if (to <= from) throw SlaError.ofFields(SlaErrorCode.ReportPeriodEmpty, 'the period is empty', [{ field: 'to', message: 'must be after from' }]);
   return { from, to };
 }
 
@@ -81,8 +81,7 @@ export class ReportsService {
    * per policy, priority, service or assignment group. A past period keeps its figures when its late clocks
    * stop afterwards. Canceled clocks do not count.
    */
-  async compliance(query: ComplianceReportQuery, actor: Actor): Promise<ComplianceReport> {
-    requireReportReader(actor);
+  async compliance(query: ComplianceReportQuery): Promise<ComplianceReport> {
     const { from, to } = period(query);
     const groupBy = query.groupBy ?? 'policy';
     const { key, label } = KEYS[groupBy];
@@ -116,8 +115,7 @@ export class ReportsService {
   }
 
   /** MTTA from the response clocks and MTTR from the resolution clocks met in the period: mean and p90, business and wall. */
-  async responseTimes(query: ResponseTimesQuery, actor: Actor): Promise<ResponseTimesReport> {
-    requireReportReader(actor);
+  async responseTimes(query: ResponseTimesQuery): Promise<ResponseTimesReport> {
     const { from, to } = period(query);
     const measure = async (metric: 'response' | 'resolution'): Promise<TimeToMetric> => {
       const where = filters({ ...query, metric }, { kind: 'sla' });
@@ -141,16 +139,15 @@ export class ReportsService {
   }
 
   /** Clocks that passed their target in the period, the latest breach first. */
-  async breaches(query: BreachesQuery, actor: Actor): Promise<BreachPage> {
-    requireReportReader(actor);
+  async breaches(query: BreachesQuery): Promise<BreachPage> {
     const { from, to } = period(query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const where = filters(query, { kind: 'sla' });
     const params: unknown[] = [from, to, ...where.params];
     let after = '';
     if (query.cursor) {
-      const [at, id] = decodeCursor(query.cursor, 2, ([time, key]) => typeof time === 'string' && !Number.isNaN(Date.parse(time)) && isUuid(key));
-      params.push(new Date(at as string), id);
+      const { at, id } = decodeTimeCursor(query.cursor);
+      params.push(new Date(at), id);
       after = ` AND (${BREACH_TIME}, c.id) < ($${params.length - 1}, $${params.length})`;
     }
     const found: Array<{ id: string; breached_at: Date }> = await this.dataSource.query(
@@ -164,6 +161,6 @@ export class ReportsService {
     const byId = new Map(rows.map((row) => [row.id, row]));
     const items = await this.clocks.views(this.dataSource.manager, page.map((row) => byId.get(row.id)).filter((row): row is ClockRow => row !== undefined));
     const last = page.at(-1);
-    return { items, nextCursor: found.length > limit && last ? encodeCursor([new Date(last.breached_at).toISOString(), last.id]) : null };
+    return { items, nextCursor: found.length > limit && last ? encodeTimeCursor(new Date(last.breached_at), last.id) : null };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested, type ValidationOptions } from 'class-validator';
+import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
 import { CiStatus, RelationshipType } from './cmdb.enums';
@@ -8,6 +9,11 @@ import { CiSummary } from './impact.dto';
 
 export const CI_CLASS_NAME = /^[a-z][a-z0-9_]{1,62}$/;
 export const ENVIRONMENT = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** A required field of a CI (class, name, environment) left out, or null, is told just that. */
+export const CI_FIELD_REQUIRED: ValidationOptions = { message: '$property is required' };
+/** The other rules of a required CI field judge only a value that was sent. */
+export const CI_FIELD_SENT: ValidationOptions = { validateIf: (_object: object, value: unknown) => value !== undefined && value !== null };
 
 /** Identifiers of a CI: what identification rules match on. All optional; values are compared exactly. */
 export class CiIdentifiers {
@@ -173,16 +179,19 @@ export class CiIdRequest {
 /** Body of `POST /v1/cis` and the `itsm.rpc.cmdb.ci_create` request. */
 export class CreateCiDto {
   @ApiProperty({ example: 'database', description: 'The CI class; `attributes` must fit its schema.' })
-  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  @IsDefined(CI_FIELD_REQUIRED)
+  @Matches(CI_CLASS_NAME, { ...CI_FIELD_SENT, message: '$property must be a CI class name' })
   className!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'payroll-db' })
-  @IsString()
-  @Length(1, 200)
+  @IsDefined(CI_FIELD_REQUIRED)
+  @IsString(CI_FIELD_SENT)
+  @Length(1, 200, CI_FIELD_SENT)
   name!: string;
 
   @ApiProperty({ example: 'prod' })
-  @Matches(ENVIRONMENT, { message: '$property must be a lower-case environment name such as prod' })
+  @IsDefined(CI_FIELD_REQUIRED)
+  @Matches(ENVIRONMENT, { ...CI_FIELD_SENT, message: '$property must be a lower-case environment name such as prod' })
   environment!: string;
 
   @ApiPropertyOptional({ enum: [CiStatus.Planned, CiStatus.Operational, CiStatus.Maintenance], default: CiStatus.Operational })
@@ -486,7 +495,7 @@ export type CiHistory = Page<CiHistoryEntry>;
 /** Query of `GET /v1/cis/{id}/at`. */
 export class CiAtQuery {
   @ApiProperty({ format: 'date-time', example: '2026-11-02T09:30:00Z', description: 'The instant to look at.' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant such as 2026-11-02T09:30:00Z' })
+  @IsInstant()
   time!: string;
 }
 

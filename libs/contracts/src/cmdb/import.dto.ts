@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { OptionalNotNull } from '../transforms';
-import { CiIdentifiers, CI_CLASS_NAME, ENVIRONMENT } from './ci.dto';
+import { CI_CLASS_NAME, CI_FIELD_REQUIRED, CI_FIELD_SENT, CiIdentifiers, ENVIRONMENT } from './ci.dto';
 import { CiStatus, RelationshipType } from './cmdb.enums';
 
 /** Name of a data source: lower case; `manual` is reserved for changes made through the API. */
@@ -18,12 +18,14 @@ export class ImportItem {
   key?: string;
 
   @ApiProperty({ example: 'database' })
-  @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
+  @IsDefined(CI_FIELD_REQUIRED)
+  @Matches(CI_CLASS_NAME, { ...CI_FIELD_SENT, message: '$property must be a CI class name' })
   className!: string;
 
   @ApiProperty({ example: 'payroll-db' })
-  @IsString()
-  @Length(1, 200)
+  @IsDefined(CI_FIELD_REQUIRED)
+  @IsString(CI_FIELD_SENT)
+  @Length(1, 200, CI_FIELD_SENT)
   name!: string;
 
   @ApiPropertyOptional({ example: 'prod' })

@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
@@ -398,22 +399,22 @@ export class IncidentFilters extends PageRequest {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   createdFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   createdTo?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   updatedFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   updatedTo?: string;
 
   @ApiPropertyOptional({ description: 'Words to find in title or description (web-search syntax: "quoted phrase", -excluded, or).', example: 'vpn disconnect' })

@@ -180,7 +180,7 @@ const incidentEvent = <N extends string, P>(name: N, payload: new () => P, summa
   defineEvent({ domain: 'incident', name, version: 1, payload, summary });
 
 export const IncidentEvents = {
-  created: incidentEvent('created', IncidentCreatedV1, 'An incident was opened (through the API, e-mail, the portal or monitoring).'),
+  created: incidentEvent('created', IncidentCreatedV1, 'An incident was opened; its `channel` records how it was reported.'),
   updated: incidentEvent('updated', IncidentUpdatedV1, 'Fields of an incident changed; `changes` lists each with its old and new value.'),
   assigned: incidentEvent('assigned', IncidentAssignedV1, 'The assignment group or assignee of an incident changed (routing, an agent, or escalation).'),
   stateChanged: incidentEvent('state_changed', IncidentStateChangedV1, 'An incident moved from one state to another.'),

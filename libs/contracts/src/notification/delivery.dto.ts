@@ -7,7 +7,7 @@ import { NOTIFICATION_CHANNELS, type NotificationChannel } from './subscription.
 
 /** Where one message to one recipient stands. */
 export enum DeliveryStatus {
-  /** Waiting for its first attempt (or for an earlier message of the same ticket to this subscription). */
+  /** Waiting for its first attempt (or for an earlier message of the same ticket to this subscription, or, an email, for SMTP_HOST). */
   Pending = 'pending',
   /** An attempt failed in a way worth retrying; `nextAttemptAt` says when. */
   Retrying = 'retrying',
@@ -88,7 +88,12 @@ export class DeliveryView {
   @Min(0)
   attempts!: number;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the next attempt is due; null when none is scheduled: settled, or an email replayed while SMTP_HOST is unset, waiting for a mail server.',
+  })
   @IsOptional()
   @IsDateString()
   nextAttemptAt!: string | null;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsInstant } from '../field-rules';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { ClockView } from './clock.dto';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
@@ -11,11 +12,11 @@ export type ComplianceGrouping = (typeof COMPLIANCE_GROUPINGS)[number];
 /** `?from=&to=` and the filters every SLA report takes. */
 export class SlaReportQuery {
   @ApiProperty({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Start of the period (inclusive).' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'End of the period (exclusive); after `from`.' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  @IsInstant()
   to!: string;
 
   @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { type CiFieldChange, type CiIdentifiers, CiStatus, CmdbEvents, DomainError, ErrorCode, type FieldError } from '@itsm/contracts';
-import { OutboxWriter } from '@itsm/messaging';
+import { type CiFieldChange, type CiIdentifiers, CiStatus, type CiView, CmdbError, CmdbErrorCode, CmdbEvents, type FieldError } from '@itsm/contracts';
+import { eventOf, OutboxWriter, RecordWriter } from '@itsm/messaging';
 import { ClassRegistry, unknownClass } from '../classes/class-registry';
 import { type CiSnapshot, diffCi, mergeMap, nextSources } from '../domain/ci-changes';
-import { checkCiFields } from '../domain/ci-fields';
+import { checkCiFields, NEW_CI_REQUIRED } from '../domain/ci-fields';
 import { Ci, toCiView } from './ci.entity';
 
 /** Who makes a change and on whose authority: `manual` (MANUAL_SOURCE) for the API, or an import's source. */
@@ -41,13 +40,9 @@ export interface CiChanges {
 
 export const DEFAULT_CRITICALITY = 3;
 
-export function invalid(message: string, errors: FieldError[]): DomainError {
-  return new DomainError(ErrorCode.VALIDATION, message, { errors });
-}
-
-function invalidCi(errors: FieldError[]): DomainError {
+function invalidCi(errors: FieldError[]): CmdbError {
   const fields = [...new Set(errors.map((error) => error.field))];
-  return invalid(`CI has invalid fields: ${fields.join(', ')}`, errors);
+  return new CmdbError(CmdbErrorCode.CiInvalidFields, `CI has invalid fields: ${fields.join(', ')}`, { errors });
 }
 
 function snapshotOf(ci: Ci): CiSnapshot {
@@ -68,28 +63,43 @@ function present<T extends object>(values: T): T {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined && value !== null)) as T;
 }
 
+function isClassName(className: unknown): className is string {
+  return typeof className === 'string' && checkCiFields({ className }).length === 0;
+}
+
 /**
  * Every change of a CI goes through here, by hand or by an import: checks against the class, the source of each
- * field, version, audit row and event, all in the caller's transaction.
+ * field, version, audit row and event, all in the caller's transaction. The audit row keeps the source of the
+ * change (and its field changes, or the reason of a retirement) beside the CI: the history of a CI reads them.
  */
 @Injectable()
-export class CiWriter {
-  constructor(
-    private readonly outbox: OutboxWriter,
-    private readonly classes: ClassRegistry,
-  ) {}
+export class CiWriter extends RecordWriter<Ci, CiView> {
+  protected readonly entity = Ci;
+  protected readonly entityType = 'ci';
 
-  /** The CI, locked until the transaction ends; NOT_FOUND when there is none. */
-  async lock(manager: EntityManager, id: string): Promise<Ci> {
-    const ci = await manager.findOne(Ci, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!ci) throw new DomainError(ErrorCode.NOT_FOUND, `CI ${id} not found`);
-    return ci;
+  constructor(
+    outbox: OutboxWriter,
+    private readonly classes: ClassRegistry,
+  ) {
+    super(outbox);
+  }
+
+  toView(ci: Ci): CiView {
+    return toCiView(ci);
+  }
+
+  protected label(ci: Ci): string {
+    return `CI ${ci.name}`;
+  }
+
+  protected notFound(id: string): CmdbError {
+    return new CmdbError(CmdbErrorCode.CiNotFound, `CI ${id} not found`);
   }
 
   async create(manager: EntityManager, input: NewCi, ctx: ChangeContext): Promise<Ci> {
     const identifiers = present({ ...input.identifiers });
     const attributes = present({ ...input.attributes });
-    const errors = checkCiFields({ ...input, identifiers });
+    const errors = checkCiFields({ ...input, identifiers }, NEW_CI_REQUIRED);
     if (input.status === CiStatus.Retired) errors.push({ field: 'status', message: 'a new CI cannot be retired' });
     const ciClass = isClassName(input.className) ? await this.classes.get(input.className, manager) : null;
     if (!ciClass) {
@@ -122,12 +132,10 @@ export class CiWriter {
       retiredAt: null,
       version: 1,
     });
-    await manager.insert(Ci, ci as QueryDeepPartialEntity<Ci>);
-    const view = toCiView(ci);
-    await this.outbox.publish(manager, CmdbEvents.ciCreated, { ci: view, source: ctx.source }, {
-      subject: ci.id,
-      time: now,
-      audit: { entityType: 'ci', entityId: ci.id, action: 'created', actorId: ctx.actorId, before: null, after: { ...view, source: ctx.source } },
+    await this.insert(manager, ci, {
+      actorId: ctx.actorId,
+      events: (view) => [eventOf(CmdbEvents.ciCreated, { ci: view, source: ctx.source })],
+      auditAfter: (view) => ({ ...view, source: ctx.source }),
     });
     return ci;
   }
@@ -160,7 +168,7 @@ export class CiWriter {
     if (ci.status === CiStatus.Retired && after.status !== CiStatus.Retired) after.retiredAt = null;
     if (errors.length === 0 && changes.attributes) {
       const ciClass = await this.classes.get(ci.className, manager);
-      if (!ciClass) throw new DomainError(ErrorCode.INTERNAL, `CI ${ci.id} has class ${ci.className}, which does not exist`);
+      if (!ciClass) throw new Error(`CI ${ci.id} has class ${ci.className}, which does not exist`);
       errors.push(...this.classes.check(ciClass, after.attributes));
     }
     if (errors.length > 0) throw invalidCi(errors);
@@ -178,16 +186,13 @@ export class CiWriter {
       identifiers: after.identifiers,
       attributes: after.attributes,
       attributeSources: nextSources(ci.attributeSources, diff, ctx.source),
-      version: ci.version + 1,
-      updatedAt: new Date(),
     });
-    await this.save(manager, ci);
     const fieldChanges: CiFieldChange[] = diff.map((change) => ({ ...change, source: ctx.source }));
-    const view = toCiView(ci);
-    await this.outbox.publish(manager, CmdbEvents.ciUpdated, { ci: view, source: ctx.source, changes: fieldChanges }, {
-      subject: ci.id,
-      time: ci.updatedAt,
-      audit: { entityType: 'ci', entityId: ci.id, action: 'updated', actorId: ctx.actorId, before: beforeView, after: { ...view, source: ctx.source, changes: fieldChanges } },
+    await this.save(manager, ci, beforeView, {
+      actorId: ctx.actorId,
+      action: 'updated',
+      events: (view) => [eventOf(CmdbEvents.ciUpdated, { ci: view, source: ctx.source, changes: fieldChanges })],
+      auditAfter: (view) => ({ ...view, source: ctx.source, changes: fieldChanges }),
     });
     return { ci, changes: fieldChanges };
   }
@@ -197,30 +202,14 @@ export class CiWriter {
     if (ci.status === CiStatus.Retired) return ci;
     const beforeView = toCiView(ci);
     const now = new Date();
-    Object.assign(ci, {
-      status: CiStatus.Retired,
-      retiredAt: now,
-      attributeSources: { ...ci.attributeSources, status: ctx.source },
-      version: ci.version + 1,
-      updatedAt: now,
-    });
-    await this.save(manager, ci);
-    const view = toCiView(ci);
-    await this.outbox.publish(manager, CmdbEvents.ciRetired, { ci: view, source: ctx.source, reason: ctx.reason }, {
-      subject: ci.id,
+    Object.assign(ci, { status: CiStatus.Retired, retiredAt: now, attributeSources: { ...ci.attributeSources, status: ctx.source } });
+    await this.save(manager, ci, beforeView, {
+      actorId: ctx.actorId,
+      action: 'retired',
       time: now,
-      audit: { entityType: 'ci', entityId: ci.id, action: 'retired', actorId: ctx.actorId, before: beforeView, after: { ...view, source: ctx.source, reason: ctx.reason } },
+      events: (view) => [eventOf(CmdbEvents.ciRetired, { ci: view, source: ctx.source, reason: ctx.reason })],
+      auditAfter: (view) => ({ ...view, source: ctx.source, reason: ctx.reason }),
     });
     return ci;
   }
-
-  // jsonb columns typed as Record<string, unknown> do not fit TypeORM's deep-partial type (hence the casts); they are plain JSON.
-  private async save(manager: EntityManager, ci: Ci): Promise<void> {
-    const { id, createdAt: _createdAt, ciClass: _ciClass, ...columns } = ci;
-        await manager.update(Ci, { id }, columns as QueryDeepPartialEntity<Ci>);
-  }
-}
-
-function isClassName(className: string): boolean {
-  return checkCiFields({ className }).length === 0;
 }

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { CmdbError, CmdbErrorCode, type ReconciliationRuleView } from '@itsm/contracts';
+import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { ReconciliationRule, toReconciliationRuleView } from './reconciliation-rule.entity';
+
+/** Every change of a reconciliation rule: version, and its audit row (rules announce no event). */
+@Injectable()
+export class ReconciliationRuleWriter extends RecordWriter<ReconciliationRule, ReconciliationRuleView> {
+  protected readonly entity = ReconciliationRule;
+  protected readonly entityType = 'reconciliation_rule';
+
+  constructor(outbox: OutboxWriter) {
+    super(outbox);
+  }
+
+  toView(rule: ReconciliationRule): ReconciliationRuleView {
+    return toReconciliationRuleView(rule);
+  }
+
+  protected label(rule: ReconciliationRule): string {
+    return `reconciliation rule ${rule.id}`;
+  }
+
+  protected notFound(id: string): CmdbError {
+    return new CmdbError(CmdbErrorCode.ReconciliationRuleNotFound, `reconciliation rule ${id} not found`);
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { IncidentError, IncidentErrorCode, type RoutingRuleView } from '@itsm/contracts';
+import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
+
+/** Every change of a routing rule is written here, with its audit row (routing rules announce no events). */
+@Injectable()
+export class RoutingRuleWriter extends RecordWriter<RoutingRule, RoutingRuleView> {
+  protected readonly entity = RoutingRule;
+  protected readonly entityType = 'routing_rule';
+
+  constructor(outbox: OutboxWriter) {
+    super(outbox);
+  }
+
+  toView(rule: RoutingRule): RoutingRuleView {
+    return toRoutingRuleView(rule);
+  }
+
+  protected label(rule: RoutingRule): string {
+    return `routing rule ${rule.id}`;
+  }
+
+  protected notFound(id: string): IncidentError {
+    return new IncidentError(IncidentErrorCode.RoutingRuleNotFound, `routing rule ${id} not found`);
+  }
+}

@@ -1,0 +1,77 @@
+/** Field rules shared by many messages, each saying in one message what the field takes. */
+import { IsInt, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+export const INSTANT_EXAMPLE = '2026-11-02T09:30:00Z';
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Why a value is not an instant (an ISO 8601 date and time with its offset from UTC, `Z` or `±hh:mm`, such as
+ * `2026-11-02T09:30:00Z` or `2026-11-02T10:30:00+01:00`), or undefined when it is one. A date that does not exist
+ * (30 February, hour 24, year 0) or an offset beyond ±14:00 is refused here, before a database does.
+ */
+export function instantProblem(value: unknown): string | undefined {
+  const parts = typeof value === 'string' ? INSTANT.exec(value) : null;
+  if (!parts) return `must be an ISO 8601 instant with its offset from UTC, such as ${INSTANT_EXAMPLE}`;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = parts.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  const fits =
+    year !== undefined &&
+    year >= 1 &&
+    month !== undefined &&
+    month >= 1 &&
+    month <= 12 &&
+    day !== undefined &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour !== undefined &&
+    hour <= 23 &&
+    minute !== undefined &&
+    minute <= 59 &&
+    second !== undefined &&
+    second <= 59 &&
+    offsetMinutes <= 59;
+  if (!fits) return `must be a date and time that exists (${String(value)} does not)`;
+  // No place on Earth is further from UTC; a database refuses offsets not much beyond it.
+  return offsetHours * 60 + offsetMinutes > 14 * 60 ? `must have an offset from UTC of at most 14:00 (${String(value)} does not)` : undefined;
+}
+
+/** True for an instant with its offset from UTC that exists on the calendar (see {@link instantProblem}). */
+export function isInstant(value: unknown): value is string {
+  return instantProblem(value) === undefined;
+}
+
+/** True for an instant in UTC (`…Z`), as `Date.toISOString()` writes it, that exists (no 30 February). */
+export function isIsoInstant(value: unknown): value is string {
+  return isInstant(value) && value.endsWith('Z');
+}
+
+/** A date and time with its offset from UTC that exists (see {@link instantProblem}): every date filter of a list or report. */
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isInstant',
+      validator: {
+        validate: (value: unknown) => isInstant(value),
+        defaultMessage: (args) => `$property ${instantProblem(args?.value) ?? ''}`,
+      },
+    },
+    options,
+  );
+}
+
+/** A whole number from `min` to `max`, said in one message whichever end (or the type) is wrong. */
+export function IsIntegerFrom(min: number, max: number): PropertyDecorator {
+  const message = `$property must be an integer from ${min} to ${max}`;
+  // In the order stacked decorators apply (bottom up), so that schemas built from them say `integer`.
+  const rules = [Max(max, { message }), Min(min, { message }), IsInt({ message })];
+  return (target, property) => rules.forEach((rule) => rule(target, property));
+}
