@@ -1,3 +1,4 @@
+import { ALL_ROLES } from './actor';
 import { AllEvents, AllRpc } from './registry';
 import { deadLetterSubject, domainEvents } from './message';
 
@@ -17,5 +18,17 @@ describe('message declarations', () => {
   it('build the wildcard of a domain and the dead-letter subject of a consumer', () => {
     expect(domainEvents('incident')).toBe('itsm.events.incident.>');
     expect(deadLetterSubject('notification-event-log')).toBe('itsm.dlq.notification-event-log');
+  });
+
+  it('promise no intake the suite does not have: incidents arrive through the API only, whatever channel they record', () => {
+    // E-mail, portal and monitoring are values of `channel` that a caller records, not intakes of their own.
+    for (const event of AllEvents.filter((declaration) => declaration.domain === 'incident')) expect(event.summary).not.toMatch(/e-?mail|portal|monitoring/i);
+  });
+
+  it('name for every RPC operation the roles that may call it, all of them roles of the suite', () => {
+    for (const rpc of AllRpc) {
+      expect(rpc.roles.length).toBeGreaterThan(0);
+      expect(rpc.roles.every((role) => ALL_ROLES.includes(role))).toBe(true);
+    }
   });
 });
