@@ -1,8 +1,9 @@
+import { Injectable } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { DomainError } from '@itsm/contracts';
 import { assertVersion } from '@itsm/persistence';
-import type { EventSpec, OutboxWriter } from './outbox';
+import { type EventSpec, OutboxWriter } from './outbox';
 
 /** The columns every record of the suite has: a UUID, its optimistic-concurrency version and when it last changed. */
 export interface VersionedRow extends ObjectLiteral {
@@ -30,7 +31,9 @@ export const SYSTEM_ACTOR = 'system';
  * The one shape of writing a record: lock it (and check `If-Match`), then insert, save or remove it with its audit
  * row and its events in the caller's transaction, the version moving by one per change. Each aggregate has one
  * writer extending this, and every use case changes the aggregate through it; the writer holds no configuration.
+ * A subclass without a constructor of its own is injected with the outbox writer through this one.
  */
+@Injectable()
 export abstract class RecordWriter<Row extends VersionedRow, View extends object> {
   constructor(protected readonly outbox: OutboxWriter) {}
 

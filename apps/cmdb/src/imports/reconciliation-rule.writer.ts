@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CmdbError, CmdbErrorCode, type ReconciliationRuleView } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { ReconciliationRule, toReconciliationRuleView } from './reconciliation-rule.entity';
 
 /** Every change of a reconciliation rule: version, and its audit row (rules announce no event). */
@@ -8,10 +8,6 @@ import { ReconciliationRule, toReconciliationRuleView } from './reconciliation-r
 export class ReconciliationRuleWriter extends RecordWriter<ReconciliationRule, ReconciliationRuleView> {
   protected readonly entity = ReconciliationRule;
   protected readonly entityType = 'reconciliation_rule';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(rule: ReconciliationRule): ReconciliationRuleView {
     return toReconciliationRuleView(rule);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CatalogItemView, type ErrorDetails, RequestError, RequestErrorCode } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { CatalogItem, toCatalogItemView } from './catalog-item.entity';
 
 /** No such catalog item, or a retired one the caller may not see. */
@@ -13,10 +13,6 @@ export function catalogItemNotFound(id: string, details?: ErrorDetails): Request
 export class CatalogItemWriter extends RecordWriter<CatalogItem, CatalogItemView> {
   protected readonly entity = CatalogItem;
   protected readonly entityType = 'catalog_item';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(row: CatalogItem): CatalogItemView {
     return toCatalogItemView(row);

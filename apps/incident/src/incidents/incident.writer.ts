@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { IncidentError, IncidentView } from '@itsm/contracts';
-import { type EventSpec, OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { type EventSpec, RecordWriter } from '@itsm/messaging';
 import { incidentNotFound } from '../domain/access';
 import { Incident, toIncidentView } from './incident.entity';
 
@@ -13,10 +13,6 @@ import { Incident, toIncidentView } from './incident.entity';
 export class IncidentWriter extends RecordWriter<Incident, IncidentView> {
   protected readonly entity = Incident;
   protected readonly entityType = 'incident';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(incident: Incident): IncidentView {
     return toIncidentView(incident);

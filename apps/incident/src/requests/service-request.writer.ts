@@ -12,7 +12,7 @@ import {
   RequestState,
   type ServiceRequestSnapshot,
 } from '@itsm/contracts';
-import { type EventSpec, eventOf, OutboxWriter, RecordWriter, writeAudit } from '@itsm/messaging';
+import { type EventSpec, eventOf, RecordWriter, writeAudit } from '@itsm/messaging';
 import { type ApprovalOutcome, requiredApprovals } from '../domain/approval';
 import { canSeeRequest } from '../domain/request-access';
 import { FulfillmentTask, toTaskView } from './fulfillment-task.entity';
@@ -50,10 +50,6 @@ function eventBase(request: ServiceRequest): { requestId: string; number: string
 export class ServiceRequestWriter extends RecordWriter<ServiceRequest, ServiceRequestSnapshot> {
   protected readonly entity = ServiceRequest;
   protected readonly entityType = 'request';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(row: ServiceRequest): ServiceRequestSnapshot {
     return toRequestSnapshot(row);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IncidentError, IncidentErrorCode, type RoutingRuleView } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
 
 /** Every change of a routing rule is written here, with its audit row (routing rules announce no events). */
@@ -8,10 +8,6 @@ import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
 export class RoutingRuleWriter extends RecordWriter<RoutingRule, RoutingRuleView> {
   protected readonly entity = RoutingRule;
   protected readonly entityType = 'routing_rule';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(rule: RoutingRule): RoutingRuleView {
     return toRoutingRuleView(rule);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ContactView, NotificationError, NotificationErrorCode } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { Contact, toContactView } from './contact.entity';
 
 /** Every change of the contacts directory, audited as `contact` under the contact's name-based UUID. */
@@ -8,10 +8,6 @@ import { Contact, toContactView } from './contact.entity';
 export class ContactWriter extends RecordWriter<Contact, ContactView> {
   protected readonly entity = Contact;
   protected readonly entityType = 'contact';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(contact: Contact): ContactView {
     return toContactView(contact);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationError, NotificationErrorCode, type SubscriptionView } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { Subscription } from './subscription.entity';
 import { toSubscriptionView } from './subscription-view';
 
@@ -9,10 +9,6 @@ import { toSubscriptionView } from './subscription-view';
 export class SubscriptionWriter extends RecordWriter<Subscription, SubscriptionView> {
   protected readonly entity = Subscription;
   protected readonly entityType = 'subscription';
-
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
 
   toView(subscription: Subscription): SubscriptionView {
     return toSubscriptionView(subscription);

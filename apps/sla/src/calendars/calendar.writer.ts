@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CalendarView, SlaError, SlaErrorCode } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { Calendar, toCalendarView } from './calendar.entity';
 
 /** Every change of a business-hours calendar: row lock, `If-Match`, version and audit row (calendars announce no events). */
@@ -10,10 +10,6 @@ export class CalendarWriter extends RecordWriter<Calendar, CalendarView> {
   protected readonly entityType = 'calendar';
 
   // Declared here so that Nest sees what to inject (the abstract base has no decorator, so no parameter types).
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
-
   toView(calendar: Calendar): CalendarView {
     return toCalendarView(calendar);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type PolicyView, SlaError, SlaErrorCode } from '@itsm/contracts';
-import { OutboxWriter, RecordWriter } from '@itsm/messaging';
+import { RecordWriter } from '@itsm/messaging';
 import { Policy, toPolicyView } from './policy.entity';
 
 /** Every change of an SLA or OLA policy: row lock, `If-Match`, version and audit row (policies announce no events). */
@@ -10,10 +10,6 @@ export class PolicyWriter extends RecordWriter<Policy, PolicyView> {
   protected readonly entityType = 'policy';
 
   // Declared here so that Nest sees what to inject (the abstract base has no decorator, so no parameter types).
-  constructor(outbox: OutboxWriter) {
-    super(outbox);
-  }
-
   toView(policy: Policy): PolicyView {
     return toPolicyView(policy);
   }
