@@ -291,10 +291,32 @@ function remember(app, line) {
   if (app.lastLines.length > 40) app.lastLines.shift();
 }
 
+/**
+ * The apps `npm start` runs, each with its own part of the environment: a service's HEALTH_PORT and HOST=127.0.0.1,
+ * as its port serves health and metrics only and need not be seen from other machines; the gateway's PORT, its
+ * HOST left as set (default 0.0.0.0, the API).
+ */
+function plannedApps(gatewayPort) {
+  return [
+    ...SERVICES.map(([name, port]) => ({ name, port, env: { HEALTH_PORT: String(port), HOST: LOCALHOST } })),
+    { name: 'gateway', port: gatewayPort, env: { PORT: String(gatewayPort) } },
+  ].map((app) => ({
+    ...app,
+    main: path.join('apps', app.name, 'dist', 'main.js'),
+    readyUrl: `http://${LOCALHOST}:${app.port}/health/ready`,
+    lastLines: [],
+  }));
+}
+
+/** The whole environment of one app: ours, then what every app shares (database, NATS, secret), then its own. */
+function appEnvironment(app, shared, parent = process.env) {
+  return { ...parent, ...shared, ...app.env };
+}
+
 function spawnApp(app, env) {
   const child = spawn(process.execPath, [app.main], {
     cwd: ROOT,
-    env: { ...process.env, ...env, ...app.env },
+    env: appEnvironment(app, env),
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group: Ctrl-C reaches start.js only, which stops the children in order.
     detached: true,
@@ -467,15 +489,7 @@ async function main() {
     sayError(`PORT must be a port number, not "${process.env.PORT}"`);
     process.exit(1);
   }
-  const apps = [
-    ...SERVICES.map(([name, port]) => ({ name, port, env: { HEALTH_PORT: String(port) } })),
-    { name: 'gateway', port: gatewayPort, env: { PORT: String(gatewayPort) } },
-  ].map((app) => ({
-    ...app,
-    main: path.join('apps', app.name, 'dist', 'main.js'),
-    readyUrl: `http://${LOCALHOST}:${app.port}/health/ready`,
-    lastLines: [],
-  }));
+  const apps = plannedApps(gatewayPort);
 
   await build();
   if (state.stopping) return;
@@ -499,7 +513,11 @@ async function main() {
   banner(apps, infraState, gatewayPort);
 }
 
-main().catch((error) => {
-  sayError(error && error.message ? error.message : String(error));
-  void shutdown(1);
-});
+module.exports = { plannedApps, appEnvironment };
+
+if (require.main === module) {
+  main().catch((error) => {
+    sayError(error && error.message ? error.message : String(error));
+    void shutdown(1);
+  });
+}

@@ -7,6 +7,7 @@ import {
   containerEnv,
   deniesAll,
   isPublicInternet,
+  metricsPortOpenings,
   numericSetting,
   parseQuantity,
   portsOf,
@@ -214,5 +215,44 @@ describe('network policy evaluation', () => {
     expect(isPublicInternet({ ipBlock: { cidr: '0.0.0.0/0', except } })).toBe(true);
     expect(isPublicInternet({ ipBlock: { cidr: '0.0.0.0/0', except: except.filter((range) => range !== '169.254.0.0/16') } })).toBe(false);
     expect(isPublicInternet({ ipBlock: { cidr: '10.0.0.0/8' } })).toBe(false);
+  });
+});
+
+describe('metricsPortOpenings', () => {
+  const incident = {
+    ref: 'Deployment/incident',
+    labels: { 'app.kubernetes.io/name': 'incident', 'app.kubernetes.io/component': 'service' },
+    containers: [{ name: 'app', ports: [{ name: 'health', containerPort: 3101 }] }],
+  };
+  const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+  const scraping = policy({ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'service' } }, policyTypes: ['Ingress'], ingress: [{ from: [monitoring], ports: [{ port: 'health' }] }] });
+  const deny = policy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+  it('finds nothing when the port is closed, or open to the monitoring namespace only', () => {
+    expect(metricsPortOpenings([deny], incident, 3101, undefined)).toEqual([]);
+    expect(metricsPortOpenings([deny, scraping], incident, 3101, 'monitoring')).toEqual([]);
+  });
+
+  it('names a rule that opens the port to every pod of the namespace, by name, by number or on any port', () => {
+    for (const ports of [[{ port: 'health' }], [{ port: 3101 }], undefined]) {
+      const wide = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ...(ports ? { ports } : {}) }] });
+      expect(metricsPortOpenings([deny, scraping, wide], incident, 3101, 'monitoring')).toEqual(['Deployment/incident port 3101 to pods of its own namespace {} through under-test']);
+    }
+  });
+
+  it('names a rule that opens the port to every namespace, an address range or anyone', () => {
+    const everyNamespace = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 3101 }] }] });
+    const range = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 3101 }] }] });
+    const anyone = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 3101 }] }] });
+    expect(metricsPortOpenings([everyNamespace], incident, 3101, 'monitoring')).toEqual(['Deployment/incident port 3101 to namespaces {} through under-test']);
+    expect(metricsPortOpenings([range], incident, 3101, 'monitoring')).toEqual(['Deployment/incident port 3101 to addresses 10.0.0.0/8 through under-test']);
+    expect(metricsPortOpenings([anyone], incident, 3101, 'monitoring')).toEqual(['Deployment/incident port 3101 to anyone through under-test']);
+  });
+
+  it('counts the monitoring namespace as wider where there is no monitoring, and ignores other ports and other pods', () => {
+    expect(metricsPortOpenings([scraping], incident, 3101, undefined)).toHaveLength(1);
+    const otherPort = policy({ podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080 }] }] });
+    const otherPods = policy({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } }, policyTypes: ['Ingress'], ingress: [{}] });
+    expect(metricsPortOpenings([otherPort, otherPods], incident, 3101, 'monitoring')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Questions the manifest tests ask of rendered objects: which pods a selector picks, what value a container's
 // variable ends up with, whether a pod meets the restricted standard, which traffic the network policies allow.
+import { isDeepStrictEqual } from 'node:util';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
@@ -274,4 +275,36 @@ export function isPublicInternet(peer: INetworkPolicyPeer): boolean {
   if (block.cidr === '0.0.0.0/0') return NON_PUBLIC_IPV4.every((range) => except.includes(range));
   if (block.cidr === '::/0') return NON_PUBLIC_IPV6.every((range) => except.includes(range));
   return false;
+}
+
+/** A peer that is the pods of one namespace (all of them, or some of them by a podSelector), named by its name label. */
+function isNamespace(peer: INetworkPolicyPeer, namespace: string): boolean {
+  const selector = peer.namespaceSelector;
+  return (
+    peer.ipBlock === undefined &&
+    selector !== undefined &&
+    (selector.matchExpressions ?? []).length === 0 &&
+    isDeepStrictEqual(selector.matchLabels ?? {}, { 'kubernetes.io/metadata.name': namespace })
+  );
+}
+
+function describePeer(peer: INetworkPolicyPeer): string {
+  if (peer.ipBlock) return `addresses ${peer.ipBlock.cidr}`;
+  if (peer.namespaceSelector) return `namespaces ${JSON.stringify(peer.namespaceSelector)}${peer.podSelector ? ` (pods ${JSON.stringify(peer.podSelector)})` : ''}`;
+  return `pods of its own namespace ${JSON.stringify(peer.podSelector ?? {})}`;
+}
+
+/**
+ * Who the policies let reach a pod's health and metrics port besides the pods of `scraper` (the namespace
+ * Prometheus runs in; undefined: nobody may). Empty when the port stays closed to everyone else. The kubelet's
+ * probes come from the node, which policies do not govern, so they need no rule.
+ */
+export function metricsPortOpenings(policies: readonly INetworkPolicy[], pod: Pod, port: number, scraper: string | undefined): string[] {
+  const openings: string[] = [];
+  for (const flow of allowedFlows(policies, pod, 'Ingress')) {
+    if (flow.ports !== 'any' && !flow.ports.includes(port)) continue;
+    const wider = flow.peers === 'any' ? ['anyone'] : flow.peers.filter((peer) => scraper === undefined || !isNamespace(peer, scraper)).map(describePeer);
+    for (const peer of wider) openings.push(`${pod.ref} port ${port} to ${peer} through ${flow.policy}`);
+  }
+  return openings;
 }

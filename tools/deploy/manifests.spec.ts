@@ -28,6 +28,7 @@ import {
   type EnvSource,
   isPublicInternet,
   type Labels,
+  metricsPortOpenings,
   named,
   numericSetting,
   ofKind,
@@ -556,6 +557,20 @@ describe('network policies', () => {
       }
     }
     expect(outside).toEqual([]);
+  });
+
+  it.each(OVERLAYS)('%s: keeps each service\'s health and metrics port (and PostgreSQL\'s exporter) to the monitoring namespace, closed without monitoring', (overlay) => {
+    const objects = objectsOf(overlay);
+    const policies = ofKind<INetworkPolicy>(objects, 'NetworkPolicy');
+    const scraper = hasMonitoring(objects) ? MONITORING_NAMESPACE : undefined;
+    // The gateway's metrics share its API port, which takes traffic from anywhere (checked above).
+    const services = workloadPods(objects).filter((pod) => isSuiteApp(pod.labels) && pod.ref !== 'Deployment/gateway');
+    expect(services.length).toBe(SERVICES.length);
+    const openings = [
+      ...services.flatMap((pod) => metricsPortOpenings(policies, pod, healthPort(pod.labels['app.kubernetes.io/name'] ?? ''), scraper)),
+      ...postgresPods(objects).flatMap((pod) => metricsPortOpenings(policies, pod, 9187, scraper)),
+    ];
+    expect(openings).toEqual([]);
   });
 
   it.each(OVERLAYS)('%s: opens to each app only the ports it needs', (overlay) => {

@@ -1,5 +1,7 @@
 /** Calendars and policies as admins define them over RPC: versions, audit rows and each refusal with its reason. */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ALWAYS_CALENDAR_ID, type CalendarView, CommonErrorCode, type CreateCalendarDto, ErrorCode, type PolicyTargetDto, SlaErrorCode, SlaRpc } from '@itsm/contracts';
 import { ada, fieldsOf, sam } from '@itsm/testing';
 import { SlaHarness } from './support/sla-harness';
@@ -91,6 +93,23 @@ describe('SLA calendars and policies', () => {
       expect(period).toMatchObject({ code: ErrorCode.UNPROCESSABLE, reason: SlaErrorCode.PeriodInverted });
       expect(fieldsOf(period)).toEqual(['end']);
       await expect(h.audit(calendar.id)).resolves.toHaveLength(1);
+    });
+
+    it('refuses a holiday file past the budget of one file, or not nested as an iCalendar, quickly and naming the limit', async () => {
+      const calendar = await createCalendar();
+      const daily = readFileSync(join(__dirname, '..', 'src', 'domain', 'fixtures', 'daily-rules-40x9999.ics'), 'utf8');
+      const started = Date.now();
+      const tooLarge = await refusal(h.rpc.call(SlaRpc.importHolidays, { id: calendar.id, ics: daily, fromYear: 2026, toYear: 2031 }, { actor: ada }));
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(tooLarge).toMatchObject({ code: ErrorCode.UNPROCESSABLE, reason: SlaErrorCode.HolidayFileTooLarge, details: { exceeded: 'occurrences', limit: 20_000 } });
+      expect(fieldsOf(tooLarge)).toEqual(['ics']);
+      expect(JSON.stringify(tooLarge)).toContain('more than 20000 occurrences');
+
+      const nested = [...Array.from({ length: 1_000 }, () => 'BEGIN:VCALENDAR'), 'VERSION:2.0', ...Array.from({ length: 1_000 }, () => 'END:VCALENDAR'), ''].join('\r\n');
+      const malformed = await refusal(h.rpc.call(SlaRpc.importHolidays, { id: calendar.id, ics: nested }, { actor: ada }));
+      expect(malformed).toMatchObject({ code: ErrorCode.UNPROCESSABLE, reason: SlaErrorCode.HolidayFileMalformed });
+      expect(fieldsOf(malformed)).toEqual(['ics']);
+      await expect(h.rpc.call(SlaRpc.getCalendar, { id: calendar.id }, { actor: sam })).resolves.toMatchObject({ version: 1, holidays: [] });
     });
 
     it('leaves calendars to admins, as the operations declare', async () => {

@@ -23,7 +23,7 @@ import {
 } from '@itsm/contracts';
 import { assertChangeableCalendar } from '../domain/access';
 import { type BusinessCalendar, checkCalendar, WEEKDAYS } from '../domain/business-calendar';
-import { IcsError, parseHolidayIcs } from '../domain/holiday-ics';
+import { IcsError, type IcsProblem, parseHolidayIcs } from '../domain/holiday-ics';
 import { markCalendarTicketsStale } from '../clocks/staleness';
 import { CalendarRegistry, definitionOf } from './calendar-registry';
 import { Calendar, toCalendarView } from './calendar.entity';
@@ -45,6 +45,18 @@ export const ALWAYS_VIEW: CalendarView = {
   updatedAt: BUILT_IN_SINCE,
   version: 1,
 };
+
+const HOLIDAY_FILE_REFUSALS: Record<IcsProblem, { reason: SlaErrorCode; what: string }> = {
+  invalid: { reason: SlaErrorCode.HolidayFileInvalid, what: 'the iCalendar file cannot be read' },
+  malformed: { reason: SlaErrorCode.HolidayFileMalformed, what: 'the iCalendar file is malformed' },
+  'too-large': { reason: SlaErrorCode.HolidayFileTooLarge, what: 'the iCalendar file is more than one import reads' },
+};
+
+/** A refused holiday file: the reason says which kind of fault, `exceeded` and `limit` which limit it went past. */
+function holidayFileError(error: IcsError): SlaError {
+  const { reason, what } = HOLIDAY_FILE_REFUSALS[error.problem];
+  return new SlaError(reason, `${what}: ics`, { errors: [{ field: 'ics', message: error.message }], ...error.limit });
+}
 
 /** Holidays sorted by date, one per date (the first name given wins). */
 function normalizeHolidays(holidays: readonly HolidayDto[]): HolidayDto[] {
@@ -112,7 +124,7 @@ export class CalendarsService {
     try {
       imported = parseHolidayIcs(request.ics, { fromYear, toYear });
     } catch (error) {
-      if (error instanceof IcsError) throw SlaError.ofFields(SlaErrorCode.HolidayFileInvalid, 'the iCalendar file cannot be read', [{ field: 'ics', message: error.message }]);
+      if (error instanceof IcsError) throw holidayFileError(error);
       throw error;
     }
     return this.change(request.id, request.expectedVersion, actor, (_manager, calendar) => {

@@ -12,6 +12,10 @@ export enum SlaErrorCode {
   CalendarInvalid = 'SLA_CALENDAR_INVALID',
   /** A holiday import whose iCalendar file cannot be read. */
   HolidayFileInvalid = 'SLA_HOLIDAY_FILE_INVALID',
+  /** A holiday import whose components are not nested as an iCalendar's: one VCALENDAR holding VEVENT, VTIMEZONE and the like. */
+  HolidayFileMalformed = 'SLA_HOLIDAY_FILE_MALFORMED',
+  /** A holiday import past a limit of one file: events, expanded occurrences or time to read it. */
+  HolidayFileTooLarge = 'SLA_HOLIDAY_FILE_TOO_LARGE',
   /** A holiday import whose last year comes before its first. */
   HolidayYearsInverted = 'SLA_HOLIDAY_YEARS_INVERTED',
   /** No SLA or OLA policy has that id. */
@@ -37,6 +41,8 @@ export const SLA_ERROR_KINDS: ErrorKinds<SlaErrorCode> = {
   [SlaErrorCode.CalendarBuiltIn]: ErrorCode.CONFLICT,
   [SlaErrorCode.CalendarInvalid]: ErrorCode.UNPROCESSABLE,
   [SlaErrorCode.HolidayFileInvalid]: ErrorCode.UNPROCESSABLE,
+  [SlaErrorCode.HolidayFileMalformed]: ErrorCode.UNPROCESSABLE,
+  [SlaErrorCode.HolidayFileTooLarge]: ErrorCode.UNPROCESSABLE,
   [SlaErrorCode.HolidayYearsInverted]: ErrorCode.UNPROCESSABLE,
   [SlaErrorCode.PolicyNotFound]: ErrorCode.NOT_FOUND,
   [SlaErrorCode.PolicyNameTaken]: ErrorCode.CONFLICT,
