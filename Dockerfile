@@ -12,6 +12,7 @@ WORKDIR /src
 ENV CI=true NX_DAEMON=false NX_NO_CLOUD=true
 # Manifests first: the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
+COPY libs/client/package.json libs/client/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/json-schema/package.json libs/json-schema/
 COPY libs/messaging/package.json libs/messaging/

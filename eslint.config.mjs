@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '.nx', '.data', 'coverage', 'docs'] },
+  { ignores: ['**/dist', '**/node_modules', '.nx', '.data', 'coverage', 'docs', 'libs/client/generated'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {

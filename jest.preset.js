@@ -15,7 +15,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@itsm/(contracts|messaging|runtime|persistence|observability|testing|json-schema)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: { '^@itsm/(contracts|messaging|runtime|persistence|observability|testing|json-schema|client)$': '<rootDir>/libs/$1/src/index.ts' },
   setupFiles: ['reflect-metadata'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.data/'],
 };

@@ -180,6 +180,13 @@ describe('imports', () => {
       await expect(ciRow(id)).resolves.toMatchObject({ attributes: { os: 'RHEL 9.4' } });
     });
 
+    it('reads one rule back for admins, and answers another id with NOT_FOUND', async () => {
+      const [rule] = (await h.rpc.call(ImportRpc.listRules, {}, { actor: ada })).items;
+      await expect(h.rpc.call(ImportRpc.getRule, { id: ruleId }, { actor: ada })).resolves.toEqual(rule);
+      await expect(h.rpc.call(ImportRpc.getRule, { id: randomUUID() }, { actor: ada })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.ReconciliationRuleNotFound });
+      await expect(h.rpc.call(ImportRpc.getRule, { id: ruleId }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
+    });
+
     it('lists, replaces and removes rules for admins only', async () => {
       await expect(h.rpc.call(ImportRpc.listRules, {}, { actor: ada })).resolves.toMatchObject({ items: [{ id: ruleId, position: 10, className: 'server', sources: ['manual', 'cmdb-sync', 'discovery'] }] });
       const updated = await h.rpc.call(ImportRpc.updateRule, { id: ruleId, expectedVersion: 1, position: 5, className: 'server', fields: ['attributes.os', 'name'], sources: ['manual', 'cmdb-sync', 'discovery'] }, { actor: ada });

@@ -82,17 +82,19 @@ describe('relationships over RPC', () => {
     await expect(h.rpc.call(CmdbRpc.ciRelationships, { id: db.id }, { actor: sam })).resolves.toEqual({ items: [expect.objectContaining({ relationship: kept })], nextCursor: null });
   });
 
-  it('removes an edge: row gone, audited with what it was, relationship_removed; a second remove is NOT_FOUND', async () => {
+  it('reads an edge back, and removes it: row gone, audited with what it was, relationship_removed; a second remove is NOT_FOUND', async () => {
     const app = await make({ className: 'application' });
     const lb = await make({ className: 'load_balancer' });
     const edge = await h.rpc.call(CmdbRpc.addRelationship, { type: RelationshipType.DependsOn, sourceId: app.id, targetId: lb.id }, { actor: sam });
 
+    await expect(h.rpc.call(CmdbRpc.getRelationship, { id: edge.id }, { actor: sam })).resolves.toEqual(edge);
     await expect(h.rpc.call(CmdbRpc.removeRelationship, { id: edge.id }, { actor: sam })).resolves.toEqual(edge);
 
     await expect(h.count('ci_relationships WHERE id = $1', [edge.id])).resolves.toBe(0);
     await expect(h.audit(edge.id)).resolves.toEqual([expect.objectContaining({ action: 'added' }), expect.objectContaining({ action: 'removed', after: null, before: expect.objectContaining({ id: edge.id }) })]);
     await expect(h.events(CmdbEvents.relationshipRemoved, edge.id)).resolves.toEqual([expect.objectContaining({ data: { relationship: edge } })]);
     await expect(h.rpc.call(CmdbRpc.removeRelationship, { id: edge.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.RelationshipNotFound });
+    await expect(h.rpc.call(CmdbRpc.getRelationship, { id: edge.id }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: CmdbErrorCode.RelationshipNotFound });
   });
 
   it('pages through the relationships of a busy CI, outgoing first, narrowed by direction and type', async () => {

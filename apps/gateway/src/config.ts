@@ -50,6 +50,22 @@ export class GatewayConfig extends ProcessConfig {
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   TRUST_PROXY = false;
+
+  /** Live event streams one user may hold open at once, on each replica. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  EVENT_STREAMS_PER_USER = 5;
+
+  /**
+   * Longest a live event stream stays open, whatever its token's expiry; the client then reconnects (with a token
+   * that is still valid) and `Last-Event-ID`. At most 24 days, the longest timer Node.js keeps.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_073_600)
+  EVENT_STREAM_MAX_SECONDS = 86_400;
 }
 
 /** Loads {@link GatewayConfig}; the shared loader reports JWT_SECRET by its length only. */

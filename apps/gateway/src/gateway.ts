@@ -8,10 +8,12 @@ import { collectProcessMetrics, PinoNestLogger } from '@itsm/observability';
 import type { GatewayConfig } from './config';
 import { registerRequestContext } from './context/request-context';
 import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH, setupOpenApi } from './docs/openapi';
+import { parseJsonBodiesWithinRules } from './errors/validation';
 import { GatewayModule } from './gateway.module';
 import { API_PREFIX } from './gateway.tokens';
 import { GatewayReadiness } from './health/gateway-readiness';
 import { refuseUnsupportedBodies } from './http/media-types';
+import { registerSecurityHeaders } from './http/security-headers';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -23,7 +25,14 @@ export interface Gateway {
 }
 
 /** Routes outside the `/v1` prefix. */
-const UNPREFIXED = ['health/live', 'health/ready', 'metrics', OPENAPI_UI_PATH, OPENAPI_JSON_PATH, 'asyncapi.json'];
+export const UNPREFIXED = ['health/live', 'health/ready', 'metrics', OPENAPI_UI_PATH, OPENAPI_JSON_PATH, 'asyncapi.json'];
+
+/**
+ * Longest path parameter the router matches. Fastify's default (100) answers a longer id with its own 414 before any
+ * validation; the request line is bounded by Node's header limit (16 KiB) anyway, so every id that arrives is matched
+ * and refused by its route's own rule (400 naming the field).
+ */
+const MAX_PARAM_LENGTH = 16_384;
 
 /** Builds the gateway: connects to NATS, wires the Nest app on Fastify, documents it, and initialises it. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
@@ -31,10 +40,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const nc = await connectNats(config.NATS_URL, GATEWAY_SERVICE);
   let app: NestFastifyApplication;
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
+    const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
     registerRequestContext(adapter.getInstance(), logger);
+    registerSecurityHeaders(adapter.getInstance());
     // Bodies are JSON (Fastify's own parser) unless a route takes more; no text or form parsers to misread them.
     adapter.getInstance().removeContentTypeParser('text/plain');
+    parseJsonBodiesWithinRules(adapter.getInstance());
     refuseUnsupportedBodies(adapter.getInstance());
     app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot({ config, logger, nc }), adapter, {
       logger: new PinoNestLogger(logger),

@@ -2,6 +2,7 @@
 import { ErrorCode, type ImportResult, type ReconciliationRuleView } from '@itsm/contracts';
 import { mintToken } from '@itsm/testing';
 import { GatewayWithService } from './support/gateway-with-service';
+import { ServedSchema } from './support/served-schema';
 
 const admin = mintToken({ sub: 'discovery-bot', name: 'Discovery', roles: ['admin'] });
 const agent = mintToken({ sub: 'sam', roles: ['agent'] });
@@ -59,6 +60,18 @@ describe('gateway: CMDB imports', () => {
     await expect(h.database.query(`SELECT 1 FROM cmdb.import_runs WHERE source = 'bulk'`)).resolves.toEqual([]);
   });
 
+  it('answers a failing row with field errors that the document’s schema accepts', async () => {
+    const served = await ServedSchema.load(h.baseUrl);
+    const body = { source: 'discovery', items: [{ className: 'mainframe', name: 'big-iron', identifiers: { serial: 'SN-MF-1' } }] };
+
+    const response = await post('/v1/cmdb/imports', body);
+
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as ImportResult;
+    expect(result.rows).toEqual([expect.objectContaining({ outcome: 'error', errors: [{ field: expect.any(String), message: expect.any(String) }] })]);
+    expect(served.errorsOf(result, '/v1/cmdb/imports', 'post')).toEqual([]);
+  });
+
   it('keeps imports and reconciliation rules to admins', async () => {
     const refused = await post('/v1/cmdb/imports', { source: 'discovery', items: [] }, agent);
     expect(refused.status).toBe(403);
@@ -67,6 +80,9 @@ describe('gateway: CMDB imports', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
     const rule = (await created.json()) as ReconciliationRuleView;
+    const read = await fetch(`${h.baseUrl}${created.headers.get('location') ?? ''}`, { headers: { authorization: `Bearer ${admin}` } });
+    expect([read.status, read.headers.get('etag')]).toEqual([200, '"1"']);
+    await expect(read.json()).resolves.toEqual(rule);
     const list = await fetch(`${h.baseUrl}/v1/cmdb/reconciliation-rules`, { headers: { authorization: `Bearer ${admin}` } });
     await expect(list.json()).resolves.toMatchObject({ items: [{ id: rule.id }] });
     const replaced = await fetch(`${h.baseUrl}/v1/cmdb/reconciliation-rules/${rule.id}`, {

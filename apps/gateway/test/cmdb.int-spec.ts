@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type CiAtView, type CiClassList, type CiClassView, type CiHistory, type CiPage, type CiRelationshipList, type CiView, ErrorCode, type RelationshipRuleView, type RelationshipView, Role } from '@itsm/contracts';
 import { mintToken, readEvents, waitFor } from '@itsm/testing';
 import { expectProblem, GatewayWithService, type ProblemBody, type Reply } from './support/gateway-with-service';
+import { ServedSchema } from './support/served-schema';
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
 const sam = mintToken({ sub: 'sam', roles: [Role.Agent] });
@@ -63,6 +64,19 @@ describe('the CMDB through the gateway', () => {
       expect(fields(await h.call('PATCH', `/v1/cis/${ci.id}`, sam, { body: { attributes: { port: 'x' } } }))).toEqual(['attributes.port']);
     });
 
+    it('answers a history whose changes of every kind of value the document’s schema accepts', async () => {
+      const ci = await createCi({ className: 'load_balancer', attributes: { vendor: 'F5', ports: [80] } });
+      await h.call('PATCH', `/v1/cis/${ci.id}`, sam, { body: { attributes: { ports: [80, 443], vendor: null }, criticality: 2 } });
+      const served = await ServedSchema.load(h.baseUrl);
+
+      const history = await h.call<CiHistory>('GET', `/v1/cis/${ci.id}/history`, carl);
+
+      expect(history.status).toBe(200);
+      const values = history.body.items.flatMap((entry) => entry.changes.flatMap((change) => [change.from, change.to]));
+      expect(new Set(values.map((value) => (value === null ? 'null' : typeof value)))).toEqual(new Set(['null', 'string', 'number', 'object']));
+      expect(served.errorsOf(history.body, '/v1/cis/{id}/history', 'get')).toEqual([]);
+    });
+
     it('retires a CI with a reason, and keeps its history', async () => {
       const ci = await createCi({ className: 'server' });
 
@@ -110,6 +124,7 @@ describe('the CMDB through the gateway', () => {
       const added = await h.call<RelationshipView>('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: db.id } });
       expect(added).toMatchObject({ status: 201, body: { type: 'depends_on', sourceId: app.id, targetId: db.id, dataSource: 'manual' } });
       expect(added.headers.get('location')).toBe(`/v1/relationships/${added.body.id}`);
+      await expect(h.call('GET', added.headers.get('location') ?? '', carl)).resolves.toMatchObject({ status: 200, body: added.body });
       expectProblem(await h.call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: db.id } }), 409, ErrorCode.CONFLICT);
       const self = await h.call('POST', '/v1/relationships', sam, { body: { type: 'depends_on', sourceId: app.id, targetId: app.id } });
       expectProblem(self, 400, ErrorCode.VALIDATION);

@@ -6,15 +6,19 @@ import {
   type CatalogItemView,
   type CloudEvent,
   ErrorCode,
+  type IncidentHistory,
+  type IncidentView,
   type RequestCommentPage,
   RequestEvents,
   RequestState,
   Role,
+  type RoutingRuleView,
   type ServiceRequestPage,
   type ServiceRequestView,
 } from '@itsm/contracts';
 import { buildCatalogItem, buildLaptopAnswers, buildSubmitRequest, mintToken, readEvents, waitFor } from '@itsm/testing';
 import { expectProblem, GatewayWithService, type Reply } from './support/gateway-with-service';
+import { ServedSchema } from './support/served-schema';
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
 const alice = mintToken({ sub: 'alice', name: 'Alice Smith', roles: [Role.Requester], manager: 'mallory' });
@@ -274,5 +278,31 @@ describe('service requests and the catalog through the gateway', () => {
         '/v1/catalog/items/{id}/retire',
       ]),
     );
+  });
+
+  describe('incidents of the same service', () => {
+    it('reads a new routing rule back by its Location, with its ETag', async () => {
+      const created = await h.call<RoutingRuleView>('POST', '/v1/routing-rules', ada, { body: { name: 'Printers', position: 50, conditions: { categories: ['printer'] }, assignmentGroup: 'desktop-support' } });
+      expect(created.status).toBe(201);
+
+      const read = await h.call<RoutingRuleView>('GET', created.headers.get('location') ?? '', sam);
+
+      expect(read).toMatchObject({ status: 200, body: created.body });
+      expect(read.headers.get('etag')).toBe(`"${created.body.version}"`);
+      expectProblem(await h.call('GET', `/v1/routing-rules/${randomUUID()}`, sam), 404, ErrorCode.NOT_FOUND);
+    });
+
+    it('answers an incident history that the document’s schema accepts', async () => {
+      const incident = await h.call<IncidentView>('POST', '/v1/incidents', sam, { body: { title: 'Printer on floor 3 jams', impact: 3, urgency: 3, category: 'printer' } });
+      await h.call('PATCH', `/v1/incidents/${incident.body.id}`, sam, { body: { priority: 'P1', priorityReason: 'Board meeting', assigneeId: 'sam' } });
+      const served = await ServedSchema.load(h.baseUrl);
+
+      const history = await h.call<IncidentHistory>('GET', `/v1/incidents/${incident.body.id}/history`, sam);
+
+      expect(history.status).toBe(200);
+      const values = history.body.items.flatMap((entry) => entry.changes.flatMap((change) => [change.from, change.to]));
+      expect(values).toEqual(expect.arrayContaining([null, 'P1', true]));
+      expect(served.errorsOf(history.body, '/v1/incidents/{id}/history', 'get')).toEqual([]);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CommonErrorCode,
   ErrorCode,
@@ -128,6 +129,12 @@ describe('priority, assignment and escalation of incidents', () => {
       await expect(h.open(alice, { title: 'VPN certificate expired' })).resolves.toMatchObject({ assignmentGroup: 'vpn-team' });
       const list = await h.rpc.call(IncidentRpc.listRoutingRules, {}, { actor: sam });
       expect(list.items.map((rule) => rule.position)).toEqual([0, 10, 20, 30]);
+    });
+
+    it('reads one rule back for agents, and answers another id with NOT_FOUND', async () => {
+      await expect(h.rpc.call(IncidentRpc.getRoutingRule, { id: vpnRule.id }, { actor: sam })).resolves.toEqual(vpnRule);
+      await expect(h.rpc.call(IncidentRpc.getRoutingRule, { id: randomUUID() }, { actor: sam })).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: IncidentErrorCode.RoutingRuleNotFound });
+      await expect(h.rpc.call(IncidentRpc.getRoutingRule, { id: vpnRule.id }, { actor: alice })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN });
     });
 
     it('lets only managers change rules', async () => {

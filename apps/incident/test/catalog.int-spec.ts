@@ -123,7 +123,7 @@ describe('request catalog over RPC', () => {
     const item = await rpc.call(CatalogRpc.create, buildCatalogItem(), { actor: admin });
 
     const cleared = await rpc.call(CatalogRpc.update, { id: item.id, name: null } as never, { actor: admin }).catch((e: unknown) => e);
-    expect(cleared).toMatchObject({ code: ErrorCode.VALIDATION, reason: RequestErrorCode.CatalogRequiredFieldCleared });
+    expect(cleared).toMatchObject({ code: ErrorCode.VALIDATION, reason: CommonErrorCode.InvalidRequest });
     expect(fieldsOf(cleared)).toEqual(['name']);
     await expect(rpc.call(CatalogRpc.update, { id: item.id, formSchema: { type: 'string' } }, { actor: admin }).catch(fieldsOf)).resolves.toEqual(['formSchema.type']);
     await expect(database.query(`SELECT version FROM incident.catalog_items WHERE id = $1`, [item.id])).resolves.toEqual([{ version: 1 }]);

@@ -191,7 +191,7 @@ describe('incident lifecycle over RPC', () => {
 
     it('hints at an open incident with the same category and CI, and merges on request', async () => {
       const first = await h.open(alice, { category: 'network', ciIds: [ci] });
-      const second = await h.open(bob, { category: 'Network', ciIds: [ci, '6f1c8d2b-3a4e-4f5a-9b0c-1d2e3f4a5b6c'] });
+      const second = await h.open(sam, { category: 'Network', ciIds: [ci, '6f1c8d2b-3a4e-4f5a-9b0c-1d2e3f4a5b6c'] });
       expect(second.possibleDuplicates).toEqual([{ id: first.id, number: first.number, title: first.title, state: S.New }]);
       await expect(h.row(second.id)).resolves.toMatchObject({ state: S.New });
 
@@ -199,6 +199,17 @@ describe('incident lifecycle over RPC', () => {
       expect(merged).toMatchObject({ state: S.Merged, mergedIntoId: first.id });
       const history = await h.rpc.call(IncidentRpc.history, { id: first.id }, { actor: sam });
       expect(history.items.at(-1)).toMatchObject({ action: 'duplicate_merged', actorId: 'sam', changes: [{ field: 'duplicate', to: expect.objectContaining({ id: second.id }) }] });
+    });
+
+    it("hints a requester only at their own incidents, never at another caller's", async () => {
+      const category = 'printing';
+      const alices = await h.open(alice, { category, ciIds: [ci] });
+      const bobsFirst = await h.open(bob, { category, ciIds: [ci] });
+      expect(bobsFirst.possibleDuplicates).toEqual([]);
+      const bobsSecond = await h.open(bob, { category, ciIds: [ci] });
+      expect(bobsSecond.possibleDuplicates).toEqual([{ id: bobsFirst.id, number: bobsFirst.number, title: bobsFirst.title, state: S.New }]);
+      const agents = await h.open(sam, { category, ciIds: [ci] });
+      expect(agents.possibleDuplicates.map((hint) => hint.id).sort()).toEqual([alices.id, bobsFirst.id, bobsSecond.id].sort());
     });
 
     it('offers no hint for another category or a finished incident', async () => {

@@ -171,6 +171,13 @@ describe('incident queries, comments, history and idempotent creation', () => {
       expect(counts).toEqual({ total: 7, byState: { new: 5, in_progress: 1, on_hold: 0, resolved: 0, closed: 0, canceled: 1, merged: 0 } });
     });
 
+    it('refuses paging and sort on the counts, naming the field', async () => {
+      await expect(h.rpc.call(IncidentRpc.counts, { ciId: ci, cursor: 'bm90LWEtY3Vyc29y' } as never, { actor: sam })).rejects.toMatchObject({
+        code: ErrorCode.VALIDATION,
+        details: { errors: [expect.objectContaining({ field: 'cursor' })] },
+      });
+    });
+
     it('gives a requester only their own incidents, whatever the filters', async () => {
       await expect(all({ ciId: ci }, alice)).resolves.toEqual([]);
       await expect(all({ callerId: 'carol' }, alice)).resolves.toEqual([]);

@@ -141,6 +141,26 @@ describe('recomputing SLA clocks', () => {
     expect(ended).toMatchObject({ targetSeconds: 36_000, state: ClockState.Achieved });
   });
 
+  it('rebuilds on a new policy only the open tickets it can match: of its ticket types, and none while it is disabled', async () => {
+    const stamp = async (id: string): Promise<string | undefined> =>
+      (await h.database.query<{ updated: string }>(`SELECT updated_at::text AS updated FROM sla.tickets WHERE id = $1`, [id]))[0]?.updated;
+    const incident = await h.open(ago(HOUR), { category: 'untouched' });
+    const requestId = randomUUID();
+    await h.publishEvent(
+      RequestEvents.stateChanged,
+      requestId,
+      { requestId, number: 'REQ0003001', itemId: randomUUID(), requesterId: 'alice', requesterGroups: [], from: null, to: RequestState.Submitted, changedBy: 'alice', reason: null, version: 1 },
+      ago(HOUR).toISOString(),
+    );
+    await waitFor(async () => (await h.appliedVersion(incident.id)) === 1 && (await h.appliedVersion(requestId)) === 1, { what: 'both tickets applied' });
+    const before = { incident: await stamp(incident.id), request: await stamp(requestId) };
+
+    await h.policy({ conditions: { ticketTypes: ['request'], catalogItemIds: [randomUUID()] }, targets: [{ metric: 'resolution', duration: 'PT24H' }] });
+    await h.policy({ enabled: false, conditions: { categories: ['untouched'] }, targets: [{ metric: 'resolution', duration: 'PT1H' }] });
+
+    expect({ incident: await stamp(incident.id), requestChanged: (await stamp(requestId)) !== before.request }).toEqual({ incident: before.incident, requestChanged: true });
+  });
+
   it('takes the clocks of a disabled policy off open tickets, announcing them canceled', async () => {
     const policy = await h.policy({ name: 'Soon disabled', conditions: { categories: ['disabled'] }, targets: [{ metric: 'resolution', duration: 'PT10H' }] });
     const incident = await h.open(ago(HOUR), { category: 'disabled' });

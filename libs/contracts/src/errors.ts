@@ -9,6 +9,7 @@ export enum ErrorCode {
   PRECONDITION_FAILED = 'PRECONDITION_FAILED',
   UNPROCESSABLE = 'UNPROCESSABLE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
   UNAVAILABLE = 'UNAVAILABLE',
   TIMEOUT = 'TIMEOUT',
   INTERNAL = 'INTERNAL',
@@ -24,6 +25,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCode.PRECONDITION_FAILED]: 412,
   [ErrorCode.UNPROCESSABLE]: 422,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ErrorCode.TOO_MANY_REQUESTS]: 429,
   [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.TIMEOUT]: 504,
   [ErrorCode.INTERNAL]: 500,
@@ -97,6 +99,8 @@ export enum CommonErrorCode {
   InvalidCursor = 'INVALID_CURSOR',
   /** An `Idempotency-Key` used before with another request. */
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  /** The caller already holds as many live event streams as one user may. */
+  TooManyStreams = 'TOO_MANY_STREAMS',
 }
 
 export const COMMON_ERROR_KINDS: ErrorKinds<CommonErrorCode> = {
@@ -107,6 +111,7 @@ export const COMMON_ERROR_KINDS: ErrorKinds<CommonErrorCode> = {
   [CommonErrorCode.VersionMismatch]: ErrorCode.PRECONDITION_FAILED,
   [CommonErrorCode.InvalidCursor]: ErrorCode.VALIDATION,
   [CommonErrorCode.IdempotencyKeyReused]: ErrorCode.UNPROCESSABLE,
+  [CommonErrorCode.TooManyStreams]: ErrorCode.TOO_MANY_REQUESTS,
 };
 
 export class CommonError extends DomainError {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsIntegerFrom } from './field-rules';
+import { OptionalNotNull } from './transforms';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
@@ -9,13 +10,13 @@ export const MAX_PAGE_SIZE = 200;
 /** `?limit=&cursor=` of every list: the cursor is opaque, taken from the previous page's `nextCursor`. */
 export class PageRequest {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Items per page.' })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Number)
   @IsIntegerFrom(1, MAX_PAGE_SIZE)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque position from the previous page’s `nextCursor`.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   cursor?: string;

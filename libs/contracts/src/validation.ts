@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validate, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validate, ValidationError, type ValidatorOptions, ValidationTypes } from 'class-validator';
 import type { FieldError } from './errors';
 import type { ClassOf } from './message';
 
@@ -77,6 +77,116 @@ function messageOf(error: ValidationError, unknownFieldIs: string): string | und
   return rule === undefined ? undefined : constraints[rule];
 }
 
+/** How deep objects and arrays may nest in any input; deeper input is refused before anything walks it. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** NUL, or half of a UTF-16 surrogate pair without the other half: text that no column or JSON document can hold. */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters this rule is about
+const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const UNSAFE_TEXT_RULE = 'must not contain NUL or unpaired surrogate characters';
+
+/** True for text that any store can hold: no NUL, no unpaired surrogate. */
+export function isSafeText(text: string): boolean {
+  return !UNSAFE_TEXT.test(text);
+}
+
+/**
+ * The rules every input obeys whatever its class (a body at any depth, map keys and values, array items, query
+ * and path parameters): no string holds NUL or an unpaired surrogate, and objects and arrays nest at most
+ * {@link MAX_INPUT_DEPTH} levels. `path` names the value (a parameter's name; empty for a whole body) and `noun`
+ * what the whole value is called in a message. Nothing deeper than the limit is walked.
+ */
+export function inputProblems(value: unknown, path = '', noun = 'payload'): FieldError[] {
+  const problems: FieldError[] = [];
+  const walk = (current: unknown, field: string, depth: number): void => {
+    if (typeof current === 'string') {
+      if (!isSafeText(current)) problems.push({ field, message: `${field || noun} ${UNSAFE_TEXT_RULE}` });
+      return;
+    }
+    if (current === null || typeof current !== 'object') return;
+    if (depth > MAX_INPUT_DEPTH) {
+      problems.push({ field: '', message: `${noun} must not nest objects and arrays deeper than ${MAX_INPUT_DEPTH} levels` });
+      return;
+    }
+    for (const [key, child] of Object.entries(current)) {
+      if (!isSafeText(key)) {
+        problems.push({ field, message: `field names in ${field || noun} ${UNSAFE_TEXT_RULE}` });
+        continue;
+      }
+      walk(child, field ? `${field}.${key}` : key, depth + 1);
+    }
+  };
+  walk(value, path, 1);
+  // One message per field, and the depth said once however many branches reach it.
+  return problems.filter((problem, index) => problems.findIndex((other) => other.field === problem.field) === index);
+}
+
+/**
+ * The properties a class declares that no conditional rule (`@IsOptional()`, `OptionalNotNull()`, `@ValidateIf`)
+ * lets be absent. A property with no rule but `@Allow()` takes any JSON value, and JSON has no `undefined`, so its
+ * absence is one of the values it takes.
+ */
+function requiredProperties(target: object): { required: string[]; nested: string[] } {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  const conditional = new Set(metadata.filter((rule) => rule.type === ValidationTypes.CONDITIONAL_VALIDATION).map((rule) => rule.propertyName));
+  const declared = [...new Set(metadata.filter((rule) => rule.type !== ValidationTypes.WHITELIST).map((rule) => rule.propertyName))];
+  const nested = [...new Set(metadata.filter((rule) => rule.type === ValidationTypes.NESTED_VALIDATION).map((rule) => rule.propertyName))];
+  return { required: declared.filter((property) => !conditional.has(property)), nested };
+}
+
+function missingIn(instance: object, seen: Set<object>): ValidationError[] {
+  if (seen.has(instance)) return [];
+  seen.add(instance);
+  const { required, nested } = requiredProperties(instance);
+  const values = instance as Record<string, unknown>;
+  const errors: ValidationError[] = [];
+  for (const property of required) {
+    if (values[property] !== undefined) continue;
+    const error = new ValidationError();
+    Object.assign(error, { target: instance, property, value: undefined, constraints: { isDefined: `${property} is required` }, children: [] });
+    errors.push(error);
+  }
+  for (const property of nested) {
+    const children = nestedMissing(values[property], seen);
+    if (children.length === 0) continue;
+    const error = new ValidationError();
+    Object.assign(error, { target: instance, property, value: values[property], children });
+    errors.push(error);
+  }
+  return errors;
+}
+
+function nestedMissing(value: unknown, seen: Set<object>): ValidationError[] {
+  if (value === null || typeof value !== 'object') return [];
+  // A container (array, map, plain object of `@ValidateNested({ each: true })`) is checked item by item.
+  const entries: [string, unknown][] | undefined = Array.isArray(value)
+    ? value.map((item, index) => [String(index), item])
+    : value instanceof Map
+      ? [...(value as Map<unknown, unknown>).entries()].map(([key, item]) => [String(key), item])
+      : value.constructor === Object
+        ? Object.entries(value)
+        : undefined;
+  if (entries === undefined) return missingIn(value, seen);
+  return entries.flatMap(([key, item]) => {
+    if (item === null || typeof item !== 'object') return [];
+    const children = missingIn(item, seen);
+    if (children.length === 0) return [];
+    const error = new ValidationError();
+    Object.assign(error, { target: value, property: key, value: item, children });
+    return [error];
+  });
+}
+
+/**
+ * A property a class declares without a conditional rule is required whatever its other rules, even one that lets
+ * `undefined` pass (`@ValidateNested()`): the errors, in class-validator's shape, of the required properties that an
+ * instance (and every instance nested in it) leaves out.
+ */
+export function missingRequiredFields(instance: object): ValidationError[] {
+  return missingIn(instance, new Set());
+}
+
 function flatten(errors: ValidationError[], parent: string, unknownFieldIs: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent && error.property ? `${parent}.${error.property}` : (error.property ?? parent);
@@ -91,7 +201,14 @@ function flatten(errors: ValidationError[], parent: string, unknownFieldIs: stri
  * the target, the "required" message the value.
  */
 export function flattenValidationErrors(errors: ValidationError[], options: FlattenOptions = {}): FieldError[] {
-  return flatten(errors, '', options.unknownFieldIs ?? 'a field of this message');
+  const fields = flatten(errors, '', options.unknownFieldIs ?? 'a field of this message');
+  return fields.filter((error, index) => fields.findIndex((other) => other.field === error.field) === index);
+}
+
+/** class-validator's errors of an instance, with those of the required properties it leaves out (see {@link missingRequiredFields}). */
+async function validateInstance(instance: object, options: ValidatorOptions): Promise<ValidationError[]> {
+  const errors = await validate(instance, options);
+  return [...errors, ...missingRequiredFields(instance)];
 }
 
 /**
@@ -102,7 +219,9 @@ export async function validatePayload<T extends object>(cls: ClassOf<T>, plain: 
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, errors: [{ field: '', message: 'payload must be a JSON object' }] };
   }
+  const problems = inputProblems(plain);
+  if (problems.length > 0) return { ok: false, errors: problems };
   const instance = plainToInstance(cls as new () => T, plain);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const errors = await validateInstance(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   return errors.length === 0 ? { ok: true, value: instance } : { ok: false, errors: flattenValidationErrors(errors) };
 }

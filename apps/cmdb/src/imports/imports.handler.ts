@@ -33,6 +33,11 @@ export class ImportsHandler {
     return this.rules.list(request);
   }
 
+  @RpcHandler(ImportRpc.getRule)
+  getRule(@Payload() request: ReconciliationRuleIdRequest): Promise<ReconciliationRuleView> {
+    return this.rules.get(request.id);
+  }
+
   @RpcHandler(ImportRpc.createRule)
   createRule(@Payload() request: CreateReconciliationRuleRequest): Promise<ReconciliationRuleView> {
     return this.rules.create(request, currentActor());

@@ -3,6 +3,10 @@ import { CmdbError, CmdbErrorCode, type ReconciliationRuleView } from '@itsm/con
 import { RecordWriter } from '@itsm/messaging';
 import { ReconciliationRule, toReconciliationRuleView } from './reconciliation-rule.entity';
 
+export function reconciliationRuleNotFound(id: string): CmdbError {
+  return new CmdbError(CmdbErrorCode.ReconciliationRuleNotFound, `reconciliation rule ${id} not found`);
+}
+
 /** Every change of a reconciliation rule: version, and its audit row (rules announce no event). */
 @Injectable()
 export class ReconciliationRuleWriter extends RecordWriter<ReconciliationRule, ReconciliationRuleView> {
@@ -18,6 +22,6 @@ export class ReconciliationRuleWriter extends RecordWriter<ReconciliationRule, R
   }
 
   protected notFound(id: string): CmdbError {
-    return new CmdbError(CmdbErrorCode.ReconciliationRuleNotFound, `reconciliation rule ${id} not found`);
+    return reconciliationRuleNotFound(id);
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '@itsm/contracts';
 import { ClassRegistry, unknownClass } from '../classes/class-registry';
 import { ReconciliationRule, toReconciliationRuleView } from './reconciliation-rule.entity';
-import { ReconciliationRuleWriter } from './reconciliation-rule.writer';
+import { ReconciliationRuleWriter, reconciliationRuleNotFound } from './reconciliation-rule.writer';
 
 /** Source precedence, kept by admins; every change is audited. Imports read the rules when a run starts. */
 @Injectable()
@@ -32,6 +32,12 @@ export class ReconciliationRulesService {
       order: { position: 'ASC', id: 'ASC' },
     });
     return { items: rules.map(toReconciliationRuleView) };
+  }
+
+  async get(id: string): Promise<ReconciliationRuleView> {
+    const rule = await this.dataSource.getRepository(ReconciliationRule).findOneBy({ id });
+    if (!rule) throw reconciliationRuleNotFound(id);
+    return toReconciliationRuleView(rule);
   }
 
   async create(request: CreateReconciliationRuleRequest, actor: Actor): Promise<ReconciliationRuleView> {

@@ -15,6 +15,10 @@ export interface NewEdge {
   targetId: string;
 }
 
+export function relationshipNotFound(id: string): CmdbError {
+  return new CmdbError(CmdbErrorCode.RelationshipNotFound, `relationship ${id} not found`);
+}
+
 /**
  * Adding and removing relationships, by hand or by an import: the edge is checked against the CIs it joins and
  * the relationship rules, then written with its audit row and event in the caller's transaction. Not a
@@ -30,7 +34,7 @@ export class RelationshipWriter {
   /** The edge, locked until the transaction ends; NOT_FOUND when there is none. */
   async lock(manager: EntityManager, id: string): Promise<CiRelationship> {
     const relationship = await manager.findOne(CiRelationship, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!relationship) throw new CmdbError(CmdbErrorCode.RelationshipNotFound, `relationship ${id} not found`);
+    if (!relationship) throw relationshipNotFound(id);
     return relationship;
   }
 

@@ -30,6 +30,11 @@ export class RelationshipsHandler {
     return this.relationships.add(request, currentActor());
   }
 
+  @RpcHandler(CmdbRpc.getRelationship)
+  get(@Payload() request: RelationshipIdRequest): Promise<RelationshipView> {
+    return this.relationships.get(request.id);
+  }
+
   @RpcHandler(CmdbRpc.removeRelationship)
   remove(@Payload() request: RelationshipIdRequest): Promise<RelationshipView> {
     return this.relationships.remove(request.id, currentActor());

@@ -7,8 +7,8 @@ import { CiClass } from '../classes/ci-class.entity';
 import { ANY_CLASS } from '../domain/relationship-rules';
 import { RelationshipRule } from './relationship-rule.entity';
 import { RelationshipRuleWriter } from './relationship-rule.writer';
-import { RelationshipWriter } from './relationship.writer';
-import { toRelationshipView } from './relationship.entity';
+import { CiRelationship, toRelationshipView } from './relationship.entity';
+import { relationshipNotFound, RelationshipWriter } from './relationship.writer';
 
 /** Relationships added and removed by hand, and the rules that say which edges may exist. */
 @Injectable()
@@ -18,6 +18,12 @@ export class RelationshipsService {
     private readonly writer: RelationshipWriter,
     private readonly rules: RelationshipRuleWriter,
   ) {}
+
+  async get(id: string): Promise<RelationshipView> {
+    const relationship = await this.dataSource.getRepository(CiRelationship).findOneBy({ id });
+    if (!relationship) throw relationshipNotFound(id);
+    return toRelationshipView(relationship);
+  }
 
   /** Adds an edge; unlike an import, a person asking for an edge that exists is told so (CONFLICT). */
   async add(request: CreateRelationshipDto, actor: Actor): Promise<RelationshipView> {

@@ -85,6 +85,16 @@ export class ImportsController {
     return this.rpc.call(ImportRpc.listRules, query);
   }
 
+  @Get('reconciliation-rules/:id')
+  @RolesOf(ImportRpc.getRule)
+  @ApiOperation({ summary: 'Read one reconciliation rule.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  async getRule(@Param() params: ReconciliationRuleIdRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationRuleView> {
+    return withEtag(reply, await this.rpc.call(ImportRpc.getRule, { id: params.id }));
+  }
+
   @Post('reconciliation-rules')
   @HttpCode(201)
   @RolesOf(ImportRpc.createRule)

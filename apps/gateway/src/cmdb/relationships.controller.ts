@@ -44,6 +44,16 @@ export class RelationshipsController {
     return created(reply, await this.rpc.call(CmdbRpc.addRelationship, body), 'relationships');
   }
 
+  @Get('relationships/:id')
+  @RolesOf(CmdbRpc.getRelationship)
+  @ApiOperation({ summary: 'Read one relationship.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: RelationshipView })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  get(@Param() params: RelationshipIdRequest): Promise<RelationshipView> {
+    return this.rpc.call(CmdbRpc.getRelationship, { id: params.id });
+  }
+
   @Delete('relationships/:id')
   @RolesOf(CmdbRpc.removeRelationship)
   @ApiOperation({ summary: 'Remove a relationship; answers it as it was. It stays in the history of both CIs.' })

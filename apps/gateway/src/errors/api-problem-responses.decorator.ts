@@ -13,6 +13,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: 'The body is larger than the gateway accepts.',
   415: 'The body is not of a media type the route takes (`application/json`, unless the route says otherwise).',
   422: 'The request is understood but cannot be carried out: a definition that cannot be used as given (overlapping business hours, a policy that matches nothing), an Idempotency-Key reused with another body, a referenced record that does not exist. `errors` names the fields.',
+  429: 'Too many at once: the caller holds as many of these as one user may (`reason` says which); `Retry-After` says when to try again.',
   500: 'Unexpected error; the body carries an `errorId`.',
   503: 'The service behind the gateway is not answering.',
   504: 'The service behind the gateway did not answer in time.',

@@ -28,6 +28,8 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (reply.sent) return;
     if (problem.status === 401) void reply.header('www-authenticate', bearerChallenge(exception));
+    // A refusal that says when to come back (`retryAfterSeconds` in its details) says it in the standard header too.
+    if (typeof problem['retryAfterSeconds'] === 'number') void reply.header('retry-after', String(problem['retryAfterSeconds']));
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 }

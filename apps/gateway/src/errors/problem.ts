@@ -40,6 +40,7 @@ const TITLES: Readonly<Record<ErrorCode, string>> = {
   [ErrorCode.PRECONDITION_FAILED]: 'Precondition failed',
   [ErrorCode.UNPROCESSABLE]: 'Unprocessable request',
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 'Unsupported media type',
+  [ErrorCode.TOO_MANY_REQUESTS]: 'Too many requests',
   [ErrorCode.UNAVAILABLE]: 'Service unavailable',
   [ErrorCode.TIMEOUT]: 'Service timed out',
   [ErrorCode.INTERNAL]: 'Internal error',
@@ -74,6 +75,8 @@ export function codeForStatus(status: number): ErrorCode {
       return ErrorCode.UNSUPPORTED_MEDIA_TYPE;
     case 422:
       return ErrorCode.UNPROCESSABLE;
+    case 429:
+      return ErrorCode.TOO_MANY_REQUESTS;
     case 502:
     case 503:
       return ErrorCode.UNAVAILABLE;

@@ -1,10 +1,12 @@
-import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RoleSets } from '@itsm/contracts';
 import { Roles } from '../auth/auth.decorators';
+import { GatewayConfig } from '../config';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { EventStreamService, parseLastEventId, parseTypes } from './event-stream.service';
+import { reauthenticateFrame, streamDeadline, tokenExpiry } from './stream-lifetime';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -12,7 +14,10 @@ const HEARTBEAT_MS = 15_000;
 @ApiBearerAuth()
 @Controller('events')
 export class EventStreamController {
-  constructor(private readonly streams: EventStreamService) {}
+  constructor(
+    private readonly streams: EventStreamService,
+    @Inject(GatewayConfig) private readonly config: GatewayConfig,
+  ) {}
 
   @Get('stream')
   @Roles(...RoleSets.agents)
@@ -20,21 +25,27 @@ export class EventStreamController {
     summary: 'Live events as Server-Sent Events.',
     description:
       'Each event is one SSE message: `id` = its sequence on stream ITSM_EVENTS, `event` = its CloudEvents type, `data` = the CloudEvent as JSON. ' +
-      'Reconnect with `Last-Event-ID` to get everything after the last event seen. A comment line every 15 s keeps idle connections open.',
+      'Reconnect with `Last-Event-ID` to get everything after the last event seen. A comment line every 15 s keeps idle connections open. ' +
+      'When the token expires (or after `EVENT_STREAM_MAX_SECONDS`) the gateway sends a last event `reauthenticate` (`data`: `{ reason, detail }`, ' +
+      'reason `TOKEN_EXPIRED` or `STREAM_LIFETIME_REACHED`) and ends the stream: reconnect with a valid token and `Last-Event-ID`. ' +
+      'One user may hold `EVENT_STREAMS_PER_USER` streams at once on each gateway replica (default 5); one more is a 429 `TOO_MANY_STREAMS` with `Retry-After`.',
   })
   @ApiQuery({ name: 'types', required: false, description: 'Comma-separated CloudEvents types, e.g. `itsm.incident.created.v1`; all when omitted.' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Sequence of the last event received.' })
   @ApiOkResponse({ description: 'A `text/event-stream` that stays open.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiProblemResponses(400, 401, 403, 503)
+  @ApiProblemResponses(400, 401, 403, 429, 503)
   async stream(
     @Query('types') rawTypes: string | undefined,
     @Headers('last-event-id') rawLastEventId: string | undefined,
+    @Headers('authorization') authorization: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const types = parseTypes(rawTypes);
     const after = parseLastEventId(rawLastEventId);
-    const stream = await this.streams.open(types, after);
+    const openedAt = Date.now();
+    // The guard has let no request through without an actor.
+    const stream = await this.streams.open(request.actor?.sub ?? '', types, after);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -46,8 +57,15 @@ export class EventStreamController {
     });
     raw.write(': connected\n\n');
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // A stream outlives neither its token nor the longest lifetime: the client is told so and reconnects.
+    const deadline = streamDeadline(tokenExpiry(authorization), openedAt, this.config.EVENT_STREAM_MAX_SECONDS);
+    const expiry = setTimeout(() => {
+      if (!raw.writableEnded) raw.write(reauthenticateFrame(deadline.reason));
+      finish();
+    }, Math.max(0, deadline.at - Date.now()));
     const finish = (): void => {
       clearInterval(heartbeat);
+      clearTimeout(expiry);
       void stream.close();
     };
     request.raw.once('close', finish);
@@ -58,7 +76,7 @@ export class EventStreamController {
         }
       } finally {
         finish();
-        raw.end();
+        if (!raw.writableEnded) raw.end();
       }
     })();
   }

@@ -4,9 +4,13 @@ import type { Logger } from 'pino';
 import { ALL_EVENTS, AllEvents, CommonError, CommonErrorCode, EVENTS_STREAM, findEventByType } from '@itsm/contracts';
 import { NATS_CONNECTION } from '@itsm/messaging';
 import { gauge } from '@itsm/observability';
+import { GatewayConfig } from '../config';
 import { GATEWAY_LOGGER } from '../gateway.tokens';
 
 const clients = gauge('itsm_sse_clients', 'Open live event streams');
+
+/** When a user at the cap is told to try again: about when a console that lost a stream has reconnected it. */
+export const STREAM_RETRY_AFTER_SECONDS = 30;
 
 /** One frame of a live stream: the stream sequence (SSE id), the CloudEvents type and the event as JSON. */
 export interface StreamFrame {
@@ -47,21 +51,33 @@ export function parseLastEventId(raw: string | undefined): number | undefined {
 @Injectable()
 export class EventStreamService implements OnModuleDestroy {
   private readonly streams = new Set<OpenStream>();
+  /** Open streams (and those being opened) per user: each holds a consumer on NATS and a connection here. */
+  private readonly perUser = new Map<string, number>();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    @Inject(GatewayConfig) private readonly config: GatewayConfig,
   ) {}
 
-  async open(types: string[], after: number | undefined): Promise<OpenStream> {
-    // One filter subject per consumer (nats-server 2.9): a single type is filtered by the server, several here.
-    const [only] = types;
-    const filter = types.length === 1 && only ? (findEventByType(only)?.subject ?? ALL_EVENTS) : ALL_EVENTS;
-    const consumer = await this.nc.jetstream().consumers.get(EVENTS_STREAM, {
-      filterSubjects: filter,
-      ...(after === undefined ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }),
-    });
-    const messages: ConsumerMessages = await consumer.consume({ max_messages: 256 });
+  /** Opens a stream for `user`; one beyond `EVENT_STREAMS_PER_USER` of theirs on this replica is refused (429). */
+  async open(user: string, types: string[], after: number | undefined): Promise<OpenStream> {
+    const held = this.perUser.get(user) ?? 0;
+    if (held >= this.config.EVENT_STREAMS_PER_USER) {
+      throw new CommonError(CommonErrorCode.TooManyStreams, `you already hold ${held} live event streams, the most one user may; close one first`, {
+        limit: this.config.EVENT_STREAMS_PER_USER,
+        retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS,
+      });
+    }
+    // Counted before the first await, so that streams opened at the same moment cannot all pass the check.
+    this.perUser.set(user, held + 1);
+    let messages: ConsumerMessages;
+    try {
+      messages = await this.consume(types, after);
+    } catch (error) {
+      this.release(user);
+      throw error;
+    }
     const wanted = new Set(types);
     const logger = this.logger;
     async function* frames(): AsyncIterable<StreamFrame> {
@@ -82,12 +98,30 @@ export class EventStreamService implements OnModuleDestroy {
       close: async () => {
         if (!this.streams.delete(stream)) return;
         clients.dec();
+        this.release(user);
         await messages.close().catch(() => undefined);
       },
     };
     this.streams.add(stream);
     clients.inc();
     return stream;
+  }
+
+  private async consume(types: string[], after: number | undefined): Promise<ConsumerMessages> {
+    // One filter subject per consumer (nats-server 2.9): a single type is filtered by the server, several here.
+    const [only] = types;
+    const filter = types.length === 1 && only ? (findEventByType(only)?.subject ?? ALL_EVENTS) : ALL_EVENTS;
+    const consumer = await this.nc.jetstream().consumers.get(EVENTS_STREAM, {
+      filterSubjects: filter,
+      ...(after === undefined ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }),
+    });
+    return consumer.consume({ max_messages: 256 });
+  }
+
+  private release(user: string): void {
+    const held = (this.perUser.get(user) ?? 1) - 1;
+    if (held > 0) this.perUser.set(user, held);
+    else this.perUser.delete(user);
   }
 
   /** Ends every open stream, so closing the HTTP server does not wait for clients that never hang up. */

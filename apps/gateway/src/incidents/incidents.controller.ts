@@ -5,6 +5,7 @@ import {
   AddCommentDto,
   CommentList,
   CommentView,
+  CountIncidentsRequest,
   CreatedIncidentView,
   CreateIncidentDto,
   GetIncidentRequest,
@@ -89,10 +90,10 @@ export class IncidentsController {
 
   @Get('counts')
   @RolesOf(IncidentRpc.counts)
-  @ApiOperation({ summary: 'Count incidents per state (the queue view), with the same filters as the list.' })
+  @ApiOperation({ summary: 'Count incidents per state (the queue view), with the filters of the list (no paging or sort).' })
   @ApiOkResponse({ type: IncidentCounts })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
-  counts(@Query() filters: IncidentFilters): Promise<IncidentCounts> {
+  counts(@Query() filters: CountIncidentsRequest): Promise<IncidentCounts> {
     return this.rpc.call(IncidentRpc.counts, filters);
   }
 

@@ -24,6 +24,16 @@ export class RoutingRulesController {
     return this.rpc.call(IncidentRpc.listRoutingRules, query);
   }
 
+  @Get(':id')
+  @RolesOf(IncidentRpc.getRoutingRule)
+  @ApiOperation({ summary: 'Read one routing rule.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
+  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  async get(@Param() params: RoutingRuleIdRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RoutingRuleView> {
+    return withEtag(reply, await this.rpc.call(IncidentRpc.getRoutingRule, { id: params.id }));
+  }
+
   @Post()
   @HttpCode(201)
   @RolesOf(IncidentRpc.createRoutingRule)

@@ -1,4 +1,5 @@
-import type { IncidentState } from '@itsm/contracts';
+import type { Actor, IncidentState } from '@itsm/contracts';
+import { canSee, isAgent } from './access';
 import { OPEN_STATES } from './incident-lifecycle';
 
 const MINUTE_MS = 60_000;
@@ -12,6 +13,7 @@ export interface DuplicateSubject {
 
 /** An incident that may be reported a second time. */
 export interface DuplicateCandidate extends DuplicateSubject {
+  callerId: string;
   state: IncidentState;
   createdAt: Date;
 }
@@ -28,22 +30,33 @@ export interface DuplicateCriteria {
   states: readonly IncidentState[];
   /** Opened less than this many minutes ago. */
   windowMinutes: number;
+  /** Only incidents of this caller (a requester sees no one else's); null for agents, who see every incident. */
+  callerId: string | null;
 }
 
 /**
  * The search for possible duplicates of a new incident: open incidents of the same category (ignoring case) that share
- * a CI, opened within the duplicate window. Null when there is nothing to search by (no category, no CI, or the
- * window is 0, which turns the hints off).
+ * a CI, opened within the duplicate window, among those the actor may see (a hint names the incident, so it must not
+ * show a requester anyone else's). Null when there is nothing to search by (no category, no CI, or the window is 0,
+ * which turns the hints off).
  */
-export function duplicateCriteria(incident: DuplicateSubject, windowMinutes: number): DuplicateCriteria | null {
+export function duplicateCriteria(incident: DuplicateSubject, windowMinutes: number, actor: Actor): DuplicateCriteria | null {
   if (!incident.category || incident.ciIds.length === 0 || windowMinutes === 0) return null;
-  return { excludeId: incident.id, category: incident.category, ciIds: [...incident.ciIds], states: OPEN_STATES, windowMinutes };
+  return {
+    excludeId: incident.id,
+    category: incident.category,
+    ciIds: [...incident.ciIds],
+    states: OPEN_STATES,
+    windowMinutes,
+    callerId: isAgent(actor) ? null : actor.sub,
+  };
 }
 
 /** The criteria read in memory, term by term as the repository's SQL reads them; `now` is the database's `now()`. */
 export function meetsDuplicateCriteria(criteria: DuplicateCriteria, candidate: DuplicateCandidate, now: Date): boolean {
   return (
     candidate.id !== criteria.excludeId &&
+    (criteria.callerId === null || candidate.callerId === criteria.callerId) &&
     criteria.states.includes(candidate.state) &&
     candidate.category !== null &&
     candidate.category.toLowerCase() === criteria.category.toLowerCase() &&
@@ -52,11 +65,14 @@ export function meetsDuplicateCriteria(criteria: DuplicateCriteria, candidate: D
   );
 }
 
-/** The rule as the service desk states it: is `candidate` possibly the same problem reported again as `incident`? */
-export function isPossibleDuplicate(incident: DuplicateSubject, candidate: DuplicateCandidate, windowMinutes: number, now: Date): boolean {
+/**
+ * The rule as the service desk states it: is `candidate` possibly the same problem reported again as `incident`, and
+ * may `actor`, who opened it, be told so?
+ */
+export function isPossibleDuplicate(incident: DuplicateSubject, candidate: DuplicateCandidate, windowMinutes: number, now: Date, actor: Actor): boolean {
   const sameCategory = Boolean(incident.category) && incident.category?.toLowerCase() === candidate.category?.toLowerCase();
   const sharesCi = incident.ciIds.some((ci) => candidate.ciIds.includes(ci));
   const open = OPEN_STATES.includes(candidate.state);
   const recent = windowMinutes > 0 && now.getTime() - candidate.createdAt.getTime() < windowMinutes * MINUTE_MS;
-  return candidate.id !== incident.id && sameCategory && sharesCi && open && recent;
+  return candidate.id !== incident.id && sameCategory && sharesCi && open && recent && canSee(actor, candidate);
 }

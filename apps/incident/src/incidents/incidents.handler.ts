@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  type CountIncidentsRequest,
   type CreatedIncidentView,
   type CreateIncidentRequest,
   type GetIncidentRequest,
@@ -42,7 +43,7 @@ export class IncidentsHandler {
   }
 
   @RpcHandler(IncidentRpc.counts)
-  counts(@Payload() request: ListIncidentsRequest): Promise<IncidentCounts> {
+  counts(@Payload() request: CountIncidentsRequest): Promise<IncidentCounts> {
     return this.queries.counts(request, currentActor());
   }
 

@@ -130,17 +130,16 @@ export class IncidentsRepository {
 
   /** The newest five incidents meeting the duplicate criteria (see `duplicateCriteria`), compared with the database's clock. */
   async possibleDuplicates(manager: EntityManager, criteria: DuplicateCriteria): Promise<IncidentRef[]> {
-    const rows = await manager
+    const query = manager
       .createQueryBuilder(Incident, 'i')
       .select(['i.id', 'i.number', 'i.title', 'i.state'])
       .where('i.id <> :id', { id: criteria.excludeId })
       .andWhere('i.state IN (:...open)', { open: criteria.states })
       .andWhere('lower(i.category) = lower(:category)', { category: criteria.category })
       .andWhere('i.ci_ids && CAST(:ciIds AS uuid[])', { ciIds: criteria.ciIds })
-      .andWhere('i.created_at > now() - make_interval(mins => :minutes)', { minutes: criteria.windowMinutes })
-      .orderBy('i.created_at', 'DESC')
-      .limit(5)
-      .getMany();
+      .andWhere('i.created_at > now() - make_interval(mins => :minutes)', { minutes: criteria.windowMinutes });
+    if (criteria.callerId !== null) query.andWhere('i.caller_id = :callerId', { callerId: criteria.callerId });
+    const rows = await query.orderBy('i.created_at', 'DESC').limit(5).getMany();
     return rows.map((row) => ({ id: row.id, number: row.number, title: row.title, state: row.state }));
   }
 }

@@ -118,12 +118,12 @@ export class IncidentsService {
             : []),
         ],
       });
-      return { ...view, possibleDuplicates: await this.possibleDuplicates(manager, incident) };
+      return { ...view, possibleDuplicates: await this.possibleDuplicates(manager, incident, actor) };
     });
   }
 
-  private async possibleDuplicates(manager: EntityManager, incident: Incident): Promise<IncidentRef[]> {
-    const criteria = duplicateCriteria(incident, this.config.INCIDENT_DUPLICATE_WINDOW_MINUTES);
+  private async possibleDuplicates(manager: EntityManager, incident: Incident, actor: Actor): Promise<IncidentRef[]> {
+    const criteria = duplicateCriteria(incident, this.config.INCIDENT_DUPLICATE_WINDOW_MINUTES, actor);
     return criteria ? this.queries.possibleDuplicates(manager, criteria) : [];
   }
 

@@ -3,6 +3,10 @@ import { IncidentError, IncidentErrorCode, type RoutingRuleView } from '@itsm/co
 import { RecordWriter } from '@itsm/messaging';
 import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
 
+export function routingRuleNotFound(id: string): IncidentError {
+  return new IncidentError(IncidentErrorCode.RoutingRuleNotFound, `routing rule ${id} not found`);
+}
+
 /** Every change of a routing rule is written here, with its audit row (routing rules announce no events). */
 @Injectable()
 export class RoutingRuleWriter extends RecordWriter<RoutingRule, RoutingRuleView> {
@@ -18,6 +22,6 @@ export class RoutingRuleWriter extends RecordWriter<RoutingRule, RoutingRuleView
   }
 
   protected notFound(id: string): IncidentError {
-    return new IncidentError(IncidentErrorCode.RoutingRuleNotFound, `routing rule ${id} not found`);
+    return routingRuleNotFound(id);
   }
 }

@@ -22,6 +22,11 @@ export class RoutingRulesHandler {
     return this.routing.list(request);
   }
 
+  @RpcHandler(IncidentRpc.getRoutingRule)
+  get(@Payload() request: RoutingRuleIdRequest): Promise<RoutingRuleView> {
+    return this.routing.get(request.id);
+  }
+
   @RpcHandler(IncidentRpc.createRoutingRule)
   create(@Payload() request: CreateRoutingRuleRequest): Promise<RoutingRuleView> {
     return this.routing.create(request, currentActor());

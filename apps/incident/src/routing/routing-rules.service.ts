@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, CreateRoutingRuleRequest, ListRoutingRulesRequest, RoutingRuleList, RoutingRuleView, UpdateRoutingRuleRequest } from '@itsm/contracts';
 import { type RoutableIncident, routeIncident } from '../domain/routing';
 import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
-import { RoutingRuleWriter } from './routing-rule.writer';
+import { RoutingRuleWriter, routingRuleNotFound } from './routing-rule.writer';
 
 /** The routing rules managers keep (and agents read), and the routing of new incidents by them. */
 @Injectable()
@@ -21,6 +21,12 @@ export class RoutingRulesService {
       order: { position: 'ASC', id: 'ASC' },
     });
     return { items: rules.map(toRoutingRuleView) };
+  }
+
+  async get(id: string): Promise<RoutingRuleView> {
+    const rule = await this.dataSource.getRepository(RoutingRule).findOneBy({ id });
+    if (!rule) throw routingRuleNotFound(id);
+    return toRoutingRuleView(rule);
   }
 
   create(request: CreateRoutingRuleRequest, actor: Actor): Promise<RoutingRuleView> {

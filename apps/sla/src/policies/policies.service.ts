@@ -15,6 +15,7 @@ import {
   type Priority,
   SlaError,
   SlaErrorCode,
+  type SlaTicketType,
   type UpdatePolicyRequest,
 } from '@itsm/contracts';
 import { checkPolicy, inMatchingOrder, type PolicyConditions, type TargetSpec } from '../domain/policy';
@@ -55,6 +56,20 @@ function conditionsOf(input: PolicyDefinitionDto['conditions']): PolicyCondition
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as PolicyConditions;
 }
 
+/**
+ * The ticket types whose clocks a policy can change, as it was and as it is: none while it is disabled (only
+ * enabled policies drive clocks), every type (undefined) when it names none.
+ */
+function typesReached(...states: ReadonlyArray<Pick<Policy, 'enabled' | 'conditions'>>): SlaTicketType[] | undefined {
+  const types = new Set<SlaTicketType>();
+  for (const state of states) {
+    if (!state.enabled) continue;
+    if (state.conditions.ticketTypes === undefined) return undefined;
+    for (const type of state.conditions.ticketTypes) types.add(type);
+  }
+  return [...types];
+}
+
 /** SLA and OLA policies: agents, managers and admins read them; admins define them. */
 @Injectable()
 export class PoliciesService {
@@ -82,7 +97,7 @@ export class PoliciesService {
       const now = new Date();
       const policy = manager.create(Policy, { id: randomUUID(), ...fields, createdAt: now, updatedAt: now, version: 1 });
       const view = await this.writer.insert(manager, policy, { actorId: actor.sub });
-      await markOpenTicketsStale(manager);
+      await markOpenTicketsStale(manager, typesReached(fields));
       return view;
     });
   }
@@ -93,9 +108,10 @@ export class PoliciesService {
       const fields = await this.definition(manager, request);
       await this.assertNameFree(manager, request.name, policy.id);
       const before = this.writer.toView(policy);
+      const reached = typesReached({ enabled: policy.enabled, conditions: policy.conditions }, fields);
       const after = await this.writer.save(manager, Object.assign(policy, fields), before, { actorId: actor.sub, action: 'updated' });
       // Open tickets get their clocks rebuilt under the new rules; closed ones keep what they ended with.
-      await markOpenTicketsStale(manager);
+      await markOpenTicketsStale(manager, reached);
       return after;
     });
   }

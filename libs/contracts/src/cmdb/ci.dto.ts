@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, IsArray, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested, type ValidationOptions } from 'class-validator';
+import { ANY_JSON_VALUE } from '../any-json-value';
 import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
@@ -156,11 +157,11 @@ export class CiFieldChange {
   @IsString()
   field!: string;
 
-  @ApiProperty({ nullable: true, description: 'Any JSON value.' })
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value before the change: any JSON value (string, number, boolean, array, object or null).' })
   @Allow()
   from!: unknown;
 
-  @ApiProperty({ nullable: true, description: 'Any JSON value.' })
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value after the change: any JSON value (string, number, boolean, array, object or null).' })
   @Allow()
   to!: unknown;
 
@@ -224,7 +225,7 @@ export class CreateCiDto {
 
 /** `itsm.rpc.cmdb.ci_create`: the body plus the client's `Idempotency-Key`. */
 export class CreateCiRequest extends CreateCiDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 255)
   idempotencyKey?: string;
@@ -287,7 +288,7 @@ export class CiCommand {
   @IsUUID()
   id!: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -309,6 +310,7 @@ export class RetireCiDto {
 }
 
 export class RetireCiRequest extends CiCommand {
+  @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -324,39 +326,39 @@ export const ATTRIBUTE_FILTER = /^[A-Za-z0-9_-]{1,100}(\.[A-Za-z0-9_-]{1,100}){0
 /** Filters of `GET /v1/cis`. */
 export class CiFilters extends PageRequest {
   @ApiPropertyOptional({ example: 'database' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
   className?: string;
 
   @ApiPropertyOptional({ example: 'prod' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(ENVIRONMENT, { message: '$property must be a lower-case environment name such as prod' })
   environment?: string;
 
-  @ApiPropertyOptional({ type: [String], enum: CiStatus, description: 'Comma-separated statuses (all by default).', example: 'operational,maintenance' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], enum: CiStatus, description: 'Comma-separated statuses (all by default).', example: ['operational', 'maintenance'] })
+  @OptionalNotNull()
   @CommaList()
   @IsEnum(CiStatus, { each: true })
   status?: CiStatus[];
 
   @ApiPropertyOptional({ example: 'dba-team' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 100)
   ownerGroup?: string;
 
   @ApiPropertyOptional({ description: 'Part of the name, any case.', example: 'payroll' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 253) hostname?: string;
-  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 200) serial?: string;
-  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 253) fqdn?: string;
-  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 45) ip?: string;
-  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 500) cloudId?: string;
-  @ApiPropertyOptional({ description: 'Exact identifier.' }) @IsOptional() @IsString() @Length(1, 100) k8sUid?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @OptionalNotNull() @IsString() @Length(1, 253) hostname?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @OptionalNotNull() @IsString() @Length(1, 200) serial?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @OptionalNotNull() @IsString() @Length(1, 253) fqdn?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @OptionalNotNull() @IsString() @Length(1, 45) ip?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @OptionalNotNull() @IsString() @Length(1, 500) cloudId?: string;
+  @ApiPropertyOptional({ description: 'Exact identifier.' }) @OptionalNotNull() @IsString() @Length(1, 100) k8sUid?: string;
 
   @ApiPropertyOptional({
     type: [String],
@@ -364,7 +366,7 @@ export class CiFilters extends PageRequest {
       'Attribute equals value, as `key:value`; repeat for several (all must hold). A dotted key reaches into objects (`labels.app:web`). A value that reads as a number or true/false matches that JSON value or the same text.',
     example: ['engine:postgresql', 'port:5432'],
   })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? [value] : value))
   @IsArray()
   @ArrayMaxSize(10)
@@ -372,7 +374,7 @@ export class CiFilters extends PageRequest {
   attr?: string[];
 
   @ApiPropertyOptional({ enum: CI_SORTS, default: 'name', description: 'Sort field; `-` for descending.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(CI_SORTS)
   sort?: CiSort;
 }
@@ -423,12 +425,12 @@ export class RelatedCi {
 /** Query of `GET /v1/cis/{id}/relationships`: a CI at the centre of a cluster can have thousands, so they come in pages. */
 export class CiRelationshipsQuery extends PageRequest {
   @ApiPropertyOptional({ enum: ['outgoing', 'incoming'], description: 'Only edges from this CI (`outgoing`) or to it (`incoming`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(['outgoing', 'incoming'])
   direction?: 'outgoing' | 'incoming';
 
   @ApiPropertyOptional({ enum: RelationshipType, enumName: 'RelationshipType' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEnum(RelationshipType)
   type?: RelationshipType;
 }

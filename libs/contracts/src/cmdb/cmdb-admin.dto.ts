@@ -67,7 +67,7 @@ export class UpdateCiClassRequest extends CiClassDefinitionDto {
   @Matches(CI_CLASS_NAME)
   name!: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -81,7 +81,7 @@ export class CiClassNameRequest {
 
 export class ListCiClassesRequest {
   @ApiPropertyOptional({ type: Boolean, description: '`false` lists only the classes admins added.' })
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   builtIn?: boolean;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { CiStatus, ImpactDirection } from './cmdb.enums';
+import { OptionalNotNull } from '../transforms';
 
 export const MAX_IMPACT_DEPTH = 10;
 export const DEFAULT_IMPACT_DEPTH = 5;
@@ -18,12 +19,12 @@ export class ImpactRequest {
   ciIds!: string[];
 
   @ApiPropertyOptional({ enum: ImpactDirection, enumName: 'ImpactDirection', default: ImpactDirection.Upstream })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEnum(ImpactDirection)
   direction?: ImpactDirection;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_IMPACT_DEPTH, default: DEFAULT_IMPACT_DEPTH })
-  @IsOptional()
+  @OptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import type { FieldError } from '../errors';
 import { ListOf } from '../paging';
 import { OptionalNotNull } from '../transforms';
 import { CI_CLASS_NAME, CI_FIELD_REQUIRED, CI_FIELD_SENT, CiIdentifiers, ENVIRONMENT } from './ci.dto';
@@ -162,6 +163,17 @@ export class ImportCounts {
 
 export const IMPORT_ROW_KINDS = ['item', 'relationship', 'snapshot'] as const;
 
+/** What is wrong with one field of an import row. */
+export class ImportFieldError implements FieldError {
+  @ApiProperty({ description: 'Dotted path of the field in the row; empty for the row as a whole.', example: 'attributes.os' })
+  @IsString()
+  field!: string;
+
+  @ApiProperty({ example: 'attributes.os must be a string' })
+  @IsString()
+  message!: string;
+}
+
 export class ImportRowResult {
   @ApiProperty({ enum: IMPORT_ROW_KINDS, description: '`snapshot`: a CI a full Kubernetes snapshot no longer lists (outcome `retired`).' })
   @IsIn(IMPORT_ROW_KINDS)
@@ -187,10 +199,12 @@ export class ImportRowResult {
   @IsUUID('all', { each: true })
   candidates?: string[];
 
-  @ApiPropertyOptional({ description: 'For an error: what is wrong, with field names.' })
+  @ApiPropertyOptional({ type: [ImportFieldError], description: 'For an error: what is wrong, one entry per field.' })
   @IsOptional()
-  @Allow()
-  errors?: Array<{ field: string; message: string }>;
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ImportFieldError)
+  errors?: ImportFieldError[];
 }
 
 export class ImportResult {
@@ -281,7 +295,7 @@ export class UpdateReconciliationRuleRequest extends ReconciliationRuleDto {
   @IsUUID()
   id!: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -295,7 +309,7 @@ export class ReconciliationRuleIdRequest {
 
 export class ListReconciliationRulesRequest {
   @ApiPropertyOptional({ example: 'server', description: 'Only the rules that cover this class (its own and those for every class).' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(CI_CLASS_NAME, { message: '$property must be a CI class name' })
   className?: string;
 }

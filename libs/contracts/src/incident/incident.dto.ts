@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -18,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ANY_JSON_VALUE } from '../any-json-value';
 import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
@@ -36,7 +37,7 @@ export class CreateIncidentDto {
   title!: string;
 
   @ApiPropertyOptional({ maxLength: 20000, example: 'Since this morning the VPN client disconnects for all of floor 3.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(20000)
   description?: string;
@@ -121,7 +122,7 @@ export class CreateIncidentDto {
 
 /** `itsm.rpc.incident.create`: the body plus the client's `Idempotency-Key`. */
 export class CreateIncidentRequest extends CreateIncidentDto {
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 255)
   idempotencyKey?: string;
@@ -171,7 +172,7 @@ export class UpdateIncidentDto {
   @IsEnum(Priority)
   priority?: Priority | null;
 
-  @ApiPropertyOptional({ minLength: 3, maxLength: 2000, description: 'Why the priority is overridden; required with `priority`.' })
+  @ApiPropertyOptional({ minLength: 3, maxLength: 2000, description: 'Why the priority is overridden. Required with `priority`, and only with it.' })
   @OptionalNotNull()
   @IsString()
   @Length(3, 2000)
@@ -229,7 +230,7 @@ export class IncidentCommand {
   @IsUUID()
   id!: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -343,93 +344,96 @@ export class GetIncidentRequest {
   id!: string;
 }
 
-/** Filters of `GET /v1/incidents` (and of the counts). Lists take comma-separated values. */
+/** Filters of `GET /v1/incidents`, a page at a time. Lists take comma-separated values. */
 export class IncidentFilters extends PageRequest {
-  @ApiPropertyOptional({ type: [String], enum: IncidentState, description: 'Comma-separated states.', example: 'new,in_progress' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], enum: IncidentState, description: 'Comma-separated states.', example: ['new', 'in_progress'] })
+  @OptionalNotNull()
   @CommaList()
   @IsEnum(IncidentState, { each: true })
   state?: IncidentState[];
 
-  @ApiPropertyOptional({ type: [String], enum: Priority, description: 'Comma-separated priorities.', example: 'P1,P2' })
-  @IsOptional()
+  @ApiPropertyOptional({ type: [String], enum: Priority, description: 'Comma-separated priorities.', example: ['P1', 'P2'] })
+  @OptionalNotNull()
   @CommaList()
   @IsEnum(Priority, { each: true })
   priority?: Priority[];
 
   @ApiPropertyOptional({ example: 'network-ops' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(100)
   assignmentGroup?: string;
 
   @ApiPropertyOptional({ example: 'sam' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(200)
   assigneeId?: string;
 
   @ApiPropertyOptional({ example: 'alice' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(200)
   callerId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   ciId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   serviceId?: string;
 
   @ApiPropertyOptional({ example: 'network' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(100)
   category?: string;
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   major?: boolean;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInstant()
   createdFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInstant()
   createdTo?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInstant()
   updatedFrom?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInstant()
   updatedTo?: string;
 
   @ApiPropertyOptional({ description: 'Words to find in title or description (web-search syntax: "quoted phrase", -excluded, or).', example: 'vpn disconnect' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   q?: string;
 
   @ApiPropertyOptional({ enum: INCIDENT_SORTS, default: '-createdAt', description: 'Sort field; `-` for descending.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(INCIDENT_SORTS)
   sort?: IncidentSort;
 }
 
 export class ListIncidentsRequest extends IncidentFilters {}
+
+/** Filters of `GET /v1/incidents/counts`: those of the list, without paging or sort (a count has neither). */
+export class CountIncidentsRequest extends OmitType(IncidentFilters, ['limit', 'cursor', 'sort'] as const) {}
 
 /** A short reference to another incident. */
 export class IncidentRef {
@@ -689,11 +693,11 @@ export class FieldChange {
   @IsString()
   field!: string;
 
-  @ApiProperty({ nullable: true, description: 'Any JSON value.', example: 'P3' })
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value before the change: any JSON value (string, number, boolean, array, object or null).', example: 'P3' })
   @Allow()
   from!: unknown;
 
-  @ApiProperty({ nullable: true, description: 'Any JSON value.', example: 'P1' })
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value after the change: any JSON value (string, number, boolean, array, object or null).', example: 'P1' })
   @Allow()
   to!: unknown;
 }

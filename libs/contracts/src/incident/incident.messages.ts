@@ -8,6 +8,7 @@ import {
   AddCommentRequest,
   CommentList,
   CommentView,
+  CountIncidentsRequest,
   CreatedIncidentView,
   CreateIncidentRequest,
   FieldChange,
@@ -200,7 +201,7 @@ export const IncidentRpc = {
   create: incidentRpc('create', CreateIncidentRequest, CreatedIncidentView, 'Open an incident; routing rules assign it, possible duplicates are returned.', RoleSets.requestersAndAgents),
   get: incidentRpc('get', GetIncidentRequest, IncidentView, 'Read one incident; requesters only see what they opened.', RoleSets.everyone),
   list: incidentRpc('list', ListIncidentsRequest, IncidentPage, 'List incidents by filters, sorted, a page at a time.', RoleSets.everyone),
-  counts: incidentRpc('counts', ListIncidentsRequest, IncidentCounts, 'Count incidents per state for a queue view.', RoleSets.everyone),
+  counts: incidentRpc('counts', CountIncidentsRequest, IncidentCounts, 'Count incidents per state for a queue view.', RoleSets.everyone),
   update: incidentRpc('update', UpdateIncidentRequest, IncidentView, 'Change fields of an incident (agents).', RoleSets.agents),
   transition: incidentRpc('transition', TransitionIncidentRequest, IncidentView, 'Move an incident to another state.', RoleSets.everyone),
   addComment: incidentRpc('add_comment', AddCommentRequest, CommentView, 'Add a comment or work note.', RoleSets.everyone),
@@ -211,5 +212,6 @@ export const IncidentRpc = {
   createRoutingRule: incidentRpc('routing_rule_create', CreateRoutingRuleRequest, RoutingRuleView, 'Add a routing rule (managers).', RoleSets.managers),
   updateRoutingRule: incidentRpc('routing_rule_update', UpdateRoutingRuleRequest, RoutingRuleView, 'Replace a routing rule (managers).', RoleSets.managers),
   deleteRoutingRule: incidentRpc('routing_rule_delete', RoutingRuleIdRequest, RoutingRuleView, 'Remove a routing rule (managers).', RoleSets.managers),
+  getRoutingRule: incidentRpc('routing_rule_get', RoutingRuleIdRequest, RoutingRuleView, 'Read one routing rule.', RoleSets.agents),
   listRoutingRules: incidentRpc('routing_rule_list', ListRoutingRulesRequest, RoutingRuleList, 'Routing rules in the order they are tried.', RoleSets.agents),
 } as const;

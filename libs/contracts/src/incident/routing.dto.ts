@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { Priority } from './incident.enums';
@@ -84,7 +84,7 @@ export class UpdateRoutingRuleRequest extends RoutingRuleDto {
   @IsUUID()
   id!: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -98,7 +98,7 @@ export class RoutingRuleIdRequest {
 
 export class ListRoutingRulesRequest {
   @ApiPropertyOptional({ description: 'Only enabled (true) or disabled (false) rules.' })
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   enabled?: boolean;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { PageOf, PageRequest, type Page } from '../paging';
-import { CommaList } from '../transforms';
+import { CommaList, OptionalNotNull } from '../transforms';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './subscription.dto';
 
 /** Where one message to one recipient stands. */
@@ -129,17 +129,17 @@ export type DeliveryPage = Page<DeliveryView>;
 
 export class ListDeliveriesRequest extends PageRequest {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   subscription?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Deliveries of one event (its CloudEvents `id`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   event?: string;
 
   @ApiPropertyOptional({ enum: DeliveryStatus, isArray: true, description: 'Comma-separated.' })
-  @IsOptional()
+  @OptionalNotNull()
   @CommaList()
   @IsArray()
   @IsEnum(DeliveryStatus, { each: true })

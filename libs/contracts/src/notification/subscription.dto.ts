@@ -24,7 +24,7 @@ import {
 import { Priority } from '../incident/incident.enums';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { RecordStamps, VersionedCommand } from '../records';
-import { QueryBoolean } from '../transforms';
+import { OptionalNotNull, QueryBoolean } from '../transforms';
 
 export const NOTIFICATION_CHANNELS = ['webhook', 'email'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -36,21 +36,21 @@ export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
 /** Conditions on the ticket an event is about; every one given must hold, any listed value within one. */
 export class SubscriptionConditionsDto {
   @ApiPropertyOptional({ type: [String], enum: ['incident', 'request'], example: ['incident'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(['incident', 'request'], { each: true })
   ticketTypes?: Array<'incident' | 'request'>;
 
   @ApiPropertyOptional({ enum: Priority, enumName: 'Priority', isArray: true, example: ['P1', 'P2'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @IsIn(Object.values(Priority), { each: true })
   priorities?: Priority[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected services (CMDB ids).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
@@ -58,7 +58,7 @@ export class SubscriptionConditionsDto {
   serviceIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['network'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
@@ -66,7 +66,7 @@ export class SubscriptionConditionsDto {
   assignmentGroups?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['network'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
@@ -74,7 +74,7 @@ export class SubscriptionConditionsDto {
   categories?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['resolved'], description: 'Ticket states (after the change).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
@@ -82,7 +82,7 @@ export class SubscriptionConditionsDto {
   states?: string[];
 
   @ApiPropertyOptional({ description: 'Major incidents only (true) or never (false).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   major?: boolean;
 }
@@ -94,7 +94,7 @@ export class WebhookTargetDto {
   url!: string;
 
   @ApiPropertyOptional({ minimum: 1000, maximum: 60000, default: 10000, description: 'Time a receiver has to answer one attempt.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1000)
   @Max(60000)
@@ -106,7 +106,7 @@ export class RecipientDto {
   @IsIn(RECIPIENT_KINDS)
   kind!: RecipientKind;
 
-  @ApiPropertyOptional({ example: 'oncall@example.com', description: 'With `kind: address`.' })
+  @ApiPropertyOptional({ example: 'oncall@example.com', description: 'Required with `kind: address`, and only with it.' })
   @ValidateIf((recipient: RecipientDto) => recipient.kind === 'address' || recipient.address !== undefined)
   @IsEmail()
   address?: string;
@@ -125,19 +125,19 @@ export class EmailTargetDto {
 /** Mustache templates over `event.*`, `ticket.*` and `data.*` of the event; checked against the subscribed event types. */
 export class NotificationTemplateDto {
   @ApiPropertyOptional({ example: '[{{ticket.priority}}] {{ticket.number}} {{ticket.title}}', maxLength: 500 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(500)
   subject?: string;
 
   @ApiPropertyOptional({ example: '{{ticket.number}} is now {{ticket.state}}.', maxLength: 20000 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(20000)
   text?: string;
 
   @ApiPropertyOptional({ example: '<p><b>{{ticket.number}}</b> is now {{ticket.state}}.</p>', maxLength: 50000 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(50000)
   html?: string;
@@ -169,7 +169,7 @@ export class SubscriptionDefinitionDto {
   eventTypes!: string[];
 
   @ApiPropertyOptional({ type: SubscriptionConditionsDto, default: {} })
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => SubscriptionConditionsDto)
   conditions?: SubscriptionConditionsDto;
@@ -178,14 +178,14 @@ export class SubscriptionDefinitionDto {
   @IsIn(NOTIFICATION_CHANNELS)
   channel!: NotificationChannel;
 
-  @ApiPropertyOptional({ type: WebhookTargetDto, description: 'With `channel: webhook`.' })
+  @ApiPropertyOptional({ type: WebhookTargetDto, description: 'Required with `channel: webhook`, and only with it.' })
   @ValidateIf((definition: SubscriptionDefinitionDto) => definition.channel === 'webhook' || definition.webhook !== undefined)
   @IsObject()
   @ValidateNested()
   @Type(() => WebhookTargetDto)
   webhook?: WebhookTargetDto;
 
-  @ApiPropertyOptional({ type: EmailTargetDto, description: 'With `channel: email`.' })
+  @ApiPropertyOptional({ type: EmailTargetDto, description: 'Required with `channel: email`, and only with it.' })
   @ValidateIf((definition: SubscriptionDefinitionDto) => definition.channel === 'email' || definition.email !== undefined)
   @IsObject()
   @ValidateNested()
@@ -193,13 +193,13 @@ export class SubscriptionDefinitionDto {
   email?: EmailTargetDto;
 
   @ApiPropertyOptional({ type: NotificationTemplateDto, description: 'Email wording; a webhook always carries the CloudEvent itself.' })
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => NotificationTemplateDto)
   template?: NotificationTemplateDto;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
@@ -216,7 +216,7 @@ export class UpdateSubscriptionRequest extends IntersectionType(SubscriptionDefi
 
 export class RotateSecretDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 604800, default: 86400, description: 'Seconds the previous secret stays valid beside the new one.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(604800)
@@ -231,18 +231,18 @@ export class RotateSecretRequest extends RotateSecretDto {
 
 export class ListSubscriptionsRequest extends PageRequest {
   @ApiPropertyOptional({ enum: NOTIFICATION_CHANNELS })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(NOTIFICATION_CHANNELS)
   channel?: NotificationChannel;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'Subscriptions of one owner (`sub`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(200)
   owner?: string;
@@ -357,7 +357,7 @@ export class ContactDto {
   name?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['network'], description: 'Assignment groups the person is a member of.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })

@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { ApprovalType, CatalogItemStatus } from './request.enums';
+import { OptionalNotNull } from '../transforms';
 
 export const MAX_APPROVERS = 50;
 
@@ -45,7 +46,7 @@ export class ApprovalPolicyDto {
   @IsEnum(ApprovalType)
   type!: ApprovalType;
 
-  @ApiPropertyOptional({ description: 'Group whose members may decide (type `group` only).', example: 'it-procurement', minLength: 1, maxLength: 120 })
+  @ApiPropertyOptional({ description: 'Group whose members may decide. Required with `type: group`, and only with it.', example: 'it-procurement', minLength: 1, maxLength: 120 })
   @ValidateIf((policy: ApprovalPolicyDto) => policy.type === ApprovalType.Group || policy.group !== undefined)
   @IsString()
   @Length(1, 120)
@@ -53,7 +54,7 @@ export class ApprovalPolicyDto {
 
   @ApiPropertyOptional({
     type: [String],
-    description: `Subjects (\`sub\`) of the approvers (type \`n_of_m\` only), 1 to ${MAX_APPROVERS}, no duplicates.`,
+    description: `Subjects (\`sub\`) of the approvers, 1 to ${MAX_APPROVERS}, no duplicates. Required with \`type: n_of_m\`, and only with it.`,
     example: ['carol', 'dave', 'erin'],
   })
   @ValidateIf((policy: ApprovalPolicyDto) => policy.type === ApprovalType.NOfM || policy.approvers !== undefined)
@@ -65,7 +66,7 @@ export class ApprovalPolicyDto {
   @Length(1, 200, { each: true })
   approvers?: string[];
 
-  @ApiPropertyOptional({ description: 'How many approvals settle it (type `n_of_m` only); at most the number of approvers.', example: 2, minimum: 1 })
+  @ApiPropertyOptional({ description: 'How many approvals settle it, at most the number of approvers. Required with `type: n_of_m`, and only with it.', example: 2, minimum: 1 })
   @ValidateIf((policy: ApprovalPolicyDto) => policy.type === ApprovalType.NOfM || policy.required !== undefined)
   @IsInt()
   @Min(1)
@@ -81,7 +82,7 @@ export class CreateCatalogItemDto {
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 5000, example: 'A laptop for a new hire or a replacement for a broken one.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(5000)
   description?: string;
@@ -122,7 +123,7 @@ export class CreateCatalogItemDto {
 /** Body of `PATCH /v1/catalog/items/{id}`: only the fields to change. */
 export class UpdateCatalogItemDto {
   @ApiPropertyOptional({ minLength: 3, maxLength: 120, example: 'New laptop (2027 models)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(3, 120)
   name?: string;
@@ -134,30 +135,30 @@ export class UpdateCatalogItemDto {
   description?: string | null;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 80, example: 'hardware' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 80)
   category?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'New JSON Schema of the answers (draft 2020-12).', example: LAPTOP_FORM_SCHEMA_EXAMPLE })
-  @IsOptional()
+  @OptionalNotNull()
   @IsObject()
   formSchema?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: () => ApprovalPolicyDto, example: { type: ApprovalType.Group, group: 'it-procurement' } })
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => ApprovalPolicyDto)
   approval?: ApprovalPolicyDto;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 120, example: 'it-hardware' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 120)
   fulfillmentGroup?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 8760, example: 48 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(8760)
@@ -170,7 +171,7 @@ export class UpdateCatalogItemCommand extends UpdateCatalogItemDto {
   id!: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Version the change is based on (`If-Match`); a stale one is refused.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -182,7 +183,7 @@ export class RetireCatalogItemCommand {
   id!: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Version the change is based on (`If-Match`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -197,13 +198,13 @@ export class GetCatalogItemQuery {
 /** `GET /v1/catalog/items?category=&status=&limit=&cursor=`; only admins see retired items. */
 export class ListCatalogItemsQuery extends PageRequest {
   @ApiPropertyOptional({ maxLength: 80, example: 'hardware' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 80)
   category?: string;
 
   @ApiPropertyOptional({ enum: CatalogItemStatus, enumName: 'CatalogItemStatus', description: 'Default `active`; `retired` is for admins.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEnum(CatalogItemStatus)
   status?: CatalogItemStatus;
 }

@@ -4,6 +4,7 @@ import { IsArray, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, I
 import { type Page, PageOf, PageRequest } from '../paging';
 import { ApprovalPolicyDto } from './catalog.dto';
 import { ApprovalDecision, FulfillmentTaskState, RequestCommentVisibility, RequestState } from './request.enums';
+import { OptionalNotNull } from '../transforms';
 
 /** Body of `POST /v1/requests`. */
 export class SubmitServiceRequestDto {
@@ -24,7 +25,7 @@ export class SubmitServiceRequestDto {
 /** The `itsm.rpc.incident.request_submit` request: the body plus the client's `Idempotency-Key`. */
 export class SubmitServiceRequestCommand extends SubmitServiceRequestDto {
   @ApiPropertyOptional({ maxLength: 255, description: 'The `Idempotency-Key` header: a retry with the same key returns the first request’s result.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 255)
   idempotencyKey?: string;
@@ -39,18 +40,18 @@ export class GetServiceRequestQuery {
 /** `GET /v1/requests?state=&requester=&item=&limit=&cursor=`; requesters only get their own. */
 export class ListServiceRequestsQuery extends PageRequest {
   @ApiPropertyOptional({ enum: RequestState, enumName: 'RequestState' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEnum(RequestState)
   state?: RequestState;
 
   @ApiPropertyOptional({ maxLength: 200, description: 'Subject (`sub`) of the requester.', example: 'alice' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   requester?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Id of the catalog item.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   item?: string;
 }
@@ -69,7 +70,7 @@ export class RequestTransitionDto {
   to!: RequestState;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'Why (kept in the audit log and the state_changed event).', example: 'Not needed any more' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   reason?: string;
@@ -81,7 +82,7 @@ export class RequestTransitionCommand extends RequestTransitionDto {
   id!: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Version the change is based on (`If-Match`); a stale one is refused.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -90,7 +91,7 @@ export class RequestTransitionCommand extends RequestTransitionDto {
 /** Body of `POST /v1/requests/{id}/approve` and `/reject`. */
 export class ApprovalDecisionDto {
   @ApiPropertyOptional({ maxLength: 2000, example: 'Budget is available.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   comment?: string;
@@ -102,7 +103,7 @@ export class ApprovalDecisionCommand extends ApprovalDecisionDto {
   id!: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Version the decision is based on (`If-Match`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -127,7 +128,7 @@ export class AddFulfillmentTaskCommand extends AddFulfillmentTaskDto {
   id!: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Version of the request the change is based on (`If-Match`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -143,7 +144,7 @@ export class CompleteFulfillmentTaskCommand {
   taskId!: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Version of the request the change is based on (`If-Match`).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
@@ -162,7 +163,7 @@ export class AddRequestCommentDto {
     default: RequestCommentVisibility.Public,
     description: '`internal` comments are for agents only; requesters can neither write nor read them.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsEnum(RequestCommentVisibility)
   visibility?: RequestCommentVisibility;
 }

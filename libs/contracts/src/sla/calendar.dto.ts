@@ -24,14 +24,14 @@ export class BusinessIntervalDto {
   end!: string;
 
   @ApiPropertyOptional({ description: 'The interval ends on the next day (e.g. 22:00–06:00).', default: false })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   overnight?: boolean;
 }
 
 const day = (example: BusinessIntervalDto[] | undefined): PropertyDecorator[] => [
   ApiPropertyOptional({ type: [BusinessIntervalDto], ...(example ? { example } : {}) }),
-  IsOptional(),
+  OptionalNotNull(),
   IsArray(),
   ArrayMaxSize(24),
   ValidateNested({ each: true }),
@@ -90,7 +90,7 @@ export class CalendarDefinitionDto {
   weekly!: WeeklyHoursDto;
 
   @ApiPropertyOptional({ type: [HolidayDto], description: 'Days without business time; also imported from iCalendar.', default: [] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(5000)
   @ValidateNested({ each: true })
@@ -122,7 +122,7 @@ export class UpdateCalendarRequest extends CalendarDefinitionDto {
 
 export class ListCalendarsRequest {
   @ApiPropertyOptional({ description: 'Only calendars whose name contains this text.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(100)
   name?: string;
@@ -173,21 +173,21 @@ export class ImportHolidaysDto {
   ics!: string;
 
   @ApiPropertyOptional({ description: 'First year to take recurring holidays for; default this year.', example: 2026 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1970)
   @Max(2200)
   fromYear?: number;
 
   @ApiPropertyOptional({ description: 'Last year to take recurring holidays for; default five years after `fromYear`.', example: 2030 })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1970)
   @Max(2200)
   toYear?: number;
 
   @ApiPropertyOptional({ description: 'Replace the calendar’s holidays instead of adding to them.', default: false })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   replace?: boolean;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PageOf, PageRequest, type Page } from '../paging';
-import { CommaList, QueryBoolean } from '../transforms';
+import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { CALENDAR_ID } from './calendar.dto';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
 
@@ -179,34 +179,34 @@ export type ClockPage = Page<ClockView>;
 
 export class ListClocksRequest extends PageRequest {
   @ApiPropertyOptional({ format: 'uuid', description: 'Clocks of one ticket (incident or request id).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   ticket?: string;
 
   @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SLA_TICKET_TYPES)
   ticketType?: SlaTicketType;
 
   @ApiPropertyOptional({ enum: ClockState, isArray: true, description: 'Comma-separated states.' })
-  @IsOptional()
+  @OptionalNotNull()
   @CommaList()
   @IsArray()
   @IsEnum(ClockState, { each: true })
   state?: ClockState[];
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   policyId?: string;
 
   @ApiPropertyOptional({ enum: SLA_METRICS })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SLA_METRICS)
   metric?: SlaMetric;
 
   @ApiPropertyOptional({ description: 'Only clocks past their target (true) or within it (false).' })
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   breached?: boolean;

@@ -23,7 +23,7 @@ import {
 import { HoldReason, Priority } from '../incident/incident.enums';
 import { ListOf } from '../paging';
 import { RecordStamps, VersionedCommand } from '../records';
-import { QueryBoolean } from '../transforms';
+import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { ALWAYS_CALENDAR_ID, CALENDAR_ID } from './calendar.dto';
 import { type BusinessDuration, IsBusinessDuration } from './duration';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
@@ -34,7 +34,7 @@ import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric,
  */
 export class PolicyConditionsDto {
   @ApiPropertyOptional({ enum: SLA_TICKET_TYPES, isArray: true, example: ['incident'] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -42,7 +42,7 @@ export class PolicyConditionsDto {
   ticketTypes?: SlaTicketType[];
 
   @ApiPropertyOptional({ enum: Priority, enumName: 'Priority', isArray: true, example: ['P1', 'P2'], description: 'Incidents only.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
@@ -50,7 +50,7 @@ export class PolicyConditionsDto {
   priorities?: Priority[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Incidents whose affected service is one of these (CMDB ids).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -58,7 +58,7 @@ export class PolicyConditionsDto {
   serviceIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Incidents that name one of these CIs.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -66,7 +66,7 @@ export class PolicyConditionsDto {
   ciIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['vip'], description: 'Tickets whose caller (requester) belongs to one of these groups.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -74,7 +74,7 @@ export class PolicyConditionsDto {
   callerGroups?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['network'], description: 'Incident categories.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -82,7 +82,7 @@ export class PolicyConditionsDto {
   categories?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['service-desk'], description: 'Assignment groups; required for OLAs (the group the internal target is for).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -90,7 +90,7 @@ export class PolicyConditionsDto {
   assignmentGroups?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Service requests for one of these catalog items.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
@@ -98,18 +98,21 @@ export class PolicyConditionsDto {
   catalogItemIds?: string[];
 
   @ApiPropertyOptional({ description: 'Major incidents only (true) or never (false).' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   major?: boolean;
 }
 
+/** OpenAPI of a {@link BusinessDuration}: seconds, or ISO 8601 (`PT8H`). */
+const BUSINESS_DURATION = { oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string' }] };
+
 /** Target durations per priority, overriding the default `duration`. */
 export class PriorityDurationsDto {
-  @ApiPropertyOptional({ example: 'PT1H' }) @IsOptional() @IsBusinessDuration() P1?: BusinessDuration;
-  @ApiPropertyOptional({ example: 'PT4H' }) @IsOptional() @IsBusinessDuration() P2?: BusinessDuration;
-  @ApiPropertyOptional({ example: 'PT8H' }) @IsOptional() @IsBusinessDuration() P3?: BusinessDuration;
-  @ApiPropertyOptional({ example: 'PT24H' }) @IsOptional() @IsBusinessDuration() P4?: BusinessDuration;
-  @ApiPropertyOptional({ example: 'PT40H' }) @IsOptional() @IsBusinessDuration() P5?: BusinessDuration;
+  @ApiPropertyOptional({ ...BUSINESS_DURATION, example: 'PT1H' }) @OptionalNotNull() @IsBusinessDuration() P1?: BusinessDuration;
+  @ApiPropertyOptional({ ...BUSINESS_DURATION, example: 'PT4H' }) @OptionalNotNull() @IsBusinessDuration() P2?: BusinessDuration;
+  @ApiPropertyOptional({ ...BUSINESS_DURATION, example: 'PT8H' }) @OptionalNotNull() @IsBusinessDuration() P3?: BusinessDuration;
+  @ApiPropertyOptional({ ...BUSINESS_DURATION, example: 'PT24H' }) @OptionalNotNull() @IsBusinessDuration() P4?: BusinessDuration;
+  @ApiPropertyOptional({ ...BUSINESS_DURATION, example: 'PT40H' }) @OptionalNotNull() @IsBusinessDuration() P5?: BusinessDuration;
 }
 
 /** One metric of a policy: how long, on which calendar, what pauses it, when to warn. */
@@ -119,26 +122,27 @@ export class PolicyTargetDto {
   metric!: SlaMetric;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', example: 'PT8H' }],
+    ...BUSINESS_DURATION,
+    example: 'PT8H',
     description: 'Business time allowed: seconds or ISO 8601 (`PT8H`). Needed unless `durationByPriority` covers every priority a ticket can have.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBusinessDuration()
   duration?: BusinessDuration;
 
   @ApiPropertyOptional({ type: PriorityDurationsDto, description: 'Per-priority targets; a priority change re-targets a running clock.' })
-  @IsOptional()
+  @OptionalNotNull()
   @ValidateNested()
   @Type(() => PriorityDurationsDto)
   durationByPriority?: PriorityDurationsDto;
 
   @ApiPropertyOptional({ default: ALWAYS_CALENDAR_ID, description: 'Business-hours calendar the time counts in.' })
-  @IsOptional()
+  @OptionalNotNull()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id (a UUID or 24x7)' })
   calendarId?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['on_hold'], description: 'Ticket states in which the clock is paused (incident or request states).', default: [] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(10)
@@ -152,14 +156,14 @@ export class PolicyTargetDto {
     example: ['awaiting_caller'],
     description: 'With `on_hold` among `pauseStates`: pause only for these hold reasons (default: any).',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @IsEnum(HoldReason, { each: true })
   pauseHoldReasons?: HoldReason[];
 
   @ApiPropertyOptional({ type: [Number], example: [50, 75, 90], description: 'Warn when this percentage of the target has passed.', default: [] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(10)
@@ -187,14 +191,14 @@ export class PolicyDefinitionDto {
   kind!: SlaKind;
 
   @ApiPropertyOptional({ default: 100, description: 'Matching order: of the enabled policies of a kind, the first (lowest order) that matches a ticket applies.' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   order?: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 
@@ -227,12 +231,12 @@ export class UpdatePolicyRequest extends IntersectionType(PolicyDefinitionDto, V
 
 export class ListPoliciesRequest {
   @ApiPropertyOptional({ enum: SLA_KINDS })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SLA_KINDS)
   kind?: SlaKind;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   enabled?: boolean;

@@ -5,6 +5,7 @@ import { IsInstant } from '../field-rules';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { ClockView } from './clock.dto';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
+import { OptionalNotNull } from '../transforms';
 
 export const COMPLIANCE_GROUPINGS = ['policy', 'priority', 'service', 'group'] as const;
 export type ComplianceGrouping = (typeof COMPLIANCE_GROUPINGS)[number];
@@ -20,29 +21,29 @@ export class SlaReportQuery {
   to!: string;
 
   @ApiPropertyOptional({ enum: SLA_TICKET_TYPES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SLA_TICKET_TYPES)
   ticketType?: SlaTicketType;
 
   @ApiPropertyOptional({ enum: SLA_KINDS, default: 'sla' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SLA_KINDS)
   kind?: SlaKind;
 
   @ApiPropertyOptional({ enum: SLA_METRICS })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(SLA_METRICS)
   metric?: SlaMetric;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   policyId?: string;
 }
 
 export class ComplianceReportQuery extends SlaReportQuery {
   @ApiPropertyOptional({ enum: COMPLIANCE_GROUPINGS, default: 'policy' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(COMPLIANCE_GROUPINGS)
   groupBy?: ComplianceGrouping;
 }

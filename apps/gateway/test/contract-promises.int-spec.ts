@@ -1,0 +1,289 @@
+/**
+ * What the OpenAPI document promises, held against what the gateway answers, with a stand-in service on a real NATS:
+ * every `Location` can be read, history values and import errors have the shape the document declares, a long path
+ * id is refused like any other invalid id, and a route takes only the parameters it declares.
+ */
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import { CatalogRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
+import { createLogger } from '@itsm/observability';
+import { buildCatalogItem, buildSubmitRequest, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl } from '@itsm/testing';
+import { loadGatewayConfig } from '../src/config';
+import { createGateway, type Gateway } from '../src/gateway';
+import { RpcResponder } from './rpc-responder';
+import { ServedSchema } from './support/served-schema';
+
+interface Problem {
+  status: number;
+  code: string;
+  reason?: string;
+  errors?: { field: string; message: string }[];
+}
+
+const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
+
+/** Every create route that answers a `Location`, with the RPC that reads the record back. */
+const CREATES: ReadonlyArray<{ path: string; create: RpcDeclaration; read: RpcDeclaration; body: object }> = [
+  { path: '/v1/incidents', create: IncidentRpc.create, read: IncidentRpc.get, body: { title: 'VPN drops every 10 minutes', impact: 2, urgency: 1 } },
+  {
+    path: '/v1/routing-rules',
+    create: IncidentRpc.createRoutingRule,
+    read: IncidentRpc.getRoutingRule,
+    body: { name: 'VPN to network operations', position: 10, conditions: { keywords: ['vpn'] }, assignmentGroup: 'network-ops' },
+  },
+  { path: '/v1/catalog/items', create: CatalogRpc.create, read: CatalogRpc.get, body: buildCatalogItem() },
+  { path: '/v1/requests', create: RequestRpc.submit, read: RequestRpc.get, body: buildSubmitRequest(randomUUID()) },
+  { path: '/v1/cis', create: CmdbRpc.createCi, read: CmdbRpc.getCi, body: { className: 'database', name: 'payroll-db', environment: 'prod', attributes: {} } },
+  { path: '/v1/relationships', create: CmdbRpc.addRelationship, read: CmdbRpc.getRelationship, body: { type: 'depends_on', sourceId: randomUUID(), targetId: randomUUID() } },
+  {
+    path: '/v1/ci-classes',
+    create: CmdbRpc.createClass,
+    read: CmdbRpc.getClass,
+    body: { name: 'message_queue', label: 'Message queue', attributeSchema: { type: 'object' }, identificationRules: [['fqdn']] },
+  },
+  { path: '/v1/cmdb/reconciliation-rules', create: ImportRpc.createRule, read: ImportRpc.getRule, body: { position: 10, sources: ['manual', 'discovery'] } },
+  {
+    path: '/v1/notifications/subscriptions',
+    create: NotificationRpc.createSubscription,
+    read: NotificationRpc.getSubscription,
+    body: { name: 'P1 to the bot', eventTypes: ['incident.*'], channel: 'webhook', webhook: { url: 'https://93.184.215.14/itsm' } },
+  },
+  {
+    path: '/v1/sla/policies',
+    create: SlaRpc.createPolicy,
+    read: SlaRpc.getPolicy,
+    body: { name: 'Major incidents', kind: 'sla', conditions: { ticketTypes: ['incident'], major: true }, targets: [{ metric: 'resolution', duration: 'PT4H' }] },
+  },
+  {
+    path: '/v1/sla/calendars',
+    create: SlaRpc.createCalendar,
+    read: SlaRpc.getCalendar,
+    body: { name: 'Berlin office hours', timeZone: 'Europe/Berlin', weekly: { monday: [{ start: '09:00', end: '17:00' }] } },
+  },
+];
+
+/** Create routes without a `Location`: a relationship rule and a comment are not read one by one. */
+const CREATES_WITHOUT_LOCATION = ['/v1/cmdb/relationship-rules', '/v1/incidents/{id}/comments', '/v1/requests/{id}/comments'];
+
+const AT = '2026-11-02T09:30:00.000Z';
+
+/** History values as the services write them: strings, numbers, booleans, arrays, objects and null. */
+const INCIDENT_HISTORY = {
+  items: [
+    { at: AT, actorId: 'alice', action: 'created', changes: [] },
+    {
+      at: AT,
+      actorId: 'sam',
+      action: 'updated',
+      changes: [
+        { field: 'priority', from: 'P3', to: 'P1' },
+        { field: 'impact', from: 2, to: 1 },
+        { field: 'priorityOverridden', from: false, to: true },
+        { field: 'ciIds', from: [], to: [randomUUID()] },
+        { field: 'assignmentGroup', from: null, to: 'network-ops' },
+        { field: 'resolution', from: null, to: { code: 'solved', notes: 'Replaced the VPN certificate' } },
+      ],
+    },
+  ],
+};
+
+const CI_HISTORY = {
+  items: [
+    {
+      at: AT,
+      actorId: 'discovery-bot',
+      action: 'updated',
+      source: 'discovery',
+      changes: [
+        { field: 'attributes.cores', from: 4, to: 8, source: 'discovery' },
+        { field: 'attributes.tags', from: ['db'], to: ['db', 'payroll'] },
+        { field: 'attributes.disk', from: { sizeGb: 100 }, to: null },
+        { field: 'name', from: 'payroll-db', to: 'payroll-db-01' },
+      ],
+    },
+  ],
+  nextCursor: null,
+};
+
+const IMPORT_RESULT = {
+  importId: randomUUID(),
+  source: 'discovery',
+  counts: { created: 0, updated: 0, unchanged: 0, conflicts: 0, errors: 1, retired: 0, relationshipsAdded: 0, relationshipsUnchanged: 0, relationshipsRemoved: 0 },
+  rows: [{ kind: 'item', index: 0, outcome: 'error', errors: [{ field: 'attributes.os', message: 'attributes.os must be a string' }] }],
+};
+
+describe('what the API document promises', () => {
+  let gateway: Gateway;
+  let baseUrl: string;
+  let responderConnection: NatsConnection;
+  let responder: RpcResponder;
+  let served: ServedSchema;
+
+  function call(method: string, path: string, body?: object): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${ada}` };
+    if (body) headers['content-type'] = 'application/json';
+    return fetch(`${baseUrl}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
+  }
+
+  async function problem(response: Response, status: number): Promise<Problem> {
+    expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({ status, contentType: expect.stringMatching(/^application\/problem\+json/) });
+    return (await response.json()) as Problem;
+  }
+
+  beforeAll(async () => {
+    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '2000' });
+    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = gateway.app.getHttpServer().address();
+    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-contract-promises-responder' });
+    const subjects = [
+      ...CREATES.flatMap((create) => [create.create.subject, create.read.subject]),
+      IncidentRpc.get.subject,
+      IncidentRpc.history.subject,
+      IncidentRpc.counts.subject,
+      CmdbRpc.ciHistory.subject,
+      ImportRpc.run.subject,
+      CmdbRpc.createRelationshipRule.subject,
+    ];
+    responder = new RpcResponder(responderConnection, [...new Set(subjects)]);
+    await responder.start();
+    served = await ServedSchema.load(baseUrl);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await responderConnection?.drain();
+  });
+
+  beforeEach(() => responder.reset());
+
+  describe('Location of a new record', () => {
+    it.each(CREATES.map((create) => [create.path, create] as const))('POST %s answers a Location that GET reads back with the same record', async (_path, create) => {
+      const record = { id: randomUUID(), name: 'message_queue', version: 1, title: 'the record' };
+      responder.reset((received) => ({ ok: true, data: received.subject === create.create.subject || received.subject === create.read.subject ? record : null }));
+
+      const posted = await call('POST', create.path, create.body);
+      expect(posted.status).toBe(201);
+      const location = posted.headers.get('location');
+      expect(location).toEqual(expect.stringMatching(/^\/v1\//));
+
+      const read = await call('GET', location ?? '');
+
+      expect(read.status).toBe(200);
+      await expect(read.json()).resolves.toEqual(await posted.json());
+      expect(responder.received.map((received) => received.subject)).toEqual([create.create.subject, create.read.subject]);
+    });
+
+    it('answers a new relationship rule without a Location, as it cannot be read one by one', async () => {
+      responder.reset(() => ({ ok: true, data: { id: randomUUID(), type: 'depends_on', sourceClass: 'application', targetClass: 'message_queue' } }));
+
+      const response = await call('POST', '/v1/cmdb/relationship-rules', { type: 'depends_on', sourceClass: 'application', targetClass: 'message_queue' });
+
+      expect([response.status, response.headers.get('location')]).toEqual([201, null]);
+    });
+
+    it('answers the version of a routing rule and a reconciliation rule as ETag', async () => {
+      responder.reset(() => ({ ok: true, data: { id: randomUUID(), version: 3 } }));
+
+      const routing = await call('GET', `/v1/routing-rules/${randomUUID()}`);
+      const reconciliation = await call('GET', `/v1/cmdb/reconciliation-rules/${randomUUID()}`);
+
+      expect([routing.status, routing.headers.get('etag'), reconciliation.status, reconciliation.headers.get('etag')]).toEqual([200, '"3"', 200, '"3"']);
+    });
+
+    it('lists every create route of the document here', () => {
+      const createRoutes = Object.entries(served.document.paths)
+        .filter(([, operations]) => operations?.post?.responses['201'])
+        .map(([path]) => path);
+
+      expect(createRoutes.sort()).toEqual([...CREATES.map((create) => create.path), ...CREATES_WITHOUT_LOCATION].sort());
+    });
+  });
+
+  describe('history values', () => {
+    it.each([
+      ['FieldChange', 'from'],
+      ['FieldChange', 'to'],
+      ['CiFieldChange', 'from'],
+      ['CiFieldChange', 'to'],
+    ])('declares %s.%s as any JSON value, without a type', (schemaName, field) => {
+      const property = served.document.components.schemas[schemaName]?.properties?.[field];
+
+      expect(property).toEqual(expect.objectContaining({ description: expect.stringContaining('any JSON value') }));
+      expect(property?.type).toBeUndefined();
+    });
+
+    it('answers an incident history that the document’s schema accepts', async () => {
+      responder.reset(() => ({ ok: true, data: INCIDENT_HISTORY }));
+      const response = await call('GET', `/v1/incidents/${randomUUID()}/history`);
+      expect(response.status).toBe(200);
+
+      expect(served.errorsOf(await response.json(), '/v1/incidents/{id}/history', 'get')).toEqual([]);
+    });
+
+    it('answers a CI history that the document’s schema accepts', async () => {
+      responder.reset(() => ({ ok: true, data: CI_HISTORY }));
+      const response = await call('GET', `/v1/cis/${randomUUID()}/history`);
+      expect(response.status).toBe(200);
+
+      expect(served.errorsOf(await response.json(), '/v1/cis/{id}/history', 'get')).toEqual([]);
+    });
+  });
+
+  describe('import errors', () => {
+    it('answers the errors of an import row as field errors that the document’s schema accepts', async () => {
+      responder.reset(() => ({ ok: true, data: IMPORT_RESULT }));
+      const response = await call('POST', '/v1/cmdb/imports', { source: 'discovery', items: [{ className: 'server', name: 'db-01', identifiers: { serial: 'SN-1' }, attributes: { os: 12 } }] });
+      expect(response.status).toBe(200);
+
+      expect(served.errorsOf(await response.json(), '/v1/cmdb/imports', 'post')).toEqual([]);
+    });
+  });
+
+  describe('long path ids', () => {
+    it.each([101, 2_000])('refuses an id of %i characters with 400 naming it, without asking the service', async (length) => {
+      const body = await problem(await call('GET', `/v1/incidents/${'a'.repeat(length)}`), 400);
+
+      expect(body).toMatchObject({ code: ErrorCode.VALIDATION, reason: CommonErrorCode.InvalidRequest });
+      expect(body.errors?.map((error) => error.field)).toEqual(['id']);
+      expect(responder.received).toHaveLength(0);
+    });
+
+    it('declares 400 on every operation with a path parameter', () => {
+      const undeclared = Object.entries(served.document.paths).flatMap(([path, operations]) =>
+        Object.entries(operations ?? {})
+          .filter(([, operation]) => path.includes('{') && !operation.responses['400'])
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      );
+
+      expect(undeclared).toEqual([]);
+    });
+  });
+
+  describe('incident counts', () => {
+    it('refuses a cursor as a parameter the route does not take, without asking the service', async () => {
+      const body = await problem(await call('GET', '/v1/incidents/counts?cursor=forged'), 400);
+
+      expect(body.errors).toEqual([{ field: 'cursor', message: expect.stringMatching(/^cursor is not a parameter of this route/) }]);
+      expect(responder.received).toHaveLength(0);
+    });
+
+    it('offers no paging or sort parameters in the document', () => {
+      const names = served.document.paths['/v1/incidents/counts']?.get?.parameters?.map((parameter) => parameter.name) ?? [];
+
+      expect(names).toEqual(expect.arrayContaining(['state', 'priority', 'createdFrom']));
+      expect(names.filter((name) => ['limit', 'cursor', 'sort'].includes(name))).toEqual([]);
+    });
+
+    it('passes the filters on to the service', async () => {
+      responder.reset(() => ({ ok: true, data: { total: 0, byState: {} } }));
+
+      const response = await call('GET', '/v1/incidents/counts?priority=P1,P2&major=true');
+
+      expect(response.status).toBe(200);
+      expect(responder.received.map((received) => received.data)).toEqual([{ priority: ['P1', 'P2'], major: true }]);
+    });
+  });
+});
