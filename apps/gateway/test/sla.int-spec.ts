@@ -173,6 +173,19 @@ describe('the SLA service through the gateway', () => {
       expect(problemFields(reply)).toEqual(['end']);
     });
 
+    it('refuses to add business time on a calendar with none for 20 years with 422 naming id, as the OpenAPI document declares', async () => {
+      // Business hours on Mondays only, and every Monday for 21 years a holiday.
+      const holidays = Array.from({ length: 21 * 53 }, (_, week) => ({ date: new Date(Date.UTC(2026, 0, 5 + 7 * week)).toISOString().slice(0, 10), name: 'Closed' }));
+      const calendar = await createCalendar({ timeZone: 'UTC', weekly: { monday: [{ start: '09:00', end: '17:00' }] }, holidays });
+
+      const reply = await add(calendar.id, 'PT1H', '2026-01-01T00:00:00Z');
+
+      expect(expectProblem(reply, 422, ErrorCode.UNPROCESSABLE)).toMatchObject({ reason: 'SLA_CALENDAR_HAS_NO_BUSINESS_TIME' });
+      expect(problemFields(reply)).toEqual(['id']);
+      const document = (await (await fetch(`${h.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      expect(Object.keys(document.paths['/v1/sla/calendars/{id}/add']?.['post']?.responses ?? {})).toContain('422');
+    });
+
     it('refuses an unknown field with 400 naming it', async () => {
       const reply = await h.call('POST', '/v1/sla/calendars', ada, { body: officeCalendar({ colour: 'blue' }) });
 

@@ -1,7 +1,7 @@
 /** SLA clocks driven by incident events on the bus: the sla service with real PostgreSQL and NATS JetStream. */
 import { randomUUID } from 'node:crypto';
 import { ClockAction, ClockState, HoldReason, IncidentEvents, IncidentState, Priority, RequestEvents, SlaEvents, SlaRpc } from '@itsm/contracts';
-import { alice, fieldsOf, sam, waitFor } from '@itsm/testing';
+import { ada, alice, fieldsOf, sam, waitFor } from '@itsm/testing';
 import { SlaHarness } from './support/sla-harness';
 
 const HOUR = 3_600_000;
@@ -113,6 +113,24 @@ describe('SLA clocks from incident events', () => {
     const incident = await h.open(ago(HOUR), { assignmentGroup: 'network' });
     const clocks = await h.clocksWhen(incident.id, (found) => found.length === 3);
     expect(clocks.find((clock) => clock.kind === 'ola')).toMatchObject({ policyName: 'Network OLA', metric: 'resolution', state: ClockState.Running, targetSeconds: 36_000 });
+  });
+
+  it('keeps an OLA on a calendar with no business time for 20 years running with no due time, and applies the events after it', async () => {
+    // Business hours on Mondays only, and every Monday from last week on, for 21 years, a holiday.
+    const lastWeek = new Date(NOW - 7 * 24 * HOUR);
+    const monday = Date.UTC(lastWeek.getUTCFullYear(), lastWeek.getUTCMonth(), lastWeek.getUTCDate() - ((lastWeek.getUTCDay() + 6) % 7));
+    const holidays = Array.from({ length: 21 * 53 }, (_, week) => ({ date: new Date(monday + week * 7 * 24 * HOUR).toISOString().slice(0, 10), name: 'Closed' }));
+    const closed = await h.rpc.call(SlaRpc.createCalendar, { name: `Closed ${randomUUID().slice(0, 8)}`, timeZone: 'UTC', weekly: { monday: [{ start: '09:00', end: '17:00' }] }, holidays }, { actor: ada });
+    await h.policy({ name: 'Closed desk OLA', kind: 'ola', conditions: { assignmentGroups: ['closed-desk'] }, targets: [{ metric: 'resolution', duration: 'PT8H', calendarId: closed.id, warnAt: [50] }] });
+
+    const incident = await h.open(ago(2 * HOUR), { assignmentGroup: 'closed-desk' });
+    const held = await h.change(incident, { state: IncidentState.OnHold, holdReason: HoldReason.AwaitingCaller }, ago(HOUR), IncidentEvents.stateChanged);
+    await h.change(held, { state: IncidentState.InProgress, holdReason: null }, ago(HOUR / 2), IncidentEvents.stateChanged);
+
+    await waitFor(async () => ((await h.appliedVersion(incident.id)) === 3 ? true : undefined), { what: 'the third version applied', timeoutMs: 15_000 });
+    const clocks = await h.clocks(incident.id);
+    expect(clocks.find((clock) => clock.kind === 'ola')).toMatchObject({ policyName: 'Closed desk OLA', state: ClockState.Running, elapsedSeconds: 0, dueAt: null });
+    expect(clocks.find((clock) => clock.kind === 'sla' && clock.metric === 'resolution')?.history.map((entry) => entry.action)).toEqual([ClockAction.Started, ClockAction.Paused, ClockAction.Resumed]);
   });
 
   it('applies events that arrive twice or out of order once each, in the order of the incident’s versions', async () => {

@@ -112,6 +112,19 @@ describe('SLA calendars and policies', () => {
       await expect(h.rpc.call(SlaRpc.getCalendar, { id: calendar.id }, { actor: sam })).resolves.toMatchObject({ version: 1, holidays: [] });
     });
 
+    it('refuses to add business time on a calendar with none for 20 years, naming the calendar, and measures none there', async () => {
+      // Business hours on Mondays only, and every Monday for 21 years a holiday.
+      const mondays = Array.from({ length: 21 * 53 }, (_, week) => ({ date: new Date(Date.UTC(2026, 0, 5 + 7 * week)).toISOString().slice(0, 10), name: 'Closed' }));
+      const closed = await createCalendar({ timeZone: 'UTC', weekly: { monday: OFFICE }, holidays: mondays });
+
+      const added = await refusal(h.rpc.call(SlaRpc.addBusinessTime, { id: closed.id, start: '2026-01-01T00:00:00Z', duration: 'PT1H' }, { actor: sam }));
+      expect(added).toMatchObject({ code: ErrorCode.UNPROCESSABLE, reason: SlaErrorCode.CalendarHasNoBusinessTime, message: 'the calendar has no business time for 20 years after the start: id' });
+      expect(fieldsOf(added)).toEqual(['id']);
+      await expect(h.rpc.call(SlaRpc.businessTimeBetween, { id: closed.id, start: '2026-01-01T00:00:00Z', end: '2046-01-01T00:00:00Z' }, { actor: sam })).resolves.toMatchObject({ businessSeconds: 0 });
+      // After the holidays, business time goes on.
+      await expect(h.rpc.call(SlaRpc.addBusinessTime, { id: closed.id, start: '2048-01-01T00:00:00Z', duration: 'PT1H' }, { actor: sam })).resolves.toMatchObject({ durationSeconds: 3600 });
+    });
+
     it('leaves calendars to admins, as the operations declare', async () => {
       await expect(h.rpc.call(SlaRpc.createCalendar, office(), { actor: sam })).rejects.toMatchObject({ code: ErrorCode.FORBIDDEN, reason: CommonErrorCode.RoleRequired });
     });

@@ -184,7 +184,9 @@ export class CalendarsController {
     description:
       'Counts only business hours: `{ "start": "2026-03-06T15:00:00+01:00", "duration": "PT4H" }` on weekdays 9 to 5 in Berlin ends Monday at 11:00 ' +
       'Berlin time (`2026-03-09T10:00:00.000Z`). `duration` is whole seconds or an ISO 8601 time duration (`PT4H30M`); days are refused ' +
-      '(a business day is not 24 hours), and so is anything negative (400 naming `duration`). Nothing is stored.',
+      '(a business day is not 24 hours), and so is anything negative (400 naming `duration`). A calendar whose hours and holidays leave no ' +
+      'business time for 20 years after `start` answers 422 `SLA_CALENDAR_HAS_NO_BUSINESS_TIME` naming `id`; an end past the last instant ' +
+      'the service represents, 422 `SLA_BUSINESS_TIME_OUT_OF_RANGE` naming `duration`. Nothing is stored.',
   })
   @ApiParam(CALENDAR_ID_PARAM)
   @ApiBody({
@@ -195,7 +197,7 @@ export class CalendarsController {
     },
   })
   @ApiOkResponse({ type: CalendarAddResult })
-  @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
+  @ApiProblemResponses(400, 401, 403, 404, 422, 500, 503, 504)
   add(@Param() params: CalendarIdRequest, @Body() body: CalendarAddDto): Promise<CalendarAddResult> {
     return this.rpc.call(SlaRpc.addBusinessTime, { ...body, id: params.id });
   }

@@ -22,7 +22,7 @@ import {
   type UpdateCalendarRequest,
 } from '@itsm/contracts';
 import { assertChangeableCalendar } from '../domain/access';
-import { type BusinessCalendar, checkCalendar, WEEKDAYS } from '../domain/business-calendar';
+import { type BusinessCalendar, type BusinessTimeProblem, BusinessTimeOutOfRangeError, checkCalendar, WEEKDAYS } from '../domain/business-calendar';
 import { IcsError, type IcsProblem, parseHolidayIcs } from '../domain/holiday-ics';
 import { markCalendarTicketsStale } from '../clocks/staleness';
 import { CalendarRegistry, definitionOf } from './calendar-registry';
@@ -56,6 +56,27 @@ const HOLIDAY_FILE_REFUSALS: Record<IcsProblem, { reason: SlaErrorCode; what: st
 function holidayFileError(error: IcsError): SlaError {
   const { reason, what } = HOLIDAY_FILE_REFUSALS[error.problem];
   return new SlaError(reason, `${what}: ics`, { errors: [{ field: 'ics', message: error.message }], ...error.limit });
+}
+
+const BUSINESS_TIME_REFUSALS: Record<BusinessTimeProblem, { reason: SlaErrorCode; what: string; field: string; message: string }> = {
+  'past-last-instant': {
+    reason: SlaErrorCode.BusinessTimeOutOfRange,
+    what: 'the business time would end past the last instant the service represents',
+    field: 'duration',
+    message: 'ends past the last representable instant on this calendar; use a shorter duration or an earlier start',
+  },
+  'no-business-time': {
+    reason: SlaErrorCode.CalendarHasNoBusinessTime,
+    what: 'the calendar has no business time for 20 years after the start',
+    field: 'id',
+    message: 'names a calendar whose weekly hours and holidays leave no business time for 20 years after the start',
+  },
+};
+
+/** A business duration the calendar cannot add: `details.errors` names the field to change. */
+function businessTimeError(error: BusinessTimeOutOfRangeError): SlaError {
+  const { reason, what, field, message } = BUSINESS_TIME_REFUSALS[error.problem];
+  return SlaError.ofFields(reason, what, [{ field, message }]);
 }
 
 /** Holidays sorted by date, one per date (the first name given wins). */
@@ -141,7 +162,13 @@ export class CalendarsService {
     const durationSeconds = parseBusinessDuration(request.duration);
     if (typeof durationSeconds !== 'number') throw new SlaError(SlaErrorCode.DurationInvalid, `duration ${durationSeconds}`, { errors: [{ field: 'duration', message: durationSeconds }] });
     const start = Date.parse(request.start);
-    const due = calendar.add(start, durationSeconds * 1000);
+    let due: number;
+    try {
+      due = calendar.add(start, durationSeconds * 1000);
+    } catch (error) {
+      if (error instanceof BusinessTimeOutOfRangeError) throw businessTimeError(error);
+      throw error;
+    }
     return { due: new Date(due).toISOString(), durationSeconds, wallSeconds: Math.floor((due - start) / 1000) };
   }
 

@@ -1,4 +1,4 @@
-import { type BusinessTime, type Clock } from './clock-engine';
+import { type BusinessTime, businessTimeReached, type Clock } from './clock-engine';
 
 /** The breach is the alert at 100 % of the target. */
 export const BREACH_PERCENT = 100;
@@ -19,7 +19,8 @@ export function thresholdMs(clock: Pick<Clock, 'targetMs'>, percent: number): nu
 /**
  * The warnings and the breach a clock still owes, with the moment each falls due, earliest first. Only a
  * running clock owes alerts: a paused one resumes before it can pass another threshold, and a stopped one
- * is settled (a late stop is announced as a breach by whoever stops it).
+ * is settled (a late stop is announced as a breach by whoever stops it). A threshold its calendar never reaches
+ * (no business time for 20 years) is not owed until a change of the calendar has the clocks rebuilt.
  */
 export function pendingAlerts(clock: Clock, sent: ReadonlySet<number>, calendar: BusinessTime): Alert[] {
   if (clock.status !== 'running') return [];
@@ -31,7 +32,8 @@ export function pendingAlerts(clock: Clock, sent: ReadonlySet<number>, calendar:
       alerts.push({ thresholdPercent: percent, at: clock.breachedAt, elapsedMs: needed });
       continue;
     }
-    const at = needed <= clock.elapsedMs ? clock.since : calendar.add(clock.since, needed - clock.elapsedMs);
+    const at = needed <= clock.elapsedMs ? clock.since : businessTimeReached(calendar, clock.since, needed - clock.elapsedMs);
+    if (at === null) continue;
     alerts.push({ thresholdPercent: percent, at, elapsedMs: needed });
   }
   return alerts.sort((a, b) => a.at - b.at || a.thresholdPercent - b.thresholdPercent);

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { BusinessCalendar, type BusinessInterval, type CalendarDefinition, checkCalendar, InvalidCalendarError, WEEKDAYS, type Weekday } from './business-calendar';
+import {
+  BusinessCalendar,
+  type BusinessInterval,
+  type BusinessTimeProblem,
+  BusinessTimeOutOfRangeError,
+  type CalendarDefinition,
+  checkCalendar,
+  InvalidCalendarError,
+  WEEKDAYS,
+  type Weekday,
+} from './business-calendar';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -33,6 +43,17 @@ function at(iso: string): number {
 /** Compares instants as ISO strings so that a failure shows readable times. */
 function expectInstant(actual: number, expected: string): void {
   expect(new Date(actual).toISOString()).toBe(new Date(at(expected)).toISOString());
+}
+
+/** The problem `add` refuses with, or a failure when it does not refuse. */
+function refusal(add: () => number): BusinessTimeProblem {
+  try {
+    add();
+  } catch (error) {
+    if (error instanceof BusinessTimeOutOfRangeError) return error.problem;
+    throw error;
+  }
+  throw new Error('the business time was added');
 }
 
 const fields = (definitionToCheck: CalendarDefinition): string[] => checkCalendar(definitionToCheck).map((error) => error.field);
@@ -86,7 +107,13 @@ describe('BusinessCalendar with office hours Monday to Friday 09:00–17:00 in E
     expect(() => office.add(at('2026-06-10T12:00+02:00'), 0.5)).toThrow(RangeError);
     expect(() => office.add(Number.NaN, HOUR)).toThrow(RangeError);
     expect(() => office.between(0, Number.POSITIVE_INFINITY)).toThrow(RangeError);
-    expect(() => office.add(8.64e15 - 4 * DAY, 2 * DAY)).toThrow(RangeError);
+  });
+
+  it('refuses, as out of range, business time that ends past the last representable instant', () => {
+    expect(refusal(() => office.add(8.64e15 - 4 * DAY, 2 * DAY))).toBe('past-last-instant');
+    // The wall-clock end still fits, but the business hours run out before the duration does.
+    expect(refusal(() => office.add(8.64e15 - 20 * DAY, 5 * DAY))).toBe('past-last-instant');
+    expect(refusal(() => BusinessCalendar.ALWAYS.add(8.64e15 - 4 * DAY, 2 * DAY))).toBe('past-last-instant');
   });
 
   it('adds and measures two years of business time, each day worked out afresh', () => {
@@ -228,6 +255,8 @@ describe('BusinessCalendar with sparse weeks', () => {
     const holidays = Array.from({ length: 21 * 53 }, (_, week) => DateTime.fromISO('2026-06-13', { zone: 'utc' }).plus({ weeks: week }).toISODate() ?? '');
     const rareSaturdays = calendar({ weekly: { saturday: OFFICE }, holidays });
     expect(() => rareSaturdays.add(at('2026-06-08T10:00+02:00'), HOUR)).toThrow(/no business time for 20 years/);
+    expect(refusal(() => rareSaturdays.add(at('2026-06-08T10:00+02:00'), HOUR))).toBe('no-business-time');
+    expect(rareSaturdays.between(at('2026-06-08T10:00+02:00'), at('2046-06-08T10:00+02:00'))).toBe(0);
   });
 });
 

@@ -28,6 +28,20 @@ export class InvalidCalendarError extends Error {
   }
 }
 
+/** Why business time cannot be added: no business time within the search horizon, or none before the last instant. */
+export type BusinessTimeProblem = 'no-business-time' | 'past-last-instant';
+
+/** Thrown by `BusinessCalendar.add` when the instant asked for does not exist; the arguments themselves were fine. */
+export class BusinessTimeOutOfRangeError extends Error {
+  constructor(
+    readonly problem: BusinessTimeProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BusinessTimeOutOfRangeError';
+  }
+}
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -391,7 +405,7 @@ class Schedule {
     let lastBusinessDay = this.dayNumberAt(startMs);
     for (let n = lastBusinessDay; ; ) {
       const start = this.midnight(n);
-      if (start > MAX_INSTANT_MS) throw new RangeError('Adding business time ran past the last representable instant');
+      if (start > MAX_INSTANT_MS) throw new BusinessTimeOutOfRangeError('past-last-instant', 'the business time runs past the last representable instant');
       if (start >= startMs && remaining > this.weekTotal && this.isPlainWeek(n, start)) {
         remaining -= this.weekTotal;
         n += 7;
@@ -408,7 +422,7 @@ class Schedule {
         lastBusinessDay = n;
       }
       if (n - lastBusinessDay > MAX_DAYS_WITHOUT_BUSINESS_TIME) {
-        throw new Error(`The business calendar has no business time for 20 years after ${new Date(Math.max(startMs, start)).toISOString()}`);
+        throw new BusinessTimeOutOfRangeError('no-business-time', `the calendar has no business time for 20 years after ${new Date(Math.max(startMs, start)).toISOString()}`);
       }
       n += 1;
     }
@@ -537,7 +551,11 @@ export class BusinessCalendar {
     return new BusinessCalendar(new Schedule(definition, intervals));
   }
 
-  /** The earliest instant (epoch ms) at which `durationMs` of business time has passed since `startMs`. duration 0 → startMs itself. Negative → throws RangeError. */
+  /**
+   * The earliest instant (epoch ms) at which `durationMs` of business time has passed since `startMs`. duration 0 →
+   * startMs itself. Negative → throws RangeError. Throws a `BusinessTimeOutOfRangeError` when that instant would come
+   * after the last representable one, or after 20 years without any business time.
+   */
   add(startMs: number, durationMs: number): number {
     requireInstant('startMs', startMs);
     if (!Number.isSafeInteger(durationMs) || durationMs < 0) {
@@ -545,7 +563,7 @@ export class BusinessCalendar {
     }
     if (durationMs === 0) return startMs;
     // Business time never runs faster than the clock, so this end is the earliest possible.
-    requireInstant('startMs + durationMs', startMs + durationMs);
+    if (startMs + durationMs > MAX_INSTANT_MS) throw new BusinessTimeOutOfRangeError('past-last-instant', 'the business time runs past the last representable instant');
     return this.schedule ? this.schedule.add(startMs, durationMs) : startMs + durationMs;
   }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ClockAction, ClockState, HoldReason, IncidentState, Priority } from '@itsm/contracts';
-import { pendingAlerts } from './alerts';
+import { nextAlertAt, pendingAlerts } from './alerts';
+import { BusinessCalendar } from './business-calendar';
 import { applySnapshot, type BusinessTime, type Clock, clockState, type ClockRules, dueAt, elapsedAt, isActive, NO_CLOCKS, replay, type TicketClocks } from './clock-engine';
 import type { PolicySpec } from './policy';
 import type { TicketSnapshot } from './ticket';
@@ -198,6 +199,28 @@ describe('SLA clocks driven by ticket snapshots', () => {
   it('counts only business time on a calendar with gaps', () => {
     const state = run([incident(1, T0), incident(2, T0 + 3 * HOUR, { state: IncidentState.Resolved, responded: true })], rules(halfHours));
     expect(clockOf(state, 'sla', 'resolution').elapsedMs).toBe(90 * MINUTE);
+  });
+
+  it('keeps clocks on a calendar with no business time for 20 years running, with no due time and no alerts owed', () => {
+    // Business hours on Mondays only, and every Monday for 21 years a holiday.
+    const mondays = Array.from({ length: 21 * 53 }, (_, week) => new Date(T0 + week * 7 * 24 * HOUR).toISOString().slice(0, 10));
+    const never = BusinessCalendar.of({ timeZone: 'UTC', weekly: { monday: [{ start: '09:00', end: '17:00' }] }, holidays: mondays });
+    const state = run(
+      [
+        incident(1, T0),
+        incident(2, T0 + HOUR, { state: IncidentState.InProgress, assigneeId: 'sam', responded: true }),
+        incident(3, T0 + 2 * HOUR, { state: IncidentState.OnHold, holdReason: HoldReason.AwaitingCaller }),
+        incident(4, T0 + 3 * HOUR, { state: IncidentState.InProgress }),
+      ],
+      rules(never, [STANDARD]),
+    );
+    const resolution = clockOf(state, 'sla', 'resolution');
+    expect(resolution).toMatchObject({ status: 'running', elapsedMs: 0 });
+    expect(resolution.history.map((entry) => entry.dueAt)).toEqual([null, null, null]);
+    expect(dueAt(resolution, never)).toBeNull();
+    expect(pendingAlerts(resolution, new Set(), never)).toEqual([]);
+    expect(nextAlertAt(resolution, new Set(), never)).toBeNull();
+    expect(clockState(resolution, T0 + 24 * HOUR, never)).toBe(ClockState.Running);
   });
 
   it('applies a change with an earlier time than the last one at the time of the last', () => {

@@ -1,4 +1,5 @@
 import { ClockAction, ClockState, IncidentState, type SlaKind, type SlaMetric } from '@itsm/contracts';
+import { BusinessTimeOutOfRangeError } from './business-calendar';
 import { inMatchingOrder, type PolicySpec, selectPolicy, type TargetSpec } from './policy';
 import { phaseOf, type TicketSnapshot } from './ticket';
 
@@ -66,11 +67,24 @@ const METRICS: readonly SlaMetric[] = ['response', 'resolution'];
 
 export const isActive = (clock: Clock): boolean => clock.status === 'running' || clock.status === 'paused';
 
-/** Due time of a running clock: when it reaches (or reached) its target; null otherwise. */
+/**
+ * When `durationMs` of business time has passed since `startMs`; null when it never does: the calendar has no
+ * business time for 20 years from there, or its hours run out before the last representable instant.
+ */
+export function businessTimeReached(calendar: BusinessTime, startMs: number, durationMs: number): number | null {
+  try {
+    return calendar.add(startMs, durationMs);
+  } catch (error) {
+    if (error instanceof BusinessTimeOutOfRangeError) return null;
+    throw error;
+  }
+}
+
+/** Due time of a running clock: when it reaches (or reached) its target; null otherwise, or when its calendar never gets there. */
 export function dueAt(clock: Clock, calendar: BusinessTime): number | null {
   if (clock.status !== 'running') return null;
   if (clock.elapsedMs >= clock.targetMs) return clock.breachedAt ?? clock.since;
-  return calendar.add(clock.since, clock.targetMs - clock.elapsedMs);
+  return businessTimeReached(calendar, clock.since, clock.targetMs - clock.elapsedMs);
 }
 
 /** Elapsed business time at `now` (never before the last change applied). */

@@ -28,6 +28,10 @@ export enum SlaErrorCode {
   TicketNotFound = 'SLA_TICKET_NOT_FOUND',
   /** A business duration that is not a whole, non-negative number of seconds or an ISO 8601 time duration. */
   DurationInvalid = 'SLA_DURATION_INVALID',
+  /** Business time added past the last instant the service can represent. */
+  BusinessTimeOutOfRange = 'SLA_BUSINESS_TIME_OUT_OF_RANGE',
+  /** Business time added on a calendar whose hours and holidays leave no business time for 20 years after the start. */
+  CalendarHasNoBusinessTime = 'SLA_CALENDAR_HAS_NO_BUSINESS_TIME',
   /** Business time asked between two instants whose end comes before their start. */
   PeriodInverted = 'SLA_PERIOD_INVERTED',
   /** A report period whose end is not after its start. */
@@ -49,6 +53,8 @@ export const SLA_ERROR_KINDS: ErrorKinds<SlaErrorCode> = {
   [SlaErrorCode.PolicyInvalid]: ErrorCode.UNPROCESSABLE,
   [SlaErrorCode.TicketNotFound]: ErrorCode.NOT_FOUND,
   [SlaErrorCode.DurationInvalid]: ErrorCode.VALIDATION,
+  [SlaErrorCode.BusinessTimeOutOfRange]: ErrorCode.UNPROCESSABLE,
+  [SlaErrorCode.CalendarHasNoBusinessTime]: ErrorCode.UNPROCESSABLE,
   [SlaErrorCode.PeriodInverted]: ErrorCode.UNPROCESSABLE,
   [SlaErrorCode.ReportPeriodEmpty]: ErrorCode.UNPROCESSABLE,
 };
