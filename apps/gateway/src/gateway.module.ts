@@ -10,6 +10,7 @@ import { WorkContextInterceptor } from './context/work-context.interceptor';
 import { DocsModule } from './docs/docs.module';
 import { ProblemFilter } from './errors/problem.filter';
 import { createValidationPipe } from './errors/validation';
+import { QueryParametersInterceptor } from './errors/query-parameters.interceptor';
 import { GATEWAY_LOGGER } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
 import { EventsModule } from './events/events.module';
@@ -42,6 +43,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_INTERCEPTOR, useClass: WorkContextInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: QueryParametersInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

@@ -76,11 +76,13 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
     for (const [key, value] of Object.entries(node)) out[key] = key === 'example' || key === 'examples' ? value : visit(value);
     const allOf = out['allOf'];
     const ref = Array.isArray(allOf) && allOf.length === 1 && isObject(allOf[0]) && Object.keys(allOf[0]).length === 1 ? allOf[0]['$ref'] : undefined;
-    if (typeof ref !== 'string' || out['type'] !== undefined) return out;
-    if (out['nullable'] === true) {
-      const { nullable: _nullable, allOf: _allOf, ...rest } = out;
+    if (typeof ref !== 'string') return out;
+    // The generator may write the target's own type beside the reference (`type: object`): it says nothing more.
+    if (out['nullable'] === true && (out['type'] === undefined || out['type'] === typeOf(ref))) {
+      const { nullable: _nullable, allOf: _allOf, type: _type, ...rest } = out;
       return { ...rest, anyOf: [{ $ref: ref }, { type: typeOf(ref), nullable: true, enum: [null] }] };
     }
+    if (out['type'] !== undefined) return out;
     return Object.keys(out).length === 1 ? { $ref: ref } : out;
   };
   document.components = visit(document.components) as OpenAPIObject['components'];

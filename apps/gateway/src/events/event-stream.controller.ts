@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RoleSets } from '@itsm/contracts';
+import { OptionalNotNull, RoleSets } from '@itsm/contracts';
 import { Roles } from '../auth/auth.decorators';
 import { GatewayConfig } from '../config';
 import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
@@ -9,6 +10,14 @@ import { EventStreamService, parseLastEventId, parseTypes } from './event-stream
 import { reauthenticateFrame, streamDeadline, tokenExpiry } from './stream-lifetime';
 
 const HEARTBEAT_MS = 15_000;
+
+/** Query of `GET /v1/events/stream`: any other parameter is refused like on every route. */
+export class EventStreamQuery {
+  @ApiPropertyOptional({ description: 'Comma-separated CloudEvents types, e.g. `itsm.incident.created.v1`; all when omitted.' })
+  @OptionalNotNull()
+  @IsString()
+  types?: string;
+}
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -30,18 +39,17 @@ export class EventStreamController {
       'reason `TOKEN_EXPIRED` or `STREAM_LIFETIME_REACHED`) and ends the stream: reconnect with a valid token and `Last-Event-ID`. ' +
       'One user may hold `EVENT_STREAMS_PER_USER` streams at once on each gateway replica (default 5); one more is a 429 `TOO_MANY_STREAMS` with `Retry-After`.',
   })
-  @ApiQuery({ name: 'types', required: false, description: 'Comma-separated CloudEvents types, e.g. `itsm.incident.created.v1`; all when omitted.' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Sequence of the last event received.' })
   @ApiOkResponse({ description: 'A `text/event-stream` that stays open.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiProblemResponses(400, 401, 403, 429, 503)
   async stream(
-    @Query('types') rawTypes: string | undefined,
+    @Query() query: EventStreamQuery,
     @Headers('last-event-id') rawLastEventId: string | undefined,
     @Headers('authorization') authorization: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const types = parseTypes(rawTypes);
+    const types = parseTypes(query.types);
     const after = parseLastEventId(rawLastEventId);
     const openedAt = Date.now();
     // The guard has let no request through without an actor.

@@ -1,9 +1,18 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { FastifyReply } from 'fastify';
 import { metricsRegistry } from '@itsm/observability';
 import { Public } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../errors/api-problem-responses.decorator';
 import { GatewayReadiness, type ReadinessStatus } from './gateway-readiness';
+
+/** What `GET /health/ready` answers, ready or not. */
+const READINESS_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['ready', 'nats', 'shuttingDown'],
+  properties: { ready: { type: 'boolean' }, nats: { type: 'string', enum: ['up', 'down'] }, shuttingDown: { type: 'boolean' } },
+};
 
 @ApiTags('operations')
 @Public()
@@ -14,14 +23,16 @@ export class HealthController {
   @Get('health/live')
   @ApiOperation({ summary: 'Liveness: 200 while the process runs.' })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
+  @ApiProblemResponses(400)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
   @ApiOperation({ summary: 'Readiness: 200 while NATS is connected and no shutdown has begun, else 503.' })
-  @ApiOkResponse({ description: 'Ready.' })
-  @ApiServiceUnavailableResponse({ description: 'Not connected to NATS, or shutting down.' })
+  @ApiOkResponse({ description: 'Ready.', schema: READINESS_SCHEMA })
+  @ApiServiceUnavailableResponse({ description: 'Not connected to NATS, or shutting down.', schema: READINESS_SCHEMA })
+  @ApiProblemResponses(400)
   ready(@Res({ passthrough: true }) reply: FastifyReply): ReadinessStatus {
     const status = this.readiness.status();
     if (!status.ready) void reply.status(503);

@@ -39,4 +39,17 @@ export class ServedSchema {
     const validate = this.answer(path, method, status);
     return validate(body) ? [] : (validate.errors ?? []);
   }
+
+  private readonly byPointer = new Map<string, ValidateFunction>();
+
+  /** What is wrong with `body` as the `mediaType` answer `status` of an operation, by the schema declared there (inline or by reference). */
+  errorsOfContent(body: unknown, path: string, method: string, status: string, mediaType: string): unknown[] {
+    const pointer = ['paths', path, method, 'responses', status, 'content', mediaType, 'schema'].map((part) => encodeURIComponent(part.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+    let validate = this.byPointer.get(pointer);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: `openapi.json#/${pointer}` });
+      this.byPointer.set(pointer, validate);
+    }
+    return validate(body) ? [] : (validate.errors ?? []);
+  }
 }

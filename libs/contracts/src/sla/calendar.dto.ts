@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { RecordStamps } from '../records';
@@ -10,6 +10,8 @@ import { type BusinessDuration, IsBusinessDuration } from './duration';
 export const ALWAYS_CALENDAR_ID = '24x7';
 /** A calendar id: a UUID, or `24x7`. */
 export const CALENDAR_ID = /^(24x7|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+/** A calendar id as the service keys it: in lower case, whatever case it was sent in (`24X7` is `24x7`). */
+export const LowerCaseCalendarId = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value));
 const TIME_OF_DAY = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -103,6 +105,7 @@ export class CreateCalendarDto extends CalendarDefinitionDto {}
 
 export class CalendarIdRequest {
   @ApiProperty({ example: ALWAYS_CALENDAR_ID, description: 'A calendar id, or `24x7`.' })
+  @LowerCaseCalendarId()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id (a UUID or 24x7)' })
   id!: string;
 }
@@ -110,6 +113,7 @@ export class CalendarIdRequest {
 /** `PUT /v1/sla/calendars/{id}`: the whole definition, optionally based on a known version (`If-Match`). */
 export class UpdateCalendarRequest extends CalendarDefinitionDto {
   @ApiProperty({ format: 'uuid' })
+  @LowerCaseCalendarId()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
   id!: string;
 
@@ -194,6 +198,7 @@ export class ImportHolidaysDto {
 
 export class ImportHolidaysRequest extends ImportHolidaysDto {
   @ApiProperty()
+  @LowerCaseCalendarId()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
   id!: string;
 
@@ -217,6 +222,7 @@ export class CalendarAddDto {
 
 export class CalendarAddRequest extends CalendarAddDto {
   @ApiProperty()
+  @LowerCaseCalendarId()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
   id!: string;
 }
@@ -250,6 +256,7 @@ export class CalendarBetweenDto {
 
 export class CalendarBetweenRequest extends CalendarBetweenDto {
   @ApiProperty()
+  @LowerCaseCalendarId()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id' })
   id!: string;
 }

@@ -24,7 +24,7 @@ import { HoldReason, Priority } from '../incident/incident.enums';
 import { ListOf } from '../paging';
 import { RecordStamps, VersionedCommand } from '../records';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
-import { ALWAYS_CALENDAR_ID, CALENDAR_ID } from './calendar.dto';
+import { ALWAYS_CALENDAR_ID, CALENDAR_ID, LowerCaseCalendarId } from './calendar.dto';
 import { type BusinessDuration, IsBusinessDuration } from './duration';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
 
@@ -138,6 +138,7 @@ export class PolicyTargetDto {
 
   @ApiPropertyOptional({ default: ALWAYS_CALENDAR_ID, description: 'Business-hours calendar the time counts in.' })
   @OptionalNotNull()
+  @LowerCaseCalendarId()
   @Matches(CALENDAR_ID, { message: '$property must be a calendar id (a UUID or 24x7)' })
   calendarId?: string;
 
