@@ -9,7 +9,8 @@ import { type RunningSuite, startSuite } from './suite';
  * Every operation of the document the gateway serves, called with valid and invalid requests built from its schemas.
  * `FUZZ_SEED` and `FUZZ_RUNS` (valid requests per operation) choose the run; `npm run test:fuzz` runs longer.
  */
-const LONG_RUN = process.env['npm_lifecycle_event'] === 'test:fuzz';
+// `npm run test:fuzz` sets FUZZ_LONG (npx, which starts jest, replaces npm's own lifecycle variables).
+const LONG_RUN = process.env['FUZZ_LONG'] === '1';
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261206);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? (LONG_RUN ? 60 : 6));
 /** One request in this many goes with a requester's token instead of an admin's. */
