@@ -6,19 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { CatalogRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
-import { createLogger } from '@itsm/observability';
-import { buildCatalogItem, buildSubmitRequest, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl } from '@itsm/testing';
-import { loadGatewayConfig } from '../src/config';
-import { createGateway, type Gateway } from '../src/gateway';
+import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsUrl } from '@itsm/testing';
+import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
+import { expectProblem, startGateway } from './support/listening-gateway';
 import { ServedSchema } from './support/served-schema';
 
-interface Problem {
-  status: number;
-  code: string;
-  reason?: string;
-  errors?: { field: string; message: string }[];
-}
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
 
@@ -125,18 +118,10 @@ describe('what the API document promises', () => {
     return fetch(`${baseUrl}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });
   }
 
-  async function problem(response: Response, status: number): Promise<Problem> {
-    expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({ status, contentType: expect.stringMatching(/^application\/problem\+json/) });
-    return (await response.json()) as Problem;
-  }
+  const problem = expectProblem;
 
   beforeAll(async () => {
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '2000' });
-    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = gateway.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000' }));
     responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-contract-promises-responder' });
     const subjects = [
       ...CREATES.flatMap((create) => [create.create.subject, create.read.subject]),

@@ -6,18 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { AllRpc, Role } from '@itsm/contracts';
-import { createLogger } from '@itsm/observability';
-import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl } from '@itsm/testing';
-import { loadGatewayConfig } from '../src/config';
-import { createGateway, type Gateway } from '../src/gateway';
+import { mintToken, testNatsUrl } from '@itsm/testing';
+import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
+import type { ProblemBody } from './support/gateway-with-service';
+import { expectProblem, startGateway } from './support/listening-gateway';
 
-interface Problem {
-  status: number;
-  code: string;
-  reason?: string;
-  errors?: { field: string; message: string }[];
-}
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
 const UNSAFE = 'must not contain NUL or unpaired surrogate characters';
@@ -66,21 +60,15 @@ describe('input rules of the gateway', () => {
     return fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   }
 
-  async function refused(response: Response): Promise<Problem> {
-    expect({ status: response.status, contentType: response.headers.get('content-type') }).toEqual({ status: 400, contentType: expect.stringMatching(/^application\/problem\+json/) });
-    const problem = (await response.json()) as Problem;
+  async function refused(response: Response): Promise<ProblemBody> {
+    const problem = await expectProblem(response, 400);
     expect({ code: problem.code, reason: problem.reason }).toEqual({ code: 'VALIDATION', reason: 'INVALID_REQUEST' });
     expect(responder.received).toEqual([]);
     return problem;
   }
 
   beforeAll(async () => {
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '2000' });
-    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = gateway.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000' }));
     responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-input-rules-responder' });
     responder = new RpcResponder(responderConnection, [...new Set(AllRpc.map((rpc) => rpc.subject))]);
     await responder.start();

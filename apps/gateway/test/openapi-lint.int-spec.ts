@@ -9,10 +9,8 @@ import { Document, type RulesetDefinition, Spectral } from '@stoplight/spectral-
 import { Json } from '@stoplight/spectral-parsers';
 import { oas } from '@stoplight/spectral-rulesets';
 import { parse } from 'yaml';
-import { createLogger } from '@itsm/observability';
-import { TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl } from '@itsm/testing';
-import { loadGatewayConfig } from '../src/config';
-import { createGateway, type Gateway } from '../src/gateway';
+import { type Gateway } from '../src/gateway';
+import { startGateway } from './support/listening-gateway';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -74,12 +72,7 @@ describe('the OpenAPI document', () => {
   const spectralFindings = (): Promise<Finding[]> => (spectralRun ??= lintWithSpectral(document));
 
   beforeAll(async () => {
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent' });
-    gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = gateway.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    ({ gateway, baseUrl } = await startGateway());
     document = await (await fetch(`${baseUrl}/openapi.json`)).text();
   });
 

@@ -83,6 +83,19 @@ export class DomainError extends Error {
 /** The kind (and so the HTTP status) of each code of a domain's error enum. */
 export type ErrorKinds<C extends string> = Readonly<Record<C, ErrorCode>>;
 
+/**
+ * The base of a domain's error class, thrown with a code of its enum and answered with that code's kind:
+ * `export class IncidentError extends errorOfCodes(INCIDENT_ERROR_KINDS) {}`.
+ */
+export function errorOfCodes<C extends string>(kinds: ErrorKinds<C>) {
+  return class extends DomainError {
+    constructor(reason: C, message: string, details?: ErrorDetails) {
+      super(kinds[reason], message, details, reason);
+      this.name = new.target.name;
+    }
+  };
+}
+
 /** Refusals the shared plumbing makes on behalf of every domain. */
 export enum CommonErrorCode {
   /** A request that does not match its declared shape (a field missing, malformed or unknown). */
@@ -114,9 +127,4 @@ export const COMMON_ERROR_KINDS: ErrorKinds<CommonErrorCode> = {
   [CommonErrorCode.TooManyStreams]: ErrorCode.TOO_MANY_REQUESTS,
 };
 
-export class CommonError extends DomainError {
-  constructor(reason: CommonErrorCode, message: string, details?: ErrorDetails) {
-    super(COMMON_ERROR_KINDS[reason], message, details, reason);
-    this.name = 'CommonError';
-  }
-}
+export class CommonError extends errorOfCodes(COMMON_ERROR_KINDS) {}

@@ -2,7 +2,6 @@
 import type { NatsConnection } from 'nats';
 import type { ErrorCode } from '@itsm/contracts';
 import { connectNats } from '@itsm/messaging';
-import { createLogger } from '@itsm/observability';
 import {
   createTestDatabase,
   freePort,
@@ -10,14 +9,12 @@ import {
   type ServiceProcess,
   serviceTestEnv,
   spawnApp,
-  TEST_JWT_ISSUER,
-  TEST_JWT_SECRET,
   type TestDatabase,
   testNatsUrl,
   waitUntilReady,
 } from '@itsm/testing';
-import { loadGatewayConfig } from '../../src/config';
-import { createGateway, type Gateway } from '../../src/gateway';
+import type { Gateway } from '../../src/gateway';
+import { startGateway } from './listening-gateway';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -50,12 +47,8 @@ export class GatewayWithService {
     const port = await freePort();
     const process = spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port), ...serviceEnv }));
     await waitUntilReady(process, port);
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000', ...gatewayEnv });
-    const gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
-    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = gateway.app.getHttpServer().address();
-    if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
-    return new GatewayWithService(database, nc, process, gateway, `http://127.0.0.1:${address.port}`);
+    const { gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '10000', ...gatewayEnv });
+    return new GatewayWithService(database, nc, process, gateway, baseUrl);
   }
 
   /** Stops everything; answers the service's exit code (0 after a clean drain). */

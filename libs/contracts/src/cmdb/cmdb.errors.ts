@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ErrorDetails, type ErrorKinds } from '../errors';
+import { ErrorCode, errorOfCodes, type ErrorKinds } from '../errors';
 
 /** What the cmdb domain refuses (CI classes, CIs, relationships, impact analysis and imports): the `reason` of its error replies and problems. */
 export enum CmdbErrorCode {
@@ -62,9 +62,4 @@ export const CMDB_ERROR_KINDS: ErrorKinds<CmdbErrorCode> = {
   [CmdbErrorCode.ImpactCiNotFound]: ErrorCode.NOT_FOUND,
 };
 
-export class CmdbError extends DomainError {
-  constructor(reason: CmdbErrorCode, message: string, details?: ErrorDetails) {
-    super(CMDB_ERROR_KINDS[reason], message, details, reason);
-    this.name = 'CmdbError';
-  }
-}
+export class CmdbError extends errorOfCodes(CMDB_ERROR_KINDS) {}

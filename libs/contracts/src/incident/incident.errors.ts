@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ErrorDetails, type ErrorKinds } from '../errors';
+import { ErrorCode, errorOfCodes, type ErrorKinds } from '../errors';
 
 /** What the incident domain refuses (incidents and their routing rules): the `reason` of its error replies and problems. */
 export enum IncidentErrorCode {
@@ -74,9 +74,4 @@ export const INCIDENT_ERROR_KINDS: ErrorKinds<IncidentErrorCode> = {
   [IncidentErrorCode.RoutingRuleNotFound]: ErrorCode.NOT_FOUND,
 };
 
-export class IncidentError extends DomainError {
-  constructor(reason: IncidentErrorCode, message: string, details?: ErrorDetails) {
-    super(INCIDENT_ERROR_KINDS[reason], message, details, reason);
-    this.name = 'IncidentError';
-  }
-}
+export class IncidentError extends errorOfCodes(INCIDENT_ERROR_KINDS) {}

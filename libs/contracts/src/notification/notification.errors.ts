@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ErrorDetails, type ErrorKinds } from '../errors';
+import { ErrorCode, errorOfCodes, type ErrorKinds } from '../errors';
 
 /** What the notification domain refuses (subscriptions, contacts and deliveries): the `reason` of its error replies and problems. */
 export enum NotificationErrorCode {
@@ -41,9 +41,4 @@ export const NOTIFICATION_ERROR_KINDS: ErrorKinds<NotificationErrorCode> = {
   [NotificationErrorCode.ContactNotFound]: ErrorCode.NOT_FOUND,
 };
 
-export class NotificationError extends DomainError {
-  constructor(reason: NotificationErrorCode, message: string, details?: ErrorDetails) {
-    super(NOTIFICATION_ERROR_KINDS[reason], message, details, reason);
-    this.name = 'NotificationError';
-  }
-}
+export class NotificationError extends errorOfCodes(NOTIFICATION_ERROR_KINDS) {}

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ErrorDetails, type ErrorKinds } from '../errors';
+import { ErrorCode, errorOfCodes, type ErrorKinds } from '../errors';
 
 /** What the request domain refuses (service requests and the request catalog): the `reason` of its error replies and problems. */
 export enum RequestErrorCode {
@@ -65,9 +65,4 @@ export const REQUEST_ERROR_KINDS: ErrorKinds<RequestErrorCode> = {
   [RequestErrorCode.CatalogRequiredFieldCleared]: ErrorCode.VALIDATION,
 };
 
-export class RequestError extends DomainError {
-  constructor(reason: RequestErrorCode, message: string, details?: ErrorDetails) {
-    super(REQUEST_ERROR_KINDS[reason], message, details, reason);
-    this.name = 'RequestError';
-  }
-}
+export class RequestError extends errorOfCodes(REQUEST_ERROR_KINDS) {}

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type ErrorDetails, type ErrorKinds, type FieldError } from '../errors';
+import { ErrorCode, errorOfCodes, type ErrorKinds, type FieldError } from '../errors';
 
 /** What the sla domain refuses (calendars, policies, clocks and reports): the `reason` of its error replies and problems. */
 export enum SlaErrorCode {
@@ -59,12 +59,7 @@ export const SLA_ERROR_KINDS: ErrorKinds<SlaErrorCode> = {
   [SlaErrorCode.ReportPeriodEmpty]: ErrorCode.UNPROCESSABLE,
 };
 
-export class SlaError extends DomainError {
-  constructor(reason: SlaErrorCode, message: string, details?: ErrorDetails) {
-    super(SLA_ERROR_KINDS[reason], message, details, reason);
-    this.name = 'SlaError';
-  }
-
+export class SlaError extends errorOfCodes(SLA_ERROR_KINDS) {
   /** A refusal of some fields of the input: the message names each field once (`what: a, b`), `details.errors` says why. */
   static ofFields(reason: SlaErrorCode, what: string, errors: readonly FieldError[]): SlaError {
     const fields = [...new Set(errors.map((error) => error.field))];
