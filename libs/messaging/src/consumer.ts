@@ -7,6 +7,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
+  type StoredMsg,
 } from 'nats';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
@@ -21,13 +22,15 @@ import {
   validatePayload,
 } from '@itsm/contracts';
 import { InboxMessage, isTransientDatabaseError } from '@itsm/persistence';
-import { contextFromHeaders, counter, WorkContexts } from '@itsm/observability';
+import { contextFromHeaders, counter, gauge, WorkContexts } from '@itsm/observability';
+import { ConsumerLeases } from './consumer-lease';
 import { headerValue } from './nats';
+import { isNotFound } from './streams';
 
 export type EventHandlerFn<E extends EventDeclaration = EventDeclaration> = (event: CloudEvent<PayloadOf<E>>, manager: EntityManager) => Promise<void>;
 
 export interface ConsumerDefinition {
-  /** `<service>-<purpose>`: the durable name on JetStream and the inbox key. */
+  /** `<service>-<purpose>`: the durable name on JetStream, the inbox key and the lease name. */
   name: string;
   /** One subject filter (exact subject, or a wildcard from `domainEvents()`/`ALL_EVENTS`). */
   filter: string;
@@ -40,28 +43,38 @@ export interface ConsumerDefinition {
 }
 
 export interface ConsumerSettings {
-  /** Deliveries before an event goes to the dead-letter subject. */
+  /** Attempts before an event goes to the dead-letter subject. */
   maxDeliver: number;
-  /** Delay before each redelivery after a failure, in ms; the last value repeats. */
+  /** Delay before each new attempt after a failure, in ms; the last value repeats. */
   backoffMs: number[];
+  /** The broker's acknowledgement wait; events held longer are kept with progress signals at a third of it. */
   ackWaitMs: number;
-  /** Events handled at once; 1 keeps the stream's order. */
+  /** Events of different records handled at once (one record's events are always handled one at a time, in order). */
   concurrency: number;
+  /** How often a replica without the consumer's lease tries to take it, in ms. */
+  leaseRetryMs?: number;
 }
 
 /** How long one pull waits on the broker for events; a stop waits for the pull in progress at most this long. */
 const PULL_EXPIRES_MS = 2_000;
 const PULL_RETRY_MS = 1_000;
+const LEASE_RETRY_MS = 2_000;
+/** Events a takeover reads back from the stream before it waits for some of them to be handled. */
+const CATCH_UP_HELD = 256;
 
 const handled = counter('itsm_consumer_events_total', 'Events taken by a consumer, by outcome', ['consumer', 'outcome']);
 const redeliveries = counter('itsm_consumer_redeliveries_total', 'Events delivered again after a failure or timeout', ['consumer']);
 const deadLetters = counter('itsm_consumer_dead_letters_total', 'Events sent to the dead-letter subject', ['consumer']);
+const takeovers = counter('itsm_consumer_takeovers_total', 'Times this replica took the lease of a consumer', ['consumer']);
+const caughtUp = counter('itsm_consumer_caught_up_total', 'Events read back from the stream at a takeover because the previous holder had not acknowledged them', ['consumer']);
+const heldEvents = gauge('itsm_consumer_held_events', 'Events a consumer holds: waiting for an earlier event of their record, running or waiting to be tried again', ['consumer']);
 
 /** Dead letter as published on `itsm.dlq.<consumer>`. */
 export interface DeadLetter {
   consumer: string;
   subject: string;
   streamSequence: number;
+  /** Attempts made (1 for an event refused at once). */
   deliveries: number;
   error: { name: string; message: string; stack?: string };
   failedAt: string;
@@ -73,14 +86,48 @@ class PoisonMessage extends Error {
   override name = 'PoisonMessage';
 }
 
+/** One event this replica holds, from its delivery (or its read-back at a takeover) until it is settled. */
+interface HeldEvent {
+  /** Stream sequence: the order of the record's events. */
+  seq: number;
+  /** The record it is about: its source and subject. */
+  record: string;
+  subject: string;
+  event: CloudEvent;
+  /** The delivery to acknowledge; none for an event read back from the stream at a takeover. */
+  message: JsMsg | undefined;
+  attempts: number;
+  state: 'waiting' | 'running' | 'retrying';
+  timer?: NodeJS.Timeout;
+}
+
 /**
- * A durable pull consumer: explicit ack, inbox de-duplication in the handler's transaction, bounded
- * redelivery with backoff, dead-lettering after the last attempt.
+ * A durable pull consumer: explicit ack, inbox de-duplication in the handler's transaction, bounded attempts with
+ * backoff, dead-lettering after the last attempt, and each record's events applied one at a time in stream order:
+ *
+ * - one replica at a time consumes (it holds the consumer's lease, {@link ConsumerLeases}); the others stand by;
+ * - a record's events wait for its earlier ones (in this replica), and a failed event is tried again in place,
+ *   its delivery kept alive with progress signals, so nothing of the record overtakes it;
+ * - a replica that takes the lease over first reads back from the stream what its predecessor received but did
+ *   not acknowledge (between the consumer's ack floor and the last delivered sequence), and applies it before
+ *   anything new: no waiting out the acknowledgement wait, and no record's later event before its earlier one.
+ *   What the predecessor had applied is found in the inbox and skipped.
  */
 export class EventConsumer {
-  private loop: Promise<void> | undefined;
+  private readonly leases: ConsumerLeases;
+  private readonly ownLeases: boolean;
+  private consumer: Consumer | undefined;
+  private supervising: Promise<void> | undefined;
+  private pulling: Promise<void> | undefined;
   private stopping = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private active = false;
+  private epoch = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private napping: (() => void) | undefined;
+  private readonly events = new Map<number, HeldEvent>();
+  private readonly records = new Map<string, number[]>();
+  private running = 0;
+  private waiters: Array<() => void> = [];
 
   constructor(
     private readonly definition: ConsumerDefinition,
@@ -89,30 +136,61 @@ export class EventConsumer {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly logger: Logger,
-  ) {}
+    leases?: ConsumerLeases,
+  ) {
+    this.ownLeases = !leases;
+    this.leases = leases ?? new ConsumerLeases((dataSource.options as { url?: string }).url ?? '', `${definition.name}-lease`, logger);
+  }
 
   get name(): string {
     return this.definition.name;
   }
 
+  /** Whether this replica holds the consumer's lease and consumes. */
+  get consuming(): boolean {
+    return this.active;
+  }
+
+  /** Creates or updates the durable consumer, then consumes when the lease is free (tried at once, then every few seconds). */
   async start(): Promise<void> {
     await this.ensureConsumer();
-    const consumer = await this.js.consumers.get(EVENTS_STREAM, this.definition.name);
+    this.consumer = await this.js.consumers.get(EVENTS_STREAM, this.definition.name);
     this.stopping = false;
-    this.loop = this.run(consumer);
+    this.heartbeat = setInterval(() => this.keepAlive(), Math.max(500, Math.floor(this.settings.ackWaitMs / 3)));
+    this.heartbeat.unref();
+    await this.tryTakeOver();
+    this.supervising = this.supervise();
   }
 
   /**
-   * Stops pulling: the pull in progress ends (full, or expired after about PULL_EXPIRES_MS), every event it brought
-   * is handled (acked or nak'ed), then it returns. Nothing is left to wait for its ack wait on another replica.
+   * Stops pulling: the pull in progress ends (full, or expired after about PULL_EXPIRES_MS), every event it holds is
+   * handled, except those waiting to be tried again after a failure (and the later events of their records): they go
+   * back to the broker at once. Then the lease is released and a standby replica takes over.
    */
   async stop(): Promise<void> {
-    const loop = this.loop;
-    this.loop = undefined;
-    if (!loop) return;
+    if (!this.supervising) return;
     this.stopping = true;
-    await loop;
-    await Promise.allSettled([...this.inFlight]);
+    this.napping?.();
+    await this.supervising;
+    this.supervising = undefined;
+    await this.pulling;
+    this.pulling = undefined;
+    while (this.running > 0 || this.next()) await this.changed();
+    for (const event of this.events.values()) {
+      clearTimeout(event.timer);
+      try {
+        event.message?.nak();
+      } catch {
+        // The connection is gone: the broker sends it again after its ack wait, or the next holder reads it back.
+      }
+    }
+    this.events.clear();
+    this.records.clear();
+    heldEvents.set({ consumer: this.name }, 0);
+    clearInterval(this.heartbeat);
+    this.active = false;
+    await this.leases.release(this.name);
+    if (this.ownLeases) await this.leases.close();
   }
 
   private async ensureConsumer(): Promise<void> {
@@ -146,71 +224,264 @@ export class EventConsumer {
     }
   }
 
+  /** Tries for the lease until the consumer stops; each time it is taken, consumes until it is lost. */
+  private async supervise(): Promise<void> {
+    while (!this.stopping) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.settings.leaseRetryMs ?? LEASE_RETRY_MS);
+        this.napping = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.napping = undefined;
+      if (!this.stopping && !this.active) await this.tryTakeOver();
+    }
+  }
+
+  private async tryTakeOver(): Promise<void> {
+    const taken = await this.leases.tryAcquire(this.name, () => this.leaseLost()).catch((error: unknown) => {
+      this.logger.warn({ err: error, consumer: this.name }, 'could not ask for the consumer lease; asking again');
+      return false;
+    });
+    if (!taken || this.stopping) {
+      if (taken) await this.leases.release(this.name);
+      return;
+    }
+    this.active = true;
+    this.epoch += 1;
+    takeovers.inc({ consumer: this.name });
+    const epoch = this.epoch;
+    const previous = this.pulling;
+    this.pulling = (async () => {
+      await previous;
+      await this.catchUp(epoch);
+      await this.pull(epoch);
+    })();
+  }
+
+  /**
+   * The lease's connection is gone, so another replica may take over at any moment: nothing more is started, and the
+   * events not yet running are let go without an acknowledgement (the next holder reads them back). Those running
+   * finish: their transaction decides, and the inbox makes the next holder skip them if they committed.
+   */
+  private leaseLost(): void {
+    if (!this.active) return;
+    this.active = false;
+    for (const event of [...this.events.values()]) if (event.state !== 'running') this.settle(event);
+    this.notify();
+  }
+
+  private isCurrent(epoch: number): boolean {
+    return this.active && this.epoch === epoch && !this.stopping;
+  }
+
+  /**
+   * At a takeover: the events the consumer delivered but nobody acknowledged lie between its ack floor and its last
+   * delivered sequence. They are read back from the stream, in order, before anything new is pulled, so none of
+   * their records' later events is applied first and none waits out the acknowledgement wait. Events the previous
+   * holder applied (or dead-lettered) are in the inbox and are skipped; their deliveries come back later and are
+   * acknowledged as duplicates.
+   */
+  private async catchUp(epoch: number): Promise<void> {
+    while (this.isCurrent(epoch)) {
+      try {
+        const info = await this.jsm.consumers.info(EVENTS_STREAM, this.name);
+        if (info.num_ack_pending === 0) return;
+        const last = info.delivered.stream_seq;
+        let seq = info.ack_floor.stream_seq + 1;
+        let count = 0;
+        while (seq <= last && this.isCurrent(epoch)) {
+          if (this.events.size >= CATCH_UP_HELD) {
+            await this.changed();
+            continue;
+          }
+          const stored = await this.readFrom(seq);
+          if (!stored || stored.seq > last) break;
+          seq = stored.seq + 1;
+          if (this.events.has(stored.seq)) continue;
+          let event: CloudEvent;
+          try {
+            event = this.decode(() => stored.json<CloudEvent>());
+          } catch {
+            continue; // not an event: its own delivery dead-letters it
+          }
+          this.hold({ seq: stored.seq, record: recordOf(event, stored.seq), subject: stored.subject, event, message: undefined, attempts: 0, state: 'waiting' });
+          count += 1;
+        }
+        if (count > 0) {
+          caughtUp.inc({ consumer: this.name }, count);
+          this.logger.info({ consumer: this.name, events: count, from: info.ack_floor.stream_seq + 1, to: last }, 'took the consumer over: applying what the previous holder had not acknowledged');
+        }
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error, consumer: this.name }, 'reading back unacknowledged events failed; trying again');
+        await sleep(PULL_RETRY_MS);
+      }
+    }
+  }
+
+  private async readFrom(seq: number): Promise<StoredMsg | undefined> {
+    try {
+      // `next_by_subj` (with wildcards) is supported by the server since 2.9; the client's type for this call lacks it.
+      return await this.jsm.streams.getMessage(EVENTS_STREAM, { next_by_subj: this.definition.filter, seq } as unknown as { seq: number });
+    } catch (error) {
+      if (isNotFound(error) || String(error).includes('no message found')) return undefined;
+      throw error;
+    }
+  }
+
   /**
    * One pull at a time, each left to end by itself. Closing a `consume()` iterator instead forgets its subscription at
    * once, and the events the broker had already sent for it are dropped on arrival: they wait out their ack wait
    * before another replica gets them. A pull that ends by itself has delivered everything it was sent.
    */
-  private async run(consumer: Consumer): Promise<void> {
+  private async pull(epoch: number): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
     const batch = Math.max(this.settings.concurrency * 4, 16);
-    while (!this.stopping) {
+    const limit = batch * 2;
+    while (this.isCurrent(epoch)) {
+      const room = limit - this.events.size;
+      if (room <= 0) {
+        await this.changed();
+        continue;
+      }
       try {
         const pulledAt = Date.now();
         let received = 0;
-        const messages = await consumer.fetch({ max_messages: batch, expires: PULL_EXPIRES_MS });
+        const messages = await consumer.fetch({ max_messages: Math.min(batch, room), expires: PULL_EXPIRES_MS });
         for await (const message of messages) {
           received += 1;
-          const work = this.process(message).finally(() => this.inFlight.delete(work));
-          this.inFlight.add(work);
-          if (this.inFlight.size >= this.settings.concurrency) await Promise.race(this.inFlight);
+          // After the lease is lost nothing more is taken; the next holder reads these back.
+          if (this.active && this.epoch === epoch) this.receive(message);
         }
         // A pull that came back empty long before its time (the broker away) is not repeated at once.
-        if (received === 0 && Date.now() - pulledAt < PULL_EXPIRES_MS / 2) await new Promise((resolve) => setTimeout(resolve, PULL_RETRY_MS));
+        if (received === 0 && Date.now() - pulledAt < PULL_EXPIRES_MS / 2) await sleep(PULL_RETRY_MS);
       } catch (error) {
         // The broker is away or the consumer was removed: pull again a moment later (a reconnect brings both back).
-        if (this.stopping) break;
-        this.logger.warn({ err: error, consumer: this.definition.name }, 'pulling events failed; pulling again');
-        await new Promise((resolve) => setTimeout(resolve, PULL_RETRY_MS));
+        if (!this.isCurrent(epoch)) break;
+        this.logger.warn({ err: error, consumer: this.name }, 'pulling events failed; pulling again');
+        await sleep(PULL_RETRY_MS);
       }
     }
   }
 
-  private async process(message: JsMsg): Promise<void> {
-    const consumer = this.definition.name;
-    const deliveries = message.info.redeliveryCount;
-    if (message.redelivered) redeliveries.inc({ consumer });
-    let event: CloudEvent | undefined;
+  private receive(message: JsMsg): void {
+    if (message.redelivered) redeliveries.inc({ consumer: this.name });
+    const known = this.events.get(message.seq);
+    if (known) {
+      // Delivered again while held here (read back at a takeover, or its ack wait passed): the newest delivery is the one to acknowledge.
+      known.message = message;
+      return;
+    }
+    let event: CloudEvent;
     try {
-      event = this.decode(message);
-      const decoded = event;
-      const context = contextFromHeaders({
-        correlationId: decoded.correlationid ?? headerValue(message.headers, MessageHeaders.correlationId),
-        causationId: decoded.id,
-        traceparent: decoded.traceparent ?? headerValue(message.headers, MessageHeaders.traceparent),
-      });
-      const outcome = await WorkContexts.run(context, () => this.apply(decoded, message.subject));
-      message.ack();
-      handled.inc({ consumer, outcome });
+      event = this.decode(() => message.json<CloudEvent>());
     } catch (error) {
+      void this.deadLetter({ seq: message.seq, subject: message.subject, message, raw: message.string() }, error, message.info.redeliveryCount);
+      return;
+    }
+    this.hold({ seq: message.seq, record: recordOf(event, message.seq), subject: message.subject, event, message, attempts: 0, state: 'waiting' });
+  }
+
+  private hold(event: HeldEvent): void {
+    this.events.set(event.seq, event);
+    const queue = this.records.get(event.record);
+    if (!queue) this.records.set(event.record, [event.seq]);
+    else {
+      let at = queue.length;
+      while (at > 0 && (queue[at - 1] ?? 0) > event.seq) at -= 1;
+      queue.splice(at, 0, event.seq);
+    }
+    heldEvents.set({ consumer: this.name }, this.events.size);
+    this.pump();
+  }
+
+  /** Done with an event (handled, dead-lettered, or let go): its record's next event may run. */
+  private settle(event: HeldEvent): void {
+    clearTimeout(event.timer);
+    this.events.delete(event.seq);
+    const queue = this.records.get(event.record);
+    if (queue) {
+      const at = queue.indexOf(event.seq);
+      if (at >= 0) queue.splice(at, 1);
+      if (queue.length === 0) this.records.delete(event.record);
+    }
+    heldEvents.set({ consumer: this.name }, this.events.size);
+  }
+
+  /** The earliest held event that is first of its record and not running or waiting to be tried again. */
+  private next(): HeldEvent | undefined {
+    if (!this.active) return undefined;
+    let first: HeldEvent | undefined;
+    for (const queue of this.records.values()) {
+      const head = this.events.get(queue[0] ?? -1);
+      if (head?.state === 'waiting' && (!first || head.seq < first.seq)) first = head;
+    }
+    return first;
+  }
+
+  private pump(): void {
+    while (this.running < this.settings.concurrency) {
+      const event = this.next();
+      if (!event) return;
+      event.state = 'running';
+      this.running += 1;
+      void this.process(event).finally(() => {
+        this.running -= 1;
+        this.pump();
+        this.notify();
+      });
+    }
+  }
+
+  private async process(held: HeldEvent): Promise<void> {
+    const consumer = this.name;
+    const { event } = held;
+    try {
+      const context = contextFromHeaders({
+        correlationId: event.correlationid ?? headerValue(held.message?.headers, MessageHeaders.correlationId),
+        causationId: event.id,
+        traceparent: event.traceparent ?? headerValue(held.message?.headers, MessageHeaders.traceparent),
+      });
+      const outcome = await WorkContexts.run(context, () => this.apply(event, held.subject));
+      held.message?.ack();
+      handled.inc({ consumer, outcome });
+      this.settle(held);
+    } catch (error) {
+      held.attempts += 1;
       const poison = error instanceof PoisonMessage;
       // An unreachable database or a lost serialization race says nothing about the event: retry it for as
       // long as it takes instead of dead-lettering good events during an outage.
       const transient = !poison && isTransientDatabaseError(error);
-      if (poison || (!transient && deliveries >= this.settings.maxDeliver)) {
-        await this.deadLetter(message, event, error, deliveries);
+      if ((poison || (!transient && held.attempts >= this.settings.maxDeliver)) && (await this.deadLetter(held, error, held.attempts))) {
+        this.settle(held);
         return;
       }
-      const delay = this.settings.backoffMs[Math.min(deliveries - 1, this.settings.backoffMs.length - 1)] ?? 1_000;
-      this.logger.warn({ err: error, consumer, subject: message.subject, deliveries, transient, retryInMs: delay }, 'event handler failed; will retry');
+      if (!this.active) {
+        // The lease went while it ran: let it go, the next holder reads it back.
+        this.settle(held);
+        return;
+      }
+      const delay = this.settings.backoffMs[Math.min(held.attempts - 1, this.settings.backoffMs.length - 1)] ?? 1_000;
+      this.logger.warn({ err: error, consumer, subject: held.subject, attempts: held.attempts, transient, retryInMs: delay }, 'event handler failed; will retry');
       handled.inc({ consumer, outcome: transient ? 'retry_transient' : 'retry' });
-      message.nak(delay);
+      // Tried again here, after the delay, with its delivery kept alive: the record's later events wait for it.
+      held.state = 'retrying';
+      held.timer = setTimeout(() => {
+        held.timer = undefined;
+        held.state = 'waiting';
+        this.pump();
+        this.notify();
+      }, delay);
     }
   }
 
-  private decode(message: JsMsg): CloudEvent {
+  private decode(read: () => CloudEvent): CloudEvent {
     let event: CloudEvent;
     try {
-      event = message.json<CloudEvent>();
+      event = read();
     } catch {
       throw new PoisonMessage('message is not JSON');
     }
@@ -234,7 +505,7 @@ export class EventConsumer {
         .createQueryBuilder()
         .insert()
         .into(InboxMessage)
-        .values({ consumer: this.definition.name, eventId: event.id, subject })
+        .values({ consumer: this.name, eventId: event.id, subject })
         .orIgnore()
         .execute();
       if ((inserted.raw as unknown[]).length === 0) return 'duplicate' as const;
@@ -243,33 +514,72 @@ export class EventConsumer {
     });
   }
 
-  private async deadLetter(message: JsMsg, event: CloudEvent | undefined, error: unknown, deliveries: number): Promise<void> {
-    const consumer = this.definition.name;
+  /**
+   * Publishes the dead letter, then marks the event done in the inbox (so a takeover reading it back, or its late
+   * redelivery, skips it), then terminates its delivery. Returns false when that could not be done: the event is
+   * tried again later, and its dead letter, de-duplicated by the broker, is published once.
+   */
+  private async deadLetter(
+    held: { seq: number; subject: string; message: JsMsg | undefined; event?: CloudEvent; raw?: string },
+    error: unknown,
+    attempts: number,
+  ): Promise<boolean> {
+    const consumer = this.name;
     const failure = error instanceof Error ? error : new Error(String(error));
     const letter: DeadLetter = {
       consumer,
-      subject: message.subject,
-      streamSequence: message.seq,
-      deliveries,
+      subject: held.subject,
+      streamSequence: held.seq,
+      deliveries: attempts,
       error: { name: failure.name, message: failure.message, ...(failure.stack ? { stack: failure.stack } : {}) },
       failedAt: new Date().toISOString(),
-      event: event ?? message.string(),
+      event: held.event ?? held.raw,
     };
     const headers = natsHeaders();
-    if (event?.correlationid) headers.set(MessageHeaders.correlationId, event.correlationid);
+    if (held.event?.correlationid) headers.set(MessageHeaders.correlationId, held.event.correlationid);
     try {
-      await this.js.publish(deadLetterSubject(consumer), JSON.stringify(letter), {
-        msgID: `${consumer}:${message.info.streamSequence}`,
-        headers,
-      });
-      message.term();
+      await this.js.publish(deadLetterSubject(consumer), JSON.stringify(letter), { msgID: `${consumer}:${held.seq}`, headers });
+      if (held.event) {
+        await this.dataSource.createQueryBuilder().insert().into(InboxMessage).values({ consumer, eventId: held.event.id, subject: held.subject }).orIgnore().execute();
+      }
+      held.message?.term();
       deadLetters.inc({ consumer });
       handled.inc({ consumer, outcome: 'dead_letter' });
-      this.logger.error({ err: failure, consumer, subject: message.subject, deliveries }, 'event sent to the dead-letter subject');
+      this.logger.error({ err: failure, consumer, subject: held.subject, attempts }, 'event sent to the dead-letter subject');
+      return true;
     } catch (publishError) {
-      // Not acknowledged: JetStream delivers it again and we try the dead letter again.
-      this.logger.error({ err: publishError, consumer }, 'could not publish dead letter; leaving the event for redelivery');
-      message.nak(this.settings.backoffMs[this.settings.backoffMs.length - 1] ?? 5_000);
+      this.logger.error({ err: publishError, consumer }, 'could not write the dead letter; the event will be tried again');
+      if (!held.event) held.message?.nak(this.settings.backoffMs[this.settings.backoffMs.length - 1] ?? 5_000);
+      return false;
     }
   }
+
+  /** Tells the broker that the events held here are still being worked on, so it does not send them elsewhere. */
+  private keepAlive(): void {
+    if (!this.active) return;
+    for (const event of this.events.values()) event.message?.working();
+  }
+
+  private changed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      // Never wait forever on a missed signal.
+      setTimeout(resolve, PULL_EXPIRES_MS).unref();
+    });
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** The record an event is about: its source and subject (an event without a subject is a record of its own). */
+function recordOf(event: CloudEvent, seq: number): string {
+  return typeof event.subject === 'string' && event.subject.length > 0 ? `${event.source} ${event.subject}` : `#${seq}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

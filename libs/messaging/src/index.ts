@@ -9,3 +9,4 @@ export * from './rpc';
 export * from './rpc-server';
 export * from './event-handler';
 export * from './record-writer';
+export * from './consumer-lease';

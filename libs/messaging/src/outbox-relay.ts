@@ -189,14 +189,26 @@ export class OutboxRelay {
       }
       const sent: string[] = [];
       let failure: { row: PendingRow; error: unknown } | undefined;
-      // Pipelined publishes on one connection reach the stream in the order they were sent.
-      const acks = rows.map((row) => this.publishRow(row).then(
-        () => ({ row, error: undefined as unknown }),
-        (error: unknown) => ({ row, error }),
-      ));
+      // Pipelined on one connection, so the stream keeps their order; but a record's next event is sent only once
+      // its previous one is acknowledged: if one fails, nothing of that record gets ahead of it (it and the rest
+      // of the record stay unsent for the next round), while other records go on.
+      const previousOfRecord = new Map<string, Promise<boolean>>();
+      const acks = rows.map((row) => {
+        const record = `${row.envelope.source} ${row.envelope.subject}`;
+        const previous = previousOfRecord.get(record) ?? Promise.resolve(true);
+        const result = previous.then(async (ok) => {
+          if (!ok) return { row, outcome: 'held' as const, error: undefined as unknown };
+          return this.publishRow(row).then(
+            () => ({ row, outcome: 'sent' as const, error: undefined as unknown }),
+            (error: unknown) => ({ row, outcome: 'failed' as const, error }),
+          );
+        });
+        previousOfRecord.set(record, result.then((done) => done.outcome === 'sent'));
+        return result;
+      });
       for (const result of await Promise.all(acks)) {
-        if (result.error === undefined && !failure) sent.push(result.row.id);
-        else failure ??= { row: result.row, error: result.error };
+        if (result.outcome === 'sent') sent.push(result.row.id);
+        else if (result.outcome === 'failed') failure ??= { row: result.row, error: result.error };
       }
       if (sent.length > 0) {
         await runner.query(`UPDATE ${quoteIdent(this.options.schema)}."outbox" SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [sent]);

@@ -21,7 +21,7 @@ import type { DataSource } from 'typeorm';
 import { ALL_EVENTS, domainEvents, type EventDeclaration } from '@itsm/contracts';
 import { collectProcessMetrics, metricsRegistry } from '@itsm/observability';
 import { dataSourceOptions, type DataSourceConfig, hasPendingMigrations, runMigrations } from '@itsm/persistence';
-import { connectNats, EVENT_HANDLER_METADATA, EventConsumer, type ConsumerDefinition, type EventHandlerFn, type EventHandlerMetadata, ensureStreams, Housekeeping, NATS_CONNECTION, OutboxRelay, OutboxWriter, RpcClient } from '@itsm/messaging';
+import { connectNats, ConsumerLeases, EVENT_HANDLER_METADATA, EventConsumer, type ConsumerDefinition, type EventHandlerFn, type EventHandlerMetadata, ensureStreams, Housekeeping, NATS_CONNECTION, OutboxRelay, OutboxWriter, RpcClient } from '@itsm/messaging';
 import type { ServiceConfig } from './service-config';
 
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
@@ -45,6 +45,7 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
   private relay: OutboxRelay | undefined;
   private housekeeping: Housekeeping | undefined;
   private consumers: EventConsumer[] = [];
+  private leases: ConsumerLeases | undefined;
   private ready = false;
 
   constructor(
@@ -86,9 +87,13 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
       backoffMs: config.CONSUMER_BACKOFF_MS,
       ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
       concurrency: config.CONSUMER_CONCURRENCY,
+      leaseRetryMs: config.CONSUMER_LEASE_RETRY_MS,
     };
-    for (const definition of this.discoverConsumers()) {
-      const consumer = new EventConsumer(definition, settings, this.dataSource, js, jsm, logger.child({ consumer: definition.name }));
+    const definitions = this.discoverConsumers();
+    // One connection per process holds the leases of all its consumers.
+    if (definitions.length > 0) this.leases = new ConsumerLeases(config.DATABASE_URL, `${service}-consumer-leases`, logger.child({ component: 'consumer-leases' }));
+    for (const definition of definitions) {
+      const consumer = new EventConsumer(definition, settings, this.dataSource, js, jsm, logger.child({ consumer: definition.name }), this.leases);
       await consumer.start();
       this.consumers.push(consumer);
     }
@@ -121,6 +126,8 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
     this.housekeeping = undefined;
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     this.consumers = [];
+    await this.leases?.close();
+    this.leases = undefined;
     await this.relay?.stop();
     this.relay = undefined;
   }

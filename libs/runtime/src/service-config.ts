@@ -110,6 +110,12 @@ export class ServiceConfig extends ProcessConfig {
   @Max(256)
   CONSUMER_CONCURRENCY = 1;
 
+  /** How often a replica that does not hold a consumer's lease tries to take it (one replica consumes at a time). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  CONSUMER_LEASE_RETRY_MS = 2_000;
+
   /** Off for write-only replicas; some replica of the service must run the relay. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
