@@ -291,8 +291,8 @@ describe('k8s/overlays', () => {
     for (const app of SERVICES) {
       const { container } = deploymentOf(objects, app);
       const hpa = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').find((candidate) => candidate.spec?.scaleTargetRef.name === app);
-      // The pool, plus the outbox relay's own LISTEN connection.
-      connections += (hpa?.spec?.maxReplicas ?? 1) * (numericSetting(containerEnv(container, objects), 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE) + 1);
+      // The pool, plus the outbox relay's own LISTEN connection and the connection holding the consumers' leases.
+      connections += (hpa?.spec?.maxReplicas ?? 1) * (numericSetting(containerEnv(container, objects), 'DATABASE_POOL_SIZE', DEFAULT_DATABASE_POOL_SIZE) + 2);
     }
     expect(connections).toBeLessThanOrEqual(CONNECTION_BUDGET * maxConnections);
   });
