@@ -11,6 +11,7 @@ import { SlaConfig } from './config';
 import { Policy } from './policies/policy.entity';
 import { PoliciesModule } from './policies/policies.module';
 import { CreateSla1795843923935 } from './migrations/1795843923935-createSla';
+import { ClockCorrections1796000000000 } from './migrations/1796000000000-clockCorrections';
 import { ReportsModule } from './reports/reports.module';
 
 /** Service levels: business-hours calendars, SLA and OLA policies, the clocks ticket events drive, alerts and reports. */
@@ -18,6 +19,6 @@ export const slaApp: ServiceDefinition<SlaConfig> = {
   name: 'sla',
   config: SlaConfig,
   entities: [Calendar, Policy, SlaTicket, TicketFact, ClockRow, ClockAlert],
-  migrations: [coreTablesMigration('sla'), CreateSla1795843923935],
+  migrations: [coreTablesMigration('sla'), CreateSla1795843923935, ClockCorrections1796000000000],
   modules: [CalendarsModule, PoliciesModule, ClocksModule, ReportsModule],
 };

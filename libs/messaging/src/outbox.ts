@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type CloudEvent, DomainError, ErrorCode, type EventDeclaration, type PayloadOf, validatePayload } from '@itsm/contracts';
-import { AuditEntry, type AuditRecord, OutboxMessage } from '@itsm/persistence';
+import { AuditEntry, type AuditRecord, nameUuid, OutboxMessage } from '@itsm/persistence';
 import { newTraceparent, WorkContexts } from '@itsm/observability';
 
 export interface PublishOptions {
@@ -13,6 +13,22 @@ export interface PublishOptions {
    * both); its correlation id is the event's.
    */
   audit?: Omit<AuditRecord, 'correlationId'>;
+  /**
+   * The event's id (and `Nats-Msg-Id`) when it must be a given one, e.g. a {@link factEventId}; random
+   * otherwise. An id already in the outbox is not written again: the second publish of one fact is a no-op.
+   */
+  id?: string;
+}
+
+/**
+ * An event derived from other events gets an id that is a pure function of the fact, so a re-announcement is the
+ * same event and JetStream's duplicate window or the subscriber's inbox drops it (and so does the outbox, while it
+ * still holds the first). `source` is the publisher (`itsm/sla`), `parts` name the fact (`clockId, 'history', 2`);
+ * different parts give different ids.
+ */
+export function factEventId(source: string, ...parts: Array<string | number>): string {
+  // JSON keeps `('a:b')` apart from `('a', 'b')` and `1` apart from `'1'`.
+  return nameUuid(`itsm:fact:${JSON.stringify([source, ...parts])}`);
 }
 
 /**
@@ -34,7 +50,7 @@ export class OutboxWriter {
     const context = WorkContexts.current();
     const envelope: CloudEvent<PayloadOf<E>> = {
       specversion: '1.0',
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       source: `itsm/${this.service}`,
       type: event.type,
       subject: options.subject,
@@ -47,17 +63,20 @@ export class OutboxWriter {
     if (context?.causationId) envelope.causationid = context.causationId;
     const outbox = manager.connection.getMetadata(OutboxMessage).tablePath;
     const row = [envelope.id, event.subject, JSON.stringify(envelope)];
-    // A trigger on the outbox notifies the relays when (and only if) this transaction commits.
+    // A trigger on the outbox notifies the relays when (and only if) this transaction commits. An id already
+    // there is the same fact announced before: nothing more to write.
     if (!options.audit) {
-      await manager.query(`INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb)`, row);
+      await manager.query(`INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb) ON CONFLICT (event_id) DO NOTHING`, row);
       return envelope;
     }
     const { audit } = options;
+    // A data-modifying CTE runs once whatever the outer INSERT does, so the audit row is written even when the
+    // event was in the outbox already: the change it records is a new one.
     await manager.query(
       `WITH audit AS (
          INSERT INTO ${manager.connection.getMetadata(AuditEntry).tablePath} (entity_type, entity_id, action, actor_id, before, after, correlation_id)
          VALUES ($4, $5, $6, $7, $8::jsonb, $9::jsonb, $10))
-       INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb)`,
+       INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb) ON CONFLICT (event_id) DO NOTHING`,
       [...row, audit.entityType, audit.entityId, audit.action, audit.actorId, jsonOrNull(audit.before), jsonOrNull(audit.after), envelope.correlationid],
     );
     return envelope;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CloudEvent, IncidentEvents, type IncidentView } from '@itsm/contracts';
-import { OutboxRelay, OutboxWriter } from '@itsm/messaging';
+import { factEventId, OutboxRelay, OutboxWriter } from '@itsm/messaging';
 import { buildIncidentView, killBroker, readEvents, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 
@@ -93,6 +93,23 @@ describe('transactional outbox', () => {
       { entity_id: kept, action: 'created', actor_id: 'alice', before: null, after: { title: 'x' }, correlation_id: event.correlationid },
     ]);
     await expect(h.database.query(`SELECT event_id FROM outboxtest.outbox`)).resolves.toEqual([{ event_id: event.id }]);
+  });
+
+  it('publishes an event under the id it is given, once however often that id is written, with each audit row kept', async () => {
+    const id = randomUUID();
+    const fact = factEventId('itsm/outboxtest', id, 'created');
+    const audit = (title: string) => ({ entityType: 'incident', entityId: id, action: 'created', actorId: 'alice', before: null, after: { title } });
+    const first = await h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, incident(id, 'first'), { subject: id, id: fact, audit: audit('first') }));
+    await h.dataSource.transaction(async (manager) => {
+      await writer.publish(manager, IncidentEvents.created, incident(id, 'second'), { subject: id, id: fact, audit: audit('second') });
+      await writer.publish(manager, IncidentEvents.created, incident(id, 'third'), { subject: id, id: fact });
+    });
+    await relay().drain();
+
+    const events = await readEvents(h.nc, IncidentEvents.created.subject);
+    expect(events.map((m) => ({ id: m.body.id, msgId: m.headers['Nats-Msg-Id'], title: (m.body.data as IncidentView).title }))).toEqual([{ id: fact, msgId: fact, title: 'first' }]);
+    expect(first.id).toBe(fact);
+    await expect(h.database.query(`SELECT after->>'title' AS title FROM outboxtest.audit_log ORDER BY id`)).resolves.toEqual([{ title: 'first' }, { title: 'second' }]);
   });
 
   it('refuses to publish outside a transaction', async () => {

@@ -1,9 +1,9 @@
-import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ClockAction, type EventDeclaration, type PayloadOf, SlaEvents, type SlaClockChangedV1 } from '@itsm/contracts';
-import { OutboxWriter } from '@itsm/messaging';
+import { factEventId, OutboxWriter } from '@itsm/messaging';
 import { BREACH_PERCENT, nextAlertAt, thresholdMs } from '../domain/alerts';
+import { type Announcement, announcementsOf, breachFact, type FactKey, removedFact, warningFact } from '../domain/announcements';
 import { applySnapshot, type Clock, type ClockRules, type HistoryEntry, isActive, replay, type TicketClocks } from '../domain/clock-engine';
 import { phaseOf, type TicketSnapshot } from '../domain/ticket';
 import { CalendarRegistry } from '../calendars/calendar-registry';
@@ -22,8 +22,16 @@ const LIFECYCLE_EVENTS: Record<Exclude<ClockAction, ClockAction.Stopped>, EventD
   [ClockAction.Canceled]: SlaEvents.clockCanceled,
 };
 
-// jsonb keeps keys in its own order: compare values, not serializations.
-const sameEntry = (a: HistoryEntry | undefined, b: HistoryEntry | undefined): boolean => isDeepStrictEqual(a, b);
+/** The `source` of SLA events, which with the clock id and the fact names each event id. */
+const SOURCE = 'itsm/sla';
+
+/**
+ * The id of the event announcing `fact` about clock `clockId`: factEventId('itsm/sla', clockId, ...fact), e.g.
+ * (C, 'history', k) for history entry k, (C, 'warning', 75), (C, 'breached'), (C, 'removed') for the cancellation
+ * of a clock a rebuild dropped, (C, 'history', k, 'corrected', n) for the clock's n-th correction, of entry k. A fact
+ * announced again is the same event, which the outbox, JetStream's duplicate window and subscribers' inboxes drop.
+ */
+export const slaEventId = (clockId: string, fact: FactKey): string => factEventId(SOURCE, clockId, ...fact);
 
 export interface StoredClocks {
   ticket: SlaTicket;
@@ -108,8 +116,9 @@ export class ClockKeeper {
 
   /**
    * Writes the clocks of `next` over the stored ones: rows upserted (and removed where a rebuild no longer has
-   * them), a lifecycle event for each history entry not stored before, the breach of a clock that stopped late
-   * and was not yet announced, and when each clock owes its next alert.
+   * them), a lifecycle event for each history entry past the stored ones, a `clock_corrected` for each stored
+   * (so announced) entry that reads differently or is gone, the breach of a clock that stopped late and was not
+   * yet announced, and when each clock owes its next alert. Every event gets the id of its fact (`slaEventId`).
    */
   async save(manager: EntityManager, stored: StoredClocks, next: TicketClocks, rules: ClockRules): Promise<void> {
     const { ticket } = stored;
@@ -125,17 +134,16 @@ export class ClockKeeper {
       const calendar = rules.calendar(clock.calendarId);
       const sent = sentByClock.get(id) ?? new Set<number>();
       const before = previous.get(id);
-      const known = before ? before.history : [];
-      let common = 0;
-      while (common < known.length && sameEntry(known[common], clock.history[common])) common += 1;
-      for (const entry of clock.history.slice(common)) await this.announce(manager, last, id, clock, entry);
+      const announcements = announcementsOf(before ? before.history : [], clock.history, before?.corrections ?? 0);
+      for (const announcement of announcements) await this.announce(manager, last, id, clock, announcement);
+      const corrections = (before?.corrections ?? 0) + announcements.filter((announcement) => announcement.kind === 'correction').length;
       if (clock.status === 'stopped' && clock.elapsedMs > clock.targetMs && !sent.has(BREACH_PERCENT)) {
         const crossed = clock.breachedAt ?? clock.stoppedAt ?? clock.since;
         await this.alert(manager, last, id, clock, BREACH_PERCENT, { at: crossed, due: crossed });
         sent.add(BREACH_PERCENT);
       }
       const row = rowFromClock(last, clock, calendar, nextAlertAt(clock, sent, calendar));
-      await manager.upsert(ClockRow, { ...row, history: row.history as unknown as never }, ['id']);
+      await manager.upsert(ClockRow, { ...row, history: row.history as unknown as never, corrections }, ['id']);
     }
     // A rebuild under changed policies may no longer have a clock at all: it goes, and if it was still
     // running its subscribers hear that it was canceled.
@@ -145,7 +153,8 @@ export class ClockKeeper {
       if (!isActive(clock)) continue;
       const at = Math.max(last.at, clock.since);
       const elapsedMs = clock.status === 'running' ? clock.elapsedMs + rules.calendar(clock.calendarId).between(clock.since, at) : clock.elapsedMs;
-      await this.announce(manager, last, row.id, clock, { action: ClockAction.Canceled, at, reason: 'the policy no longer applies', elapsedMs, targetMs: clock.targetMs, dueAt: null });
+      const canceled: HistoryEntry = { action: ClockAction.Canceled, at, reason: 'the policy no longer applies', elapsedMs, targetMs: clock.targetMs, dueAt: null };
+      await this.announceEntry(manager, last, row.id, clock, canceled, slaEventId(row.id, removedFact()));
     }
     if (gone.length > 0) {
       await manager.delete(ClockAlert, gone.map((row) => ({ clockId: row.id })));
@@ -156,18 +165,31 @@ export class ClockKeeper {
     ticket.last = last;
   }
 
-  private async announce(manager: EntityManager, ticket: TicketSnapshot, clockId: string, clock: Clock, entry: HistoryEntry): Promise<void> {
+  private async announce(manager: EntityManager, ticket: TicketSnapshot, clockId: string, clock: Clock, announcement: Announcement): Promise<void> {
+    if (announcement.kind === 'entry') {
+      await this.announceEntry(manager, ticket, clockId, clock, announcement.entry, slaEventId(clockId, announcement.fact));
+      return;
+    }
+    const { index, previous, current } = announcement;
+    await this.publish(
+      manager,
+      SlaEvents.clockCorrected,
+      {
+        ...this.identity(ticket, clockId, clock),
+        targetSeconds: Math.floor(clock.targetMs / 1000),
+        index,
+        correctsEventId: slaEventId(clockId, announcement.corrects),
+        previous: { action: previous.action, ...entryFields(previous) },
+        current: current === null ? null : { action: current.action, ...entryFields(current) },
+      },
+      slaEventId(clockId, announcement.fact),
+    );
+  }
+
+  private async announceEntry(manager: EntityManager, ticket: TicketSnapshot, clockId: string, clock: Clock, entry: HistoryEntry, id: string): Promise<void> {
     const state = stateAfter(entry);
     const event = entry.action === ClockAction.Stopped ? (state === 'breached' ? SlaEvents.clockStopped : SlaEvents.achieved) : LIFECYCLE_EVENTS[entry.action];
-    await this.publish(manager, event, {
-      ...this.identity(ticket, clockId, clock),
-      state,
-      at: new Date(entry.at).toISOString(),
-      reason: entry.reason,
-      elapsedSeconds: Math.floor(entry.elapsedMs / 1000),
-      targetSeconds: Math.floor(entry.targetMs / 1000),
-      dueAt: entry.dueAt === null ? null : new Date(entry.dueAt).toISOString(),
-    });
+    await this.publish(manager, event, { ...this.identity(ticket, clockId, clock), ...entryFields(entry) }, id);
   }
 
   /**
@@ -191,8 +213,8 @@ export class ClockKeeper {
       elapsedSeconds: Math.floor(thresholdMs(clock, percent) / 1000),
       targetSeconds: Math.max(1, Math.floor(clock.targetMs / 1000)),
     };
-    if (percent === BREACH_PERCENT) await this.publish(manager, SlaEvents.breached, payload);
-    else await this.publish(manager, SlaEvents.warning, { ...payload, thresholdPercent: percent });
+    if (percent === BREACH_PERCENT) await this.publish(manager, SlaEvents.breached, payload, slaEventId(clockId, breachFact()));
+    else await this.publish(manager, SlaEvents.warning, { ...payload, thresholdPercent: percent }, slaEventId(clockId, warningFact(percent)));
     return true;
   }
 
@@ -209,7 +231,19 @@ export class ClockKeeper {
     };
   }
 
-  private async publish<E extends EventDeclaration>(manager: EntityManager, event: E, data: PayloadOf<E>): Promise<void> {
-    await this.outbox.publish(manager, event, data, { subject: (data as { clockId: string }).clockId });
+  private async publish<E extends EventDeclaration>(manager: EntityManager, event: E, data: PayloadOf<E>, id: string): Promise<void> {
+    await this.outbox.publish(manager, event, data, { subject: (data as { clockId: string }).clockId, id });
   }
+}
+
+/** A history entry as the lifecycle events and corrections carry it. */
+function entryFields(entry: HistoryEntry): Pick<SlaClockChangedV1, 'state' | 'at' | 'reason' | 'elapsedSeconds' | 'targetSeconds' | 'dueAt'> {
+  return {
+    state: stateAfter(entry),
+    at: new Date(entry.at).toISOString(),
+    reason: entry.reason,
+    elapsedSeconds: Math.floor(entry.elapsedMs / 1000),
+    targetSeconds: Math.floor(entry.targetMs / 1000),
+    dueAt: entry.dueAt === null ? null : new Date(entry.dueAt).toISOString(),
+  };
 }

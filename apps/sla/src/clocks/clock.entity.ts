@@ -77,6 +77,10 @@ export class ClockRow {
   @Column({ type: 'jsonb' })
   history!: HistoryEntry[];
 
+  /** Corrections announced for this clock so far: each correction's fact carries its number (see domain/announcements). */
+  @Column({ type: 'int', default: 0 })
+  corrections!: number;
+
   /** When the scheduler must look at this clock for its next warning or breach; null when it owes none. */
   @Column({ name: 'next_alert_at', type: 'timestamptz', nullable: true })
   nextAlertAt!: Date | null;

@@ -3,6 +3,7 @@ export * from './duration';
 export * from './calendar.dto';
 export * from './policy.dto';
 export * from './clock.dto';
+export * from './clock-correction.dto';
 export * from './report.dto';
 export * from './sla.messages';
 export * from './sla.errors';

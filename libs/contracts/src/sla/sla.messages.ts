@@ -16,6 +16,7 @@ import {
 import { ClockPage, ListClocksRequest, RecomputeClocksRequest, RecomputeClocksResult } from './clock.dto';
 import { CreatePolicyDto, ListPoliciesRequest, PolicyIdRequest, PolicyList, PolicyView, UpdatePolicyRequest } from './policy.dto';
 import { BreachesQuery, BreachPage, ComplianceReport, ComplianceReportQuery, ResponseTimesQuery, ResponseTimesReport } from './report.dto';
+import { SlaClockCorrectedV1 } from './clock-correction.dto';
 import { SlaBreachedV1, SlaClockChangedV1, SlaWarningV1 } from './sla.dto';
 
 const clockEvent = <N extends string>(name: N, summary: string) => defineEvent({ domain: 'sla', name, version: 1, payload: SlaClockChangedV1, summary });
@@ -42,6 +43,14 @@ export const SlaEvents = {
   achieved: clockEvent('achieved', 'A clock stopped within its target (the ticket was responded to or resolved in time).'),
   clockStopped: clockEvent('clock_stopped', 'A clock that had breached stopped (the ticket was responded to or resolved late).'),
   clockCanceled: clockEvent('clock_canceled', 'A clock was canceled (the ticket was canceled or merged, or the policy no longer applies).'),
+  clockCorrected: defineEvent({
+    domain: 'sla',
+    name: 'clock_corrected',
+    version: 1,
+    payload: SlaClockCorrectedV1,
+    summary:
+      'An entry of a clock’s history announced before reads differently after the clocks were rebuilt (a policy or calendar changed, or a ticket event arrived late): what was announced, and what holds now (null when the entry is retracted).',
+  }),
 } as const;
 
 const slaRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
