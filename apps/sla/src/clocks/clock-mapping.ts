@@ -43,8 +43,8 @@ export function clockFromRow(row: ClockRow): Clock {
   };
 }
 
-/** The row of a clock (without `updatedAt`), with the ticket fields reports group by. */
-export function rowFromClock(ticket: TicketSnapshot, clock: Clock, calendar: BusinessTime, nextAlertAt: number | null): Omit<ClockRow, 'updatedAt'> {
+/** The row of a clock (without `updatedAt`, and the count of its corrections, which the keeper carries), with the ticket fields reports group by. */
+export function rowFromClock(ticket: TicketSnapshot, clock: Clock, calendar: BusinessTime, nextAlertAt: number | null): Omit<ClockRow, 'updatedAt' | 'corrections'> {
   const due = dueAt(clock, calendar);
   return {
     id: clockIdOf(ticket.id, clock),
