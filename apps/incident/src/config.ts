@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { ServiceConfig } from '@itsm/runtime';
 import { DEFAULT_ESCALATION_RULES, parseEscalationRules } from './domain/escalation';
-import { PRIORITY_MATRIX_FORMAT } from './domain/priority';
+import { PRIORITY_MATRIX_FORMAT } from '@itsm/contracts';
 
 @ValidatorConstraint({ name: 'escalationRules' })
 class EscalationRulesConstraint implements ValidatorConstraintInterface {

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { Priority, SLA_METRICS } from '@itsm/contracts';
+import { Priority, priorityRank, SLA_METRICS } from '@itsm/contracts';
 import { decideEscalation, DEFAULT_ESCALATION_RULES, escalationChange, escalationRecord, type EscalationRule, type EscalationTrigger, parseEscalationRules } from './escalation';
-import { priorityRank } from './priority';
 
 type EscalatedIncident = Parameters<typeof decideEscalation>[2];
 

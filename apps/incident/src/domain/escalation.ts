@@ -1,5 +1,4 @@
-import { Priority, type SlaMetric } from '@itsm/contracts';
-import { priorityRank, raisePriority } from './priority';
+import { Priority, priorityRank, raisePriority, type SlaMetric } from '@itsm/contracts';
 
 /**
  * One escalation rule: when an SLA clock of an incident warns or breaches, and the conditions hold, raise the

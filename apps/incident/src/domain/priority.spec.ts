@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { DomainError, ErrorCode, Impact, IncidentErrorCode, Priority, Urgency } from '@itsm/contracts';
-import { assertPriorityOverride, formatPriorityMatrix, ITIL_PRIORITY_MATRIX, parsePriorityMatrix, priorityOf, priorityRank, raisePriority } from './priority';
+import { DomainError, ErrorCode, formatPriorityMatrix, Impact, IncidentErrorCode, ITIL_PRIORITY_MATRIX, parsePriorityMatrix, Priority, priorityOf, priorityRank, raisePriority, Urgency } from '@itsm/contracts';
+import { assertPriorityOverride } from './priority';
 
 const impactArb = fc.constantFrom(Impact.High, Impact.Medium, Impact.Low);
 const urgencyArb = fc.constantFrom(Urgency.High, Urgency.Medium, Urgency.Low);

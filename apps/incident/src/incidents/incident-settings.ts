@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import type { IncidentConfig } from '../config';
-import { type PriorityMatrix, parsePriorityMatrix } from '../domain/priority';
+import { type PriorityMatrix, parsePriorityMatrix } from '@itsm/contracts';
 
 /** The settings of opening and changing incidents that need parsing, parsed once at start. */
 @Injectable()

@@ -17,6 +17,7 @@ import {
   type SetMajorRequest,
   type UpdateIncidentDto,
   type UpdateIncidentRequest,
+  priorityOf,
 } from '@itsm/contracts';
 import { eventOf } from '@itsm/messaging';
 import { claimIdempotencyKey, nextHumanNumber } from '@itsm/persistence';
@@ -28,7 +29,7 @@ import { duplicateCriteria } from '../domain/duplicates';
 import { diffFields } from '../domain/field-changes';
 import { assertOpenForChanges } from '../domain/incident-lifecycle';
 import { assertCanBeParent } from '../domain/parents';
-import { assertPriorityOverride, priorityOf } from '../domain/priority';
+import { assertPriorityOverride } from '../domain/priority';
 import { RoutingRulesService } from '../routing/routing-rules.service';
 import { IncidentSettings } from './incident-settings';
 import { Incident, toIncidentView } from './incident.entity';
