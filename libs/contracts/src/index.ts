@@ -8,6 +8,7 @@ export * from './field-rules';
 export * from './paging';
 export * from './transforms';
 export * from './incident';
+export * from './priority';
 export * from './request';
 export * from './asyncapi';
 export * from './sla';
