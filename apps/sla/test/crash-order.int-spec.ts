@@ -64,15 +64,21 @@ const LIFECYCLE: ReadonlyMap<string, ClockAction> = new Map([
   [SlaEvents.clockCanceled.type, ClockAction.Canceled],
 ]);
 
+/** A history entry as the checks compare it. */
+const entryLine = (action: ClockAction, at: string, reason: string): string => `${action} ${at} ${reason}`;
+
 /** One incident's events as the incident service publishes them, in version order, and the clocks they must give. */
 class Story {
   readonly steps: Array<{ event: EventDeclaration; before: IncidentView; after: IncidentView }> = [];
-  readonly expected: Record<SlaMetric, ClockAction[]> = { response: [ClockAction.Started], resolution: [ClockAction.Started] };
+  /** Each clock's history as `action at reason`, from the incident's versions applied in order. */
+  readonly expected: Record<SlaMetric, string[]>;
   /** A response given after the response target: its clock stops breached and the breach is announced. */
   late = false;
 
   constructor(readonly created: IncidentView) {
     this.steps.push({ event: IncidentEvents.created, before: created, after: created });
+    const started = entryLine(ClockAction.Started, created.createdAt, 'incident opened');
+    this.expected = { response: [started], resolution: [started] };
   }
 
   static opened(at: Date, fields: Partial<IncidentView> = {}): Story {
@@ -83,10 +89,11 @@ class Story {
     return this.steps[this.steps.length - 1]?.after ?? this.created;
   }
 
-  then(event: EventDeclaration, fields: Partial<IncidentView>, at: Date, gives: Partial<Record<SlaMetric, ClockAction[]>> = {}): this {
+  /** The next version, changed by `fields` at `at`, and the entry it adds to a clock's history (`[action, reason]`). */
+  then(event: EventDeclaration, fields: Partial<IncidentView>, at: Date, gives: Partial<Record<SlaMetric, [ClockAction, string]>> = {}): this {
     const before = this.last;
     this.steps.push({ event, before, after: { ...before, ...fields, version: before.version + 1, updatedAt: at.toISOString() } });
-    for (const [metric, actions] of Object.entries(gives) as Array<[SlaMetric, ClockAction[]]>) this.expected[metric].push(...actions);
+    for (const [metric, [action, reason]] of Object.entries(gives) as Array<[SlaMetric, [ClockAction, string]]>) this.expected[metric].push(entryLine(action, at.toISOString(), reason));
     return this;
   }
 }
@@ -95,8 +102,8 @@ class Story {
 function answeredAndResolved(opened: Date): Story {
   const at = (minutes: number) => new Date(opened.getTime() + minutes * MINUTE);
   return Story.opened(opened)
-    .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(10).toISOString() }, at(10), { response: [ClockAction.Stopped] })
-    .then(IncidentEvents.stateChanged, { state: IncidentState.Resolved, resolvedAt: at(60).toISOString() }, at(60), { resolution: [ClockAction.Stopped] });
+    .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(10).toISOString() }, at(10), { response: [ClockAction.Stopped, 'first response'] })
+    .then(IncidentEvents.stateChanged, { state: IncidentState.Resolved, resolvedAt: at(60).toISOString() }, at(60), { resolution: [ClockAction.Stopped, 'ticket resolved'] });
 }
 
 /** One of four courses an incident of the burst takes; each ends with its clocks where time alone changes nothing during the test. */
@@ -110,20 +117,20 @@ function burstStory(index: number): Story {
       return answeredAndResolved(opened);
     case 1:
       return Story.opened(opened)
-        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(10).toISOString() }, at(10), { response: [ClockAction.Stopped] })
-        .then(IncidentEvents.stateChanged, { state: IncidentState.OnHold, holdReason: HoldReason.AwaitingCaller }, at(20), { resolution: [ClockAction.Paused] })
-        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, holdReason: null }, at(50), { resolution: [ClockAction.Resumed] });
+        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(10).toISOString() }, at(10), { response: [ClockAction.Stopped, 'first response'] })
+        .then(IncidentEvents.stateChanged, { state: IncidentState.OnHold, holdReason: HoldReason.AwaitingCaller }, at(20), { resolution: [ClockAction.Paused, 'state on_hold (awaiting_caller)'] })
+        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, holdReason: null }, at(50), { resolution: [ClockAction.Resumed, 'state in_progress'] });
     case 2: {
       const story = Story.opened(opened)
-        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(300).toISOString() }, at(300), { response: [ClockAction.Stopped] })
-        .then(IncidentEvents.stateChanged, { state: IncidentState.Resolved, resolvedAt: at(330).toISOString() }, at(330), { resolution: [ClockAction.Stopped] });
+        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(300).toISOString() }, at(300), { response: [ClockAction.Stopped, 'first response'] })
+        .then(IncidentEvents.stateChanged, { state: IncidentState.Resolved, resolvedAt: at(330).toISOString() }, at(330), { resolution: [ClockAction.Stopped, 'ticket resolved'] });
       story.late = true;
       return story;
     }
     default:
       return Story.opened(opened)
-        .then(IncidentEvents.priorityChanged, { priority: Priority.P1, priorityOverridden: true }, at(5), { resolution: [ClockAction.Retargeted] })
-        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(15).toISOString() }, at(15), { response: [ClockAction.Stopped] });
+        .then(IncidentEvents.priorityChanged, { priority: Priority.P1, priorityOverridden: true }, at(5), { resolution: [ClockAction.Retargeted, 'priority P1'] })
+        .then(IncidentEvents.stateChanged, { state: IncidentState.InProgress, respondedAt: at(15).toISOString() }, at(15), { response: [ClockAction.Stopped, 'first response'] });
   }
 }
 
@@ -178,10 +185,8 @@ function checkFacts(events: SlaEvent[], clocks: ClockView[], stories: Story[]): 
       const said = announced.map((event) => entryOf({ ...event.data, action: LIFECYCLE.get(event.type) }));
       const is = clock.history.map(entryOf);
       if (JSON.stringify(said) !== JSON.stringify(is)) problems.push(`${name} ${clock.metric}: announced ${JSON.stringify(said)}, the clock reads ${JSON.stringify(is)}`);
-      const actions = is.map((entry) => entry.action);
-      if (actions.join() !== story.expected[clock.metric].join()) problems.push(`${name} ${clock.metric}: history ${actions.join()}, expected ${story.expected[clock.metric].join()}`);
-      const first = is[0];
-      if (first?.at !== story.created.createdAt || first.reason !== 'incident opened') problems.push(`${name} ${clock.metric}: started ${JSON.stringify(first)}, not at its opening ${story.created.createdAt}`);
+      const lines = is.map((entry) => entryLine(entry.action, entry.at, entry.reason));
+      if (lines.join(' | ') !== story.expected[clock.metric].join(' | ')) problems.push(`${name} ${clock.metric}: history ${lines.join(' | ')}; expected ${story.expected[clock.metric].join(' | ')}`);
       const lastState = announced[announced.length - 1]?.data['state'];
       if (lastState !== clock.state) problems.push(`${name} ${clock.metric}: last announced state ${String(lastState)}, the clock is ${clock.state}`);
       const breached = breaches.filter((event) => event.subject === clock.id).length;
@@ -313,13 +318,18 @@ describe('sla service killed with ticket events pulled but not acknowledged', ()
     return row?.n ?? 0;
   }
 
-  /** Resolves once every story's last version is applied and the SLA outbox is on the stream; fails after SETTLE_MS. */
+  /** Resolves once every version of every story is applied and the SLA outbox is on the stream; fails after SETTLE_MS. */
   async function settled(stories: Story[]): Promise<void> {
     await waitFor(
       async () => {
-        const rows = await database.query<{ id: string; version: number | null }>(`SELECT id, (last_snapshot->>'version')::int AS version FROM sla.tickets`);
-        const applied = new Map(rows.map((row) => [row.id, row.version ?? 0]));
-        const behind = stories.filter((story) => applied.get(story.created.id) !== story.last.version).length;
+        const rows = await database.query<{ id: string; version: number | null; facts: number }>(
+          `SELECT t.id, (t.last_snapshot->>'version')::int AS version, (SELECT count(*)::int FROM sla.ticket_facts f WHERE f.ticket_id = t.id) AS facts FROM sla.tickets t`,
+        );
+        const applied = new Map(rows.map((row) => [row.id, row]));
+        const behind = stories.filter((story) => {
+          const row = applied.get(story.created.id);
+          return row?.version !== story.last.version || row.facts !== story.steps.length;
+        }).length;
         const [outbox] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM sla.outbox WHERE sent_at IS NULL`);
         if (behind > 0 || outbox?.n !== 0) throw new Error(`${behind} tickets behind, ${outbox?.n ?? '?'} SLA events unsent`);
         return true;
