@@ -1,12 +1,19 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
 import { ProblemConfig } from './config';
+import { CreateProblems1796539161260 } from './migrations/1796539161260-createProblems';
+import { ProblemComment } from './comments/problem-comment.entity';
+import { DetectionRule } from './detection/detection-rule.entity';
+import { IncidentObservation } from './detection/incident-observation.entity';
+import { KnownError } from './known-errors/known-error.entity';
+import { ProblemIncident } from './links/problem-incident.entity';
+import { Problem } from './problems/problem.entity';
 
-/** The problem service: its schema, outbox, inbox and audit tables, health and metrics; features come next. */
+/** The problem service: problems, their incidents, known errors and the detection of recurring incidents. */
 export const problemApp: ServiceDefinition<ProblemConfig> = {
   name: 'problem',
   config: ProblemConfig,
-  entities: [],
-  migrations: [coreTablesMigration('problem')],
+  entities: [Problem, ProblemIncident, ProblemComment, KnownError, DetectionRule, IncidentObservation, IdempotencyKey],
+  migrations: [coreTablesMigration('problem'), idempotencyKeysMigration('problem'), CreateProblems1796539161260],
   modules: [],
 };

@@ -14,4 +14,5 @@ export * from './asyncapi';
 export * from './sla';
 export * from './notification';
 export * from './cmdb';
+export * from './problem';
 export * from './records';

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * The latest known version of an incident, as the detector counts it: kept from the incident events, a newer version
+ * replacing an older one and an older one arriving late changing nothing.
+ */
+@Entity({ name: 'incident_observations' })
+@Index('incident_observations_created_idx', ['createdAt'])
+@Index('incident_observations_ci_ids_idx', { synchronize: false })
+@Index('incident_observations_service_idx', ['serviceId', 'category'])
+export class IncidentObservation {
+  @PrimaryColumn({ name: 'incident_id', type: 'uuid', primaryKeyConstraintName: 'incident_observations_pkey' })
+  incidentId!: string;
+
+  @Column({ type: 'int' })
+  version!: number;
+
+  @Column({ type: 'text' })
+  number!: string;
+
+  @Column({ type: 'text', nullable: true })
+  category!: string | null;
+
+  @Column({ name: 'ci_ids', type: 'uuid', array: true, default: () => `'{}'` })
+  ciIds!: string[];
+
+  @Column({ name: 'service_id', type: 'uuid', nullable: true })
+  serviceId!: string | null;
+
+  @Column({ type: 'text' })
+  state!: string;
+
+  /** When the incident was opened: the detection window is over these. */
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
