@@ -8,6 +8,13 @@ import { IncidentObservation } from './detection/incident-observation.entity';
 import { KnownError } from './known-errors/known-error.entity';
 import { ProblemIncident } from './links/problem-incident.entity';
 import { Problem } from './problems/problem.entity';
+import { ProblemsModule } from './problems/problems.module';
+import { CommentsModule } from './comments/comments.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LinksModule } from './links/links.module';
+import { KnownErrorsModule } from './known-errors/known-errors.module';
+import { DetectionModule } from './detection/detection.module';
+import { ReportsModule } from './reports/reports.module';
 
 /** The problem service: problems, their incidents, known errors and the detection of recurring incidents. */
 export const problemApp: ServiceDefinition<ProblemConfig> = {
@@ -15,5 +22,5 @@ export const problemApp: ServiceDefinition<ProblemConfig> = {
   config: ProblemConfig,
   entities: [Problem, ProblemIncident, ProblemComment, KnownError, DetectionRule, IncidentObservation, IdempotencyKey],
   migrations: [coreTablesMigration('problem'), idempotencyKeysMigration('problem'), CreateProblems1796539161260],
-  modules: [],
+  modules: [ProblemsModule, CommentsModule, LifecycleModule, LinksModule, KnownErrorsModule, DetectionModule, ReportsModule],
 };

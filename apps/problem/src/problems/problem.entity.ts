@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { DetectionScope, Impact, Priority, ProblemResolutionCode, ProblemState, Urgency } from '@itsm/contracts';
+import type { DetectionScope, Impact, KnownErrorState, Priority, ProblemResolutionCode, ProblemState, ProblemView, Urgency } from '@itsm/contracts';
 
 const timestamp = { type: 'timestamptz', nullable: true } as const;
 
@@ -32,8 +32,8 @@ export class Problem {
   @Column({ type: 'text', default: '' })
   description!: string;
 
-  @Column({ type: 'text', nullable: true })
-  category!: string | null;
+  @Column({ type: 'text' })
+  category!: string;
 
   @Column({ name: 'service_id', type: 'uuid', nullable: true })
   serviceId!: string | null;
@@ -109,6 +109,16 @@ export class Problem {
   @Column({ name: 'detection_category', type: 'text', nullable: true })
   detectionCategory!: string | null;
 
+  /** The problem's known error, as the problem shows it (the row of `known_errors` is the record). */
+  @Column({ name: 'known_error_id', type: 'uuid', nullable: true })
+  knownErrorId!: string | null;
+
+  @Column({ name: 'known_error_number', type: 'text', nullable: true })
+  knownErrorNumber!: string | null;
+
+  @Column({ name: 'known_error_state', type: 'text', nullable: true })
+  knownErrorState!: KnownErrorState | null;
+
   @Column({ name: 'opened_by_id', type: 'text' })
   openedById!: string;
 
@@ -132,4 +142,53 @@ export class Problem {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function toProblemView(problem: Problem): ProblemView {
+  return {
+    id: problem.id,
+    number: problem.number,
+    title: problem.title,
+    description: problem.description,
+    category: problem.category,
+    serviceId: problem.serviceId,
+    ciIds: problem.ciIds,
+    impact: problem.impact,
+    urgency: problem.urgency,
+    priority: problem.priority,
+    assignmentGroup: problem.assignmentGroup,
+    assigneeId: problem.assigneeId,
+    incidentIds: problem.incidentIds,
+    changeIds: problem.changeIds,
+    rootCause: problem.rootCause,
+    causeCategory: problem.causeCategory,
+    workaround: problem.workaround,
+    state: problem.state,
+    resolutionCode: problem.resolutionCode,
+    resolution: problem.resolution,
+    detected: problem.detected,
+    detection:
+      problem.detectionRuleId && problem.detectionScope && problem.detectionCategory !== null
+        ? {
+            ruleId: problem.detectionRuleId,
+            ruleName: problem.detectionRuleName ?? '',
+            scope: problem.detectionScope,
+            ciId: problem.detectionCiId,
+            serviceId: problem.detectionServiceId,
+            category: problem.detectionCategory,
+          }
+        : null,
+    knownError: problem.knownErrorId && problem.knownErrorNumber && problem.knownErrorState ? { id: problem.knownErrorId, number: problem.knownErrorNumber, state: problem.knownErrorState } : null,
+    rootCauseIdentifiedAt: iso(problem.rootCauseIdentifiedAt),
+    resolvedAt: iso(problem.resolvedAt),
+    closedAt: iso(problem.closedAt),
+    canceledAt: iso(problem.canceledAt),
+    cancelReason: problem.cancelReason,
+    openedBy: problem.openedById,
+    createdAt: problem.createdAt.toISOString(),
+    updatedAt: problem.updatedAt.toISOString(),
+    version: problem.version,
+  };
 }

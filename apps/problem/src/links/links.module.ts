@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Incidents linked to problems. */
+@Module({})
+export class LinksModule {}
