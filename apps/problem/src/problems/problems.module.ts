@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ProblemWriter } from './problem.writer';
 
 /** Problems: opening, reading, changing and listing problems, and their history. */
-@Module({})
+@Module({
+  providers: [ProblemWriter],
+  exports: [ProblemWriter],
+})
 export class ProblemsModule {}
