@@ -71,8 +71,16 @@ describe('an incident and its SLA breach reaching a webhook subscriber', () => {
     expect(events.map((event) => event.type)).toEqual([IncidentEvents.created.type, SlaEvents.breached.type]);
     expect(events[1]?.data).toMatchObject({ policyName: 'Five seconds', metric: 'resolution', ticketNumber: opened.body.number });
 
-    const log = await call<DeliveryPage>('GET', `/v1/notifications/deliveries?subscription=${subscription.body.id}`, ada);
-    expect(log.body.items.map((delivery) => [delivery.eventType, delivery.status])).toEqual(
+    // The sender marks a delivery delivered once the receiver has answered, a moment after the receiver saw it.
+    const statuses = await waitFor(
+      async () => {
+        const log = await call<DeliveryPage>('GET', `/v1/notifications/deliveries?subscription=${subscription.body.id}`, ada);
+        const found = log.body.items.map((delivery) => [delivery.eventType, delivery.status]);
+        return found.every(([, status]) => status !== DeliveryStatus.Pending) ? found : undefined;
+      },
+      { what: 'both deliveries settled in the log', timeoutMs: 10_000 },
+    );
+    expect(statuses).toEqual(
       expect.arrayContaining([
         [IncidentEvents.created.type, DeliveryStatus.Delivered],
         [SlaEvents.breached.type, DeliveryStatus.Delivered],
