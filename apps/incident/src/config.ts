@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { ServiceConfig } from '@itsm/runtime';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, Matches, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
+import { ServiceConfig, toBoolean } from '@itsm/runtime';
 import { DEFAULT_ESCALATION_RULES, parseEscalationRules } from './domain/escalation';
 import { PRIORITY_MATRIX_FORMAT } from '@itsm/contracts';
 
@@ -58,4 +58,12 @@ export class IncidentConfig extends ServiceConfig {
   /** JSON array of escalation rules applied on SLA warnings and breaches (docs/service-desk.md). */
   @Validate(EscalationRulesConstraint)
   INCIDENT_ESCALATION_RULES = JSON.stringify(DEFAULT_ESCALATION_RULES);
+
+  /**
+   * When true, a problem resolved with a permanent fix also resolves its open incidents (resolution code
+   * `permanent_fix`, the problem's resolution as notes); either way they get the resolution as a comment.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  PROBLEM_RESOLVES_INCIDENTS = false;
 }

@@ -6,6 +6,7 @@ import { CommentsModule } from './comments/comments.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { RoutingModule } from './routing/routing.module';
 import { EscalationModule } from './escalation/escalation.module';
+import { ProblemsModule } from './problems/problems.module';
 import { CreateIncidents1795449596583 } from './migrations/1795449596583-createIncidents';
 import { IncidentLifecycle1795457481857 } from './migrations/1795457481857-incidentLifecycle';
 import { CallerGroups1795900000001 } from './migrations/1795900000001-callerGroups';
@@ -26,5 +27,5 @@ export const incidentApp: ServiceDefinition<IncidentConfig> = {
   config: IncidentConfig,
   entities: [Incident, IncidentComment, RoutingRule, IdempotencyKey, CatalogItem, ServiceRequest, RequestApproval, FulfillmentTask, RequestComment],
   migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), CreateRequests1795900000000, CallerGroups1795900000001],
-  modules: [IncidentsModule, CommentsModule, LifecycleModule, RoutingModule, EscalationModule, CatalogModule, RequestsModule],
+  modules: [IncidentsModule, CommentsModule, LifecycleModule, RoutingModule, EscalationModule, ProblemsModule, CatalogModule, RequestsModule],
 };

@@ -12,6 +12,7 @@ describe('incident service configuration', () => {
     ['INCIDENT_REOPEN_WINDOW_DAYS', '-1', 'must not be less than 0'],
     ['INCIDENT_ESCALATION_RULES', '[{"on":"late"}]', 'rule 0: on must be warning or breached'],
     ['INCIDENT_ESCALATION_RULES', 'not json', 'must be a JSON array of escalation rules'],
+    ['PROBLEM_RESOLVES_INCIDENTS', 'maybe', 'must be true or false'],
   ])('stops at start with one line naming %s when it is invalid', async (variable, value, problem) => {
     const started = spawnApp('incident', { [variable]: value });
     await expect(started.exited).resolves.toBe(1);

@@ -122,7 +122,7 @@ export class IncidentsController {
       assign: { summary: 'Assign', value: { assignmentGroup: 'network-ops', assigneeId: 'sam' } },
       override: { summary: 'Override the priority', value: { priority: 'P1', priorityReason: 'Blocks the quarter-end close.' } },
       matrix: { summary: 'Back to the matrix', value: { priority: null } },
-      link: { summary: 'Link a problem and a change', value: { problemId: '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', changeIds: ['9d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a'] } },
+      link: { summary: 'Link a change', value: { changeIds: ['9d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a'] } },
     },
   })
   @ApiOkResponse({ description: 'The incident after the change.', type: IncidentView, ...WITH_ETAG })

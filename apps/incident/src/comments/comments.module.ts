@@ -8,5 +8,6 @@ import { CommentsService } from './comments.service';
   imports: [IncidentsModule],
   controllers: [CommentsHandler],
   providers: [CommentsService],
+  exports: [CommentsService],
 })
 export class CommentsModule {}

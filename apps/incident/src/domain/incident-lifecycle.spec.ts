@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError, ErrorCode, HoldReason, IncidentErrorCode, IncidentState, ResolutionCode, type TransitionIncidentDto } from '@itsm/contracts';
-import { allowedTransitions, assertOpenForChanges, FINAL_STATES, INCIDENT_TRANSITIONS, type LifecycleSnapshot, OPEN_STATES, planTransition } from './incident-lifecycle';
+import { allowedTransitions, assertOpenForChanges, FINAL_STATES, INCIDENT_TRANSITIONS, type LifecycleSnapshot, OPEN_STATES, planTransition, resolvedElsewhere } from './incident-lifecycle';
 
 const S = IncidentState;
 const STATES = Object.values(IncidentState);
@@ -410,5 +410,19 @@ describe('changes to a final incident', () => {
 
   it.each([...OPEN_STATES, S.Resolved])('lets a %s incident be changed', (state) => {
     expect(() => assertOpenForChanges({ number: 'INC0001001', state })).not.toThrow();
+  });
+});
+
+describe('resolving with a problem', () => {
+  const resolution = { resolutionCode: ResolutionCode.PermanentFix, resolutionNotes: 'Replaced the gateway firmware.' };
+
+  it.each(OPEN_STATES)('resolves a %s incident with the resolution, clearing a hold reason', (state) => {
+    expect(resolvedElsewhere({ number: 'INC0001001', state }, resolution, NOW)).toEqual({ state: S.Resolved, holdReason: null, ...resolution, resolvedAt: NOW });
+  });
+
+  it.each([S.Resolved, ...FINAL_STATES])('refuses a %s incident', (state) => {
+    const error = errorOf(() => resolvedElsewhere({ number: 'INC0001001', state }, resolution, NOW));
+    expect(error.reason).toBe(IncidentErrorCode.InvalidTransition);
+    expect(error.message).toBe(`incident INC0001001 is ${state}; only an open incident is resolved with its problem`);
   });
 });

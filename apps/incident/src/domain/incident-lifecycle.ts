@@ -120,6 +120,21 @@ export function planTransition(incident: LifecycleSnapshot, input: TransitionInc
   }
 }
 
+/**
+ * Resolving an incident because what it reported was fixed elsewhere (its problem's permanent fix): from any open
+ * state, as a child is resolved with its parent, without the steps a person's move takes.
+ */
+export function resolvedElsewhere(incident: { number: string; state: IncidentState }, resolution: { resolutionCode: ResolutionCode; resolutionNotes: string }, now: Date): LifecyclePatch {
+  if (!OPEN_STATES.includes(incident.state)) {
+    throw new IncidentError(IncidentErrorCode.InvalidTransition, `incident ${incident.number} is ${incident.state}; only an open incident is resolved with its problem`, {
+      from: incident.state,
+      to: Resolved,
+      allowed: INCIDENT_TRANSITIONS[incident.state],
+    });
+  }
+  return { state: Resolved, holdReason: null, resolutionCode: resolution.resolutionCode, resolutionNotes: resolution.resolutionNotes, resolvedAt: now };
+}
+
 function checkFields(input: TransitionIncidentDto, from: IncidentState): void {
   const required = REQUIRED_FIELDS[input.to] ?? [];
   const reopening = from === Resolved && input.to === InProgress;

@@ -37,7 +37,7 @@ import { IncidentWriter } from './incident.writer';
 import { IncidentsRepository } from './incidents.repository';
 
 /** Fields of the update body that are copied as they are. */
-const PLAIN_FIELDS = ['title', 'description', 'category', 'subcategory', 'channel', 'serviceId', 'ciIds', 'problemId', 'changeIds'] as const;
+const PLAIN_FIELDS = ['title', 'description', 'category', 'subcategory', 'channel', 'serviceId', 'ciIds', 'changeIds'] as const;
 
 @Injectable()
 export class IncidentsService {

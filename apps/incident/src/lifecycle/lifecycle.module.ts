@@ -9,5 +9,6 @@ import { TransitionsService } from './transitions.service';
   imports: [IncidentsModule],
   controllers: [TransitionsHandler],
   providers: [TransitionsService, AutoCloseJob],
+  exports: [TransitionsService],
 })
 export class LifecycleModule {}

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { type Actor, IncidentError, IncidentErrorCode, IncidentEvents, IncidentState, type IncidentView, type TransitionIncidentRequest } from '@itsm/contracts';
-import { type EventSpec, eventOf } from '@itsm/messaging';
+import { type Actor, IncidentError, IncidentErrorCode, IncidentEvents, IncidentState, type IncidentView, type ResolutionCode, type TransitionIncidentRequest } from '@itsm/contracts';
+import { type EventSpec, eventOf, SYSTEM_ACTOR } from '@itsm/messaging';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import type { IncidentConfig } from '../config';
 import { canSee, isAgent, visibleTo } from '../domain/access';
-import { type LifecyclePatch, OPEN_STATES, planTransition } from '../domain/incident-lifecycle';
+import { type LifecyclePatch, OPEN_STATES, planTransition, resolvedElsewhere } from '../domain/incident-lifecycle';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
 import { IncidentWriter } from '../incidents/incident.writer';
 
@@ -42,9 +42,26 @@ export class TransitionsService {
         events: (after) => this.stateEvents(before, after, reason, { reopened: plan.reopened, automatic: false }),
       });
       if (target) await this.recordMergeOnTarget(manager, target, incident, actor);
-      if (input.to === IncidentState.Resolved) await this.resolveChildren(manager, incident, plan.patch, actor);
+      if (input.to === IncidentState.Resolved) await this.resolveChildren(manager, incident, plan.patch, actor.sub);
       return view;
     });
+  }
+
+  /**
+   * Resolves an open incident, locked in the caller's transaction, as the system because what it reported was fixed
+   * elsewhere (its problem's permanent fix); its open children are resolved with it, as in a person's resolution.
+   */
+  async resolveBySystem(manager: EntityManager, incident: Incident, resolution: { resolutionCode: ResolutionCode; resolutionNotes: string }, reason: string): Promise<IncidentView> {
+    const patch = resolvedElsewhere(incident, resolution, new Date());
+    const before = toIncidentView(incident);
+    Object.assign(incident, patch);
+    const view = await this.writer.save(manager, incident, before, {
+      actorId: SYSTEM_ACTOR,
+      action: 'state_changed',
+      events: (after) => this.stateEvents(before, after, reason, { reopened: false, automatic: true }),
+    });
+    await this.resolveChildren(manager, incident, patch, SYSTEM_ACTOR);
+    return view;
   }
 
   /** state_changed, plus reopened or closed where the move is one. */
@@ -80,7 +97,7 @@ export class TransitionsService {
   }
 
   /** Open descendants of a resolved incident are resolved with it, each with its own audit row and events. */
-  private async resolveChildren(manager: EntityManager, parent: Incident, patch: LifecyclePatch, actor: Actor): Promise<void> {
+  private async resolveChildren(manager: EntityManager, parent: Incident, patch: LifecyclePatch, actorId: string): Promise<void> {
     let parents = [parent];
     for (let depth = 0; parents.length > 0 && depth < 20; depth += 1) {
       const children = await manager.find(Incident, {
@@ -93,7 +110,7 @@ export class TransitionsService {
         const from = parents.find((p) => p.id === child.parentId);
         Object.assign(child, { ...patch, state: IncidentState.Resolved, holdReason: null });
         await this.writer.save(manager, child, before, {
-          actorId: actor.sub,
+          actorId,
           action: 'state_changed',
           events: (after) => this.stateEvents(before, after, `resolved with parent ${from?.number ?? ''}`.trim(), { reopened: false, automatic: false }),
         });

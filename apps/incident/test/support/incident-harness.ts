@@ -62,13 +62,13 @@ export class IncidentHarness extends ServiceHarness<IncidentConfig> {
     return row;
   }
 
-  /** Publishes an event on JetStream as another service would. */
-  async publish<T>(event: EventDeclaration<string, T>, subject: string, data: T): Promise<string> {
+  /** Publishes an event on JetStream as another service's outbox would (the sla service unless `source` says which). */
+  async publish<T>(event: EventDeclaration<string, T>, subject: string, data: T, options: { source?: string } = {}): Promise<string> {
     const id = randomUUID();
     const envelope: CloudEvent<T> = {
       specversion: '1.0',
       id,
-      source: 'itsm/sla',
+      source: options.source ?? 'itsm/sla',
       type: event.type,
       subject,
       time: new Date().toISOString(),

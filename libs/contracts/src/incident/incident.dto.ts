@@ -211,11 +211,6 @@ export class UpdateIncidentDto {
   @IsUUID()
   parentId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'Linked problem record.' })
-  @IsOptional()
-  @IsUUID()
-  problemId?: string | null;
-
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Linked change requests.' })
   @OptionalNotNull()
   @IsArray()
@@ -578,7 +573,12 @@ export class IncidentView {
   @IsUUID()
   parentId!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The problem the incident is linked to: set and cleared only by linking it on the problem (`POST /v1/problems/{id}/incidents`).',
+  })
   @IsOptional()
   @IsUUID()
   problemId!: string | null;
