@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { CatalogRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
+import { CatalogRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, ProblemRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
 import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsUrl } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
@@ -15,8 +15,8 @@ import { ServedSchema } from './support/served-schema';
 
 const ada = mintToken({ sub: 'ada', roles: [Role.Admin] });
 
-/** Every create route that answers a `Location`, with the RPC that reads the record back. */
-const CREATES: ReadonlyArray<{ path: string; create: RpcDeclaration; read: RpcDeclaration; body: object }> = [
+/** Every create route that answers a `Location`, with the RPC that reads the record back (`url` fills a path's parameters). */
+const CREATES: ReadonlyArray<{ path: string; url?: string; create: RpcDeclaration; read: RpcDeclaration; body: object }> = [
   { path: '/v1/incidents', create: IncidentRpc.create, read: IncidentRpc.get, body: { title: 'VPN drops every 10 minutes', impact: 2, urgency: 1 } },
   {
     path: '/v1/routing-rules',
@@ -53,10 +53,24 @@ const CREATES: ReadonlyArray<{ path: string; create: RpcDeclaration; read: RpcDe
     read: SlaRpc.getCalendar,
     body: { name: 'Berlin office hours', timeZone: 'Europe/Berlin', weekly: { monday: [{ start: '09:00', end: '17:00' }] } },
   },
+  { path: '/v1/problems', create: ProblemRpc.create, read: ProblemRpc.get, body: { title: 'VPN gateway drops tunnels under load', category: 'network', impact: 2, urgency: 2 } },
+  {
+    path: '/v1/problems/{id}/known-error',
+    url: `/v1/problems/${randomUUID()}/known-error`,
+    create: ProblemRpc.publishKnownError,
+    read: ProblemRpc.getKnownError,
+    body: { symptoms: 'The VPN client shows "tunnel reset" every few minutes.' },
+  },
+  {
+    path: '/v1/problems/detection-rules',
+    create: ProblemRpc.createDetectionRule,
+    read: ProblemRpc.getDetectionRule,
+    body: { name: '3 network incidents on one CI within 12 hours', scope: 'ci', category: 'network', threshold: 3, windowHours: 12 },
+  },
 ];
 
 /** Create routes without a `Location`: a relationship rule and a comment are not read one by one. */
-const CREATES_WITHOUT_LOCATION = ['/v1/cmdb/relationship-rules', '/v1/incidents/{id}/comments', '/v1/requests/{id}/comments'];
+const CREATES_WITHOUT_LOCATION = ['/v1/cmdb/relationship-rules', '/v1/incidents/{id}/comments', '/v1/requests/{id}/comments', '/v1/problems/{id}/comments'];
 
 const AT = '2026-11-02T09:30:00.000Z';
 
@@ -128,6 +142,7 @@ describe('what the API document promises', () => {
       IncidentRpc.get.subject,
       IncidentRpc.history.subject,
       IncidentRpc.counts.subject,
+      ProblemRpc.history.subject,
       CmdbRpc.ciHistory.subject,
       ImportRpc.run.subject,
       CmdbRpc.createRelationshipRule.subject,
@@ -149,7 +164,7 @@ describe('what the API document promises', () => {
       const record = { id: randomUUID(), name: 'message_queue', version: 1, title: 'the record' };
       responder.reset((received) => ({ ok: true, data: received.subject === create.create.subject || received.subject === create.read.subject ? record : null }));
 
-      const posted = await call('POST', create.path, create.body);
+      const posted = await call('POST', create.url ?? create.path, create.body);
       expect(posted.status).toBe(201);
       const location = posted.headers.get('location');
       expect(location).toEqual(expect.stringMatching(/^\/v1\//));
@@ -206,6 +221,14 @@ describe('what the API document promises', () => {
       expect(response.status).toBe(200);
 
       expect(served.errorsOf(await response.json(), '/v1/incidents/{id}/history', 'get')).toEqual([]);
+    });
+
+    it('answers a problem history that the document’s schema accepts', async () => {
+      responder.reset(() => ({ ok: true, data: INCIDENT_HISTORY }));
+      const response = await call('GET', `/v1/problems/${randomUUID()}/history`);
+      expect(response.status).toBe(200);
+
+      expect(served.errorsOf(await response.json(), '/v1/problems/{id}/history', 'get')).toEqual([]);
     });
 
     it('answers a CI history that the document’s schema accepts', async () => {

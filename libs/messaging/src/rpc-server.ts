@@ -27,6 +27,19 @@ export class DrainingNatsServer extends ServerNats {
     }
   }
 
+  /**
+   * Subscribes, then reports started only once the broker has the subscriptions (a flush round trip): a service that
+   * says it is up answers its RPC at once, instead of "no responders" for the first moment.
+   */
+  override start(callback: (error?: unknown) => void): void {
+    const client = this.unwrap<NatsConnection>();
+    this.bindEvents(client);
+    client.flush().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
   override async close(): Promise<void> {
     await Promise.all(this.subscribed.splice(0).map((subscription) => subscription.drain().catch(() => undefined)));
     await super.close();

@@ -30,11 +30,12 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   incidents: 'Incidents of the service desk: open, triage, move through their states, comment, link.',
   'routing rules': 'Rules that assign a new incident to a group by its fields.',
+  problems: 'Problem management: problems and their linked incidents, known errors, and the rules that detect recurring incidents.',
   requests: 'Service requests raised from the catalog: approvals, fulfillment tasks, comments.',
   catalog: 'The service catalog: items, their forms and how requests for them are approved.',
   cmdb: 'Configuration items, their classes and relationships, imports, reconciliation and impact.',
   sla: 'SLA and OLA policies, business calendars and the clocks that run against them.',
-  reports: 'SLA reports over a period.',
+  reports: 'SLA and problem management reports over a period.',
   notifications: 'Notification subscriptions, contacts and deliveries.',
   events: 'The stream of domain events as server-sent events.',
   operations: 'Health of the gateway, for probes; no token needed.',

@@ -33,7 +33,7 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 const RPC_TIMEOUT_MS = 5_000;
 
 /** The durable consumers of the suite (`<service>-<purpose>`). */
-const DURABLE_CONSUMERS = ['incident-sla-breached', 'incident-sla-warning', 'notification-dispatch', 'notification-event-log', 'sla-tickets'];
+const DURABLE_CONSUMERS = ['incident-problems', 'incident-sla-breached', 'incident-sla-warning', 'notification-dispatch', 'notification-event-log', 'problem-detection', 'sla-tickets'];
 
 const common = {
   CONSUMER_ACK_WAIT_MS: String(ACK_WAIT_MS),

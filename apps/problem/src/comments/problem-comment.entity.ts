@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import { CommentVisibility } from '@itsm/contracts';
+import { CommentVisibility, type ProblemCommentView } from '@itsm/contracts';
 
 /** Comments and work notes of a problem (agents only see problems; work notes are marked internal all the same). */
 @Entity({ name: 'problem_comments' })
@@ -25,4 +25,16 @@ export class ProblemComment {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+}
+
+export function toProblemCommentView(comment: ProblemComment): ProblemCommentView {
+  return {
+    id: comment.id,
+    problemId: comment.problemId,
+    body: comment.body,
+    visibility: comment.visibility,
+    authorId: comment.authorId,
+    authorName: comment.authorName,
+    createdAt: comment.createdAt.toISOString(),
+  };
 }

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { DetectionScope } from '@itsm/contracts';
+import type { DetectionRuleView, DetectionScope } from '@itsm/contracts';
 
 /** When recurring incidents make a problem candidate: N incidents of one CI (or service) and category within a window. */
 @Entity({ name: 'detection_rules' })
@@ -42,4 +42,20 @@ export class DetectionRule {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toDetectionRuleView(rule: DetectionRule): DetectionRuleView {
+  return {
+    id: rule.id,
+    name: rule.name,
+    scope: rule.scope,
+    serviceId: rule.serviceId,
+    category: rule.category,
+    threshold: rule.threshold,
+    windowHours: rule.windowHours,
+    enabled: rule.enabled,
+    createdAt: rule.createdAt.toISOString(),
+    updatedAt: rule.updatedAt.toISOString(),
+    version: rule.version,
+  };
 }

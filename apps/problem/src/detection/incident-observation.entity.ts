@@ -18,6 +18,7 @@ export class IncidentObservation {
   @Column({ type: 'text' })
   number!: string;
 
+  /** Trimmed and lower-cased (see `normalizeCategory`), so that a pattern is one equality; null for none or blank. */
   @Column({ type: 'text', nullable: true })
   category!: string | null;
 
@@ -33,4 +34,11 @@ export class IncidentObservation {
   /** When the incident was opened: the detection window is over these. */
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** How the incident was resolved, while it is resolved or closed (the known errors in use report counts `known_error`). */
+  @Column({ name: 'resolution_code', type: 'text', nullable: true })
+  resolutionCode!: string | null;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt!: Date | null;
 }

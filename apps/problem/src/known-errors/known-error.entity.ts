@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { KnownErrorState } from '@itsm/contracts';
+import type { KnownErrorState, KnownErrorView } from '@itsm/contracts';
 
 /** A known error: a problem's root cause and workaround, published for the service desk (the KEDB). */
 @Entity({ name: 'known_errors' })
@@ -66,4 +66,28 @@ export class KnownError {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toKnownErrorView(knownError: KnownError): KnownErrorView {
+  return {
+    id: knownError.id,
+    number: knownError.number,
+    problemId: knownError.problemId,
+    problemNumber: knownError.problemNumber,
+    title: knownError.title,
+    symptoms: knownError.symptoms,
+    rootCause: knownError.rootCause,
+    workaround: knownError.workaround,
+    causeCategory: knownError.causeCategory,
+    ciIds: knownError.ciIds,
+    serviceId: knownError.serviceId,
+    // Published from a problem, whose category is required; the column allows null for rows written by hand.
+    category: knownError.category ?? '',
+    state: knownError.state,
+    publishedAt: knownError.publishedAt.toISOString(),
+    publishedBy: knownError.publishedById,
+    retiredAt: knownError.retiredAt ? knownError.retiredAt.toISOString() : null,
+    retireReason: knownError.retireReason,
+    version: knownError.version,
+  };
 }

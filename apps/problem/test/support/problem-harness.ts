@@ -1,5 +1,5 @@
 import { type Actor, type CreateProblemDto, ProblemRpc, type ProblemView } from '@itsm/contracts';
-import { sam, ServiceHarness } from '@itsm/testing';
+import { sam, ServiceHarness, type ServiceHarnessOptions } from '@itsm/testing';
 import { problemApp } from '../../src/service-definition';
 import type { ProblemConfig } from '../../src/config';
 
@@ -9,8 +9,8 @@ export class ProblemHarness extends ServiceHarness<ProblemConfig> {
     super(problemApp);
   }
 
-  /** `fresh: false` keeps the streams (and so the consumers of a service already running in the same test file). */
-  static start(env: Record<string, string> = {}, options: { fresh?: boolean } = {}): Promise<ProblemHarness> {
+  /** `fresh: false` keeps the streams (and so the consumers of a service already running in the same test file); `replicas` starts more than one instance. */
+  static start(env: Record<string, string> = {}, options: ServiceHarnessOptions = {}): Promise<ProblemHarness> {
     return new ProblemHarness().boot(env, options);
   }
 

@@ -185,7 +185,7 @@ export class KnownErrorView {
 
 /** A known error found by a search, with where it matched. */
 export class KnownErrorHit extends KnownErrorView {
-  @ApiProperty({ nullable: true, type: String, description: 'Matching passage with the words found marked `<b>…</b>` (PostgreSQL `ts_headline`); null without `q`.', example: 'The <b>VPN</b> client shows "<b>tunnel</b> <b>reset</b>"' })
+  @ApiProperty({ nullable: true, type: String, description: 'Matching passage as HTML (PostgreSQL `ts_headline`): the known error text escaped, the words found marked `<b>…</b>`; null without `q`.', example: 'The <b>VPN</b> client shows &quot;<b>tunnel</b> <b>reset</b>&quot;' })
   @IsOptional()
   @IsString()
   snippet!: string | null;
