@@ -9,6 +9,7 @@ export * from './paging';
 export * from './transforms';
 export * from './incident';
 export * from './priority';
+export * from './field-changes';
 export * from './request';
 export * from './asyncapi';
 export * from './sla';

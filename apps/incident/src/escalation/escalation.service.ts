@@ -6,7 +6,7 @@ import { SERVICE_CONFIG } from '@itsm/runtime';
 import type { IncidentConfig } from '../config';
 import { reassign } from '../domain/assignment';
 import { decideEscalation, type EscalationRule, type EscalationTrigger, escalationRecord, parseEscalationRules } from '../domain/escalation';
-import { diffFields } from '../domain/field-changes';
+import { diffFields } from '@itsm/contracts';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
 import { IncidentWriter } from '../incidents/incident.writer';
 

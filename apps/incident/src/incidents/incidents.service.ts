@@ -26,7 +26,7 @@ import type { IncidentConfig } from '../config';
 import { assertMayOpen, assertVisible, callerGroupsAtOpening, visibleTo } from '../domain/access';
 import { type AssignmentChange, reassign } from '../domain/assignment';
 import { duplicateCriteria } from '../domain/duplicates';
-import { diffFields } from '../domain/field-changes';
+import { diffFields } from '@itsm/contracts';
 import { assertOpenForChanges } from '../domain/incident-lifecycle';
 import { assertCanBeParent } from '../domain/parents';
 import { assertPriorityOverride } from '../domain/priority';

@@ -4,7 +4,7 @@ import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { DEFAULT_PAGE_SIZE, type ProblemCommentView, type ProblemFilters, type ProblemHistory, type ProblemHistoryEntry, type ProblemPage } from '@itsm/contracts';
 import { AuditEntry, decodeCursor, encodeCursor, isIsoInstant, isUuid } from '@itsm/persistence';
 import { problemNotFound } from '../domain/access';
-import { diffFields } from '../domain/field-changes';
+import { diffFields } from '@itsm/contracts';
 import { Problem, toProblemView } from './problem.entity';
 
 /**

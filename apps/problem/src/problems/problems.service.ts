@@ -19,7 +19,7 @@ import {
 import { eventOf, RpcClient, RpcError } from '@itsm/messaging';
 import { claimIdempotencyKey, nextHumanNumber } from '@itsm/persistence';
 import { problemNotFound } from '../domain/access';
-import { diffFields } from '../domain/field-changes';
+import { diffFields } from '@itsm/contracts';
 import { assertOpenForChanges, identifiesRootCause } from '../domain/problem-lifecycle';
 import { ProblemSettings } from './problem-settings';
 import { Problem, toProblemView } from './problem.entity';

@@ -368,7 +368,7 @@ export class ProblemFilters extends PageRequest {
   @ApiPropertyOptional({
     minLength: 1,
     maxLength: 200,
-    description: 'Words to find in title, description, root cause or workaround (web-search syntax: "quoted phrase", -excluded, or).',
+    description: 'Words to find in the title or the description (web-search syntax: "quoted phrase", -excluded, or); known errors are searched by root cause and workaround at `/v1/known-errors`.',
     example: 'vpn tunnel',
   })
   @OptionalNotNull()

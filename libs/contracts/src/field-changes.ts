@@ -1,3 +1,4 @@
+/** What changed between two snapshots of a record (as it was and as it is), for the events and the history of every record type. */
 export interface FieldChangeLike {
   field: string;
   from: unknown;
