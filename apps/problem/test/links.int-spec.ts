@@ -109,6 +109,23 @@ describe('linking incidents to problems', () => {
     await expect(link(other.id, incident.id)).resolves.toMatchObject({ incidentIds: [incident.id] });
   });
 
+  it('refuses to reopen a resolved problem whose incident was linked to another open problem meanwhile, naming both', async () => {
+    const resolved = await problemIn(h, ProblemState.Resolved);
+    const other = await h.open();
+    const incident = await incidents.open();
+    const linked = await link(resolved.id, incident.id);
+    await link(other.id, incident.id);
+    await expect(move(h, resolved.id, { to: ProblemState.FixInProgress })).rejects.toMatchObject({
+      code: ErrorCode.CONFLICT,
+      reason: ProblemErrorCode.IncidentAlreadyLinked,
+      details: { incidentId: incident.id, problemId: other.id, problemNumber: other.number },
+    });
+    await expect(h.row('problems', resolved.id)).resolves.toMatchObject({ state: ProblemState.Resolved, version: linked.version });
+
+    await unlink(other.id, incident.id);
+    await expect(move(h, resolved.id, { to: ProblemState.FixInProgress })).resolves.toMatchObject({ state: ProblemState.FixInProgress, incidentIds: [incident.id] });
+  });
+
   it('answers an unknown problem with PROBLEM_NOT_FOUND before asking about the incident', async () => {
     await expect(link(randomUUID(), randomUUID())).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND, reason: ProblemErrorCode.NotFound });
   });

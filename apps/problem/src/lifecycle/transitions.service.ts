@@ -5,6 +5,7 @@ import { type Actor, KnownErrorState, type KnownErrorView, ProblemEvents, Proble
 import { type EventSpec, eventOf } from '@itsm/messaging';
 import { checkTransition, PERMANENT_FIX_RETIRE_REASON, retiresKnownError, transitionRefusalError } from '../domain/problem-lifecycle';
 import { KnownErrorsService } from '../known-errors/known-errors.service';
+import { LinksService } from '../links/links.service';
 import { toProblemView } from '../problems/problem.entity';
 import { ProblemWriter } from '../problems/problem.writer';
 
@@ -14,6 +15,7 @@ export class TransitionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writer: ProblemWriter,
     private readonly knownErrors: KnownErrorsService,
+    private readonly links: LinksService,
   ) {}
 
   /**
@@ -28,6 +30,8 @@ export class TransitionsService {
       const now = new Date();
       const check = checkTransition(problem, input, actor.roles, now);
       if (!check.ok) throw transitionRefusalError(check.refusal);
+      // Reopened, it holds its incidents again: none may have been linked to another open problem meanwhile.
+      if (check.reopened) await this.links.assertNotHeldElsewhere(manager, problem, problem.incidentIds);
       const before = toProblemView(problem);
       Object.assign(problem, check.changes);
       let retired: KnownErrorView | undefined;

@@ -72,23 +72,7 @@ export class LinksService {
   async linkWithin(manager: EntityManager, problem: Problem, incidentId: string, options: { source: ProblemLinkSource; actorId: string; time?: Date }): Promise<ProblemView> {
     assertOpenForChanges(problem);
     if (problem.incidentIds.includes(incidentId)) return toProblemView(problem);
-    await this.lockIncidents(manager, [incidentId]);
-    const holder = await manager
-      .createQueryBuilder(ProblemIncident, 'link')
-      .innerJoin(Problem, 'p', 'p.id = link.problem_id')
-      .select('p.id', 'id')
-      .addSelect('p.number', 'number')
-      .where('link.incident_id = :incidentId', { incidentId })
-      .andWhere('link.problem_id <> :problemId', { problemId: problem.id })
-      .andWhere('p.state IN (:...open)', { open: OPEN_PROBLEM_STATES })
-      .getRawOne<{ id: string; number: string }>();
-    if (holder) {
-      throw new ProblemError(ProblemErrorCode.IncidentAlreadyLinked, `incident ${incidentId} is already linked to the open problem ${holder.number}`, {
-        incidentId,
-        problemId: holder.id,
-        problemNumber: holder.number,
-      });
-    }
+    await this.assertNotHeldElsewhere(manager, problem, [incidentId]);
     const time = options.time ?? new Date();
     await manager.insert(ProblemIncident, { problemId: problem.id, incidentId, source: options.source, linkedById: options.actorId, linkedAt: time });
     const before = toProblemView(problem);
@@ -100,6 +84,35 @@ export class LinksService {
       auditAfter: (after) => ({ ...after, link: { incidentId, source: options.source } }),
       events: (after) => [eventOf(ProblemEvents.incidentLinked, { problem: after, incidentId, source: options.source })],
     });
+  }
+
+  /**
+   * Refuses (409 `PROBLEM_INCIDENT_ALREADY_LINKED`, naming the first such incident and its problem) when one of
+   * `incidentIds` is linked to an open problem other than `problem`; takes their link locks first, so the answer holds
+   * until the caller's transaction ends. Linking uses it, and so does reopening a resolved problem: its incidents
+   * may have been linked to another problem while it was resolved.
+   */
+  async assertNotHeldElsewhere(manager: EntityManager, problem: Pick<Problem, 'id'>, incidentIds: readonly string[]): Promise<void> {
+    if (incidentIds.length === 0) return;
+    await this.lockIncidents(manager, incidentIds);
+    const holder = await manager
+      .createQueryBuilder(ProblemIncident, 'link')
+      .innerJoin(Problem, 'p', 'p.id = link.problem_id')
+      .select('link.incident_id', 'incidentId')
+      .addSelect('p.id', 'id')
+      .addSelect('p.number', 'number')
+      .where('link.incident_id IN (:...incidentIds)', { incidentIds })
+      .andWhere('link.problem_id <> :problemId', { problemId: problem.id })
+      .andWhere('p.state IN (:...open)', { open: OPEN_PROBLEM_STATES })
+      .orderBy('link.incident_id')
+      .getRawOne<{ incidentId: string; id: string; number: string }>();
+    if (holder) {
+      throw new ProblemError(ProblemErrorCode.IncidentAlreadyLinked, `incident ${holder.incidentId} is already linked to the open problem ${holder.number}`, {
+        incidentId: holder.incidentId,
+        problemId: holder.id,
+        problemNumber: holder.number,
+      });
+    }
   }
 
   /**
