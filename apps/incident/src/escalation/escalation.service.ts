@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { IncidentEvents, IncidentState, type SlaBreachedV1, type SlaWarningV1 } from '@itsm/contracts';
+import { IncidentEvents, IncidentState, type SlaBreachedV1, type SlaWarningV1, diffFields } from '@itsm/contracts';
 import { eventOf, SYSTEM_ACTOR } from '@itsm/messaging';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import type { IncidentConfig } from '../config';
 import { reassign } from '../domain/assignment';
 import { decideEscalation, type EscalationRule, type EscalationTrigger, escalationRecord, parseEscalationRules } from '../domain/escalation';
-import { diffFields } from '@itsm/contracts';
 import { Incident, toIncidentView } from '../incidents/incident.entity';
 import { IncidentWriter } from '../incidents/incident.writer';
 

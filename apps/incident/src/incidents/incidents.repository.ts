@@ -13,12 +13,12 @@ import {
   type IncidentPage,
   type IncidentRef,
   IncidentState,
+  diffFields,
 } from '@itsm/contracts';
 import { AuditEntry, decodeCursor, encodeCursor, isUuid } from '@itsm/persistence';
 import { assertVisible, isAgent, seesWorkNotes } from '../domain/access';
 import type { DuplicateCriteria } from '../domain/duplicates';
 import { type EscalationRecord, escalationChange } from '../domain/escalation';
-import { diffFields } from '@itsm/contracts';
 import type { AncestorLink } from '../domain/parents';
 import { INCIDENT_SEARCH_VECTOR } from './incident-search';
 import { Incident, toIncidentView } from './incident.entity';

@@ -18,6 +18,7 @@ import {
   type UpdateIncidentDto,
   type UpdateIncidentRequest,
   priorityOf,
+  diffFields,
 } from '@itsm/contracts';
 import { eventOf } from '@itsm/messaging';
 import { claimIdempotencyKey, nextHumanNumber } from '@itsm/persistence';
@@ -26,7 +27,6 @@ import type { IncidentConfig } from '../config';
 import { assertMayOpen, assertVisible, callerGroupsAtOpening, visibleTo } from '../domain/access';
 import { type AssignmentChange, reassign } from '../domain/assignment';
 import { duplicateCriteria } from '../domain/duplicates';
-import { diffFields } from '@itsm/contracts';
 import { assertOpenForChanges } from '../domain/incident-lifecycle';
 import { assertCanBeParent } from '../domain/parents';
 import { assertPriorityOverride } from '../domain/priority';

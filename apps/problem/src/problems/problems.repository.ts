@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { DEFAULT_PAGE_SIZE, type ProblemCommentView, type ProblemFilters, type ProblemHistory, type ProblemHistoryEntry, type ProblemPage } from '@itsm/contracts';
+import { DEFAULT_PAGE_SIZE, type ProblemCommentView, type ProblemFilters, type ProblemHistory, type ProblemHistoryEntry, type ProblemPage, diffFields } from '@itsm/contracts';
 import { AuditEntry, decodeCursor, encodeCursor, isIsoInstant, isUuid } from '@itsm/persistence';
 import { problemNotFound } from '../domain/access';
-import { diffFields } from '@itsm/contracts';
 import { Problem, toProblemView } from './problem.entity';
 
 /**

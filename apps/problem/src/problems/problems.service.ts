@@ -15,11 +15,11 @@ import {
   type UpdateProblemDto,
   type UpdateProblemRequest,
   priorityOf,
+  diffFields,
 } from '@itsm/contracts';
 import { eventOf, RpcClient, RpcError } from '@itsm/messaging';
 import { claimIdempotencyKey, nextHumanNumber } from '@itsm/persistence';
 import { problemNotFound } from '../domain/access';
-import { diffFields } from '@itsm/contracts';
 import { assertOpenForChanges, identifiesRootCause } from '../domain/problem-lifecycle';
 import { ProblemSettings } from './problem-settings';
 import { Problem, toProblemView } from './problem.entity';
