@@ -16,4 +16,5 @@ export * from './sla';
 export * from './notification';
 export * from './cmdb';
 export * from './problem';
+export * from './change';
 export * from './records';
