@@ -30,13 +30,15 @@ export enum ChangeOutcome {
   Failed = 'failed',
 }
 
-export enum ApprovalState {
+/** Where a change's approval stands. */
+export enum ChangeApprovalState {
   Pending = 'pending',
   Approved = 'approved',
   Rejected = 'rejected',
 }
 
-export enum ApprovalDecision {
+/** An approver's vote on a change. */
+export enum ChangeVote {
   Approve = 'approve',
   Reject = 'reject',
 }
