@@ -1,12 +1,28 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
 import { ChangeConfig } from './config';
+import { ChangesModule } from './changes/changes.module';
+import { TemplatesModule } from './templates/templates.module';
+import { WindowsModule } from './windows/windows.module';
+import { ScheduleModule } from './schedule/schedule.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { ReleasesModule } from './releases/releases.module';
+import { ObservationsModule } from './observations/observations.module';
+import { ReportsModule } from './reports/reports.module';
+import { CreateChanges1796541228700 } from './migrations/1796541228700-createChanges';
+import { Change } from './changes/change.entity';
+import { IncidentObservation } from './observations/incident-observation.entity';
+import { Release } from './releases/release.entity';
+import { ChangeTemplate } from './templates/change-template.entity';
+import { BlackoutWindow } from './windows/blackout-window.entity';
+import { MaintenanceWindow } from './windows/maintenance-window.entity';
 
-/** The change service: its schema, outbox, inbox and audit tables, health and metrics; features come next. */
+/** The change service: change requests with risk, approvals and schedule checks, templates, windows, releases and reports. */
 export const changeApp: ServiceDefinition<ChangeConfig> = {
   name: 'change',
   config: ChangeConfig,
-  entities: [],
-  migrations: [coreTablesMigration('change')],
-  modules: [],
+  entities: [Change, ChangeTemplate, BlackoutWindow, MaintenanceWindow, Release, IncidentObservation, IdempotencyKey],
+  migrations: [coreTablesMigration('change'), idempotencyKeysMigration('change'), CreateChanges1796541228700],
+  modules: [ChangesModule, TemplatesModule, WindowsModule, ScheduleModule, LifecycleModule, ApprovalsModule, ReleasesModule, ObservationsModule, ReportsModule],
 };

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Standard change templates. */
+@Module({})
+export class TemplatesModule {}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Blackout and maintenance windows. */
+@Module({})
+export class WindowsModule {}
