@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { IncidentFilters } from './incident';
-import { instantProblem, isInstant, isIsoInstant } from './field-rules';
+import { instantProblem, isInstant, isIsoInstant, isTimeZone } from './field-rules';
 import { PageRequest } from './paging';
 import { validatePayload } from './validation';
 
@@ -58,5 +58,15 @@ describe('instants', () => {
 describe('integer ranges', () => {
   it.each([['abc'], [0], [201], [1.5]])('says the range of limit once for %p', async (limit) => {
     await expect(validatePayload(PageRequest, { limit })).resolves.toEqual({ ok: false, errors: [{ field: 'limit', message: 'limit must be an integer from 1 to 200' }] });
+  });
+});
+
+describe('time zones', () => {
+  it.each(['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'])('takes %s, an IANA time zone', (value) => {
+    expect(isTimeZone(value)).toBe(true);
+  });
+
+  it.each(['+02:00', '-05', 'Mars/Olympus_Mons', 'Europe/Berlinn', '', 42, null])('refuses %p, which is no IANA time zone', (value) => {
+    expect(isTimeZone(value)).toBe(false);
   });
 });

@@ -75,3 +75,33 @@ export function IsIntegerFrom(min: number, max: number): PropertyDecorator {
   const rules = [Max(max, { message }), Min(min, { message }), IsInt({ message })];
   return (target, property) => rules.forEach((rule) => rule(target, property));
 }
+
+export const TIME_ZONE_EXAMPLE = 'Europe/Berlin';
+
+/**
+ * True for an IANA time zone name the runtime knows (`Europe/Berlin`, `UTC`). Fixed offsets (`+02:00`, `-05`)
+ * follow no region's daylight saving time; newer Intl versions take them, so they are refused by their shape.
+ */
+export function isTimeZone(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 100 || /^[+-]/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name (see {@link isTimeZone}): the zone in which a recurring window's occurrences are computed. */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value: unknown) => isTimeZone(value),
+        defaultMessage: (args) => `$property must be an IANA time zone such as ${TIME_ZONE_EXAMPLE}, not ${JSON.stringify(args?.value)}`,
+      },
+    },
+    options,
+  );
+}

@@ -67,3 +67,12 @@ export enum ReleaseState {
 
 export const CHANGE_SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'plannedStart', '-plannedStart', 'number', '-number'] as const;
 export type ChangeSort = (typeof CHANGE_SORTS)[number];
+
+/** The kinds of window the change calendar shows beside the changes. */
+export enum ChangeWindowKind {
+  Blackout = 'blackout',
+  Maintenance = 'maintenance',
+}
+
+export const RELEASE_SORTS = ['createdAt', '-createdAt', 'plannedStart', '-plannedStart', 'number', '-number'] as const;
+export type ReleaseSort = (typeof RELEASE_SORTS)[number];
