@@ -1,6 +1,43 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 import { ServiceConfig } from '@itsm/runtime';
+import { parseApprovalPolicies } from './domain/approval';
+import { parseRiskWeights } from './domain/risk';
+
+/** A JSON setting read by `parse` (empty: the built-in value); a value it refuses stops the start with its message. */
+abstract class JsonSettingConstraint implements ValidatorConstraintInterface {
+  private problem = '';
+  protected abstract parse(json: string): unknown;
+
+  validate(value: unknown): boolean {
+    if (value === undefined || value === '') return true;
+    try {
+      this.parse(String(value));
+      return true;
+    } catch (error) {
+      this.problem = (error as Error).message;
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return this.problem;
+  }
+}
+
+@ValidatorConstraint({ name: 'riskWeights' })
+class RiskWeightsConstraint extends JsonSettingConstraint {
+  protected parse(json: string): unknown {
+    return parseRiskWeights(json);
+  }
+}
+
+@ValidatorConstraint({ name: 'approvalPolicies' })
+class ApprovalPoliciesConstraint extends JsonSettingConstraint {
+  protected parse(json: string): unknown {
+    return parseApprovalPolicies(json);
+  }
+}
 
 export class ChangeConfig extends ServiceConfig {
   override HEALTH_PORT = 3103;
@@ -26,9 +63,11 @@ export class ChangeConfig extends ServiceConfig {
 
   /** Risk weights as JSON (empty: the built-in ones, docs/change.md). */
   @IsString()
+  @Validate(RiskWeightsConstraint)
   CHANGE_RISK_WEIGHTS = '';
 
   /** Approval policies by type and risk as JSON (empty: the built-in ones, docs/change.md). */
   @IsString()
+  @Validate(ApprovalPoliciesConstraint)
   CHANGE_APPROVAL_POLICIES = '';
 }

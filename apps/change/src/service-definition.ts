@@ -11,6 +11,8 @@ import { ReleasesModule } from './releases/releases.module';
 import { ObservationsModule } from './observations/observations.module';
 import { ReportsModule } from './reports/reports.module';
 import { CreateChanges1796541228700 } from './migrations/1796541228700-createChanges';
+import { WindowDescriptions1796650000000 } from './migrations/1796650000000-windowDescriptions';
+import { ReleaseCancelReason1796700000000 } from './migrations/1796700000000-releaseCancelReason';
 import { Change } from './changes/change.entity';
 import { IncidentObservation } from './observations/incident-observation.entity';
 import { Release } from './releases/release.entity';
@@ -23,6 +25,6 @@ export const changeApp: ServiceDefinition<ChangeConfig> = {
   name: 'change',
   config: ChangeConfig,
   entities: [Change, ChangeTemplate, BlackoutWindow, MaintenanceWindow, Release, IncidentObservation, IdempotencyKey],
-  migrations: [coreTablesMigration('change'), idempotencyKeysMigration('change'), CreateChanges1796541228700],
+  migrations: [coreTablesMigration('change'), idempotencyKeysMigration('change'), CreateChanges1796541228700, WindowDescriptions1796650000000, ReleaseCancelReason1796700000000],
   modules: [ChangesModule, TemplatesModule, WindowsModule, ScheduleModule, LifecycleModule, ApprovalsModule, ReleasesModule, ObservationsModule, ReportsModule],
 };

@@ -15,6 +15,7 @@ import { GATEWAY_LOGGER } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
 import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { ChangesModule } from './changes/changes.module';
 import { ProblemsModule } from './problems/problems.module';
 import { RequestsModule } from './requests/requests.module';
 import { CmdbModule } from './cmdb/cmdb.module';
@@ -34,7 +35,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, ProblemsModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, ProblemsModule, ChangesModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },

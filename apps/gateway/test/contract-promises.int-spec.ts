@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { CatalogRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, ProblemRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
+import { CatalogRpc, ChangeRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, ProblemRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
 import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsUrl } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
@@ -67,10 +67,35 @@ const CREATES: ReadonlyArray<{ path: string; url?: string; create: RpcDeclaratio
     read: ProblemRpc.getDetectionRule,
     body: { name: '3 network incidents on one CI within 12 hours', scope: 'ci', category: 'network', threshold: 3, windowHours: 12 },
   },
+  {
+    path: '/v1/changes',
+    create: ChangeRpc.create,
+    read: ChangeRpc.get,
+    body: { type: 'normal', title: 'Upgrade the VPN gateway firmware to 9.4', ciIds: [randomUUID()], plannedStart: '2026-11-02T09:30:00Z', plannedEnd: '2026-11-02T11:30:00Z' },
+  },
+  {
+    path: '/v1/changes/templates',
+    create: ChangeRpc.createTemplate,
+    read: ChangeRpc.getTemplate,
+    body: { name: 'Restart an application server', implementationPlan: 'Drain, restart, re-enable.', backoutPlan: 'Re-enable the node.', allowedCiClasses: ['application_server'], maxDurationMinutes: 60 },
+  },
+  {
+    path: '/v1/changes/blackouts',
+    create: ChangeRpc.createBlackout,
+    read: ChangeRpc.getBlackout,
+    body: { name: 'Friday freeze', scope: 'global', start: '2026-11-06T14:00:00+01:00', end: '2026-11-06T23:59:00+01:00', rrule: 'FREQ=WEEKLY;BYDAY=FR', timeZone: 'Europe/Berlin' },
+  },
+  {
+    path: '/v1/changes/maintenance-windows',
+    create: ChangeRpc.createMaintenanceWindow,
+    read: ChangeRpc.getMaintenanceWindow,
+    body: { name: 'Payroll database maintenance', ciIds: [randomUUID()], start: '2026-11-08T01:00:00+01:00', end: '2026-11-08T05:00:00+01:00', timeZone: 'Europe/Berlin' },
+  },
+  { path: '/v1/releases', create: ChangeRpc.createRelease, read: ChangeRpc.getRelease, body: { name: 'November network release', plannedStart: '2026-11-30T09:00:00Z', plannedEnd: '2026-11-30T18:00:00Z' } },
 ];
 
 /** Create routes without a `Location`: a relationship rule and a comment are not read one by one. */
-const CREATES_WITHOUT_LOCATION = ['/v1/cmdb/relationship-rules', '/v1/incidents/{id}/comments', '/v1/requests/{id}/comments', '/v1/problems/{id}/comments'];
+const CREATES_WITHOUT_LOCATION = ['/v1/cmdb/relationship-rules', '/v1/incidents/{id}/comments', '/v1/requests/{id}/comments', '/v1/problems/{id}/comments', '/v1/changes/{id}/comments'];
 
 const AT = '2026-11-02T09:30:00.000Z';
 
@@ -143,6 +168,8 @@ describe('what the API document promises', () => {
       IncidentRpc.history.subject,
       IncidentRpc.counts.subject,
       ProblemRpc.history.subject,
+      ChangeRpc.history.subject,
+      ChangeRpc.calendarIcs.subject,
       CmdbRpc.ciHistory.subject,
       ImportRpc.run.subject,
       CmdbRpc.createRelationshipRule.subject,
@@ -231,12 +258,36 @@ describe('what the API document promises', () => {
       expect(served.errorsOf(await response.json(), '/v1/problems/{id}/history', 'get')).toEqual([]);
     });
 
+    it('answers a change history that the document’s schema accepts', async () => {
+      responder.reset(() => ({ ok: true, data: INCIDENT_HISTORY }));
+      const response = await call('GET', `/v1/changes/${randomUUID()}/history`);
+      expect(response.status).toBe(200);
+
+      expect(served.errorsOf(await response.json(), '/v1/changes/{id}/history', 'get')).toEqual([]);
+    });
+
     it('answers a CI history that the document’s schema accepts', async () => {
       responder.reset(() => ({ ok: true, data: CI_HISTORY }));
       const response = await call('GET', `/v1/cis/${randomUUID()}/history`);
       expect(response.status).toBe(200);
 
       expect(served.errorsOf(await response.json(), '/v1/cis/{id}/history', 'get')).toEqual([]);
+    });
+  });
+
+  describe('the change calendar as iCalendar', () => {
+    it('answers the text of the calendar as the document declares it, text/calendar in UTF-8, byte for byte', async () => {
+      const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ITSM suite//change calendar//EN\r\nBEGIN:VEVENT\r\nUID:a@change\r\nSUMMARY:Zürich firewall – rules\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+      responder.reset(() => ({ ok: true, data: { ics } }));
+
+      const response = await call('GET', '/v1/changes/calendar.ics?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z');
+
+      expect([response.status, response.headers.get('content-type')]).toEqual([200, 'text/calendar; charset=utf-8']);
+      await expect(response.text()).resolves.toBe(ics);
+      expect(Object.keys(served.document.paths['/v1/changes/calendar.ics']?.get?.responses['200']?.content ?? {})).toEqual(['text/calendar']);
+      expect(responder.received.map((received) => [received.subject, received.data])).toEqual([
+        [ChangeRpc.calendarIcs.subject, { from: '2026-11-01T00:00:00Z', to: '2026-12-01T00:00:00Z' }],
+      ]);
     });
   });
 

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { ChangeOutcome, ChangeState, ChangeType, RiskLevel } from '@itsm/contracts';
+import type { ChangeApproval, ChangeConflict, ChangeOutcome, ChangeRisk, ChangeState, ChangeType, ChangeView, ConflictOverride, RiskLevel } from '@itsm/contracts';
 
 const timestamp = { type: 'timestamptz', nullable: true } as const;
 
@@ -131,4 +131,45 @@ export class Change {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** The change as the API and the events show it (the JSON columns hold the contracts' shapes). */
+export function toChangeView(change: Change): ChangeView {
+  return {
+    id: change.id,
+    number: change.number,
+    type: change.type,
+    templateId: change.templateId,
+    title: change.title,
+    description: change.description,
+    justification: change.justification,
+    implementationPlan: change.implementationPlan,
+    backoutPlan: change.backoutPlan,
+    testPlan: change.testPlan,
+    ciIds: change.ciIds,
+    plannedStart: change.plannedStart.toISOString(),
+    plannedEnd: change.plannedEnd.toISOString(),
+    assignmentGroup: change.assignmentGroup,
+    implementerId: change.implementerId,
+    requestedBy: change.requestedBy,
+    incidentIds: change.incidentIds,
+    problemIds: change.problemIds,
+    state: change.state,
+    risk: change.risk as ChangeRisk | null,
+    approval: change.approval as ChangeApproval | null,
+    conflicts: change.conflicts as ChangeConflict[],
+    conflictOverride: change.conflictOverride as ConflictOverride | null,
+    outcome: change.outcome,
+    backoutPerformed: change.backoutPerformed,
+    reviewNotes: change.reviewNotes,
+    cancelReason: change.cancelReason,
+    implementationStartedAt: iso(change.implementationStartedAt),
+    implementedAt: iso(change.implementedAt),
+    closedAt: iso(change.closedAt),
+    createdAt: change.createdAt.toISOString(),
+    updatedAt: change.updatedAt.toISOString(),
+    version: change.version,
+  };
 }

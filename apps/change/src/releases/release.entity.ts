@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { ReleaseState } from '@itsm/contracts';
+import type { ReleaseState, ReleaseView } from '@itsm/contracts';
 
 /** A release: changes deployed together in one planned window. */
 @Entity({ name: 'releases' })
@@ -32,6 +32,10 @@ export class Release {
   @Column({ type: 'text' })
   state!: ReleaseState;
 
+  /** Why it was canceled; null otherwise. */
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: string | null;
+
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
 
@@ -43,4 +47,22 @@ export class Release {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toReleaseView(release: Release): ReleaseView {
+  return {
+    id: release.id,
+    number: release.number,
+    name: release.name,
+    description: release.description,
+    changeIds: release.changeIds,
+    plannedStart: release.plannedStart.toISOString(),
+    plannedEnd: release.plannedEnd.toISOString(),
+    state: release.state,
+    cancelReason: release.cancelReason,
+    createdBy: release.createdBy,
+    createdAt: release.createdAt.toISOString(),
+    updatedAt: release.updatedAt.toISOString(),
+    version: release.version,
+  };
 }

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { ChangeTemplateView } from '@itsm/contracts';
 
 /** A standard change model: pre-approved plans, the CI classes it may touch and how long it may take. */
 @Entity({ name: 'change_templates' })
@@ -40,4 +41,21 @@ export class ChangeTemplate {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toChangeTemplateView(template: ChangeTemplate): ChangeTemplateView {
+  return {
+    id: template.id,
+    name: template.name,
+    description: template.description,
+    implementationPlan: template.implementationPlan,
+    backoutPlan: template.backoutPlan,
+    testPlan: template.testPlan,
+    allowedCiClasses: template.allowedCiClasses,
+    maxDurationMinutes: template.maxDurationMinutes,
+    enabled: template.enabled,
+    createdAt: template.createdAt.toISOString(),
+    updatedAt: template.updatedAt.toISOString(),
+    version: template.version,
+  };
 }

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import type { BlackoutScope } from '@itsm/contracts';
+import type { BlackoutScope, BlackoutWindowView } from '@itsm/contracts';
 
 /** A freeze: no change may run in it, everywhere or on some services or CIs; once, or recurring by an RRULE in a time zone. */
 @Entity({ name: 'blackout_windows' })
@@ -12,6 +12,9 @@ export class BlackoutWindow {
 
   @Column({ type: 'text' })
   name!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
 
   @Column({ type: 'text' })
   scope!: BlackoutScope;
@@ -41,4 +44,21 @@ export class BlackoutWindow {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toBlackoutWindowView(window: BlackoutWindow): BlackoutWindowView {
+  return {
+    id: window.id,
+    name: window.name,
+    description: window.description,
+    scope: window.scope,
+    targetIds: window.targetIds,
+    start: window.startsAt.toISOString(),
+    end: window.endsAt.toISOString(),
+    rrule: window.rrule,
+    timeZone: window.timeZone,
+    createdAt: window.createdAt.toISOString(),
+    updatedAt: window.updatedAt.toISOString(),
+    version: window.version,
+  };
 }

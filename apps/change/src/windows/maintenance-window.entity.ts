@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { MaintenanceWindowView } from '@itsm/contracts';
 
 /** When some CIs may be changed: a change touching one of them must lie wholly inside one occurrence. */
 @Entity({ name: 'maintenance_windows' })
@@ -10,6 +11,9 @@ export class MaintenanceWindow {
 
   @Column({ type: 'text' })
   name!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
 
   @Column({ name: 'ci_ids', type: 'uuid', array: true })
   ciIds!: string[];
@@ -34,4 +38,20 @@ export class MaintenanceWindow {
 
   @VersionColumn({ type: 'int' })
   version!: number;
+}
+
+export function toMaintenanceWindowView(window: MaintenanceWindow): MaintenanceWindowView {
+  return {
+    id: window.id,
+    name: window.name,
+    description: window.description,
+    ciIds: window.ciIds,
+    start: window.startsAt.toISOString(),
+    end: window.endsAt.toISOString(),
+    rrule: window.rrule,
+    timeZone: window.timeZone,
+    createdAt: window.createdAt.toISOString(),
+    updatedAt: window.updatedAt.toISOString(),
+    version: window.version,
+  };
 }

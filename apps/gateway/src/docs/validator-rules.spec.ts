@@ -51,6 +51,13 @@ const STATED_IN_DESCRIPTIONS: ReadonlyArray<{ field: string; message: RegExp; pr
     properties: [['CalendarAddDto', 'duration'], ['PolicyTargetDto', 'duration']],
     says: /At most \d+ seconds in all/,
   },
+  // The names the time zone database knows, which JSON Schema cannot list but by an enum of hundreds.
+  {
+    field: 'timeZone',
+    message: /must be an IANA time zone/,
+    properties: [['BlackoutWindowDto', 'timeZone'], ['MaintenanceWindowDto', 'timeZone']],
+    says: /IANA time zone/,
+  },
 ];
 
 /** True when every error names a rule the document states in a description. */

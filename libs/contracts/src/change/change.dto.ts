@@ -411,7 +411,7 @@ export class ChangeFilters extends PageRequest {
   @IsInstant()
   to?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Words to find in the title, description or justification (web-search syntax: "quoted phrase", -excluded, or).', example: 'vpn firmware' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200, description: 'Words to find in the title or the description (web-search syntax: "quoted phrase", -excluded, or).', example: 'vpn firmware' })
   @OptionalNotNull()
   @IsString()
   @Length(1, 200)
@@ -572,7 +572,7 @@ export class ChangeConflict {
   @IsDateString()
   to!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs of this change involved (empty for a global blackout).' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs of this change involved (all of them for a global blackout).' })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];

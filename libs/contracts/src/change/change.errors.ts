@@ -46,6 +46,8 @@ export enum ChangeErrorCode {
   BlackoutNotFound = 'CHANGE_BLACKOUT_NOT_FOUND',
   /** No such maintenance window. */
   MaintenanceWindowNotFound = 'CHANGE_MAINTENANCE_WINDOW_NOT_FOUND',
+  /** Another blackout window (or another maintenance window) has this name; `details.errors` names `name`. */
+  WindowNameTaken = 'CHANGE_WINDOW_NAME_TAKEN',
   /** No such release. */
   ReleaseNotFound = 'CHANGE_RELEASE_NOT_FOUND',
   /** The release state machine has no such move; `details.allowed` lists the states it has. */
@@ -78,6 +80,7 @@ export const CHANGE_ERROR_KINDS: ErrorKinds<ChangeErrorCode> = {
   [ChangeErrorCode.OutsideWindow]: ErrorCode.CONFLICT,
   [ChangeErrorCode.BlackoutNotFound]: ErrorCode.NOT_FOUND,
   [ChangeErrorCode.MaintenanceWindowNotFound]: ErrorCode.NOT_FOUND,
+  [ChangeErrorCode.WindowNameTaken]: ErrorCode.CONFLICT,
   [ChangeErrorCode.ReleaseNotFound]: ErrorCode.NOT_FOUND,
   [ChangeErrorCode.ReleaseInvalidTransition]: ErrorCode.INVALID_TRANSITION,
   [ChangeErrorCode.InvalidRrule]: ErrorCode.UNPROCESSABLE,

@@ -197,7 +197,7 @@ export const ChangeRpc = {
   history: changeRpc('history', GetChangeRequest, ChangeHistory, 'Read the audit trail of a change.', RoleSets.agentsAndCab),
   vote: changeRpc('approval_vote', ChangeVoteRequest, ChangeView, 'Approve or reject a change awaiting approval (holders of the policy’s role and their delegates).', RoleSets.agentsAndCab),
   delegate: changeRpc('approval_delegate', DelegateApprovalRequest, ChangeView, 'Let another user vote once on the caller’s behalf (holders of the policy’s role).', RoleSets.agentsAndCab),
-  conflicts: changeRpc('conflicts', GetChangeRequest, ChangeConflictCheck, 'Run the schedule check of a change now and record its conflicts.', RoleSets.agents),
+  conflicts: changeRpc('conflicts', GetChangeRequest, ChangeConflictCheck, 'Run the schedule check of a change now and answer its conflicts (nothing is written).', RoleSets.agents),
   gate: changeRpc('gate', GetChangeRequest, GateAnswer, 'Whether a pipeline may deploy a change now, and if not, why.', RoleSets.agents),
   calendar: changeRpc('calendar', ChangeCalendarQuery, ChangeCalendar, 'The changes and window occurrences of a period.', RoleSets.agents),
   calendarIcs: changeRpc('calendar_ics', ChangeCalendarQuery, ChangeCalendarIcs, 'The change calendar of a period as iCalendar text.', RoleSets.agents),
