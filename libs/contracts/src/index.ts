@@ -10,6 +10,7 @@ export * from './transforms';
 export * from './incident';
 export * from './priority';
 export * from './field-changes';
+export * from './reporting';
 export * from './request';
 export * from './asyncapi';
 export * from './sla';

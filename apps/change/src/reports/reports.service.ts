@@ -11,7 +11,7 @@ import {
   ChangeType,
   CommonError,
   CommonErrorCode,
-  DEFAULT_CHANGE_REPORT_ROWS,
+  DEFAULT_REPORT_ROWS,
 } from '@itsm/contracts';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import { Change } from '../changes/change.entity';
@@ -99,7 +99,7 @@ export class ReportsService {
    */
   async causedIncidents(query: ChangeTopReportQuery): Promise<ChangeCausedIncidentsReport> {
     const range = period(query);
-    const limit = query.limit ?? DEFAULT_CHANGE_REPORT_ROWS;
+    const limit = query.limit ?? DEFAULT_REPORT_ROWS;
     const windowHours = this.config.CHANGE_INCIDENT_WINDOW_HOURS;
     const followed = `
       SELECT c.id, c.number, c.title, c.outcome, c.implemented_at, o.incident_id, o.opened_at

@@ -1,43 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsDateString, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
-import { IsInstant, IsIntegerFrom } from '../field-rules';
-import { OptionalNotNull } from '../transforms';
+import { ReportPeriod, ReportPeriodQuery, TopReportPeriodQuery } from '../reporting';
 import { ChangeOutcome, ChangeType } from './change.enums';
 
-export const DEFAULT_CHANGE_REPORT_ROWS = 10;
-export const MAX_CHANGE_REPORT_ROWS = 100;
-
 /** `?from=&to=` of every change report: the period, `from` inclusive, `to` exclusive. */
-export class ChangeReportQuery {
-  @ApiProperty({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Start of the period (inclusive).' })
-  @IsInstant()
-  from!: string;
+export class ChangeReportQuery extends ReportPeriodQuery {}
 
-  @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'End of the period (exclusive); after `from` (else 400 naming `to`).' })
-  @IsInstant()
-  to!: string;
-}
+/** `?from=&to=&limit=` of the change reports that rank. */
+export class ChangeTopReportQuery extends TopReportPeriodQuery {}
 
-/** `?from=&to=&limit=` of the reports that rank: the period and how many rows of the top to give. */
-export class ChangeTopReportQuery extends ChangeReportQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_CHANGE_REPORT_ROWS, default: DEFAULT_CHANGE_REPORT_ROWS, description: 'Rows in the list, the largest counts first.' })
-  @OptionalNotNull()
-  @Type(() => Number)
-  @IsIntegerFrom(1, MAX_CHANGE_REPORT_ROWS)
-  limit?: number;
-}
-
-/** The period a report covers, as asked. */
-export class ChangeReportPeriod {
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  from!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  to!: string;
-}
+/** The period a change report covers, as asked. */
+export class ChangeReportPeriod extends ReportPeriod {}
 
 export class ChangeOutcomeRow {
   @ApiProperty({ enum: ChangeOutcome, enumName: 'ChangeOutcome' })

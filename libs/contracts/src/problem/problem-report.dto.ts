@@ -1,43 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsDateString, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
-import { IsInstant, IsIntegerFrom } from '../field-rules';
-import { OptionalNotNull } from '../transforms';
+import { IsArray, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { ReportPeriod, ReportPeriodQuery, TopReportPeriodQuery } from '../reporting';
 import { KnownErrorState, ProblemState } from './problem.enums';
 
-export const DEFAULT_REPORT_ROWS = 10;
-export const MAX_REPORT_ROWS = 100;
-
 /** `?from=&to=` of every problem report: the period, `from` inclusive, `to` exclusive. */
-export class ProblemReportQuery {
-  @ApiProperty({ format: 'date-time', example: '2026-11-01T00:00:00Z', description: 'Start of the period (inclusive).' })
-  @IsInstant()
-  from!: string;
+export class ProblemReportQuery extends ReportPeriodQuery {}
 
-  @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00Z', description: 'End of the period (exclusive); after `from`.' })
-  @IsInstant()
-  to!: string;
-}
+/** `?from=&to=&limit=` of the problem reports that rank. */
+export class ProblemTopReportQuery extends TopReportPeriodQuery {}
 
-/** `?from=&to=&limit=` of the reports that rank: the period and how many rows of the top to give. */
-export class ProblemTopReportQuery extends ProblemReportQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_REPORT_ROWS, default: DEFAULT_REPORT_ROWS, description: 'Rows per list, the largest counts first.' })
-  @OptionalNotNull()
-  @Type(() => Number)
-  @IsIntegerFrom(1, MAX_REPORT_ROWS)
-  limit?: number;
-}
-
-/** The period a report covers, as asked. */
-export class ProblemReportPeriod {
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  from!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  to!: string;
-}
+/** The period a problem report covers, as asked. */
+export class ProblemReportPeriod extends ReportPeriod {}
 
 export class RecurringCategoryRow {
   @ApiProperty({ nullable: true, type: String, example: 'network', description: 'The incident category; null for incidents without one.' })
