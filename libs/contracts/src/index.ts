@@ -11,6 +11,7 @@ export * from './incident';
 export * from './priority';
 export * from './field-changes';
 export * from './reporting';
+export * from './comments';
 export * from './request';
 export * from './asyncapi';
 export * from './sla';

@@ -22,10 +22,10 @@ import {
 import { Role } from '../actor';
 import { INSTANT_EXAMPLE, IsInstant } from '../field-rules';
 import { AddCommentDto, FieldChange } from '../incident/incident.dto';
-import { CommentVisibility } from '../incident/incident.enums';
 import { type Page, ListOf, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
 import { CHANGE_SORTS, ChangeApprovalState, ChangeOutcome, ChangeSort, ChangeState, ChangeType, ChangeVote, ChangeWindowKind, ConflictKind, RiskLevel } from './change.enums';
+import { CommentFields } from '../comments';
 
 /** An assignment group, the same shape as on incidents and problems. */
 export const CHANGE_LABEL_PATTERN = /^[\w .:/@-]{1,100}$/u;
@@ -865,35 +865,10 @@ export class ChangeCalendarIcs {
   ics!: string;
 }
 
-export class ChangeCommentView {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
-
+export class ChangeCommentView extends CommentFields {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   changeId!: string;
-
-  @ApiProperty()
-  @IsString()
-  body!: string;
-
-  @ApiProperty({ enum: CommentVisibility, enumName: 'CommentVisibility' })
-  @IsEnum(CommentVisibility)
-  visibility!: CommentVisibility;
-
-  @ApiProperty({ example: 'sam' })
-  @IsString()
-  authorId!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'Sam Agent' })
-  @IsOptional()
-  @IsString()
-  authorName!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  createdAt!: string;
 }
 
 export const ChangeCommentList = ListOf(() => ChangeCommentView, 'ChangeCommentList');

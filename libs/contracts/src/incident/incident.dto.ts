@@ -23,6 +23,7 @@ import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
+import { CommentFields } from '../comments';
 
 const IMPACT_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
 const URGENCY_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (work stopped), 2 medium, 3 low.' };
@@ -653,35 +654,10 @@ export class IncidentCounts {
   byState!: Record<IncidentState, number>;
 }
 
-export class CommentView {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
-
+export class CommentView extends CommentFields {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   incidentId!: string;
-
-  @ApiProperty()
-  @IsString()
-  body!: string;
-
-  @ApiProperty({ enum: CommentVisibility, enumName: 'CommentVisibility' })
-  @IsEnum(CommentVisibility)
-  visibility!: CommentVisibility;
-
-  @ApiProperty({ example: 'sam' })
-  @IsString()
-  authorId!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'Sam Agent' })
-  @IsOptional()
-  @IsString()
-  authorName!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  createdAt!: string;
 }
 
 export const CommentList = ListOf(() => CommentView, 'CommentList');

@@ -20,8 +20,9 @@ import {
 import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { AddCommentDto, FieldChange } from '../incident/incident.dto';
-import { CommentVisibility, Impact, Priority, Urgency } from '../incident/incident.enums';
+import { Impact, Priority, Urgency } from '../incident/incident.enums';
 import { DetectionScope, KnownErrorState, PROBLEM_SORTS, ProblemResolutionCode, ProblemSort, ProblemState } from './problem.enums';
+import { CommentFields } from '../comments';
 
 const IMPACT_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
 const URGENCY_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (work stopped), 2 medium, 3 low.' };
@@ -587,35 +588,10 @@ export class ProblemView {
 export const ProblemPage = PageOf(() => ProblemView, 'ProblemPage');
 export type ProblemPage = Page<ProblemView>;
 
-export class ProblemCommentView {
-  @ApiProperty({ format: 'uuid' })
-  @IsUUID()
-  id!: string;
-
+export class ProblemCommentView extends CommentFields {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   problemId!: string;
-
-  @ApiProperty()
-  @IsString()
-  body!: string;
-
-  @ApiProperty({ enum: CommentVisibility, enumName: 'CommentVisibility' })
-  @IsEnum(CommentVisibility)
-  visibility!: CommentVisibility;
-
-  @ApiProperty({ example: 'sam' })
-  @IsString()
-  authorId!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: 'Sam Agent' })
-  @IsOptional()
-  @IsString()
-  authorName!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  @IsDateString()
-  createdAt!: string;
 }
 
 export const ProblemCommentList = ListOf(() => ProblemCommentView, 'ProblemCommentList');

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsDateString, IsEnum, IsOptional, IsString, IsUUID } from 'class-validator';
+import { CommentVisibility } from './incident/incident.enums';
+
+/** What every comment or work note of a record shows; each record type adds the id of its record (`incidentId`, `problemId`, …). */
+export abstract class CommentFields {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty()
+  @IsString()
+  body!: string;
+
+  @ApiProperty({ enum: CommentVisibility, enumName: 'CommentVisibility' })
+  @IsEnum(CommentVisibility)
+  visibility!: CommentVisibility;
+
+  @ApiProperty({ example: 'sam' })
+  @IsString()
+  authorId!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Sam Agent' })
+  @IsOptional()
+  @IsString()
+  authorName!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsDateString()
+  createdAt!: string;
+}
