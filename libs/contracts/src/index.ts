@@ -19,4 +19,5 @@ export * from './notification';
 export * from './cmdb';
 export * from './problem';
 export * from './change';
+export * from './knowledge';
 export * from './records';
