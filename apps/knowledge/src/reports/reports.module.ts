@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Knowledge reports: low helpfulness, viewed but never linked. */
+@Module({})
+export class ReportsModule {}
