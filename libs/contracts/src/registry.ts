@@ -6,6 +6,7 @@ import { CmdbEvents, CmdbRpc, ImpactRpc, ImportRpc } from './cmdb/cmdb.messages'
 import { CatalogRpc, RequestEvents, RequestRpc } from './request/request.messages';
 import { ProblemEvents, ProblemRpc } from './problem/problem.messages';
 import { ChangeEvents, ChangeRpc } from './change/change.messages';
+import { KnowledgeEvents, KnowledgeRpc } from './knowledge/knowledge.messages';
 import type { CloudEvent } from './envelope';
 import { CommonErrorCode } from './errors';
 import { IncidentErrorCode } from './incident/incident.errors';
@@ -15,11 +16,12 @@ import { SlaErrorCode } from './sla/sla.errors';
 import { NotificationErrorCode } from './notification/notification.errors';
 import { ProblemErrorCode } from './problem/problem.errors';
 import { ChangeErrorCode } from './change/change.errors';
+import { KnowledgeErrorCode } from './knowledge/knowledge.errors';
 
 import type { EventDeclaration, PayloadOf, RpcDeclaration } from './message';
 
-export const AllEvents = [...Object.values(IncidentEvents), ...Object.values(SlaEvents), ...Object.values(CmdbEvents), ...Object.values(RequestEvents), ...Object.values(NotificationEvents), ...Object.values(ProblemEvents), ...Object.values(ChangeEvents)] as const;
-export const AllRpc = [...Object.values(IncidentRpc), ...Object.values(RequestRpc), ...Object.values(CatalogRpc), ...Object.values(CmdbRpc), ...Object.values(ImpactRpc), ...Object.values(ImportRpc), ...Object.values(SlaRpc), ...Object.values(NotificationRpc), ...Object.values(ProblemRpc), ...Object.values(ChangeRpc)] as const;
+export const AllEvents = [...Object.values(IncidentEvents), ...Object.values(SlaEvents), ...Object.values(CmdbEvents), ...Object.values(RequestEvents), ...Object.values(NotificationEvents), ...Object.values(ProblemEvents), ...Object.values(ChangeEvents), ...Object.values(KnowledgeEvents)] as const;
+export const AllRpc = [...Object.values(IncidentRpc), ...Object.values(RequestRpc), ...Object.values(CatalogRpc), ...Object.values(CmdbRpc), ...Object.values(ImpactRpc), ...Object.values(ImportRpc), ...Object.values(SlaRpc), ...Object.values(NotificationRpc), ...Object.values(ProblemRpc), ...Object.values(ChangeRpc), ...Object.values(KnowledgeRpc)] as const;
 
 type AnyEvent = (typeof AllEvents)[number];
 /** Subject → payload type, as immich's EventMap: publisher and handler are typed by the same entry. */
@@ -48,4 +50,5 @@ export const AllErrorReasons: readonly string[] = [
   ...Object.values(NotificationErrorCode),
   ...Object.values(ProblemErrorCode),
   ...Object.values(ChangeErrorCode),
+  ...Object.values(KnowledgeErrorCode),
 ];
