@@ -11,9 +11,19 @@ const swcConfig = {
   sourceMaps: 'inline',
 };
 
+/**
+ * Dependencies of sanitize-html that ship only as ES modules: Node loads them from CommonJS (require of ESM), jest's
+ * CommonJS runtime does not, so jest compiles them to CommonJS like our own sources.
+ */
+const ESM_ONLY = '(htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)';
+
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcConfig],
+    [`/node_modules/(sanitize-html/node_modules/)?${ESM_ONLY}/.+\\.js$`]: ['@swc/jest', { ...swcConfig, jsc: { ...swcConfig.jsc, parser: { syntax: 'ecmascript' } } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(sanitize-html/node_modules/)?${ESM_ONLY}/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@itsm/(contracts|messaging|runtime|persistence|observability|testing|json-schema|client)$': '<rootDir>/libs/$1/src/index.ts' },
   setupFiles: ['reflect-metadata'],
