@@ -17,6 +17,7 @@ import { EventsModule } from './events/events.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ChangesModule } from './changes/changes.module';
 import { ProblemsModule } from './problems/problems.module';
+import { KnowledgeModule } from './knowledge/knowledge.module';
 import { RequestsModule } from './requests/requests.module';
 import { CmdbModule } from './cmdb/cmdb.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -35,7 +36,7 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, ProblemsModule, ChangesModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, ProblemsModule, ChangesModule, KnowledgeModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { CatalogRpc, ChangeRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, NotificationRpc, ProblemRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
+import { CatalogRpc, ChangeRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, KnowledgeRpc, NotificationRpc, ProblemRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
 import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsUrl } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
@@ -91,11 +91,25 @@ const CREATES: ReadonlyArray<{ path: string; url?: string; create: RpcDeclaratio
     read: ChangeRpc.getMaintenanceWindow,
     body: { name: 'Payroll database maintenance', ciIds: [randomUUID()], start: '2026-11-08T01:00:00+01:00', end: '2026-11-08T05:00:00+01:00', timeZone: 'Europe/Berlin' },
   },
+  {
+    path: '/v1/knowledge/articles',
+    create: KnowledgeRpc.create,
+    read: KnowledgeRpc.get,
+    body: { title: 'Reset a forgotten VPN password', body: '1. Open https://vpn.example.com/reset' },
+  },
   { path: '/v1/releases', create: ChangeRpc.createRelease, read: ChangeRpc.getRelease, body: { name: 'November network release', plannedStart: '2026-11-30T09:00:00Z', plannedEnd: '2026-11-30T18:00:00Z' } },
 ];
 
-/** Create routes without a `Location`: a relationship rule and a comment are not read one by one. */
-const CREATES_WITHOUT_LOCATION = ['/v1/cmdb/relationship-rules', '/v1/incidents/{id}/comments', '/v1/requests/{id}/comments', '/v1/problems/{id}/comments', '/v1/changes/{id}/comments'];
+/** Create routes without a `Location`: a relationship rule, a comment, a vote on an article and a link of one are not read one by one. */
+const CREATES_WITHOUT_LOCATION = [
+  '/v1/cmdb/relationship-rules',
+  '/v1/incidents/{id}/comments',
+  '/v1/requests/{id}/comments',
+  '/v1/problems/{id}/comments',
+  '/v1/changes/{id}/comments',
+  '/v1/knowledge/articles/{id}/feedback',
+  '/v1/knowledge/articles/{id}/links',
+];
 
 const AT = '2026-11-02T09:30:00.000Z';
 
@@ -173,6 +187,8 @@ describe('what the API document promises', () => {
       CmdbRpc.ciHistory.subject,
       ImportRpc.run.subject,
       CmdbRpc.createRelationshipRule.subject,
+      KnowledgeRpc.feedback.subject,
+      KnowledgeRpc.link.subject,
     ];
     responder = new RpcResponder(responderConnection, [...new Set(subjects)]);
     await responder.start();
@@ -209,6 +225,19 @@ describe('what the API document promises', () => {
       const response = await call('POST', '/v1/cmdb/relationship-rules', { type: 'depends_on', sourceClass: 'application', targetClass: 'message_queue' });
 
       expect([response.status, response.headers.get('location')]).toEqual([201, null]);
+    });
+
+    it.each([
+      ['/feedback', KnowledgeRpc.feedback, { helpful: false, comment: 'The reset link is outdated.' }],
+      ['/links', KnowledgeRpc.link, { ticketType: 'incident', ticketId: randomUUID() }],
+    ] as const)('answers a new article %s with 201 and no Location, the article id from the path', async (route, rpc, body) => {
+      const id = randomUUID();
+      responder.reset(() => ({ ok: true, data: { articleId: id } }));
+
+      const response = await call('POST', `/v1/knowledge/articles/${id}${route}`, body);
+
+      expect([response.status, response.headers.get('location')]).toEqual([201, null]);
+      expect(responder.received.map((received) => [received.subject, received.data])).toEqual([[rpc.subject, { ...body, id }]]);
     });
 
     it('answers the version of a routing rule and a reconciliation rule as ETag', async () => {

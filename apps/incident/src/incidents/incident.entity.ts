@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn, VersionColumn } from 'typeorm';
-import { Channel, type HoldReason, type Impact, IncidentState, type IncidentView, Priority, type ResolutionCode, type Urgency } from '@itsm/contracts';
+import { Channel, type HoldReason, type Impact, IncidentState, type IncidentView, Priority, type ResolutionCode, type SuggestedArticle, type Urgency } from '@itsm/contracts';
 
 const timestamp = { type: 'timestamptz', nullable: true } as const;
 
@@ -106,6 +106,14 @@ export class Incident {
   @Column({ name: 'change_ids', type: 'uuid', array: true, default: () => `'{}'` })
   changeIds!: string[];
 
+  /** The knowledge service's latest suggestions; written only by the suggestions consumer, outside the record's version. */
+  @Column({ name: 'suggested_articles', type: 'jsonb', default: () => `'[]'` })
+  suggestedArticles!: SuggestedArticle[];
+
+  /** The incident version the stored suggestions were computed for; null until the first arrive. */
+  @Column({ name: 'suggestions_version', type: 'int', nullable: true })
+  suggestionsVersion!: number | null;
+
   @Column({ name: 'merged_into_id', type: 'uuid', nullable: true })
   mergedIntoId!: string | null;
 
@@ -166,6 +174,7 @@ export function toIncidentView(incident: Incident): IncidentView {
     parentId: incident.parentId,
     problemId: incident.problemId,
     changeIds: incident.changeIds,
+    suggestedArticles: incident.suggestedArticles ?? [],
     mergedIntoId: incident.mergedIntoId,
     reopenCount: incident.reopenCount,
     openedAt: incident.openedAt.toISOString(),

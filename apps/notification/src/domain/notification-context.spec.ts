@@ -48,6 +48,7 @@ function buildIncident(overrides: Partial<IncidentView> = {}): IncidentView {
     parentId: null,
     problemId: null,
     changeIds: [],
+    suggestedArticles: [],
     mergedIntoId: null,
     reopenCount: 0,
     openedAt: '2026-03-02T08:00:00.000Z',

@@ -24,6 +24,7 @@ import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { Channel, CommentVisibility, HoldReason, Impact, INCIDENT_SORTS, IncidentSort, IncidentState, Priority, ResolutionCode, Urgency } from './incident.enums';
 import { CommentFields } from '../comments';
+import { ARTICLE_NUMBER } from '../knowledge/article.dto';
 
 const IMPACT_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
 const URGENCY_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (work stopped), 2 medium, 3 low.' };
@@ -450,6 +451,22 @@ export class IncidentRef {
   state!: IncidentState;
 }
 
+/** A knowledge article suggested for an incident, as the knowledge service last suggested it. */
+export class SuggestedArticle {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ example: 'KB0001001' })
+  @IsString()
+  @Matches(ARTICLE_NUMBER)
+  number!: string;
+
+  @ApiProperty({ example: 'Reset a forgotten VPN password' })
+  @IsString()
+  title!: string;
+}
+
 /** An incident as the API and subscribers see it. */
 export class IncidentView {
   @ApiProperty({ format: 'uuid' })
@@ -588,6 +605,16 @@ export class IncidentView {
   @IsArray()
   @IsUUID('all', { each: true })
   changeIds!: string[];
+
+  @ApiProperty({
+    type: [SuggestedArticle],
+    description:
+      'Up to five published knowledge articles that may help, best first, as the knowledge service last suggested them for the incident’s title, description, category and CIs (`knowledge.suggested`); empty until it has. Updating them does not change the incident’s version.',
+  })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => SuggestedArticle)
+  suggestedArticles!: SuggestedArticle[];
 
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Set when merged into another incident as a duplicate.' })
   @IsOptional()

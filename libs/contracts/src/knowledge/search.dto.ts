@@ -24,7 +24,7 @@ export class SearchArticlesRequest {
     minLength: 1,
     maxLength: MAX_SEARCH_QUERY,
     description:
-      'Words to find (web-search syntax: "quoted phrase", -excluded, or), stemmed in each article’s language; hits in the title rank highest, then tags, summary and body. A title close to a query word also matches (typos: `priner` finds `printer`). Missing or empty: 400 naming `q` (blank: 400 `KNOWLEDGE_QUERY_REQUIRED`); stop words only: an empty page. Punctuation is never an error.',
+      'Words to find (web-search syntax: "quoted phrase", -excluded, or; a word ending in `*` or `:*` is a prefix), stemmed in each article’s language; hits in the title rank highest, then tags, summary and body. A title close to a query word also matches (typos: `priner` finds `printer`). Missing or empty: 400 naming `q` (blank: 400 `KNOWLEDGE_QUERY_REQUIRED`); stop words only: an empty page. Punctuation is never an error.',
     example: 'vpn password reset',
   })
   @IsString()

@@ -48,6 +48,7 @@ export function buildIncidentView(overrides: Partial<IncidentView> = {}): Incide
     parentId: null,
     problemId: null,
     changeIds: [],
+    suggestedArticles: [],
     mergedIntoId: null,
     reopenCount: 0,
     openedAt: now,

@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ArticleAudience, type ArticleHit, type ArticleHitPage, ArticleLanguage, type ArticleSuggestion, ArticleState } from '@itsm/contracts';
+import { decodeCursor, encodeCursor } from '@itsm/persistence';
+import { rankingSql, TRIGRAM_THRESHOLD } from '../domain/ranking';
+import { anyWordQuery, parseSearch } from './search-query';
+import { snippetHtml, SNIPPET_HEADLINE_OPTIONS } from './snippet';
+
+/** How deep a ranked search pages; a cursor further on is refused (a search that needs it should be narrowed). */
+const MAX_RANKED_OFFSET = 10_000;
+/** Languages whose published versions a search reads: each is matched with the query parsed in its own configuration. */
+const LANGUAGES: readonly ArticleLanguage[] = Object.values(ArticleLanguage);
+/** ts_rank_cd weights of D (body), C (summary), B (tags), A (title): PostgreSQL's defaults, written out. */
+const RANK_WEIGHTS = `'{0.1, 0.2, 0.4, 1.0}'`;
+/** Suggestions: what sharing a CI with the ticket, and being filed under its category, adds to the text rank. */
+export const SUGGESTION_CI_WEIGHT = 0.3;
+export const SUGGESTION_CATEGORY_WEIGHT = 0.1;
+/** ts_headline reads this much of an article (summary, then body): enough for a snippet, bounded for a 200,000-character body. */
+const SNIPPET_SOURCE_LENGTH = 20_000;
+/**
+ * Settings of a search transaction. The trigram operator `%>>` (strict word similarity of a query word to a word of
+ * the title) takes its threshold from a setting, so it is set to the ranking's; the rest plans a read of tables that
+ * stay in memory: index lookups cost little more than sequential reads (with the default random_page_cost the planner
+ * reads all articles to join a few dozen hits), and JIT compilation of a plan costs more than running it.
+ */
+export const SEARCH_SETTINGS = `SET TRANSACTION READ ONLY; SET LOCAL pg_trgm.strict_word_similarity_threshold = ${TRIGRAM_THRESHOLD}; SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off`;
+
+/** Days since the version was published. */
+const AGE_DAYS = 'EXTRACT(EPOCH FROM now() - COALESCE(v.published_at, v.created_at)) / 86400';
+
+export interface SearchScope {
+  /** Who reads: `public` (requesters) reads public articles only, `internal` (agents) both. */
+  audience: ArticleAudience;
+  category?: string;
+  tag?: string;
+  serviceId?: string;
+}
+
+interface HitRow {
+  id: string;
+  number: string;
+  title: string;
+  summary: string;
+  category: string | null;
+  tags: string[];
+  audience: ArticleAudience;
+  language: ArticleLanguage;
+  article_version: number;
+  published_at: Date;
+  helpful_count: number;
+  not_helpful_count: number;
+  rank: number;
+  snippet: string;
+}
+
+/** Bound parameters of one statement, named by position as they are added. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** `sql(config)` in the row's own language: a CASE whose branches PostgreSQL folds to constants when planning. */
+function perLanguage(sql: (config: string) => string): string {
+  return `CASE v.language ${LANGUAGES.map((language) => `WHEN '${language}' THEN ${sql(`'${language}'::regconfig`)}`).join(' ')} END`;
+}
+
+/** Any of the published versions matching `sql(config)` in their own language: one GIN index scan per language. */
+function matchInAnyLanguage(sql: (config: string) => string): string[] {
+  return LANGUAGES.map((language) => `(v.language = '${language}' AND v.search @@ ${sql(`'${language}'::regconfig`)})`);
+}
+
+/**
+ * The search statement and its parameters (null when `q` asks for nothing): what {@link SearchRepository.search}
+ * runs, in a transaction with {@link SEARCH_SETTINGS}; exported for the test that checks its plan and the benchmark.
+ */
+export function searchStatement(q: string, scope: SearchScope, page: { limit: number; offset: number }): { sql: string; params: unknown[] } | null {
+  const parsed = parseSearch(q);
+  if (!parsed.positive) return null;
+
+  const params = new Params();
+  const text = params.add(parsed.text);
+  const prefix = parsed.prefixQuery === null ? null : params.add(parsed.prefixQuery);
+  const query = (config: string) => `(websearch_to_tsquery(${config}, ${text})${prefix ? ` && to_tsquery(${config}, ${prefix})` : ''})`;
+  const words = parsed.fuzzyWords.map((word) => params.add(word));
+  // Only titles found by similarity need the exclusions again (websearch_to_tsquery has them for the rest).
+  const excluded = parsed.excludedQuery === null || words.length === 0 ? null : params.add(parsed.excludedQuery);
+  const notExcluded = excluded ? ` AND NOT v.search @@ to_tsquery(v.language::regconfig, ${excluded})` : '';
+  const matches = [
+    ...matchInAnyLanguage(query),
+    ...words.map((word) => `(lower(v.title) OPERATOR(knowledge.%>>) ${word} AND ${isWord(word)}${notExcluded})`),
+  ];
+  const similarity = titleSimilarity(words);
+  const rank = rankingSql({
+    text_rank: `ts_rank_cd(${RANK_WEIGHTS}, v.search, ${perLanguage(query)})`,
+    similarity: similarity.expression,
+    helpful_count: 'a.helpful_count',
+    not_helpful_count: 'a.not_helpful_count',
+    age_days: AGE_DAYS,
+    link_count: 'a.link_count',
+  });
+  const where = filters(scope, params);
+  const limit = params.add(page.limit);
+  const skip = params.add(page.offset);
+  const headline = params.add(SNIPPET_HEADLINE_OPTIONS);
+  const sql = `
+    WITH hits AS (
+      SELECT v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${rank} AS rank
+        FROM knowledge.article_versions v
+        JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'${similarity.join}
+       WHERE v.state = 'published' AND (${matches.join('\n            OR ')})${where}
+       ORDER BY rank DESC, published_at DESC, v.article_id DESC
+       LIMIT ${limit} OFFSET ${skip}
+    )
+    SELECT a.id, a.number, v.title, v.summary, v.category, v.tags, v.audience, v.language, v.number AS article_version, hits.published_at,
+           a.helpful_count, a.not_helpful_count, hits.rank,
+           ts_headline(v.language::regconfig,
+                       translate(left(concat_ws(E'\\n', NULLIF(v.summary, ''), regexp_replace(v.body, '[#*\`]+', '', 'g')), ${SNIPPET_SOURCE_LENGTH}), chr(2) || chr(3), ''),
+                       ${perLanguage(query)}, ${headline}) AS snippet
+      FROM hits
+      JOIN knowledge.article_versions v ON v.article_id = hits.article_id AND v.number = hits.number
+      JOIN knowledge.articles a ON a.id = hits.article_id
+     ORDER BY hits.rank DESC, hits.published_at DESC, hits.article_id DESC`;
+  return { sql, params: params.values };
+}
+
+/**
+ * Ranked search over published article versions: the SQL. Every match condition is one an index answers —
+ * `article_versions_search_idx` per language (the query is parsed in each configuration, so each arm compares the
+ * vector with a constant) and `article_versions_title_trgm_idx` per typo-tolerant word — ORed into one bitmap scan;
+ * ranking and filters run on what those found. Snippets are made for the page only.
+ *
+ * Paging is by rank, then `publishedAt` and id (a total order). A rank is not a column, so the cursor carries the
+ * offset of the next page (`['ranked', fingerprint, offset]`); the fingerprint hashes `q`, the filters and the
+ * audience, so a cursor is accepted only by the search that made it.
+ */
+@Injectable()
+export class SearchRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async search(q: string, scope: SearchScope, page: { limit: number; cursor?: string }): Promise<ArticleHitPage> {
+    const fingerprint = fingerprintOf(q, scope);
+    const offset = page.cursor
+      ? (decodeCursor(page.cursor, 3, ([kind, f, o]) => kind === 'ranked' && f === fingerprint && Number.isInteger(o) && (o as number) > 0 && (o as number) <= MAX_RANKED_OFFSET)[2] as number)
+      : 0;
+    const statement = searchStatement(q, scope, { limit: page.limit + 1, offset });
+    if (!statement) return { items: [], nextCursor: null };
+    const rows = await this.read<HitRow>(statement.sql, statement.params);
+    const items: ArticleHit[] = rows.slice(0, page.limit).map(toHit);
+    const nextOffset = offset + page.limit;
+    return { items, nextCursor: rows.length > page.limit && nextOffset <= MAX_RANKED_OFFSET ? encodeCursor(['ranked', fingerprint, nextOffset]) : null };
+  }
+
+  /**
+   * The published articles best matching a text, read as plain words (any of them may match: see
+   * {@link anyWordQuery}), its longer words also compared with titles; an article sharing a CI with `ciIds`
+   * counts even without a word in common, and one filed under one of `categories` ranks higher.
+   */
+  async suggest(text: string, scope: { audience: ArticleAudience; limit: number; categories: readonly string[]; ciIds: readonly string[] }): Promise<ArticleSuggestion[]> {
+    const words = anyWordQuery(text);
+    if (!words && scope.ciIds.length === 0) return [];
+    const params = new Params();
+    const anyWord = words ? params.add(words.query) : null;
+    const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
+    const fuzzy = (words?.words ?? [])
+      .filter((word) => word.length >= 5)
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 4)
+      .map((word) => params.add(word));
+    const ciIds = params.add(scope.ciIds);
+    const categories = params.add(scope.categories.map((category) => category.toLowerCase()));
+    const matches = [
+      ...(anyWord ? matchInAnyLanguage(query) : []),
+      ...fuzzy.map((word) => `(lower(v.title) OPERATOR(knowledge.%>>) ${word} AND ${isWord(word)})`),
+      ...(scope.ciIds.length > 0 ? [`v.ci_ids && ${ciIds}::uuid[]`] : []),
+    ];
+    const score = rankingSql({
+      text_rank:
+        `(${anyWord ? `ts_rank_cd(${RANK_WEIGHTS}, v.search, ${perLanguage(query)})` : '0'}` +
+        ` + ${SUGGESTION_CI_WEIGHT} * (v.ci_ids && ${ciIds}::uuid[])::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`,
+      similarity: titleSimilarity(fuzzy).expression,
+      helpful_count: 'a.helpful_count',
+      not_helpful_count: 'a.not_helpful_count',
+      age_days: AGE_DAYS,
+      link_count: 'a.link_count',
+    });
+    const where = filters({ audience: scope.audience }, params);
+    const limit = params.add(scope.limit);
+    const sql = `
+      SELECT a.id, a.number, v.title, ${score} AS score
+        FROM knowledge.article_versions v
+        JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'${titleSimilarity(fuzzy).join}
+       WHERE v.state = 'published' AND (${matches.join('\n          OR ')})${where}
+       ORDER BY score DESC, v.published_at DESC, v.article_id DESC
+       LIMIT ${limit}`;
+    const rows = await this.read<{ id: string; number: string; title: string; score: number }>(sql, params.values);
+    return rows.filter((row) => row.score > 0).map((row) => ({ id: row.id, number: row.number, title: row.title, score: round(row.score) }));
+  }
+
+  /** One read in a transaction of its own, with the trigram threshold of the ranking (see SEARCH_SETTINGS). */
+  private read<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(SEARCH_SETTINGS);
+      return manager.query<T[]>(sql, params);
+    });
+  }
+}
+
+function filters(scope: SearchScope, params: Params): string {
+  const where: string[] = [];
+  if (scope.audience === ArticleAudience.Public) where.push(`v.audience = '${ArticleAudience.Public}'`);
+  if (scope.category !== undefined) where.push(`lower(v.category) = lower(${params.add(scope.category)})`);
+  if (scope.tag !== undefined) where.push(`v.tags @> ARRAY[lower(${params.add(scope.tag)})]`);
+  if (scope.serviceId !== undefined) where.push(`v.service_ids @> ARRAY[${params.add(scope.serviceId)}::uuid]`);
+  return where.map((condition) => `\n           AND ${condition}`).join('');
+}
+
+
+/**
+ * Whether a word is more than a stop word in the version's language: a CASE over the languages whose branches
+ * PostgreSQL folds to constants when planning (the word is a parameter), so no row pays for parsing it.
+ */
+function isWord(word: string): string {
+  return `(CASE v.language ${LANGUAGES.map((language) => `WHEN '${language}' THEN numnode(plainto_tsquery('${language}'::regconfig, ${word})) > 0`).join(' ')} ELSE false END)`;
+}
+
+/**
+ * The similarity of the title to the closest of `words` (0 below the threshold, and for a stop word): `join` adds
+ * the per-word similarities as columns of a lateral subquery (`OFFSET 0` keeps it from being merged into the
+ * expression, which would compute each similarity twice), `expression` reads them.
+ */
+function titleSimilarity(words: readonly string[]): { join: string; expression: string } {
+  if (words.length === 0) return { join: '', expression: '0' };
+  const columns = words.map((word, i) => `CASE WHEN ${isWord(word)} THEN knowledge.strict_word_similarity(${word}, lower(v.title)) ELSE 0 END AS s${i}`);
+  return {
+    join: `
+        CROSS JOIN LATERAL (SELECT ${columns.join(', ')} OFFSET 0) sim`,
+    expression: `GREATEST(${words.map((_, i) => `CASE WHEN sim.s${i} >= ${TRIGRAM_THRESHOLD} THEN sim.s${i} ELSE 0 END`).join(', ')})`,
+  };
+}
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+
+function toHit(row: HitRow): ArticleHit {
+  return {
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    summary: row.summary,
+    category: row.category ?? '',
+    tags: row.tags,
+    audience: row.audience,
+    language: row.language,
+    articleVersion: row.article_version,
+    publishedAt: row.published_at.toISOString(),
+    helpfulCount: row.helpful_count,
+    notHelpfulCount: row.not_helpful_count,
+    snippet: snippetHtml(row.snippet),
+    rank: round(row.rank),
+  };
+}
+
+function fingerprintOf(q: string, scope: SearchScope): string {
+  const key = [q, scope.audience, scope.category?.toLowerCase() ?? null, scope.tag?.toLowerCase() ?? null, scope.serviceId ?? null];
+  return createHash('sha256').update(JSON.stringify(key)).digest('base64url').slice(0, 16);
+}
