@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, ArticleAudience, ArticleState, type ArticleView, type CloudEvent, type CreateArticleDto, DLQ_STREAM, type EventDeclaration, KnowledgeRpc } from '@itsm/contracts';
+import { type Actor, ArticleAudience, ArticleState, type ArticleView, type CloudEvent, type CreateArticleDto, deadLetterSubject, DLQ_STREAM, type EventDeclaration, KnowledgeRpc } from '@itsm/contracts';
 import { maria, readStream, sam, waitFor } from '@itsm/testing';
 import type { KnowledgeHarness } from './knowledge-harness';
 
@@ -36,7 +36,7 @@ export async function handled(h: KnowledgeHarness, consumer: string, eventIds: r
 }
 
 export async function noDeadLetters(h: KnowledgeHarness, consumer: string): Promise<void> {
-  await expect(readStream(h.nc, DLQ_STREAM, `itsm.dlq.${consumer}`)).resolves.toEqual([]);
+  await expect(readStream(h.nc, DLQ_STREAM, deadLetterSubject(consumer))).resolves.toEqual([]);
 }
 
 /** An article written by `author`, submitted and approved by `reviewer`: published, as readers see it. */
