@@ -76,10 +76,12 @@ async function main(): Promise<void> {
     await database.query('VACUUM (ANALYZE) knowledge.articles');
     await database.query('VACUUM (ANALYZE) knowledge.article_versions');
     const vacuumedInMs = Math.round(performance.now() - vacuumStart);
-    const [sizes] = await database.query<{ published: number; table_mb: number; search_idx_mb: number; trgm_idx_mb: number }>(
+    const [sizes] = await database.query<{ published: number; table_mb: number; inline_mb: number; search_idx_mb: number; trgm_idx_mb: number }>(
       `SELECT (SELECT count(*)::int FROM knowledge.article_versions WHERE state = 'published') AS published,
               round(pg_table_size('knowledge.article_versions') / 1048576.0)::int AS table_mb,
-              round(pg_relation_size('knowledge.article_versions_search_idx') / 1048576.0)::int AS search_idx_mb,
+              round(pg_relation_size('knowledge.article_versions') / 1048576.0)::int AS inline_mb,
+              (SELECT round(sum(pg_relation_size(format('knowledge.%I', indexname))) / 1048576.0)::int FROM pg_indexes
+                WHERE schemaname = 'knowledge' AND indexname LIKE 'article_versions_search_%_idx') AS search_idx_mb,
               round(pg_relation_size('knowledge.article_versions_title_trgm_idx') / 1048576.0)::int AS trgm_idx_mb`,
     );
 

@@ -11,7 +11,7 @@ import {
   type SearchArticlesRequest,
 } from '@itsm/contracts';
 import { alice, sam } from '@itsm/testing';
-import { SEARCH_SETTINGS, searchStatement } from '../src/search/search.repository';
+import { RANKED_POOL, SEARCH_SETTINGS, SearchRepository, searchStatement } from '../src/search/search.repository';
 import { corpusStatements, type PublishedArticleInput, publishedArticleStatement } from './support/article-corpus';
 import { KnowledgeHarness } from './support/knowledge-harness';
 
@@ -275,12 +275,35 @@ describe('knowledge search', () => {
     }
 
     it('finds matches with the full-text and trigram GIN indexes of published versions, not by reading every row', async () => {
-      for (const q of ['korvantel', 'clicking noise', 'priner', '"paper jam"', 'netw*']) {
+      // `update` is in most of the corpus: reading every row would look cheaper to the planner, and is not.
+      for (const q of ['korvantel', 'clicking noise', 'priner', '"paper jam"', 'netw*', 'update']) {
         const text = await plan(q);
-        expect(text).toContain('article_versions_search_idx');
+        expect(text).toContain('article_versions_search_english_idx');
+        expect(text).toContain('article_versions_search_simple_idx');
         expect(text).not.toMatch(/Seq Scan on article_versions/);
       }
       await expect(plan('priner')).resolves.toContain('article_versions_title_trgm_idx');
+    });
+
+    it('compares with titles only the words that fewer than three published articles contain', async () => {
+      const repository = h.get(SearchRepository);
+      await expect(h.transaction((manager) => repository.typoTolerant(manager, ['printer', 'priner', 'update', 'outlok', 'korvantel']))).resolves.toEqual(['priner', 'outlok']);
+    });
+
+    it('keeps one order across the ranked pool and what follows it, so pages neither overlap nor skip', async () => {
+      const scope = { audience: ArticleAudience.Internal };
+      const run = (offset: number, limit: number) => {
+        const statement = searchStatement('update', scope, { limit, offset }, []);
+        if (!statement) throw new Error('update asks for nothing');
+        return h.transaction(async (manager) => {
+          await manager.query(SEARCH_SETTINGS);
+          return (await manager.query<Array<{ id: string; rank: number }>>(statement.sql, statement.params)).map((row) => row.id);
+        });
+      };
+      const all = await run(0, RANKED_POOL + 200);
+      expect(all.length).toBe(RANKED_POOL + 200);
+      expect(new Set(all).size).toBe(all.length);
+      for (const offset of [0, RANKED_POOL - 5, RANKED_POOL + 50]) await expect(run(offset, 10)).resolves.toEqual(all.slice(offset, offset + 10));
     });
 
     it('finds corpus articles by a typo and a prefix among thousands', async () => {

@@ -6,11 +6,16 @@ const timestamp = { type: 'timestamptz', nullable: true } as const;
 /**
  * One content version of an article, as written (Markdown) and as rendered (sanitized HTML), with its own state:
  * `draft`, `in_review`, `published` (the one readers see), `superseded` (published before) or `retired`. Its search
- * vector (`search`, weighted title > tags > summary > body in the version's language) is kept by a trigger.
+ * vectors (`search`, weighted title > tags > summary > body in the version's language, and `head`, the same without
+ * the body) are kept by a trigger.
  */
 @Entity({ name: 'article_versions' })
 @Index('article_versions_published_idx', ['state'], { where: `state = 'published'` })
-@Index('article_versions_search_idx', { synchronize: false })
+@Index('article_versions_search_english_idx', { synchronize: false })
+@Index('article_versions_search_german_idx', { synchronize: false })
+@Index('article_versions_search_french_idx', { synchronize: false })
+@Index('article_versions_search_spanish_idx', { synchronize: false })
+@Index('article_versions_search_simple_idx', { synchronize: false })
 @Index('article_versions_title_trgm_idx', { synchronize: false })
 @Index('article_versions_ci_ids_idx', { synchronize: false })
 @Check('article_versions_state_check', `state IN ('draft', 'in_review', 'published', 'superseded', 'retired')`)
@@ -77,4 +82,8 @@ export class ArticleVersion {
   /** Kept by the `article_versions_search` trigger from the fields above; never written or read by the entity. */
   @Column({ type: 'tsvector', select: false, insert: false, update: false })
   search!: string;
+
+  /** `search` without the body (title, tags, summary): what a search ranks every match by first. Kept by the same trigger. */
+  @Column({ type: 'tsvector', select: false, insert: false, update: false, default: () => "''" })
+  head!: string;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { ArticleAudience, type ArticleHit, type ArticleHitPage, ArticleLanguage, type ArticleSuggestion, ArticleState } from '@itsm/contracts';
 import { decodeCursor, encodeCursor } from '@itsm/persistence';
 import { rankingSql, TRIGRAM_THRESHOLD } from '../domain/ranking';
@@ -23,9 +23,26 @@ const SNIPPET_SOURCE_LENGTH = 20_000;
  * Settings of a search transaction. The trigram operator `%>>` (strict word similarity of a query word to a word of
  * the title) takes its threshold from a setting, so it is set to the ranking's; the rest plans a read of tables that
  * stay in memory: index lookups cost little more than sequential reads (with the default random_page_cost the planner
- * reads all articles to join a few dozen hits), and JIT compilation of a plan costs more than running it.
+ * reads all articles to join a few dozen hits), and JIT compilation of a plan costs more than running it. Matches
+ * always come from the GIN indexes: the planner does not count what reading each vector from TOAST costs, and would
+ * rather read every version of the table to test a word found in most of them (three times slower).
  */
-export const SEARCH_SETTINGS = `SET TRANSACTION READ ONLY; SET LOCAL pg_trgm.strict_word_similarity_threshold = ${TRIGRAM_THRESHOLD}; SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off`;
+export const SEARCH_SETTINGS = `SET TRANSACTION READ ONLY; SET LOCAL pg_trgm.strict_word_similarity_threshold = ${TRIGRAM_THRESHOLD}; SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off; SET LOCAL enable_seqscan = off`;
+
+/**
+ * How many matches a search or a suggestion ranks in full. Every match is first scored by its title, tags and
+ * summary (`head`, a vector of a few dozen words kept inline in the row) and its age; the best `RANKED_POOL` of them
+ * are then ranked by the whole vector, helpfulness and links. Below that many matches the order is exact; above it,
+ * an article that names the words only in its body comes before other such articles by recency, not by how often
+ * its body names them. Past the pool, pages follow the first score.
+ */
+export const RANKED_POOL = 1000;
+/**
+ * A query word is also matched by title similarity (typo tolerance) when fewer published articles than this contain
+ * it: `priner` is, `printer` is not (it finds printers by stemming, and comparing it with 100,000 titles would only
+ * add `print` and `sprint`).
+ */
+export const TYPO_TOLERANT_BELOW = 3;
 
 /** Days since the version was published. */
 const AGE_DAYS = 'EXTRACT(EPOCH FROM now() - COALESCE(v.published_at, v.created_at)) / 86400';
@@ -77,8 +94,18 @@ function matchInAnyLanguage(sql: (config: string) => string): string[] {
 /**
  * The search statement and its parameters (null when `q` asks for nothing): what {@link SearchRepository.search}
  * runs, in a transaction with {@link SEARCH_SETTINGS}; exported for the test that checks its plan and the benchmark.
+ * `typoWords` are the words matched by title similarity too, none of them a stop word (by default every word that
+ * may be; {@link SearchRepository.typoTolerant} picks the ones a search uses).
+ *
+ * `pool` scores every match by `head` and age and keeps the best (see {@link RANKED_POOL}, and as many as the page
+ * needs); `hits` ranks the first `RANKED_POOL` of them in full and puts them first, the rest after in pool order.
  */
-export function searchStatement(q: string, scope: SearchScope, page: { limit: number; offset: number }): { sql: string; params: unknown[] } | null {
+export function searchStatement(
+  q: string,
+  scope: SearchScope,
+  page: { limit: number; offset: number },
+  typoWords?: readonly string[],
+): { sql: string; params: unknown[] } | null {
   const parsed = parseSearch(q);
   if (!parsed.positive) return null;
 
@@ -86,15 +113,15 @@ export function searchStatement(q: string, scope: SearchScope, page: { limit: nu
   const text = params.add(parsed.text);
   const prefix = parsed.prefixQuery === null ? null : params.add(parsed.prefixQuery);
   const query = (config: string) => `(websearch_to_tsquery(${config}, ${text})${prefix ? ` && to_tsquery(${config}, ${prefix})` : ''})`;
-  const words = parsed.fuzzyWords.map((word) => params.add(word));
+  const words = (typoWords ?? parsed.fuzzyWords).map((word) => params.add(word));
   // Only titles found by similarity need the exclusions again (websearch_to_tsquery has them for the rest).
   const excluded = parsed.excludedQuery === null || words.length === 0 ? null : params.add(parsed.excludedQuery);
   const notExcluded = excluded ? ` AND NOT v.search @@ to_tsquery(v.language::regconfig, ${excluded})` : '';
-  const matches = [
-    ...matchInAnyLanguage(query),
-    ...words.map((word) => `(lower(v.title) OPERATOR(knowledge.%>>) ${word} AND ${isWord(word)}${notExcluded})`),
-  ];
+  // Two scans, not one with every arm ORed: the trigram index is lossy (each row it finds is checked again), and a row
+  // checked against all arms would have its full vector read from TOAST for the full-text ones.
+  const matches = [matchInAnyLanguage(query), ...(words.length > 0 ? [words.map((word) => `(lower(v.title) OPERATOR(knowledge.%>>) ${word}${notExcluded})`)] : [])];
   const similarity = titleSimilarity(words);
+  const preRank = firstScore(`ts_rank(${RANK_WEIGHTS}, v.head, ${perLanguage(query)})`, similarity.expression);
   const rank = rankingSql({
     text_rank: `ts_rank_cd(${RANK_WEIGHTS}, v.search, ${perLanguage(query)})`,
     similarity: similarity.expression,
@@ -104,16 +131,27 @@ export function searchStatement(q: string, scope: SearchScope, page: { limit: nu
     link_count: 'a.link_count',
   });
   const where = filters(scope, params);
+  const poolSize = params.add(Math.max(RANKED_POOL, page.offset + page.limit));
   const limit = params.add(page.limit);
   const skip = params.add(page.offset);
   const headline = params.add(SNIPPET_HEADLINE_OPTIONS);
   const sql = `
-    WITH hits AS (
-      SELECT v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${rank} AS rank
-        FROM knowledge.article_versions v
-        JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'${similarity.join}
-       WHERE v.state = 'published' AND (${matches.join('\n            OR ')})${where}
-       ORDER BY rank DESC, published_at DESC, v.article_id DESC
+    WITH pool AS (
+      SELECT top.article_id, top.number, row_number() OVER (ORDER BY top.score DESC, top.published_at DESC, top.article_id DESC) AS place
+        FROM (SELECT * FROM (${matches.map((arms) => `
+                SELECT v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${preRank} AS score
+                  FROM knowledge.article_versions v${similarity.join}
+                 WHERE v.state = 'published' AND (${arms.join('\n                    OR ')})${where}`).join('\n                 UNION')}) matched
+               ORDER BY score DESC, published_at DESC, article_id DESC
+               LIMIT ${poolSize}) top
+    ), hits AS (
+      SELECT ranked.* FROM (
+        SELECT v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${rank} AS rank, pool.place
+          FROM pool
+          JOIN knowledge.article_versions v ON v.article_id = pool.article_id AND v.number = pool.number
+          JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'${similarity.join}
+      ) ranked
+       ORDER BY ${order('ranked')}
        LIMIT ${limit} OFFSET ${skip}
     )
     SELECT a.id, a.number, v.title, v.summary, v.category, v.tags, v.audience, v.language, v.number AS article_version, hits.published_at,
@@ -124,17 +162,32 @@ export function searchStatement(q: string, scope: SearchScope, page: { limit: nu
       FROM hits
       JOIN knowledge.article_versions v ON v.article_id = hits.article_id AND v.number = hits.number
       JOIN knowledge.articles a ON a.id = hits.article_id
-     ORDER BY hits.rank DESC, hits.published_at DESC, hits.article_id DESC`;
+     ORDER BY ${order('hits')}`;
   return { sql, params: params.values };
 }
 
+/** The order of hits: the pool's first {@link RANKED_POOL} by rank, then the rest in pool order. */
+function order(hits: string): string {
+  return `${hits}.place > ${RANKED_POOL}, CASE WHEN ${hits}.place <= ${RANKED_POOL} THEN ${hits}.rank END DESC, ${hits}.published_at DESC, ${hits}.article_id DESC, ${hits}.place`;
+}
+
 /**
- * Ranked search over published article versions: the SQL. Every match condition is one an index answers —
- * `article_versions_search_idx` per language (the query is parsed in each configuration, so each arm compares the
- * vector with a constant) and `article_versions_title_trgm_idx` per typo-tolerant word — ORed into one bitmap scan;
- * ranking and filters run on what those found. Snippets are made for the page only.
+ * The first score of a match, from what its row holds inline: the text rank of `head` (title, tags, summary) and
+ * the similarity of its title, scaled by recency — the ranking without votes and links, which take a join.
+ */
+function firstScore(textRank: string, similarity: string): string {
+  return rankingSql({ text_rank: textRank, similarity, helpful_count: '0', not_helpful_count: '0', age_days: AGE_DAYS, link_count: '0' });
+}
+
+/**
+ * Ranked search over published article versions: the SQL. Every match condition is one an index answers — the
+ * partial `article_versions_search_<language>_idx` per language (the query is parsed in each configuration, so each
+ * arm compares the vector with a constant), ORed into one bitmap scan, and `article_versions_title_trgm_idx` per
+ * typo-tolerant word in a scan of its own; the first score and filters run on what those found, the full ranking on
+ * the best {@link RANKED_POOL}. Snippets are made for the page only.
  *
- * Paging is by rank, then `publishedAt` and id (a total order). A rank is not a column, so the cursor carries the
+ * Paging is by rank within the pool, then `publishedAt` and id; past the pool, by the first score (a total order
+ * either way). A rank is not a column, so the cursor carries the
  * offset of the next page (`['ranked', fingerprint, offset]`); the fingerprint hashes `q`, the filters and the
  * audience, so a cursor is accepted only by the search that made it.
  */
@@ -147,9 +200,12 @@ export class SearchRepository {
     const offset = page.cursor
       ? (decodeCursor(page.cursor, 3, ([kind, f, o]) => kind === 'ranked' && f === fingerprint && Number.isInteger(o) && (o as number) > 0 && (o as number) <= MAX_RANKED_OFFSET)[2] as number)
       : 0;
-    const statement = searchStatement(q, scope, { limit: page.limit + 1, offset });
-    if (!statement) return { items: [], nextCursor: null };
-    const rows = await this.read<HitRow>(statement.sql, statement.params);
+    const parsed = parseSearch(q);
+    if (!parsed.positive) return { items: [], nextCursor: null };
+    const rows = await this.read(async (manager) => {
+      const statement = searchStatement(q, scope, { limit: page.limit + 1, offset }, await this.typoTolerant(manager, parsed.fuzzyWords));
+      return statement ? manager.query<HitRow[]>(statement.sql, statement.params) : [];
+    });
     const items: ArticleHit[] = rows.slice(0, page.limit).map(toHit);
     const nextOffset = offset + page.limit;
     return { items, nextCursor: rows.length > page.limit && nextOffset <= MAX_RANKED_OFFSET ? encodeCursor(['ranked', fingerprint, nextOffset]) : null };
@@ -157,55 +213,77 @@ export class SearchRepository {
 
   /**
    * The published articles best matching a text, read as plain words (any of them may match: see
-   * {@link anyWordQuery}), its longer words also compared with titles; an article sharing a CI with `ciIds`
-   * counts even without a word in common, and one filed under one of `categories` ranks higher.
+   * {@link anyWordQuery}; no typo tolerance: a ticket's prose has other words to match, and comparing each word the
+   * knowledge base lacks with every title costs seconds); an article sharing a CI with `ciIds` counts even without a
+   * word in common, and one filed under one of `categories` ranks higher. Ranked like a search: every match by `head`, CIs, category and age first, the best
+   * {@link RANKED_POOL} in full.
    */
   async suggest(text: string, scope: { audience: ArticleAudience; limit: number; categories: readonly string[]; ciIds: readonly string[] }): Promise<ArticleSuggestion[]> {
     const words = anyWordQuery(text);
     if (!words && scope.ciIds.length === 0) return [];
-    const params = new Params();
-    const anyWord = words ? params.add(words.query) : null;
-    const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
-    const fuzzy = (words?.words ?? [])
-      .filter((word) => word.length >= 5)
-      .sort((a, b) => b.length - a.length)
-      .slice(0, 4)
-      .map((word) => params.add(word));
-    const ciIds = params.add(scope.ciIds);
-    const categories = params.add(scope.categories.map((category) => category.toLowerCase()));
-    const matches = [
-      ...(anyWord ? matchInAnyLanguage(query) : []),
-      ...fuzzy.map((word) => `(lower(v.title) OPERATOR(knowledge.%>>) ${word} AND ${isWord(word)})`),
-      ...(scope.ciIds.length > 0 ? [`v.ci_ids && ${ciIds}::uuid[]`] : []),
-    ];
-    const score = rankingSql({
-      text_rank:
-        `(${anyWord ? `ts_rank_cd(${RANK_WEIGHTS}, v.search, ${perLanguage(query)})` : '0'}` +
-        ` + ${SUGGESTION_CI_WEIGHT} * (v.ci_ids && ${ciIds}::uuid[])::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`,
-      similarity: titleSimilarity(fuzzy).expression,
-      helpful_count: 'a.helpful_count',
-      not_helpful_count: 'a.not_helpful_count',
-      age_days: AGE_DAYS,
-      link_count: 'a.link_count',
+    const rows = await this.read(async (manager) => {
+      const params = new Params();
+      const anyWord = words ? params.add(words.query) : null;
+      const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
+      const ciIds = params.add(scope.ciIds);
+      const categories = params.add(scope.categories.map((category) => category.toLowerCase()));
+      const matches = [...(anyWord ? matchInAnyLanguage(query) : []), ...(scope.ciIds.length > 0 ? [`v.ci_ids && ${ciIds}::uuid[]`] : [])];
+      const context = (vector: string, rank: string) =>
+        `(${anyWord ? `${rank}(${RANK_WEIGHTS}, ${vector}, ${perLanguage(query)})` : '0'}` +
+        ` + ${SUGGESTION_CI_WEIGHT} * (v.ci_ids && ${ciIds}::uuid[])::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`;
+      const score = rankingSql({
+        text_rank: context('v.search', 'ts_rank_cd'),
+        similarity: '0',
+        helpful_count: 'a.helpful_count',
+        not_helpful_count: 'a.not_helpful_count',
+        age_days: AGE_DAYS,
+        link_count: 'a.link_count',
+      });
+      const where = filters({ audience: scope.audience }, params);
+      const limit = params.add(scope.limit);
+      const sql = `
+        WITH pool AS (
+          SELECT v.article_id, v.number
+            FROM knowledge.article_versions v
+           WHERE v.state = 'published' AND (${matches.join('\n              OR ')})${where}
+           ORDER BY ${firstScore(context('v.head', 'ts_rank'), '0')} DESC, v.published_at DESC, v.article_id DESC
+           LIMIT ${RANKED_POOL}
+        )
+        SELECT a.id, a.number, v.title, ${score} AS score
+          FROM pool
+          JOIN knowledge.article_versions v ON v.article_id = pool.article_id AND v.number = pool.number
+          JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'
+         ORDER BY score DESC, v.published_at DESC, v.article_id DESC
+         LIMIT ${limit}`;
+      return manager.query<Array<{ id: string; number: string; title: string; score: number }>>(sql, params.values);
     });
-    const where = filters({ audience: scope.audience }, params);
-    const limit = params.add(scope.limit);
-    const sql = `
-      SELECT a.id, a.number, v.title, ${score} AS score
-        FROM knowledge.article_versions v
-        JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'${titleSimilarity(fuzzy).join}
-       WHERE v.state = 'published' AND (${matches.join('\n          OR ')})${where}
-       ORDER BY score DESC, v.published_at DESC, v.article_id DESC
-       LIMIT ${limit}`;
-    const rows = await this.read<{ id: string; number: string; title: string; score: number }>(sql, params.values);
     return rows.filter((row) => row.score > 0).map((row) => ({ id: row.id, number: row.number, title: row.title, score: round(row.score) }));
   }
 
-  /** One read in a transaction of its own, with the trigram threshold of the ranking (see SEARCH_SETTINGS). */
-  private read<T>(sql: string, params: unknown[]): Promise<T[]> {
+  /**
+   * Which of `words` also match by title similarity: those fewer than {@link TYPO_TOLERANT_BELOW} published articles
+   * contain (in any language, ignoring audience) and no language takes for a stop word, in the order given. One index
+   * probe per word.
+   */
+  async typoTolerant(manager: EntityManager, words: readonly string[]): Promise<string[]> {
+    if (words.length === 0) return [];
+    const contains = matchInAnyLanguage((config) => `plainto_tsquery(${config}, t.word)`).join(' OR ');
+    const rows = await manager.query<Array<{ word: string }>>(
+      `SELECT t.word
+         FROM unnest($1::text[]) WITH ORDINALITY AS t(word, i)
+        WHERE ${LANGUAGES.map((language) => `numnode(plainto_tsquery('${language}'::regconfig, t.word)) > 0`).join(' AND ')}
+          AND (SELECT count(*) FROM (SELECT 1 FROM knowledge.article_versions v WHERE v.state = 'published' AND (${contains}) LIMIT ${TYPO_TOLERANT_BELOW}) found) < ${TYPO_TOLERANT_BELOW}
+        ORDER BY t.i`,
+      [words],
+    );
+    return rows.map((row) => row.word);
+  }
+
+  /** One read in a transaction of its own, with the settings of a search (see SEARCH_SETTINGS). */
+  private read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(SEARCH_SETTINGS);
-      return manager.query<T[]>(sql, params);
+      return work(manager);
     });
   }
 }
@@ -221,21 +299,13 @@ function filters(scope: SearchScope, params: Params): string {
 
 
 /**
- * Whether a word is more than a stop word in the version's language: a CASE over the languages whose branches
- * PostgreSQL folds to constants when planning (the word is a parameter), so no row pays for parsing it.
- */
-function isWord(word: string): string {
-  return `(CASE v.language ${LANGUAGES.map((language) => `WHEN '${language}' THEN numnode(plainto_tsquery('${language}'::regconfig, ${word})) > 0`).join(' ')} ELSE false END)`;
-}
-
-/**
- * The similarity of the title to the closest of `words` (0 below the threshold, and for a stop word): `join` adds
+ * The similarity of the title to the closest of `words` (0 below the threshold): `join` adds
  * the per-word similarities as columns of a lateral subquery (`OFFSET 0` keeps it from being merged into the
  * expression, which would compute each similarity twice), `expression` reads them.
  */
 function titleSimilarity(words: readonly string[]): { join: string; expression: string } {
   if (words.length === 0) return { join: '', expression: '0' };
-  const columns = words.map((word, i) => `CASE WHEN ${isWord(word)} THEN knowledge.strict_word_similarity(${word}, lower(v.title)) ELSE 0 END AS s${i}`);
+  const columns = words.map((word, i) => `knowledge.strict_word_similarity(${word}, lower(v.title)) AS s${i}`);
   return {
     join: `
         CROSS JOIN LATERAL (SELECT ${columns.join(', ')} OFFSET 0) sim`,
