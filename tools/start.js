@@ -12,6 +12,7 @@
  */
 const fs = require('node:fs');
 const http = require('node:http');
+const crypto = require('node:crypto');
 const path = require('node:path');
 const readline = require('node:readline');
 const { spawn } = require('node:child_process');
@@ -506,7 +507,9 @@ async function main() {
   state.phase = 'starting';
   say(`Starting ${apps.map((app) => app.name).join(', ')}...`);
   state.apps = apps;
-  const env = { DATABASE_URL: infraState.databaseUrl, NATS_URL: infraState.natsUrl, JWT_SECRET: secret };
+  // API keys work out of the box: their hash key is derived from the local token secret (set API_KEY_HASH_SECRET to choose one).
+  const apiKeyHashSecret = process.env.API_KEY_HASH_SECRET || crypto.createHmac('sha256', secret).update('itsm api keys').digest('hex');
+  const env = { DATABASE_URL: infraState.databaseUrl, NATS_URL: infraState.natsUrl, JWT_SECRET: secret, API_KEY_HASH_SECRET: apiKeyHashSecret };
   for (const app of apps) spawnApp(app, env);
   if (!(await waitUntilReady(apps))) return;
   state.phase = 'running';

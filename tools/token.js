@@ -8,7 +8,7 @@
 const { parseArgs } = require('node:util');
 const { ensureJwtSecret } = require('./infra');
 
-const ROLES = ['requester', 'agent', 'manager', 'cab', 'admin'];
+const ROLES = ['requester', 'agent', 'manager', 'cab', 'admin', 'auditor'];
 const USAGE =
   'usage: npm run token -- --role <role>[,<role>...] --sub <user id> [--name "Full Name"] [--groups g1,g2] [--ttl 8h]\n' +
   `roles: ${ROLES.join(', ')}; --ttl takes seconds or a span such as 30m, 8h, 7d`;

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration, auditIndexesMigration } from '@itsm/persistence';
 import { ChangeConfig } from './config';
 import { ChangesModule } from './changes/changes.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -25,6 +25,6 @@ export const changeApp: ServiceDefinition<ChangeConfig> = {
   name: 'change',
   config: ChangeConfig,
   entities: [Change, ChangeTemplate, BlackoutWindow, MaintenanceWindow, Release, IncidentObservation, IdempotencyKey],
-  migrations: [coreTablesMigration('change'), idempotencyKeysMigration('change'), CreateChanges1796541228700, WindowDescriptions1796650000000, ReleaseCancelReason1796700000000],
+  migrations: [coreTablesMigration('change'), idempotencyKeysMigration('change'), CreateChanges1796541228700, WindowDescriptions1796650000000, ReleaseCancelReason1796700000000, auditIndexesMigration('change')],
   modules: [ChangesModule, TemplatesModule, WindowsModule, ScheduleModule, LifecycleModule, ApprovalsModule, ReleasesModule, ObservationsModule, ReportsModule],
 };

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration, auditIndexesMigration } from '@itsm/persistence';
 import { CiClass } from './classes/ci-class.entity';
 import { ClassesModule } from './classes/classes.module';
 import { Ci } from './cis/ci.entity';
@@ -22,6 +22,6 @@ export const cmdbApp: ServiceDefinition<CmdbConfig> = {
   name: 'cmdb',
   config: CmdbConfig,
   entities: [CiClass, Ci, CiRelationship, RelationshipRule, ReconciliationRule, ImportRun, IdempotencyKey],
-  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482, idempotencyKeysMigration('cmdb'), HistoryIndexes1795459600000],
+  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482, idempotencyKeysMigration('cmdb'), HistoryIndexes1795459600000, auditIndexesMigration('cmdb')],
   modules: [ClassesModule, CisModule, RelationshipsModule, ImpactModule, ImportsModule, KubernetesModule],
 };

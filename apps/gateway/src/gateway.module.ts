@@ -22,6 +22,11 @@ import { RequestsModule } from './requests/requests.module';
 import { CmdbModule } from './cmdb/cmdb.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { SlaModule } from './sla/sla.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
+import { LimitsModule } from './limits/limits.module';
+import { RateLimitGuard } from './limits/rate-limit.guard';
+import { ReportsModule } from './reports/reports.module';
 
 export interface GatewayModuleOptions {
   config: GatewayConfig;
@@ -36,14 +41,15 @@ export class GatewayModule {
   static forRoot(options: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [HealthModule, DocsModule, IncidentsModule, ProblemsModule, ChangesModule, KnowledgeModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule],
+      imports: [HealthModule, DocsModule, IncidentsModule, ProblemsModule, ChangesModule, KnowledgeModule, RequestsModule, CmdbModule, SlaModule, NotificationsModule, EventsModule, ApiKeysModule, AuditModule, ReportsModule, LimitsModule],
       providers: [
         { provide: GatewayConfig, useValue: options.config },
         { provide: GATEWAY_LOGGER, useValue: options.logger },
         { provide: NATS_CONNECTION, useValue: options.nc },
         { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
-        // Guards run in this order: who is calling, then may they.
+        // Guards run in this order: who is calling, within their rate limit, then may they.
         { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_INTERCEPTOR, useClass: WorkContextInterceptor },
         { provide: APP_INTERCEPTOR, useClass: QueryParametersInterceptor },

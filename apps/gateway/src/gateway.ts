@@ -14,6 +14,7 @@ import { API_PREFIX } from './gateway.tokens';
 import { GatewayReadiness } from './health/gateway-readiness';
 import { refuseUnsupportedBodies } from './http/media-types';
 import { registerSecurityHeaders } from './http/security-headers';
+import { registerLoadShedding } from './limits/load-shedding';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -43,6 +44,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
     registerRequestContext(adapter.getInstance(), logger);
     registerSecurityHeaders(adapter.getInstance());
+    // Before anything that costs: a replica that cannot take more refuses at once.
+    registerLoadShedding(adapter.getInstance(), config.GATEWAY_MAX_IN_FLIGHT);
     // Bodies are JSON (Fastify's own parser) unless a route takes more; no text or form parsers to misread them.
     adapter.getInstance().removeContentTypeParser('text/plain');
     parseJsonBodiesWithinRules(adapter.getInstance());

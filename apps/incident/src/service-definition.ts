@@ -8,13 +8,14 @@ import { RoutingModule } from './routing/routing.module';
 import { EscalationModule } from './escalation/escalation.module';
 import { ProblemsModule } from './problems/problems.module';
 import { KnowledgeModule } from './knowledge/knowledge.module';
+import { ReportsModule } from './reports/reports.module';
 import { CreateIncidents1795449596583 } from './migrations/1795449596583-createIncidents';
 import { IncidentLifecycle1795457481857 } from './migrations/1795457481857-incidentLifecycle';
 import { CallerGroups1795900000001 } from './migrations/1795900000001-callerGroups';
 import { KnowledgeSuggestions1796543654271 } from './migrations/1796543654271-knowledgeSuggestions';
 import { IncidentComment } from './comments/comment.entity';
 import { RoutingRule } from './routing/routing-rule.entity';
-import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration, auditIndexesMigration } from '@itsm/persistence';
 import { CatalogItem } from './catalog/catalog-item.entity';
 import { CatalogModule } from './catalog/catalog.module';
 import { CreateRequests1795900000000 } from './migrations/1795900000000-createRequests';
@@ -28,6 +29,6 @@ export const incidentApp: ServiceDefinition<IncidentConfig> = {
   name: 'incident',
   config: IncidentConfig,
   entities: [Incident, IncidentComment, RoutingRule, IdempotencyKey, CatalogItem, ServiceRequest, RequestApproval, FulfillmentTask, RequestComment],
-  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), CreateRequests1795900000000, CallerGroups1795900000001, KnowledgeSuggestions1796543654271],
-  modules: [IncidentsModule, CommentsModule, LifecycleModule, RoutingModule, EscalationModule, ProblemsModule, KnowledgeModule, CatalogModule, RequestsModule],
+  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), CreateRequests1795900000000, CallerGroups1795900000001, KnowledgeSuggestions1796543654271, auditIndexesMigration('incident')],
+  modules: [IncidentsModule, CommentsModule, LifecycleModule, RoutingModule, EscalationModule, ProblemsModule, KnowledgeModule, CatalogModule, RequestsModule, ReportsModule],
 };

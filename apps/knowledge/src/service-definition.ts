@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration, auditIndexesMigration } from '@itsm/persistence';
 import { KnowledgeConfig } from './config';
 import { ArticlesModule } from './articles/articles.module';
 import { SearchModule } from './search/search.module';
@@ -20,6 +20,6 @@ export const knowledgeApp: ServiceDefinition<KnowledgeConfig> = {
   name: 'knowledge',
   config: KnowledgeConfig,
   entities: [Article, ArticleVersion, ArticleFeedback, ArticleLink, TicketSuggestion, IdempotencyKey],
-  migrations: [coreTablesMigration('knowledge'), idempotencyKeysMigration('knowledge'), CreateArticles1796543357542, SearchHeads1796800000000],
+  migrations: [coreTablesMigration('knowledge'), idempotencyKeysMigration('knowledge'), CreateArticles1796543357542, SearchHeads1796800000000, auditIndexesMigration('knowledge')],
   modules: [ArticlesModule, SearchModule, SuggestionsModule, FeedbackModule, KnownErrorsModule, ReportsModule],
 };

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration } from '@itsm/persistence';
+import { coreTablesMigration, auditIndexesMigration } from '@itsm/persistence';
 import { NotificationConfig } from './config';
 import { Contact } from './contacts/contact.entity';
 import { ContactsModule } from './contacts/contacts.module';
@@ -19,6 +19,6 @@ export const notificationApp: ServiceDefinition<NotificationConfig> = {
   name: 'notification',
   config: NotificationConfig,
   entities: [ReceivedEvent, Subscription, Contact, Delivery, DeliveryAttempt],
-  migrations: [coreTablesMigration('notification'), CreateEventLog1795449614150, Notifications1795846154445, ContactIds1795950000000],
+  migrations: [coreTablesMigration('notification'), CreateEventLog1795449614150, Notifications1795846154445, ContactIds1795950000000, auditIndexesMigration('notification')],
   modules: [EventLogModule, SubscriptionsModule, ContactsModule, DeliveriesModule],
 };

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration } from '@itsm/persistence';
+import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration, auditIndexesMigration } from '@itsm/persistence';
 import { ProblemConfig } from './config';
 import { CreateProblems1796539161260 } from './migrations/1796539161260-createProblems';
 import { IncidentObservationResolutions1796600000000 } from './migrations/1796600000000-incidentObservationResolutions';
@@ -22,6 +22,6 @@ export const problemApp: ServiceDefinition<ProblemConfig> = {
   name: 'problem',
   config: ProblemConfig,
   entities: [Problem, ProblemIncident, ProblemComment, KnownError, DetectionRule, IncidentObservation, IdempotencyKey],
-  migrations: [coreTablesMigration('problem'), idempotencyKeysMigration('problem'), CreateProblems1796539161260, IncidentObservationResolutions1796600000000],
+  migrations: [coreTablesMigration('problem'), idempotencyKeysMigration('problem'), CreateProblems1796539161260, IncidentObservationResolutions1796600000000, auditIndexesMigration('problem')],
   modules: [ProblemsModule, CommentsModule, LifecycleModule, LinksModule, KnownErrorsModule, DetectionModule, ReportsModule],
 };

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@itsm/runtime';
-import { coreTablesMigration } from '@itsm/persistence';
+import { coreTablesMigration, auditIndexesMigration } from '@itsm/persistence';
 import { Calendar } from './calendars/calendar.entity';
 import { CalendarsModule } from './calendars/calendars.module';
 import { ClockAlert } from './clocks/clock-alert.entity';
@@ -19,6 +19,6 @@ export const slaApp: ServiceDefinition<SlaConfig> = {
   name: 'sla',
   config: SlaConfig,
   entities: [Calendar, Policy, SlaTicket, TicketFact, ClockRow, ClockAlert],
-  migrations: [coreTablesMigration('sla'), CreateSla1795843923935, ClockCorrections1796000000000],
+  migrations: [coreTablesMigration('sla'), CreateSla1795843923935, ClockCorrections1796000000000, auditIndexesMigration('sla')],
   modules: [CalendarsModule, PoliciesModule, ClocksModule, ReportsModule],
 };

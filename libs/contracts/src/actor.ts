@@ -5,6 +5,8 @@ export enum Role {
   Manager = 'manager',
   Cab = 'cab',
   Admin = 'admin',
+  /** Reads the audit trail and the reports of every service, and changes nothing. */
+  Auditor = 'auditor',
 }
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);
@@ -23,7 +25,12 @@ export const RoleSets = {
   agentsAndCab: [Role.Agent, Role.Manager, Role.Cab, Role.Admin],
   managers: [Role.Manager, Role.Admin],
   admins: [Role.Admin],
+  /** Those who read the audit trail and reports across the suite. */
+  auditors: [Role.Admin, Role.Auditor],
 } as const satisfies Record<string, readonly Role[]>;
+
+/** `sub` of a caller authenticated by an API key (`api-key:<keyId>`); no token may claim a subject starting with it. */
+export const API_KEY_SUBJECT_PREFIX = 'api-key:';
 
 export interface Actor {
   sub: string;

@@ -4,11 +4,11 @@ import { CommentVisibility } from './incident/incident.enums';
 
 /** What every comment or work note of a record shows; each record type adds the id of its record (`incidentId`, `problemId`, …). */
 export abstract class CommentFields {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Restarted the VPN concentrator; the caller confirms it holds.' })
   @IsString()
   body!: string;
 
@@ -25,7 +25,7 @@ export abstract class CommentFields {
   @IsString()
   authorName!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 }

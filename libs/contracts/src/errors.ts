@@ -114,6 +114,12 @@ export enum CommonErrorCode {
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   /** The caller already holds as many live event streams as one user may. */
   TooManyStreams = 'TOO_MANY_STREAMS',
+  /** The caller has used up its quota of requests of this class in the current window. */
+  RateLimited = 'RATE_LIMITED',
+  /** The gateway replica holds as many requests in progress as it takes; another replica, or a later try, may serve it. */
+  Overloaded = 'OVERLOADED',
+  /** The request was not answered within its deadline (`REQUEST_TIMEOUT_MS`). */
+  DeadlineExceeded = 'DEADLINE_EXCEEDED',
 }
 
 export const COMMON_ERROR_KINDS: ErrorKinds<CommonErrorCode> = {
@@ -125,6 +131,9 @@ export const COMMON_ERROR_KINDS: ErrorKinds<CommonErrorCode> = {
   [CommonErrorCode.InvalidCursor]: ErrorCode.VALIDATION,
   [CommonErrorCode.IdempotencyKeyReused]: ErrorCode.UNPROCESSABLE,
   [CommonErrorCode.TooManyStreams]: ErrorCode.TOO_MANY_REQUESTS,
+  [CommonErrorCode.RateLimited]: ErrorCode.TOO_MANY_REQUESTS,
+  [CommonErrorCode.Overloaded]: ErrorCode.UNAVAILABLE,
+  [CommonErrorCode.DeadlineExceeded]: ErrorCode.TIMEOUT,
 };
 
 export class CommonError extends errorOfCodes(COMMON_ERROR_KINDS) {}

@@ -40,7 +40,7 @@ export function PageOf<T>(item: () => new (...args: never[]) => T, name: string)
     @Type(() => item())
     items!: T[];
 
-    @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+    @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.', example: 'eyJjcmVhdGVkQXQiOiIyMDI2LTAzLTAyVDA5OjMwOjAwLjAwMFoiLCJpZCI6IjNmMGMyYjVlIn0' })
     @IsOptional()
     @IsString()
     nextCursor!: string | null;

@@ -1,5 +1,6 @@
 /** Every message of the suite in one place: the AsyncAPI document and the typed maps are built from here. */
 import { IncidentEvents, IncidentRpc } from './incident/incident.messages';
+import { IncidentReportRpc } from './incident/incident-reports.messages';
 import { SlaEvents, SlaRpc } from './sla/sla.messages';
 import { NotificationEvents, NotificationRpc } from './notification/notification.messages';
 import { CmdbEvents, CmdbRpc, ImpactRpc, ImportRpc } from './cmdb/cmdb.messages';
@@ -7,6 +8,7 @@ import { CatalogRpc, RequestEvents, RequestRpc } from './request/request.message
 import { ProblemEvents, ProblemRpc } from './problem/problem.messages';
 import { ChangeEvents, ChangeRpc } from './change/change.messages';
 import { KnowledgeEvents, KnowledgeRpc } from './knowledge/knowledge.messages';
+import { AuditRpc } from './audit/audit.messages';
 import type { CloudEvent } from './envelope';
 import { CommonErrorCode } from './errors';
 import { IncidentErrorCode } from './incident/incident.errors';
@@ -17,11 +19,12 @@ import { NotificationErrorCode } from './notification/notification.errors';
 import { ProblemErrorCode } from './problem/problem.errors';
 import { ChangeErrorCode } from './change/change.errors';
 import { KnowledgeErrorCode } from './knowledge/knowledge.errors';
+import { ApiKeyErrorCode } from './api-keys/api-key.errors';
 
 import type { EventDeclaration, PayloadOf, RpcDeclaration } from './message';
 
 export const AllEvents = [...Object.values(IncidentEvents), ...Object.values(SlaEvents), ...Object.values(CmdbEvents), ...Object.values(RequestEvents), ...Object.values(NotificationEvents), ...Object.values(ProblemEvents), ...Object.values(ChangeEvents), ...Object.values(KnowledgeEvents)] as const;
-export const AllRpc = [...Object.values(IncidentRpc), ...Object.values(RequestRpc), ...Object.values(CatalogRpc), ...Object.values(CmdbRpc), ...Object.values(ImpactRpc), ...Object.values(ImportRpc), ...Object.values(SlaRpc), ...Object.values(NotificationRpc), ...Object.values(ProblemRpc), ...Object.values(ChangeRpc), ...Object.values(KnowledgeRpc)] as const;
+export const AllRpc = [...Object.values(IncidentRpc), ...Object.values(IncidentReportRpc), ...Object.values(RequestRpc), ...Object.values(CatalogRpc), ...Object.values(CmdbRpc), ...Object.values(ImpactRpc), ...Object.values(ImportRpc), ...Object.values(SlaRpc), ...Object.values(NotificationRpc), ...Object.values(ProblemRpc), ...Object.values(ChangeRpc), ...Object.values(KnowledgeRpc), ...Object.values(AuditRpc)] as const;
 
 type AnyEvent = (typeof AllEvents)[number];
 /** Subject → payload type, as immich's EventMap: publisher and handler are typed by the same entry. */
@@ -51,4 +54,5 @@ export const AllErrorReasons: readonly string[] = [
   ...Object.values(ProblemErrorCode),
   ...Object.values(ChangeErrorCode),
   ...Object.values(KnowledgeErrorCode),
+  ...Object.values(ApiKeyErrorCode),
 ];

@@ -31,11 +31,11 @@ export class TopReportPeriodQuery extends ReportPeriodQuery {
 
 /** The period a report covers, as asked. */
 export class ReportPeriod {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
   @IsDateString()
   from!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
   @IsDateString()
   to!: string;
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { createLogger, exitOnStartFailure, loadConfig } from '@itsm/observability';
 import { createDataSource, type DataSourceConfig, runMigrations } from '@itsm/persistence';
+import { auditTrailModule } from './audit-trail';
 import { runService, startService, type RunningService } from './bootstrap';
 import { ServiceRuntimeModule } from './runtime.module';
 import type { ServiceConfig } from './service-config';
@@ -32,6 +33,8 @@ export function serviceModule<C extends ServiceConfig>(definition: ServiceDefini
         entities: definition.entities,
         migrations: definition.migrations,
       }),
+      // Every service answers reads of its own audit trail, with no code of its own.
+      auditTrailModule(definition.name),
       ...definition.modules,
     ],
   };

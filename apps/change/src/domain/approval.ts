@@ -210,7 +210,7 @@ function policyOf(value: unknown, where: string): ApprovalPolicy {
   if (unknown.length > 0) throw new Error(`${where} has unknown fields: ${unknown.join(', ')}`);
   const { name, role, quorum } = value;
   if (typeof name !== 'string' || name.trim().length === 0 || name.length > 50) throw new Error(`${where}.name must be a name of 1..50 characters`);
-  const approverRoles = Object.values(Role).filter((candidate) => candidate !== Role.Requester);
+  const approverRoles = Object.values(Role).filter((candidate) => candidate !== Role.Requester && candidate !== Role.Auditor);
   if (typeof role !== 'string' || !(approverRoles as string[]).includes(role)) throw new Error(`${where}.role must be one of ${approverRoles.join(', ')}`);
   if (typeof quorum !== 'number' || !Number.isInteger(quorum) || quorum < 1 || quorum > MAX_QUORUM) throw new Error(`${where}.quorum must be a whole number within 1..${MAX_QUORUM}`);
   return { name: name.trim(), role: role as Role, quorum };

@@ -4,14 +4,21 @@ import type { Role, RpcDeclaration } from '@itsm/contracts';
 export const IS_PUBLIC = 'itsm:public';
 export const REQUIRED_ROLES = 'itsm:roles';
 
-/** Opens a route (or controller) to callers without a token: health and documentation. */
+/**
+ * Opens a route (or controller) to callers without credentials: health and documentation. The authentication guard
+ * reads it; the route's entry in the authorization policy must be `PUBLIC` too, or the gateway does not start.
+ */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
-/** Lets the route through when the caller holds at least one of these roles (routes that call no RPC: the event stream). */
+/**
+ * Names, at the route, the roles its entry in the authorization policy (`policy.ts`) allows, for a route that calls
+ * no single RPC (the event stream, API keys). The guard reads the policy; the startup check refuses a route whose
+ * decorator names other roles than its entry.
+ */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);
 
 /**
- * Lets the route through for the roles its RPC is declared for (`roles` of the declaration in `@itsm/contracts`),
- * the list the service itself checks again: the two cannot disagree.
+ * Names, at the route, the roles of the RPC it calls (`roles` of the declaration in `@itsm/contracts`), which its
+ * entry in the authorization policy takes from the same declaration; the startup check keeps the two equal.
  */
 export const RolesOf = (declaration: Pick<RpcDeclaration, 'roles'>): MethodDecorator => SetMetadata(REQUIRED_ROLES, [...declaration.roles]);

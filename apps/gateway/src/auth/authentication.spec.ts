@@ -2,7 +2,7 @@ import { ErrorCode, Role } from '@itsm/contracts';
 import { mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, unsignedToken } from '@itsm/testing';
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { AuthenticationError, authenticate, bearerChallenge, type TokenVerification } from './authentication';
+import { apiKeyOf, AuthenticationError, authenticate, bearerChallenge, type TokenVerification } from './authentication';
 
 const verification: TokenVerification = { secret: TEST_JWT_SECRET, issuer: TEST_JWT_ISSUER };
 
@@ -57,6 +57,7 @@ describe('authenticate', () => {
     ['a token of another issuer', `Bearer ${mintToken({}, { issuer: 'elsewhere' })}`, true],
     ['a token without subject', `Bearer ${mintToken({ sub: undefined })}`, true],
     ['a token whose roles are not a list', `Bearer ${mintToken({ roles: 'admin' })}`, true],
+    ['a token whose subject names an API key', `Bearer ${mintToken({ sub: 'api-key:Q3vN8kLm2XpA', roles: ['admin'] })}`, true],
   ])('refuses %s', async (_label, header, invalidToken) => {
     const error = await refusal(header);
 
@@ -94,5 +95,26 @@ describe('authenticate', () => {
       await expect(refusal(`Bearer ${mintToken()}`, keys)).resolves.toMatchObject({ message: 'tokens signed with HS256 are not accepted' });
       await expect(refusal(rs256('key-1'), verification)).resolves.toMatchObject({ message: 'tokens signed with RS256 are not accepted' });
     });
+  });
+});
+
+describe('apiKeyOf', () => {
+  const key = `itsm_Q3vN8kLm2XpA_${'a'.repeat(43)}`;
+
+  it('finds an API key in X-API-Key or as the bearer credential', () => {
+    expect([apiKeyOf({ 'x-api-key': key }), apiKeyOf({ authorization: `Bearer ${key}` }), apiKeyOf({ authorization: `bearer  ${key} ` })]).toEqual([key, key, key]);
+  });
+
+  it('leaves a JWT, another scheme or no header to token authentication', () => {
+    expect([apiKeyOf({ authorization: `Bearer ${mintToken()}` }), apiKeyOf({ authorization: `Basic ${key}` }), apiKeyOf({})]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('refuses a request that sends both a key header and an Authorization header', () => {
+    expect(() => apiKeyOf({ 'x-api-key': key, authorization: `Bearer ${mintToken()}` })).toThrow(AuthenticationError);
+  });
+
+  it('refuses an empty or repeated X-API-Key header', () => {
+    expect(() => apiKeyOf({ 'x-api-key': ' ' })).toThrow(AuthenticationError);
+    expect(() => apiKeyOf({ 'x-api-key': [key, key] })).toThrow(AuthenticationError);
   });
 });

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { SigningKeys } from './jwks';
-import { type Actor, ALL_ROLES, CommonError, CommonErrorCode, type Role } from '@itsm/contracts';
+import { type Actor, ALL_ROLES, API_KEY_PREFIX, API_KEY_SUBJECT_PREFIX, CommonError, CommonErrorCode, type Role } from '@itsm/contracts';
 
 export interface TokenVerification {
   /** The HS256 key, when HS256 tokens are accepted; a KeyObject saves jsonwebtoken from re-parsing it each time. */
@@ -43,6 +43,8 @@ function stringList(value: unknown, claim: string): string[] {
 /** The actor named by verified claims; roles the suite does not know are dropped. */
 export function actorFromClaims(claims: jwt.JwtPayload): Actor {
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new AuthenticationError('token has no subject', true);
+  // Those subjects name API keys: a token claiming one would pass for a key in the audit trail.
+  if (claims.sub.startsWith(API_KEY_SUBJECT_PREFIX)) throw new AuthenticationError('token subject is not valid', true);
   if (typeof claims.exp !== 'number') throw new AuthenticationError('token has no expiry', true);
   const roles = claims['roles'] === undefined ? [] : stringList(claims['roles'], 'roles');
   const actor: Actor = { sub: claims.sub, roles: [...new Set(roles.filter((role) => KNOWN_ROLES.has(role)))] as Role[] };
@@ -103,4 +105,23 @@ export async function authenticate(authorization: string | undefined, verificati
   }
   if (typeof claims === 'string') throw new AuthenticationError('token is not valid', true);
   return actorFromClaims(claims);
+}
+
+/** `Authorization: Bearer itsm_…`: an API key where a token would be (a JWT never starts with `itsm_`). */
+const BEARER_API_KEY = new RegExp(`^Bearer[ ]+(${API_KEY_PREFIX}[^\\s]*)\\s*$`, 'i');
+
+/**
+ * The API key a request carries, in `X-API-Key` or as the bearer credential, or undefined when it carries none (and
+ * is then authenticated by its token). A request with both a key header and an `Authorization` header is refused:
+ * which of the two it means to act as is not for the gateway to guess.
+ */
+export function apiKeyOf(headers: { authorization?: string; 'x-api-key'?: string | string[] }): string | undefined {
+  const header = headers['x-api-key'];
+  if (header !== undefined) {
+    if (headers.authorization !== undefined) throw new AuthenticationError('send either an Authorization header or an X-API-Key header, not both', false);
+    const key = Array.isArray(header) ? undefined : header.trim();
+    if (!key) throw new AuthenticationError('the X-API-Key header must hold one API key', false);
+    return key;
+  }
+  return BEARER_API_KEY.exec(headers.authorization ?? '')?.[1];
 }

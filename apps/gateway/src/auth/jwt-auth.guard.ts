@@ -5,11 +5,12 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayConfig } from '../config';
 import type { Logger } from 'pino';
 import { GATEWAY_LOGGER } from '../gateway.tokens';
-import { authenticate, type TokenVerification } from './authentication';
+import { ApiKeyStore } from '../api-keys/api-key.store';
+import { apiKeyOf, authenticate, type TokenVerification } from './authentication';
 import { JwksKeys } from './jwks';
 import { IS_PUBLIC } from './auth.decorators';
 
-/** Every route needs a valid bearer token unless it is marked {@link Public}. */
+/** Every route needs a valid bearer token or API key unless it is marked {@link Public}. */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   private readonly verification: TokenVerification;
@@ -18,6 +19,7 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(GatewayConfig) config: GatewayConfig,
     @Inject(GATEWAY_LOGGER) logger: Logger,
+    private readonly apiKeys: ApiKeyStore,
   ) {
     this.verification = {
       // Parsed once: given a string, jsonwebtoken tries it as a PEM public key on every verification.
@@ -40,7 +42,9 @@ export class JwtAuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    request.actor = await authenticate(request.headers.authorization, this.verification);
+    const apiKey = apiKeyOf(request.headers);
+    // `request.ip` is the client's address, or the one X-Forwarded-For gives when TRUST_PROXY is on.
+    request.actor = apiKey === undefined ? await authenticate(request.headers.authorization, this.verification) : this.apiKeys.authenticate(apiKey, request.ip);
     return true;
   }
 }

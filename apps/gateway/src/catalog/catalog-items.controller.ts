@@ -41,7 +41,10 @@ export class CatalogItemsController {
 
   @Get(':id')
   @RolesOf(CatalogRpc.get)
-  @ApiOperation({ summary: 'Read one catalog item with its form; retired items only for admins (404 for others).' })
+  @ApiOperation({
+    summary: 'Read one catalog item with its form; retired items only for admins (404 for others).',
+    description: 'Answers the item with its form schema, approval settings and fulfillment group, and its version in `ETag` to send back as `If-Match` when changing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CatalogItemView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -119,7 +122,10 @@ export class CatalogItemsController {
   @Post(':id/retire')
   @HttpCode(200)
   @RolesOf(CatalogRpc.retire)
-  @ApiOperation({ summary: 'Retire a catalog item (admins): it takes no new requests; requests in flight go on. Retiring twice changes nothing.' })
+  @ApiOperation({
+    summary: 'Retire a catalog item (admins): it takes no new requests; requests in flight go on. Retiring twice changes nothing.',
+    description: 'Marks the item retired and answers it; it leaves the catalog for everyone but admins. Send the current version as `If-Match`; a stale one answers 412.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ description: 'The retired item.', type: CatalogItemView, ...WITH_ETAG })

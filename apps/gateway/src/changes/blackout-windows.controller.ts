@@ -42,7 +42,10 @@ export class BlackoutWindowsController {
 
   @Get()
   @RolesOf(ChangeRpc.listBlackouts)
-  @ApiOperation({ summary: 'The blackout windows, by start.' })
+  @ApiOperation({
+    summary: 'The blackout windows, by start.',
+    description: 'Answers the blackout windows ordered by start; `scope` and `targetId` narrow the list. The schedule check of a change reports every blackout window, global or naming one of its CIs or services, that overlaps its planned window.',
+  })
   @ApiOkResponse({ type: BlackoutWindowList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   list(@Query() query: ListBlackoutWindowsRequest): Promise<BlackoutWindowList> {
@@ -70,7 +73,10 @@ export class BlackoutWindowsController {
 
   @Get(':id')
   @RolesOf(ChangeRpc.getBlackout)
-  @ApiOperation({ summary: 'Read one blackout window.' })
+  @ApiOperation({
+    summary: 'Read one blackout window.',
+    description: 'Answers one blackout window with its version in `ETag`, to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The blackout window.', type: BlackoutWindowView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -80,7 +86,10 @@ export class BlackoutWindowsController {
 
   @Put(':id')
   @RolesOf(ChangeRpc.updateBlackout)
-  @ApiOperation({ summary: 'Replace a blackout window (managers); fields left out take their defaults. Another blackout window’s name is refused with 409 `CHANGE_WINDOW_NAME_TAKEN`.' })
+  @ApiOperation({
+    summary: 'Replace a blackout window (managers); fields left out take their defaults. Another blackout window’s name is refused with 409 `CHANGE_WINDOW_NAME_TAKEN`.',
+    description: 'Replaces every field of the window with the body. Send the current version as `If-Match`; a stale one answers 412. Schedule checks of changes use the new window from then on.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiBody({ type: BlackoutWindowDto, examples: BLACKOUT_EXAMPLES })
@@ -97,7 +106,10 @@ export class BlackoutWindowsController {
 
   @Delete(':id')
   @RolesOf(ChangeRpc.deleteBlackout)
-  @ApiOperation({ summary: 'Remove a blackout window (managers); answers the window as it was.' })
+  @ApiOperation({
+    summary: 'Remove a blackout window (managers); answers the window as it was.',
+    description: 'Deletes the window at once and answers it as it was; schedule checks of changes no longer see it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The blackout window as it was.', type: BlackoutWindowView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

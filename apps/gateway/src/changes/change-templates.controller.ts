@@ -38,7 +38,10 @@ export class ChangeTemplatesController {
 
   @Get()
   @RolesOf(ChangeRpc.listTemplates)
-  @ApiOperation({ summary: 'The standard change templates, by name.' })
+  @ApiOperation({
+    summary: 'The standard change templates, by name.',
+    description: 'Answers the standard change templates ordered by name; the query narrows the list. A standard change raised from one takes its plans, needs no assessment and no approval, and must keep to its CI classes and longest window.',
+  })
   @ApiOkResponse({ type: ChangeTemplateList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   list(@Query() query: ListChangeTemplatesRequest): Promise<ChangeTemplateList> {
@@ -65,7 +68,10 @@ export class ChangeTemplatesController {
 
   @Get(':id')
   @RolesOf(ChangeRpc.getTemplate)
-  @ApiOperation({ summary: 'Read one standard change template.' })
+  @ApiOperation({
+    summary: 'Read one standard change template.',
+    description: 'Answers one standard change template with its plans and its version in `ETag`, to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The template.', type: ChangeTemplateView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -75,7 +81,10 @@ export class ChangeTemplatesController {
 
   @Put(':id')
   @RolesOf(ChangeRpc.updateTemplate)
-  @ApiOperation({ summary: 'Replace a standard change template (managers); fields left out take their defaults. Changes already raised from it keep their plans.' })
+  @ApiOperation({
+    summary: 'Replace a standard change template (managers); fields left out take their defaults. Changes already raised from it keep their plans.',
+    description: 'Replaces every field of the template with the body. Send the current version as `If-Match`; a stale one answers 412, and another template’s name answers 409.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiBody({ type: ChangeTemplateDto, examples: TEMPLATE_EXAMPLES })
@@ -92,7 +101,10 @@ export class ChangeTemplatesController {
 
   @Delete(':id')
   @RolesOf(ChangeRpc.deleteTemplate)
-  @ApiOperation({ summary: 'Remove a standard change template (managers); answers the template as it was. The changes raised from it keep naming it.' })
+  @ApiOperation({
+    summary: 'Remove a standard change template (managers); answers the template as it was. The changes raised from it keep naming it.',
+    description: 'Deletes the template at once and answers it as it was; no new change can be raised from it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The template as it was.', type: ChangeTemplateView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

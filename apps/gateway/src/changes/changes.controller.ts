@@ -104,7 +104,10 @@ export class ChangesController {
 
   @Get(':id')
   @RolesOf(ChangeRpc.get)
-  @ApiOperation({ summary: 'Read one change.' })
+  @ApiOperation({
+    summary: 'Read one change.',
+    description: 'Answers the change with its risk, approvals, schedule and conflicts, and its current version in `ETag` to send back as `If-Match` when changing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The change.', type: ChangeView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -178,7 +181,10 @@ export class ChangesController {
 
   @Get(':id/history')
   @RolesOf(ChangeRpc.history)
-  @ApiOperation({ summary: 'Every change of a change request with who made it and when (the audit trail), oldest first.' })
+  @ApiOperation({
+    summary: 'Every change of a change request with who made it and when (the audit trail), oldest first.',
+    description: 'Answers the audit trail of the change, oldest first: each field change, state move, approval vote and comment with the actor and the time.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ChangeHistory })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -188,7 +194,10 @@ export class ChangesController {
 
   @Get(':id/comments')
   @RolesOf(ChangeRpc.listComments)
-  @ApiOperation({ summary: 'Comments and work notes of a change, oldest first.' })
+  @ApiOperation({
+    summary: 'Comments and work notes of a change, oldest first.',
+    description: 'Answers every comment and work note of the change in the order they were written.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ChangeCommentList })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -199,7 +208,10 @@ export class ChangesController {
   @Post(':id/comments')
   @HttpCode(201)
   @RolesOf(ChangeRpc.addComment)
-  @ApiOperation({ summary: 'Add a comment or a work note (`visibility: internal`) to a change.' })
+  @ApiOperation({
+    summary: 'Add a comment or a work note (`visibility: internal`) to a change.',
+    description: 'Adds a comment, or a work note with `visibility: internal`, to the change and answers it with its id and time.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiCreatedResponse({ type: ChangeCommentView })
   @ApiProblemResponses(400, 401, 403, 404, 409, 500, 503, 504)

@@ -37,7 +37,10 @@ export class MaintenanceWindowsController {
 
   @Get()
   @RolesOf(ChangeRpc.listMaintenanceWindows)
-  @ApiOperation({ summary: 'The maintenance windows, by start.' })
+  @ApiOperation({
+    summary: 'The maintenance windows, by start.',
+    description: 'Answers the maintenance windows ordered by start; the query narrows the list. A change on one of a window’s CIs that does not lie wholly inside an occurrence of the window is reported by its schedule check.',
+  })
   @ApiOkResponse({ type: MaintenanceWindowList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   list(@Query() query: ListMaintenanceWindowsRequest): Promise<MaintenanceWindowList> {
@@ -65,7 +68,10 @@ export class MaintenanceWindowsController {
 
   @Get(':id')
   @RolesOf(ChangeRpc.getMaintenanceWindow)
-  @ApiOperation({ summary: 'Read one maintenance window.' })
+  @ApiOperation({
+    summary: 'Read one maintenance window.',
+    description: 'Answers one maintenance window with its version in `ETag`, to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The maintenance window.', type: MaintenanceWindowView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -75,7 +81,10 @@ export class MaintenanceWindowsController {
 
   @Put(':id')
   @RolesOf(ChangeRpc.updateMaintenanceWindow)
-  @ApiOperation({ summary: 'Replace a maintenance window (managers); fields left out take their defaults. Another maintenance window’s name is refused with 409 `CHANGE_WINDOW_NAME_TAKEN`.' })
+  @ApiOperation({
+    summary: 'Replace a maintenance window (managers); fields left out take their defaults. Another maintenance window’s name is refused with 409 `CHANGE_WINDOW_NAME_TAKEN`.',
+    description: 'Replaces every field of the window with the body. Send the current version as `If-Match`; a stale one answers 412. Schedule checks of changes use the new window from then on.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiBody({ type: MaintenanceWindowDto, examples: MAINTENANCE_EXAMPLES })
@@ -92,7 +101,10 @@ export class MaintenanceWindowsController {
 
   @Delete(':id')
   @RolesOf(ChangeRpc.deleteMaintenanceWindow)
-  @ApiOperation({ summary: 'Remove a maintenance window (managers); answers the window as it was.' })
+  @ApiOperation({
+    summary: 'Remove a maintenance window (managers); answers the window as it was.',
+    description: 'Deletes the window at once and answers it as it was; schedule checks of changes no longer see it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The maintenance window as it was.', type: MaintenanceWindowView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -58,7 +58,10 @@ export class ReleasesController {
 
   @Get(':id')
   @RolesOf(ChangeRpc.getRelease)
-  @ApiOperation({ summary: 'Read one release.' })
+  @ApiOperation({
+    summary: 'Read one release.',
+    description: 'Answers the release with the changes it bundles and its planned window, and its current version in `ETag` to send back as `If-Match` when changing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The release.', type: ReleaseView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

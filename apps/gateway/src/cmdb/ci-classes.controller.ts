@@ -31,7 +31,10 @@ export class CiClassesController {
 
   @Get(':name')
   @RolesOf(CmdbRpc.getClass)
-  @ApiOperation({ summary: 'Read one CI class.' })
+  @ApiOperation({
+    summary: 'Read one CI class.',
+    description: 'Answers the class by its name, with the schema of the attributes its CIs carry and the rules that identify a CI of it in imports, and its version in `ETag` to send back as `If-Match` when changing it.',
+  })
   @ApiParam({ name: 'name', example: 'database' })
   @ApiOkResponse({ type: CiClassView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -83,7 +83,10 @@ export class CisController {
 
   @Get(':id')
   @RolesOf(CmdbRpc.getCi)
-  @ApiOperation({ summary: 'Read one CI.' })
+  @ApiOperation({
+    summary: 'Read one CI.',
+    description: 'Answers the configuration item with its class, attributes and the source of each, and its version in `ETag` to send back as `If-Match` when changing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CiView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -78,7 +78,10 @@ export class ImportsController {
 
   @Get('reconciliation-rules')
   @RolesOf(ImportRpc.listRules)
-  @ApiOperation({ summary: 'Reconciliation rules in the order they are tried (ascending position).' })
+  @ApiOperation({
+    summary: 'Reconciliation rules in the order they are tried (ascending position).',
+    description: 'Answers every reconciliation rule in the order an import tries them; a rule names a class (or all) and fields (or all), and the sources allowed to write them from the highest authority down.',
+  })
   @ApiOkResponse({ type: ReconciliationRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   listRules(@Query() query: ListReconciliationRulesRequest): Promise<ReconciliationRuleList> {
@@ -87,7 +90,10 @@ export class ImportsController {
 
   @Get('reconciliation-rules/:id')
   @RolesOf(ImportRpc.getRule)
-  @ApiOperation({ summary: 'Read one reconciliation rule.' })
+  @ApiOperation({
+    summary: 'Read one reconciliation rule.',
+    description: 'Answers one reconciliation rule with its version in `ETag`, to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -98,7 +104,10 @@ export class ImportsController {
   @Post('reconciliation-rules')
   @HttpCode(201)
   @RolesOf(ImportRpc.createRule)
-  @ApiOperation({ summary: 'Add a reconciliation rule: for a class (or all) and fields (or all), the sources from the highest authority down.' })
+  @ApiOperation({
+    summary: 'Add a reconciliation rule: for a class (or all) and fields (or all), the sources from the highest authority down.',
+    description: 'Adds a rule at its `position` and answers it with its id, its version in `ETag` and its path in `Location`. Imports run from then on use it.',
+  })
   @ApiCreatedResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   async createRule(@Body() body: ReconciliationRuleDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationRuleView> {
@@ -107,7 +116,10 @@ export class ImportsController {
 
   @Put('reconciliation-rules/:id')
   @RolesOf(ImportRpc.updateRule)
-  @ApiOperation({ summary: 'Replace a reconciliation rule.' })
+  @ApiOperation({
+    summary: 'Replace a reconciliation rule.',
+    description: 'Replaces every field of the rule with the body. Send the current version as `If-Match`; a stale one answers 412. Imports run after this use the new rule.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: ReconciliationRuleView, headers: { ETag: ETAG_HEADER } })
@@ -123,7 +135,10 @@ export class ImportsController {
 
   @Delete('reconciliation-rules/:id')
   @RolesOf(ImportRpc.deleteRule)
-  @ApiOperation({ summary: 'Remove a reconciliation rule; answers the rule as it was.' })
+  @ApiOperation({
+    summary: 'Remove a reconciliation rule; answers the rule as it was.',
+    description: 'Deletes the rule at once and answers it as it was; imports run from then on no longer use it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ReconciliationRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -46,7 +46,10 @@ export class RelationshipsController {
 
   @Get('relationships/:id')
   @RolesOf(CmdbRpc.getRelationship)
-  @ApiOperation({ summary: 'Read one relationship.' })
+  @ApiOperation({
+    summary: 'Read one relationship.',
+    description: 'Answers one relationship between two CIs, with its type, the source of the data that made it and when it was made.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RelationshipView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -56,7 +59,10 @@ export class RelationshipsController {
 
   @Delete('relationships/:id')
   @RolesOf(CmdbRpc.removeRelationship)
-  @ApiOperation({ summary: 'Remove a relationship; answers it as it was. It stays in the history of both CIs.' })
+  @ApiOperation({
+    summary: 'Remove a relationship; answers it as it was. It stays in the history of both CIs.',
+    description: 'Deletes the relationship at once and answers it as it was; impact analysis no longer follows it, and the history of both CIs keeps a record of it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RelationshipView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -66,7 +72,10 @@ export class RelationshipsController {
 
   @Get('cmdb/relationship-rules')
   @RolesOf(CmdbRpc.listRelationshipRules)
-  @ApiOperation({ summary: 'The allowed (type, source class, target class) triples; `*` stands for any class.' })
+  @ApiOperation({
+    summary: 'The allowed (type, source class, target class) triples; `*` stands for any class.',
+    description: 'Answers every allowed combination of relationship type, source class and target class; `type` and `sourceClass` narrow the list. A relationship that no rule allows is refused with 400 naming `type`.',
+  })
   @ApiOkResponse({ type: RelationshipRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   listRules(@Query() query: ListRelationshipRulesRequest): Promise<RelationshipRuleList> {
@@ -86,7 +95,10 @@ export class RelationshipsController {
 
   @Delete('cmdb/relationship-rules/:id')
   @RolesOf(CmdbRpc.deleteRelationshipRule)
-  @ApiOperation({ summary: 'Stop allowing a class pair (admins); answers the rule as it was. Relationships it allowed stay.' })
+  @ApiOperation({
+    summary: 'Stop allowing a class pair (admins); answers the rule as it was. Relationships it allowed stay.',
+    description: 'Deletes the rule and answers it as it was; new relationships of that type between those classes are refused from then on, and the ones already made stay.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RelationshipRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

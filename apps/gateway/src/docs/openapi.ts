@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { problemResponse } from '../errors/api-problem-responses.decorator';
 import { ProblemDto } from '../errors/problem.dto';
+import { declareGatewayLimits } from '../limits/limits-openapi';
 import { declareRequestDefaults } from './request-defaults';
 import { stateValidatorRules } from './validator-rules';
 
@@ -20,7 +21,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addServer('/', 'The gateway that serves this document.')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token with claims sub, name, roles, groups.' })
     .build();
-  return completeDocument(stateValidatorRules(declareRequestDefaults(declareUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }))), app));
+  return declareGatewayLimits(completeDocument(stateValidatorRules(declareRequestDefaults(declareUnsupportedMediaType(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] }))), app)));
 }
 
 const BODY_METHODS = ['post', 'put', 'patch'] as const;
@@ -37,7 +38,9 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   catalog: 'The service catalog: items, their forms and how requests for them are approved.',
   cmdb: 'Configuration items, their classes and relationships, imports, reconciliation and impact.',
   sla: 'SLA and OLA policies, business calendars and the clocks that run against them.',
-  reports: 'SLA, problem and change management reports over a period, and knowledge reports over the published articles.',
+  reports: 'Reports of the service desk, SLA, problem, change and knowledge management, as JSON or CSV (`Accept: text/csv`), and their index.',
+  audit: 'The audit trail of every service, merged by time: who changed what, when, from what to what, under which correlation id.',
+  'api keys': 'API keys for machine clients: create (shown once), list, read and revoke; admins only, with a token.',
   notifications: 'Notification subscriptions, contacts and deliveries.',
   events: 'The stream of domain events as server-sent events.',
   operations: 'Health of the gateway, for probes; no token needed.',

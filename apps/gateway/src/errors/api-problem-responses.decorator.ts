@@ -5,7 +5,7 @@ import { ProblemDto } from './problem.dto';
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'The request is malformed or a field is not valid (each is named in `errors`).',
-  401: 'No bearer token, or one that is invalid or expired.',
+  401: 'No bearer token or API key, or one that is invalid, expired or revoked.',
   403: 'The caller has none of the roles the operation needs.',
   404: 'No such record, or one the caller may not see.',
   409: 'The record changed meanwhile, or the transition is not allowed.',

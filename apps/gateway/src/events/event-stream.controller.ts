@@ -41,7 +41,7 @@ export class EventStreamController {
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Sequence of the last event received.' })
   @ApiOkResponse({ description: 'A `text/event-stream` that stays open.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @ApiProblemResponses(400, 401, 403, 429, 503)
+  @ApiProblemResponses(400, 401, 403, 429, 500, 503)
   async stream(
     @Query() query: EventStreamQuery,
     @Headers('last-event-id') rawLastEventId: string | undefined,

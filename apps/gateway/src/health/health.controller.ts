@@ -21,7 +21,10 @@ export class HealthController {
   constructor(private readonly readiness: GatewayReadiness) {}
 
   @Get('health/live')
-  @ApiOperation({ summary: 'Liveness: 200 while the process runs.' })
+  @ApiOperation({
+    summary: 'Liveness: 200 while the process runs.',
+    description: 'For the liveness probe: answers 200 `{"status":"ok"}` as long as the process can serve HTTP, whatever the state of NATS. No token needed.',
+  })
   @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
   @ApiProblemResponses(400)
   live(): { status: 'ok' } {
@@ -29,9 +32,12 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Readiness: 200 while NATS is connected and no shutdown has begun, else 503.' })
-  @ApiOkResponse({ description: 'Ready.', schema: READINESS_SCHEMA })
-  @ApiServiceUnavailableResponse({ description: 'Not connected to NATS, or shutting down.', schema: READINESS_SCHEMA })
+  @ApiOperation({
+    summary: 'Readiness: 200 while NATS is connected and no shutdown has begun, else 503.',
+    description: 'For the readiness probe: 200 with `ready: true` while the gateway is connected to NATS and is not shutting down; otherwise 503 with the same body saying which. No token needed.',
+  })
+  @ApiOkResponse({ description: 'Ready.', schema: READINESS_SCHEMA, example: { ready: true, nats: 'up', shuttingDown: false } })
+  @ApiServiceUnavailableResponse({ description: 'Not connected to NATS, or shutting down.', schema: READINESS_SCHEMA, example: { ready: false, nats: 'down', shuttingDown: false } })
   @ApiProblemResponses(400)
   ready(@Res({ passthrough: true }) reply: FastifyReply): ReadinessStatus {
     const status = this.readiness.status();

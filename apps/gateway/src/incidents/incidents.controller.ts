@@ -90,7 +90,10 @@ export class IncidentsController {
 
   @Get('counts')
   @RolesOf(IncidentRpc.counts)
-  @ApiOperation({ summary: 'Count incidents per state (the queue view), with the filters of the list (no paging or sort).' })
+  @ApiOperation({
+    summary: 'Count incidents per state (the queue view), with the filters of the list (no paging or sort).',
+    description: 'Takes the filters of `GET /v1/incidents` and answers how many incidents match in each state and in total, to draw queue tabs without reading every page.',
+  })
   @ApiOkResponse({ type: IncidentCounts })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   counts(@Query() filters: CountIncidentsRequest): Promise<IncidentCounts> {
@@ -99,7 +102,10 @@ export class IncidentsController {
 
   @Get(':id')
   @RolesOf(IncidentRpc.get)
-  @ApiOperation({ summary: 'Read one incident; requesters only see what they opened.' })
+  @ApiOperation({
+    summary: 'Read one incident; requesters only see what they opened.',
+    description: 'Answers the incident with its current version in `ETag`, to send back as `If-Match` when changing it. An incident a requester did not open answers 404, as if it did not exist.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The incident.', type: IncidentView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -171,7 +177,10 @@ export class IncidentsController {
 
   @Get(':id/comments')
   @RolesOf(IncidentRpc.comments)
-  @ApiOperation({ summary: 'Comments of an incident, oldest first; work notes only for agents.' })
+  @ApiOperation({
+    summary: 'Comments of an incident, oldest first; work notes only for agents.',
+    description: 'Answers every comment of the incident in the order they were written. Work notes (`visibility: internal`) are left out for requesters; an incident a requester cannot see answers 404.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CommentList })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -182,7 +191,10 @@ export class IncidentsController {
   @Post(':id/comments')
   @HttpCode(201)
   @RolesOf(IncidentRpc.addComment)
-  @ApiOperation({ summary: 'Add a comment (visible to the caller) or, for agents, a work note (`visibility: internal`).' })
+  @ApiOperation({
+    summary: 'Add a comment (visible to the caller) or, for agents, a work note (`visibility: internal`).',
+    description: 'Adds a comment to the incident and answers it with its id and time. Requesters comment on the incidents they opened and cannot write work notes (`visibility: internal`).',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiCreatedResponse({ type: CommentView })
   @ApiProblemResponses(400, 401, 403, 404, 409, 500, 503, 504)
@@ -192,7 +204,10 @@ export class IncidentsController {
 
   @Get(':id/history')
   @RolesOf(IncidentRpc.history)
-  @ApiOperation({ summary: 'Every change of an incident with who made it and when (the audit trail); requesters do not see work notes.' })
+  @ApiOperation({
+    summary: 'Every change of an incident with who made it and when (the audit trail); requesters do not see work notes.',
+    description: 'Answers the audit trail of the incident, oldest first: each field change, state move and comment with the actor and the time. Requesters do not see work notes or internal field changes.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: IncidentHistory })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -202,7 +217,10 @@ export class IncidentsController {
 
   @Put(':id/major')
   @RolesOf(IncidentRpc.setMajor)
-  @ApiOperation({ summary: 'Declare (`major: true`) or withdraw (`major: false`) a major incident; managers only.' })
+  @ApiOperation({
+    summary: 'Declare (`major: true`) or withdraw (`major: false`) a major incident; managers only.',
+    description: 'Declares the incident major or withdraws that, with a `reason` kept in its history and published with `major_declared` or `major_undeclared`; declaring one that is already major answers 409. Send the current version as `If-Match`; a stale one answers 412.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: IncidentView, ...WITH_ETAG })
@@ -219,7 +237,10 @@ export class IncidentsController {
   @Post(':id/children')
   @HttpCode(200)
   @RolesOf(IncidentRpc.linkChildren)
-  @ApiOperation({ summary: 'Make incidents children of this one (e.g. the reports a major incident explains); they are resolved with it.' })
+  @ApiOperation({
+    summary: 'Make incidents children of this one (e.g. the reports a major incident explains); they are resolved with it.',
+    description: 'Links up to 100 incidents as children of this one and answers the parent; resolving the parent then resolves its open children with the same resolution code. A link that would make a cycle is refused with 409.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The parent incident.', type: IncidentView })
   @ApiProblemResponses(400, 401, 403, 404, 409, 422, 500, 503, 504)

@@ -17,7 +17,10 @@ export class RoutingRulesController {
 
   @Get()
   @RolesOf(IncidentRpc.listRoutingRules)
-  @ApiOperation({ summary: 'Routing rules in the order they are tried (ascending position); the first enabled match assigns a new incident.' })
+  @ApiOperation({
+    summary: 'Routing rules in the order they are tried (ascending position); the first enabled match assigns a new incident.',
+    description: 'Answers every routing rule in the order a new incident is matched against them; `enabled` narrows the list. The first enabled rule whose conditions all match sets the assignment group.',
+  })
   @ApiOkResponse({ type: RoutingRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   list(@Query() query: ListRoutingRulesRequest): Promise<RoutingRuleList> {
@@ -26,7 +29,10 @@ export class RoutingRulesController {
 
   @Get(':id')
   @RolesOf(IncidentRpc.getRoutingRule)
-  @ApiOperation({ summary: 'Read one routing rule.' })
+  @ApiOperation({
+    summary: 'Read one routing rule.',
+    description: 'Answers one routing rule with its version in `ETag`, to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -37,7 +43,10 @@ export class RoutingRulesController {
   @Post()
   @HttpCode(201)
   @RolesOf(IncidentRpc.createRoutingRule)
-  @ApiOperation({ summary: 'Add a routing rule.' })
+  @ApiOperation({
+    summary: 'Add a routing rule.',
+    description: 'Adds a rule at its `position` in the routing order and answers it with its id, its version in `ETag` and its path in `Location`. It applies to incidents opened from then on.',
+  })
   @ApiCreatedResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   async create(@Body() body: RoutingRuleDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<RoutingRuleView> {
@@ -46,7 +55,10 @@ export class RoutingRulesController {
 
   @Put(':id')
   @RolesOf(IncidentRpc.updateRoutingRule)
-  @ApiOperation({ summary: 'Replace a routing rule.' })
+  @ApiOperation({
+    summary: 'Replace a routing rule.',
+    description: 'Replaces every field of the rule with the body; fields left out take their defaults. Send the current version as `If-Match`; a stale one answers 412. Incidents already routed keep their group.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiOkResponse({ type: RoutingRuleView, headers: { ETag: ETAG_HEADER } })
@@ -62,7 +74,10 @@ export class RoutingRulesController {
 
   @Delete(':id')
   @RolesOf(IncidentRpc.deleteRoutingRule)
-  @ApiOperation({ summary: 'Remove a routing rule; answers the rule as it was.' })
+  @ApiOperation({
+    summary: 'Remove a routing rule; answers the rule as it was.',
+    description: 'Deletes the rule at once and answers it as it was; new incidents are no longer matched against it, and incidents it routed keep their group.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RoutingRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

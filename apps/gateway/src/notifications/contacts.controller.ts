@@ -33,7 +33,10 @@ export class ContactsController {
 
   @Get(':sub')
   @RolesOf(NotificationRpc.getContact)
-  @ApiOperation({ summary: 'Read a person’s contact.' })
+  @ApiOperation({
+    summary: 'Read a person’s contact.',
+    description: 'Answers the contact stored for this person (the e-mail address notifications are sent to, name and groups); 404 when none is stored.',
+  })
   @ApiParam(SUB_PARAM)
   @ApiOkResponse({ type: ContactView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -34,7 +34,10 @@ export class DetectionRulesController {
 
   @Get()
   @RolesOf(ProblemRpc.listDetectionRules)
-  @ApiOperation({ summary: 'The detection rules, by name.' })
+  @ApiOperation({
+    summary: 'The detection rules, by name.',
+    description: 'Answers every rule that watches incidents for recurrence and opens a problem when one fires, ordered by name; the query narrows the list.',
+  })
   @ApiOkResponse({ type: DetectionRuleList })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
   list(@Query() query: ListDetectionRulesRequest): Promise<DetectionRuleList> {
@@ -61,7 +64,10 @@ export class DetectionRulesController {
 
   @Get(':id')
   @RolesOf(ProblemRpc.getDetectionRule)
-  @ApiOperation({ summary: 'Read one detection rule.' })
+  @ApiOperation({
+    summary: 'Read one detection rule.',
+    description: 'Answers one detection rule with its version in `ETag`, to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The rule.', type: DetectionRuleView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -71,7 +77,10 @@ export class DetectionRulesController {
 
   @Put(':id')
   @RolesOf(ProblemRpc.updateDetectionRule)
-  @ApiOperation({ summary: 'Replace a detection rule (managers); fields left out take their defaults.' })
+  @ApiOperation({
+    summary: 'Replace a detection rule (managers); fields left out take their defaults.',
+    description: 'Replaces every field of the rule with the body; fields left out take their defaults. Send the current version as `If-Match`; a stale one answers 412.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiBody({ type: DetectionRuleDto, examples: RULE_EXAMPLES })
@@ -88,7 +97,10 @@ export class DetectionRulesController {
 
   @Delete(':id')
   @RolesOf(ProblemRpc.deleteDetectionRule)
-  @ApiOperation({ summary: 'Remove a detection rule (managers); answers the rule as it was. The problems it opened stay.' })
+  @ApiOperation({
+    summary: 'Remove a detection rule (managers); answers the rule as it was. The problems it opened stay.',
+    description: 'Deletes the rule at once and answers it as it was; it stops watching incidents, and the problems it already opened stay.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The rule as it was.', type: DetectionRuleView })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -31,7 +31,10 @@ export class KnownErrorsController {
 
   @Get(':id')
   @RolesOf(ProblemRpc.getKnownError)
-  @ApiOperation({ summary: 'Read one known error.' })
+  @ApiOperation({
+    summary: 'Read one known error.',
+    description: 'Answers the known error with its symptoms, root cause, workaround and the problem it came from, and its version in `ETag`. Retired known errors are still readable, with `retiredAt` and `retireReason` set.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The known error.', type: KnownErrorView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

@@ -96,7 +96,10 @@ export class ProblemsController {
 
   @Get(':id')
   @RolesOf(ProblemRpc.get)
-  @ApiOperation({ summary: 'Read one problem.' })
+  @ApiOperation({
+    summary: 'Read one problem.',
+    description: 'Answers the problem with its linked incidents, known error and detection, and its current version in `ETag` to send back as `If-Match` when changing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ description: 'The problem.', type: ProblemView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -168,7 +171,10 @@ export class ProblemsController {
 
   @Get(':id/history')
   @RolesOf(ProblemRpc.history)
-  @ApiOperation({ summary: 'Every change of a problem with who made it and when (the audit trail), oldest first.' })
+  @ApiOperation({
+    summary: 'Every change of a problem with who made it and when (the audit trail), oldest first.',
+    description: 'Answers the audit trail of the problem, oldest first: each field change, state move, link and comment with the actor and the time.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ProblemHistory })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -178,7 +184,10 @@ export class ProblemsController {
 
   @Get(':id/comments')
   @RolesOf(ProblemRpc.listComments)
-  @ApiOperation({ summary: 'Comments and work notes of a problem, oldest first.' })
+  @ApiOperation({
+    summary: 'Comments and work notes of a problem, oldest first.',
+    description: 'Answers every comment and work note of the problem in the order they were written.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ProblemCommentList })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -189,7 +198,10 @@ export class ProblemsController {
   @Post(':id/comments')
   @HttpCode(201)
   @RolesOf(ProblemRpc.addComment)
-  @ApiOperation({ summary: 'Add a comment or a work note (`visibility: internal`) to a problem.' })
+  @ApiOperation({
+    summary: 'Add a comment or a work note (`visibility: internal`) to a problem.',
+    description: 'Adds a comment, or a work note with `visibility: internal`, to the problem and answers it with its id and time.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiCreatedResponse({ type: ProblemCommentView })
   @ApiProblemResponses(400, 401, 403, 404, 409, 500, 503, 504)
@@ -221,7 +233,10 @@ export class ProblemsController {
 
   @Delete(':id/incidents/:incidentId')
   @RolesOf(ProblemRpc.unlinkIncident)
-  @ApiOperation({ summary: 'Unlink an incident from a problem; one that is not linked to it is 404 `PROBLEM_INCIDENT_NOT_LINKED`.' })
+  @ApiOperation({
+    summary: 'Unlink an incident from a problem; one that is not linked to it is 404 `PROBLEM_INCIDENT_NOT_LINKED`.',
+    description: 'Removes the link between the problem and one incident and answers the problem. Send the current version of the problem as `If-Match`; a stale one answers 412. The incident itself is not changed.',
+  })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The problem.' })
   @ApiParam({ name: 'incidentId', format: 'uuid', description: 'The linked incident.' })
   @ApiHeader(IF_MATCH_HEADER)

@@ -174,7 +174,10 @@ export class RequestsController {
   @Post(':id/tasks')
   @HttpCode(200)
   @RolesOf(RequestRpc.addTask)
-  @ApiOperation({ summary: 'Add a fulfillment task to a request in fulfillment (agents).' })
+  @ApiOperation({
+    summary: 'Add a fulfillment task to a request in fulfillment (agents).',
+    description: 'Adds a task, with its title and the group that carries it out, to a request in fulfillment and answers the request. Send the current version as `If-Match`; a stale one answers 412, and a request in another state answers 409.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
   @ApiBody({ type: AddFulfillmentTaskDto, examples: { image: { summary: 'Imaging', value: { title: 'Install the developer image', assignmentGroup: 'desktop-support' } } } })
@@ -192,7 +195,10 @@ export class RequestsController {
   @Post(':id/tasks/:taskId/complete')
   @HttpCode(200)
   @RolesOf(RequestRpc.completeTask)
-  @ApiOperation({ summary: 'Complete a fulfillment task (agents); 409 when it is already completed.' })
+  @ApiOperation({
+    summary: 'Complete a fulfillment task (agents); 409 when it is already completed.',
+    description: 'Marks the task completed and answers the request; the request can be moved to `fulfilled` once no task is open. Send the current version as `If-Match`; a stale one answers 412.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiParam({ name: 'taskId', format: 'uuid' })
   @ApiHeader(IF_MATCH_HEADER)
@@ -208,7 +214,10 @@ export class RequestsController {
 
   @Get(':id/comments')
   @RolesOf(RequestRpc.listComments)
-  @ApiOperation({ summary: 'Comments of a request, oldest first; requesters and approvers do not get internal ones.' })
+  @ApiOperation({
+    summary: 'Comments of a request, oldest first; requesters and approvers do not get internal ones.',
+    description: 'Answers the comments of the request in the order they were written, a page at a time: pass `nextCursor` of one page as `cursor` to read the next. A request the caller may not see answers 404.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: RequestCommentPage })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)
@@ -219,7 +228,10 @@ export class RequestsController {
   @Post(':id/comments')
   @HttpCode(201)
   @RolesOf(RequestRpc.addComment)
-  @ApiOperation({ summary: 'Comment on a request; `internal` comments are for agents (403 for others).' })
+  @ApiOperation({
+    summary: 'Comment on a request; `internal` comments are for agents (403 for others).',
+    description: 'Adds a comment to the request and answers it. Requesters and approvers write public comments only; agents may write `internal` notes, which only agents read.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({
     type: AddRequestCommentDto,

@@ -87,7 +87,10 @@ export class PoliciesController {
 
   @Get(':id')
   @RolesOf(SlaRpc.getPolicy)
-  @ApiOperation({ summary: 'Read one policy.' })
+  @ApiOperation({
+    summary: 'Read one policy.',
+    description: 'Answers the SLA or OLA policy with the conditions that select the tickets it applies to and its targets, and its version in `ETag` to send back as `If-Match` when replacing it.',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: PolicyView, ...WITH_ETAG })
   @ApiProblemResponses(400, 401, 403, 404, 500, 503, 504)

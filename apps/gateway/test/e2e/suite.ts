@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { connectNats } from '@itsm/messaging';
 import {
@@ -81,6 +82,14 @@ export async function startSuite(services: readonly string[] = SERVICES, env: Re
         // The 1,000-request burst queues at the incident service on two shared cores; the test is about
         // correctness under concurrency, not about the 5 s default answering time.
         RPC_TIMEOUT_MS: '30000',
+        // One test user sends thousands of requests a minute here (bursts, fuzzing, scale-out); the shared rate
+        // limits have tests of their own (limits.int-spec.ts).
+        RATE_LIMIT_ENABLED: 'false',
+        // The 1,000 concurrent creations are meant to queue, not to be shed (load shedding: limits.int-spec.ts).
+        GATEWAY_MAX_IN_FLIGHT: '5000',
+        // API keys on, in a bucket of this suite's own.
+        API_KEY_HASH_SECRET: 'e2e-api-key-hash-secret-0123456789abcdef',
+        API_KEY_BUCKET: `e2e_${randomUUID().replace(/-/g, '')}`,
         ...env['gateway'],
       }),
       port: gatewayPort,

@@ -5,9 +5,12 @@ import { loadGatewayConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { ProblemBody } from './gateway-with-service';
 
-/** `env` adds to (or overrides) the gateway's settings, e.g. `RPC_TIMEOUT_MS`. */
+/**
+ * `env` adds to (or overrides) the gateway's settings, e.g. `RPC_TIMEOUT_MS`. Rate limits are off unless `env` turns
+ * them on: every test file shares one NATS, so the same test users' requests from all of them would count together.
+ */
 export async function startGateway(env: Record<string, string> = {}): Promise<{ gateway: Gateway; baseUrl: string }> {
-  const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', ...env });
+  const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...env });
   const gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.app.getHttpServer().address();

@@ -79,7 +79,7 @@ export class ChangeEmergencyRatioReport extends ChangeReportPeriod {
 }
 
 export class ChangeCausedIncidentsRow {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a3efa87d-370f-4ba8-b640-1a6a95e7614f' })
   @IsUUID()
   changeId!: string;
 
@@ -96,11 +96,11 @@ export class ChangeCausedIncidentsRow {
   @IsEnum(ChangeOutcome)
   outcome!: ChangeOutcome | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-15T01:10:00.000Z' })
   @IsDateString()
   implementedAt!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Incidents opened on a CI it touched within `CHANGE_INCIDENT_WINDOW_HOURS` after `implementedAt`.' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Incidents opened on a CI it touched within `CHANGE_INCIDENT_WINDOW_HOURS` after `implementedAt`.', example: ['df694e08-0f8a-4bea-b3e4-3f2e64e3c48c'] })
   @IsArray()
   @IsUUID('all', { each: true })
   incidentIds!: string[];

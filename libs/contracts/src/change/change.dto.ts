@@ -466,7 +466,7 @@ export class ChangeRisk {
   @Type(() => RiskFactor)
   factors!: RiskFactor[];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-09T09:58:00.000Z' })
   @IsDateString()
   assessedAt!: string;
 }
@@ -485,12 +485,12 @@ export class ChangeApprovalVote {
   @IsEnum(ChangeVote)
   decision!: ChangeVote;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Backout plan looks sound.' })
   @IsOptional()
   @IsString()
   comment!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 }
@@ -504,7 +504,7 @@ export class ChangeApprovalDelegation {
   @IsString()
   to!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 }
@@ -540,11 +540,11 @@ export class ChangeApproval {
   @Type(() => ChangeApprovalDelegation)
   delegations!: ChangeApprovalDelegation[];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-09T10:00:00.000Z' })
   @IsDateString()
   requestedAt!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the quorum was met or a reject vote vetoed; null while pending.' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the quorum was met or a reject vote vetoed; null while pending.', example: '2026-03-10T14:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   decidedAt!: string | null;
@@ -556,7 +556,7 @@ export class ChangeConflict {
   @IsEnum(ConflictKind)
   kind!: ConflictKind;
 
-  @ApiProperty({ format: 'uuid', description: 'The other change, the blackout window or the maintenance window.' })
+  @ApiProperty({ format: 'uuid', description: 'The other change, the blackout window or the maintenance window.', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -564,15 +564,15 @@ export class ChangeConflict {
   @IsString()
   name!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Start of the other change’s window or of the window occurrence.' })
+  @ApiProperty({ format: 'date-time', description: 'Start of the other change’s window or of the window occurrence.', example: '2026-03-01T00:00:00.000Z' })
   @IsDateString()
   from!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'End of the other change’s window or of the window occurrence.' })
+  @ApiProperty({ format: 'date-time', description: 'End of the other change’s window or of the window occurrence.', example: '2026-04-01T00:00:00.000Z' })
   @IsDateString()
   to!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs of this change involved (all of them for a global blackout).' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs of this change involved (all of them for a global blackout).', example: ['24012e21-1af9-420b-a2d3-bc7985f94264'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];
@@ -584,7 +584,7 @@ export class ChangeConflict {
 
 /** A manager's decision to schedule a change despite conflicts, as recorded. */
 export class ConflictOverride {
-  @ApiProperty()
+  @ApiProperty({ example: 'The overlap is on a read replica only; accepted by the CAB.' })
   @IsString()
   reason!: string;
 
@@ -592,14 +592,14 @@ export class ConflictOverride {
   @IsString()
   by!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 }
 
 /** A change request as the API and subscribers see it. */
 export class ChangeView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -612,7 +612,7 @@ export class ChangeView {
   @IsEnum(ChangeType)
   type!: ChangeType;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The template of a standard change; null otherwise.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The template of a standard change; null otherwise.', example: '3200a31f-c05d-44e9-95a0-465c36822e2f' })
   @IsOptional()
   @IsUUID()
   templateId!: string | null;
@@ -621,36 +621,36 @@ export class ChangeView {
   @IsString()
   title!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Upgrade the payments database from PostgreSQL 15 to 16.' })
   @IsString()
   description!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'The certificate expires tonight.' })
   @IsString()
   justification!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Apply the new configuration and restart the pods one at a time.' })
   @IsString()
   implementationPlan!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Roll the deployment back to the previous image.' })
   @IsString()
   backoutPlan!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Check the health endpoint and one test payment.' })
   @IsString()
   testPlan!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['a11ad18f-9d76-4702-b0ee-989782c039a9'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-14T22:00:00.000Z' })
   @IsDateString()
   plannedStart!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'After `plannedStart`.' })
+  @ApiProperty({ format: 'date-time', description: 'After `plannedStart`.', example: '2026-03-15T02:00:00.000Z' })
   @IsDateString()
   plannedEnd!: string;
 
@@ -668,12 +668,12 @@ export class ChangeView {
   @IsString()
   requestedBy!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['85113ee2-80f4-4f01-b1f5-575819bd9a90'] })
   @IsArray()
   @IsUUID('all', { each: true })
   incidentIds!: string[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['afc054eb-c29a-4ed1-a173-44c39ea84a99'] })
   @IsArray()
   @IsUUID('all', { each: true })
   problemIds!: string[];
@@ -711,45 +711,45 @@ export class ChangeView {
   @IsEnum(ChangeOutcome)
   outcome!: ChangeOutcome | null;
 
-  @ApiProperty({ nullable: true, type: Boolean, description: 'Whether the backout plan was run; set on the move to `review`.' })
+  @ApiProperty({ nullable: true, type: Boolean, description: 'Whether the backout plan was run; set on the move to `review`.', example: false })
   @IsOptional()
   @IsBoolean()
   backoutPerformed!: boolean | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Checked against the current client version.' })
   @IsOptional()
   @IsString()
   reviewNotes!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled or rejected; null otherwise.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled or rejected; null otherwise.', example: 'Superseded by the March release.' })
   @IsOptional()
   @IsString()
   cancelReason!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-14T22:05:00.000Z' })
   @IsOptional()
   @IsDateString()
   implementationStartedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it moved to `review` (implementation done).' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it moved to `review` (implementation done).', example: '2026-03-15T01:10:00.000Z' })
   @IsOptional()
   @IsDateString()
   implementedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-04T16:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   closedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -760,11 +760,11 @@ export type ChangePage = Page<ChangeView>;
 
 /** The result of `GET /v1/changes/{id}/conflicts`: the schedule check run now (and recorded as the change's `conflicts`). */
 export class ChangeConflictCheck {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a3efa87d-370f-4ba8-b640-1a6a95e7614f' })
   @IsUUID()
   changeId!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-14T21:55:00.000Z' })
   @IsDateString()
   checkedAt!: string;
 
@@ -786,7 +786,7 @@ export class GateAnswer {
   @IsString({ each: true })
   reasons!: string[];
 
-  @ApiProperty({ format: 'date-time', description: 'The instant the answer is for.' })
+  @ApiProperty({ format: 'date-time', description: 'The instant the answer is for.', example: '2026-03-14T21:55:00.000Z' })
   @IsDateString()
   checkedAt!: string;
 }
@@ -813,7 +813,7 @@ export class ChangeWindowOccurrence {
   @IsEnum(ChangeWindowKind)
   kind!: ChangeWindowKind;
 
-  @ApiProperty({ format: 'uuid', description: 'The blackout or maintenance window.' })
+  @ApiProperty({ format: 'uuid', description: 'The blackout or maintenance window.', example: '1ef6110d-9a62-4e03-a2d6-00dc496d0d76' })
   @IsUUID()
   windowId!: string;
 
@@ -821,15 +821,15 @@ export class ChangeWindowOccurrence {
   @IsString()
   name!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-14T22:00:00.000Z' })
   @IsDateString()
   start!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-15T02:00:00.000Z' })
   @IsDateString()
   end!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs (maintenance, blackout scope `ci`) or business services (blackout scope `service`) it covers; empty for a global blackout.' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs (maintenance, blackout scope `ci`) or business services (blackout scope `service`) it covers; empty for a global blackout.', example: ['f94d52ee-2c7c-4daf-8250-fa39470f12de'] })
   @IsArray()
   @IsUUID('all', { each: true })
   targetIds!: string[];
@@ -837,11 +837,11 @@ export class ChangeWindowOccurrence {
 
 /** The change calendar of a period: the changes scheduled or being implemented in it, and the window occurrences. */
 export class ChangeCalendar {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
   @IsDateString()
   from!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
   @IsDateString()
   to!: string;
 
@@ -866,7 +866,7 @@ export class ChangeCalendarIcs {
 }
 
 export class ChangeCommentView extends CommentFields {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a3efa87d-370f-4ba8-b640-1a6a95e7614f' })
   @IsUUID()
   changeId!: string;
 }
@@ -875,7 +875,7 @@ export const ChangeCommentList = ListOf(() => ChangeCommentView, 'ChangeCommentL
 export type ChangeCommentList = { items: ChangeCommentView[] };
 
 export class ChangeHistoryEntry {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 

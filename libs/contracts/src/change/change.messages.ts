@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsEnum, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { type Role, RoleSets } from '../actor';
+import { Role, RoleSets } from '../actor';
 import { FieldChange } from '../incident/incident.dto';
 import { defineEvent, defineRpc } from '../message';
 import { ChangeCausedIncidentsReport, ChangeEmergencyRatioReport, ChangeReportQuery, ChangeSuccessRateReport, ChangeTopReportQuery } from './change-report.dto';
@@ -173,6 +173,9 @@ export const ChangeEvents = {
   releaseStateChanged: changeEvent('release_state_changed', ReleaseStateChangedV1, 'A release moved from one state to another.'),
 } as const;
 
+/** Who reads these reports: those who work tickets, and auditors. */
+const REPORT_READERS: readonly Role[] = [...RoleSets.agents, Role.Auditor];
+
 const changeRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
   defineRpc({ domain: 'change', operation, request, response, summary, roles });
 
@@ -222,13 +225,13 @@ export const ChangeRpc = {
   updateRelease: changeRpc('release_update', UpdateReleaseRequest, ReleaseView, 'Change fields of a release.', RoleSets.agents),
   transitionRelease: changeRpc('release_transition', TransitionReleaseRequest, ReleaseView, 'Move a release to another state.', RoleSets.agents),
   releaseGate: changeRpc('release_gate', GetReleaseRequest, ReleaseGateAnswer, 'Whether a pipeline may deploy a release now: only when every change’s gate allows it.', RoleSets.agents),
-  successRateReport: changeRpc('report_success_rate', ChangeReportQuery, ChangeSuccessRateReport, 'Changes implemented in a period, by outcome.', RoleSets.agents),
-  emergencyRatioReport: changeRpc('report_emergency_ratio', ChangeReportQuery, ChangeEmergencyRatioReport, 'Changes raised in a period, by type, and the share of emergencies.', RoleSets.agents),
+  successRateReport: changeRpc('report_success_rate', ChangeReportQuery, ChangeSuccessRateReport, 'Changes implemented in a period, by outcome.', REPORT_READERS),
+  emergencyRatioReport: changeRpc('report_emergency_ratio', ChangeReportQuery, ChangeEmergencyRatioReport, 'Changes raised in a period, by type, and the share of emergencies.', REPORT_READERS),
   causedIncidentsReport: changeRpc(
     'report_caused_incidents',
     ChangeTopReportQuery,
     ChangeCausedIncidentsReport,
     'Changes implemented in a period that were followed by incidents on the CIs they touched.',
-    RoleSets.agents,
+    REPORT_READERS,
   ),
 } as const;

@@ -160,7 +160,7 @@ export class ListReleasesRequest extends PageRequest {
 
 /** A bundle of changes deployed together. */
 export class ReleaseView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -173,20 +173,20 @@ export class ReleaseView {
   @IsString()
   name!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Payments platform release for March.' })
   @IsString()
   description!: string;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['51848ce0-ce74-483f-9adf-5ededb73e4ab'] })
   @IsArray()
   @IsUUID('all', { each: true })
   changeIds!: string[];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-14T22:00:00.000Z' })
   @IsDateString()
   plannedStart!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-15T02:00:00.000Z' })
   @IsDateString()
   plannedEnd!: string;
 
@@ -194,7 +194,7 @@ export class ReleaseView {
   @IsEnum(ReleaseState)
   state!: ReleaseState;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled; null otherwise.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled; null otherwise.', example: 'Superseded by the March release.' })
   @IsOptional()
   @IsString()
   cancelReason!: string | null;
@@ -203,15 +203,15 @@ export class ReleaseView {
   @IsString()
   createdBy!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -222,7 +222,7 @@ export type ReleasePage = Page<ReleaseView>;
 
 /** One change's gate, as part of its release's. */
 export class ReleaseChangeGate {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a3efa87d-370f-4ba8-b640-1a6a95e7614f' })
   @IsUUID()
   changeId!: string;
 
@@ -235,11 +235,11 @@ export class ReleaseChangeGate {
   @IsEnum(ChangeState)
   state!: ChangeState;
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   @IsBoolean()
   allowed!: boolean;
 
-  @ApiProperty({ type: [String], description: 'Why not; empty when allowed.' })
+  @ApiProperty({ type: [String], description: 'Why not; empty when allowed.', example: ['The change is not approved yet.'] })
   @IsArray()
   @IsString({ each: true })
   reasons!: string[];

@@ -95,7 +95,7 @@ export class ListChangeTemplatesRequest {
 }
 
 export class ChangeTemplateView extends RecordStamps {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -103,19 +103,19 @@ export class ChangeTemplateView extends RecordStamps {
   @IsString()
   name!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Restart an application pod after a configuration change.' })
   @IsString()
   description!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Apply the new configuration and restart the pods one at a time.' })
   @IsString()
   implementationPlan!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Roll the deployment back to the previous image.' })
   @IsString()
   backoutPlan!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'Check the health endpoint and one test payment.' })
   @IsString()
   testPlan!: string;
 
@@ -128,7 +128,7 @@ export class ChangeTemplateView extends RecordStamps {
   @IsInt()
   maxDurationMinutes!: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   enabled!: boolean;
 }

@@ -143,7 +143,7 @@ export class ListMaintenanceWindowsRequest {
 
 /** What blackout and maintenance windows show alike. */
 class WindowTimesView extends RecordStamps {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -151,7 +151,7 @@ class WindowTimesView extends RecordStamps {
   @IsString()
   name!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'No changes to payment services during the quarter-end close.' })
   @IsString()
   description!: string;
 
@@ -159,7 +159,7 @@ class WindowTimesView extends RecordStamps {
   @IsDateString()
   start!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'End of the first occurrence.' })
+  @ApiProperty({ format: 'date-time', description: 'End of the first occurrence.', example: '2026-03-15T02:00:00.000Z' })
   @IsDateString()
   end!: string;
 
@@ -178,14 +178,14 @@ export class BlackoutWindowView extends WindowTimesView {
   @IsEnum(BlackoutScope)
   scope!: BlackoutScope;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Services (scope `service`) or CIs (scope `ci`); empty for `global`.' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Services (scope `service`) or CIs (scope `ci`); empty for `global`.', example: ['d22158d4-fc84-40e5-9dd2-ac4b84c47be6'] })
   @IsArray()
   @IsUUID('all', { each: true })
   targetIds!: string[];
 }
 
 export class MaintenanceWindowView extends WindowTimesView {
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['e2f5d86e-233b-4eb4-9e1f-f1354e62d0e2'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];

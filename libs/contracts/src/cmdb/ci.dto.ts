@@ -57,7 +57,7 @@ export class CiIdentifiers {
 
 /** A configuration item as the API and subscribers see it. */
 export class CiView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -105,27 +105,27 @@ export class CiView {
   @IsObject()
   attributeSources!: Record<string, string>;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-06-01T08:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   retiredAt!: string | null;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
 }
 
 export class RelationshipView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -133,11 +133,11 @@ export class RelationshipView {
   @IsEnum(RelationshipType)
   type!: RelationshipType;
 
-  @ApiProperty({ format: 'uuid', description: 'The CI that relies on the target.' })
+  @ApiProperty({ format: 'uuid', description: 'The CI that relies on the target.', example: '52195dae-0174-459c-9f06-6fa0df053c26' })
   @IsUUID()
   sourceId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '67a9c66b-ba46-47a8-9024-a7a615de8ab8' })
   @IsUUID()
   targetId!: string;
 
@@ -146,7 +146,7 @@ export class RelationshipView {
   @MaxLength(100)
   dataSource!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 }
@@ -157,11 +157,11 @@ export class CiFieldChange {
   @IsString()
   field!: string;
 
-  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value before the change: any JSON value (string, number, boolean, array, object or null).' })
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value before the change: any JSON value (string, number, boolean, array, object or null).', example: 'staging' })
   @Allow()
   from!: unknown;
 
-  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value after the change: any JSON value (string, number, boolean, array, object or null).' })
+  @ApiProperty({ ...ANY_JSON_VALUE, description: 'The value after the change: any JSON value (string, number, boolean, array, object or null).', example: 'production' })
   @Allow()
   to!: unknown;
 
@@ -446,7 +446,7 @@ export type CiRelationshipList = Page<RelatedCi>;
 
 /** One entry of a CI's history: a change of the CI, or a relationship added to or removed from it. */
 export class CiHistoryEntry {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 
@@ -470,7 +470,7 @@ export class CiHistoryEntry {
   @Type(() => CiFieldChange)
   changes!: CiFieldChange[];
 
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'For retired: why.' })
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'For retired: why.', example: 'Decommissioned after the move to the new cluster.' })
   @IsOptional()
   @IsString()
   reason?: string | null;
@@ -509,7 +509,7 @@ export class CiAtRequest extends CiAtQuery {
 
 /** A CI as it was at an instant, with the relationships it had then. */
 export class CiAtView {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 

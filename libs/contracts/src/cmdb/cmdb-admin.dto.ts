@@ -96,12 +96,12 @@ export class CiClassView {
   @IsString()
   label!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'A database instance, whatever its engine.' })
   @IsOptional()
   @IsString()
   description!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { type: 'object', required: ['engine'], properties: { engine: { type: 'string', enum: ['postgres', 'mysql'] }, port: { type: 'integer' } } } })
   @IsObject()
   attributeSchema!: Record<string, unknown>;
 
@@ -109,19 +109,19 @@ export class CiClassView {
   @IsArray()
   identificationRules!: CiIdentifierKey[][];
 
-  @ApiProperty({ description: 'Shipped with the suite (admins may still change its schema).' })
+  @ApiProperty({ description: 'Shipped with the suite (admins may still change its schema).', example: false })
   @IsBoolean()
   builtIn!: boolean;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -146,11 +146,11 @@ export class RelationshipRuleDto {
 }
 
 export class RelationshipRuleView extends RelationshipRuleDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 }

@@ -49,11 +49,11 @@ export class ImpactQuery {
 }
 
 export class CiSummary {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'db-payments-01' })
   @IsString()
   name!: string;
 

@@ -55,7 +55,7 @@ export class ImportItem {
   @Type(() => CiIdentifiers)
   identifiers!: CiIdentifiers;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Checked against the class schema.' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Checked against the class schema.', example: { engine: 'postgres', port: 5432 } })
   @OptionalNotNull()
   @IsObject()
   attributes?: Record<string, unknown>;
@@ -63,13 +63,13 @@ export class ImportItem {
 
 /** A CI named in a relationship: a row of this batch (`key`), an existing CI (`ciId`), or identifiers of a class. */
 export class ImportReference {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'db-payments-01' })
   @OptionalNotNull()
   @IsString()
   @Length(1, 200)
   key?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '96d4cda4-2f91-496b-87f7-097faa618597' })
   @OptionalNotNull()
   @IsUUID()
   ciId?: string;
@@ -140,7 +140,7 @@ export class KubernetesImportRequest {
   @IsBoolean()
   fullSnapshot?: boolean;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'A Kubernetes `List` (kind: List, items: [...]) of Namespaces, Nodes, Deployments, StatefulSets, Services and Pods.' })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'A Kubernetes `List` (kind: List, items: [...]) of Namespaces, Nodes, Deployments, StatefulSets, Services and Pods.', example: { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } }] } })
   @IsObject()
   list!: Record<string, unknown>;
 }
@@ -149,16 +149,16 @@ export const IMPORT_OUTCOMES = ['created', 'updated', 'unchanged', 'conflict', '
 export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
 
 export class ImportCounts {
-  @ApiProperty() @IsInt() @Min(0) created!: number;
-  @ApiProperty() @IsInt() @Min(0) updated!: number;
-  @ApiProperty() @IsInt() @Min(0) unchanged!: number;
-  @ApiProperty() @IsInt() @Min(0) conflicts!: number;
-  @ApiProperty() @IsInt() @Min(0) errors!: number;
-  @ApiProperty({ description: 'CIs retired because a full snapshot no longer has them.' }) @IsInt() @Min(0) retired!: number;
-  @ApiProperty() @IsInt() @Min(0) relationshipsAdded!: number;
-  @ApiProperty() @IsInt() @Min(0) relationshipsUnchanged!: number;
-  @ApiProperty({ description: 'Relationships removed because a full snapshot no longer has them.' }) @IsInt() @Min(0) relationshipsRemoved!: number;
-  @ApiPropertyOptional({ description: 'Objects of a Kubernetes list whose kind is not imported (ReplicaSets, ConfigMaps, …).' }) @IsOptional() @IsInt() @Min(0) skipped?: number;
+  @ApiProperty({ example: 12 }) @IsInt() @Min(0) created!: number;
+  @ApiProperty({ example: 3 }) @IsInt() @Min(0) updated!: number;
+  @ApiProperty({ example: 85 }) @IsInt() @Min(0) unchanged!: number;
+  @ApiProperty({ example: 1 }) @IsInt() @Min(0) conflicts!: number;
+  @ApiProperty({ example: 0 }) @IsInt() @Min(0) errors!: number;
+  @ApiProperty({ description: 'CIs retired because a full snapshot no longer has them.', example: 2 }) @IsInt() @Min(0) retired!: number;
+  @ApiProperty({ example: 8 }) @IsInt() @Min(0) relationshipsAdded!: number;
+  @ApiProperty({ example: 40 }) @IsInt() @Min(0) relationshipsUnchanged!: number;
+  @ApiProperty({ description: 'Relationships removed because a full snapshot no longer has them.', example: 1 }) @IsInt() @Min(0) relationshipsRemoved!: number;
+  @ApiPropertyOptional({ description: 'Objects of a Kubernetes list whose kind is not imported (ReplicaSets, ConfigMaps, …).', example: 14 }) @IsOptional() @IsInt() @Min(0) skipped?: number;
 }
 
 export const IMPORT_ROW_KINDS = ['item', 'relationship', 'snapshot'] as const;
@@ -179,7 +179,7 @@ export class ImportRowResult {
   @IsIn(IMPORT_ROW_KINDS)
   kind!: (typeof IMPORT_ROW_KINDS)[number];
 
-  @ApiProperty({ description: 'Index of the row in `items` or `relationships` (for `snapshot`, the rank among the CIs retired).' })
+  @ApiProperty({ description: 'Index of the row in `items` or `relationships` (for `snapshot`, the rank among the CIs retired).', example: 4 })
   @IsInt()
   @Min(0)
   index!: number;
@@ -188,12 +188,12 @@ export class ImportRowResult {
   @IsIn(IMPORT_OUTCOMES)
   outcome!: ImportOutcome;
 
-  @ApiPropertyOptional({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', example: '96d4cda4-2f91-496b-87f7-097faa618597' })
   @IsOptional()
   @IsUUID()
   ciId?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'For a conflict: the CIs the row matched.' })
+  @ApiPropertyOptional({ type: [String], description: 'For a conflict: the CIs the row matched.', example: ['5b1f8c2e-3d4a-4e6b-9c7d-8e9f0a1b2c3d', 'c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f'] })
   @IsOptional()
   @IsArray()
   @IsUUID('all', { each: true })
@@ -208,11 +208,11 @@ export class ImportRowResult {
 }
 
 export class ImportResult {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '495a73fe-6d33-4785-9f63-4a689771d209' })
   @IsUUID()
   importId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'discovery' })
   @IsString()
   source!: string;
 
@@ -227,7 +227,7 @@ export class ImportResult {
   @Type(() => ImportRowResult)
   rows!: ImportRowResult[];
 
-  @ApiPropertyOptional({ description: 'Entries left out of `rows` so that the reply fits one NATS message; `counts` include them.' })
+  @ApiPropertyOptional({ description: 'Entries left out of `rows` so that the reply fits one NATS message; `counts` include them.', example: 0 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -315,39 +315,39 @@ export class ListReconciliationRulesRequest {
 }
 
 export class ReconciliationRuleView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   @IsInt()
   position!: number;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'database' })
   @IsOptional()
   @IsString()
   className!: string | null;
 
-  @ApiProperty({ nullable: true, type: [String] })
+  @ApiProperty({ nullable: true, type: [String], example: ['environment', 'ownerGroup'] })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
   fields!: string[] | null;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['manual', 'discovery', 'kubernetes'] })
   @IsArray()
   @IsString({ each: true })
   sources!: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   @IsInt()
   version!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 }

@@ -321,7 +321,7 @@ export class SetMajorRequest extends IncidentCommand {
 
 /** Body of `POST /v1/incidents/{id}/children`. */
 export class LinkChildrenDto {
-  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100 })
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100, example: ['4128c470-6b03-4a83-8c69-715a1b7753c1'] })
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
@@ -434,7 +434,7 @@ export class CountIncidentsRequest extends OmitType(IncidentFilters, ['limit', '
 
 /** A short reference to another incident. */
 export class IncidentRef {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -442,7 +442,7 @@ export class IncidentRef {
   @IsString()
   number!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'VPN drops every 10 minutes' })
   @IsString()
   title!: string;
 
@@ -453,7 +453,7 @@ export class IncidentRef {
 
 /** A knowledge article suggested for an incident, as the knowledge service last suggested it. */
 export class SuggestedArticle {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -469,7 +469,7 @@ export class SuggestedArticle {
 
 /** An incident as the API and subscribers see it. */
 export class IncidentView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -482,7 +482,7 @@ export class IncidentView {
   @IsString()
   title!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Since 9:00 on floor 3.' })
   @IsOptional()
   @IsString()
   description!: string | null;
@@ -511,7 +511,7 @@ export class IncidentView {
   @IsEnum(Priority)
   priority!: Priority;
 
-  @ApiProperty({ description: 'The priority was set by hand (the reason is in the history).' })
+  @ApiProperty({ description: 'The priority was set by hand (the reason is in the history).', example: false })
   @IsBoolean()
   priorityOverridden!: boolean;
 
@@ -529,7 +529,7 @@ export class IncidentView {
   @IsEnum(ResolutionCode)
   resolutionCode!: ResolutionCode | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Replaced the faulty switch port.' })
   @IsOptional()
   @IsString()
   resolutionNotes!: string | null;
@@ -567,26 +567,26 @@ export class IncidentView {
   @IsString()
   assigneeId!: string | null;
 
-  @ApiProperty({ description: 'Times the group or assignee changed after the first assignment.' })
+  @ApiProperty({ description: 'Times the group or assignee changed after the first assignment.', example: 1 })
   @IsInt()
   @Min(0)
   reassignmentCount!: number;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: 'd0ff59f8-80ee-444b-823c-8edf928a2d68' })
   @IsOptional()
   @IsUUID()
   serviceId!: string | null;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['8b873a96-f345-48b5-8323-930b69297417'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   @IsBoolean()
   major!: boolean;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: 'bfa030fe-63ba-4d52-bdd7-0a76cfaed98a' })
   @IsOptional()
   @IsUUID()
   parentId!: string | null;
@@ -596,12 +596,13 @@ export class IncidentView {
     type: String,
     format: 'uuid',
     description: 'The problem the incident is linked to: set and cleared only by linking it on the problem (`POST /v1/problems/{id}/incidents`).',
+    example: 'ab31c9ba-beb4-4ed4-ab10-984962608a12',
   })
   @IsOptional()
   @IsUUID()
   problemId!: string | null;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['165610b6-637a-4722-adbf-a9a94bedbc1d'] })
   @IsArray()
   @IsUUID('all', { each: true })
   changeIds!: string[];
@@ -616,44 +617,44 @@ export class IncidentView {
   @Type(() => SuggestedArticle)
   suggestedArticles!: SuggestedArticle[];
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Set when merged into another incident as a duplicate.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Set when merged into another incident as a duplicate.', example: '2e6d686e-97d3-4dd7-9fa7-d8d32a9c9de4' })
   @IsOptional()
   @IsUUID()
   mergedIntoId!: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   @IsInt()
   @Min(0)
   reopenCount!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   openedAt!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'First response by an agent: assignee set, work started or a comment to the caller.' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'First response by an agent: assignee set, work started or a comment to the caller.', example: '2026-03-02T09:42:00.000Z' })
   @IsOptional()
   @IsDateString()
   respondedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-03T11:20:00.000Z' })
   @IsOptional()
   @IsDateString()
   resolvedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-04T16:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   closedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -672,7 +673,7 @@ export const IncidentPage = PageOf(() => IncidentView, 'IncidentPage');
 export type IncidentPage = Page<IncidentView>;
 
 export class IncidentCounts {
-  @ApiProperty({ description: 'Incidents matching the filters (the state filter is ignored).' })
+  @ApiProperty({ description: 'Incidents matching the filters (the state filter is ignored).', example: 42 })
   @IsInt()
   total!: number;
 
@@ -682,7 +683,7 @@ export class IncidentCounts {
 }
 
 export class CommentView extends CommentFields {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '281fe83c-4da6-44b2-b4d0-d637a88cadf2' })
   @IsUUID()
   incidentId!: string;
 }
@@ -706,7 +707,7 @@ export class FieldChange {
 }
 
 export class HistoryEntry {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 

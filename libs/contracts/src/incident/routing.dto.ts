@@ -21,14 +21,14 @@ export class RoutingConditions {
   @IsString({ each: true })
   subcategories?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected service is one of these.' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected service is one of these.', example: ['ecb5a190-6900-49bf-a9e1-c9cb5e076242'] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   serviceIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'One of the affected CIs is one of these.' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'One of the affected CIs is one of these.', example: ['b0678918-b9ae-4f79-8c70-e81fd24204a2'] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(200)
@@ -105,19 +105,19 @@ export class ListRoutingRulesRequest {
 }
 
 export class RoutingRuleView extends RoutingRuleDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   @IsInt()
   version!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 }

@@ -298,7 +298,7 @@ export class ListArticlesRequest extends ArticleFilters {}
 
 /** An article as its reader sees it: agents the current content version, requesters the published one. */
 export class ArticleView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -311,7 +311,7 @@ export class ArticleView {
   @IsString()
   title!: string;
 
-  @ApiProperty({ description: 'Markdown as written.' })
+  @ApiProperty({ description: 'Markdown as written.', example: '## Workaround\n\nReconnect with the backup profile `vpn-b`.' })
   @IsString()
   body!: string;
 
@@ -319,7 +319,7 @@ export class ArticleView {
   @IsString()
   bodyHtml!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'What to do when the VPN client drops every few minutes.' })
   @IsString()
   summary!: string;
 
@@ -332,12 +332,12 @@ export class ArticleView {
   @IsString({ each: true })
   tags!: string[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['56f76f15-95d6-40fe-9b4f-af164726a0ea'] })
   @IsArray()
   @IsUUID('all', { each: true })
   serviceIds!: string[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['bea1ea59-4f94-41d2-9a67-389419fdd268'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];
@@ -358,12 +358,12 @@ export class ArticleView {
   @IsString()
   authorId!: string;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-09-01T00:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   reviewBy!: string | null;
 
-  @ApiProperty({ description: 'True when `reviewBy` has passed.' })
+  @ApiProperty({ description: 'True when `reviewBy` has passed.', example: false })
   @IsBoolean()
   reviewDue!: boolean;
 
@@ -371,7 +371,7 @@ export class ArticleView {
   @IsEnum(ArticleState)
   state!: ArticleState;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version of the record; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version of the record; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -387,17 +387,17 @@ export class ArticleView {
   @Min(1)
   publishedVersion!: number | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The problem whose known error the article was made from; null otherwise.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The problem whose known error the article was made from; null otherwise.', example: 'ab31c9ba-beb4-4ed4-ab10-984962608a12' })
   @IsOptional()
   @IsUUID()
   problemId!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The known error the article was made from; null otherwise.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The known error the article was made from; null otherwise.', example: '744f2f91-5061-44f5-b150-64a9407c128e' })
   @IsOptional()
   @IsUUID()
   knownErrorId!: string | null;
 
-  @ApiProperty({ description: 'Needs attention: its known error was retired, or its review date passed.' })
+  @ApiProperty({ description: 'Needs attention: its known error was retired, or its review date passed.', example: false })
   @IsBoolean()
   flagged!: boolean;
 
@@ -426,15 +426,15 @@ export class ArticleView {
   @Min(0)
   linkCount!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the version readers see was published; null until first published.' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the version readers see was published; null until first published.', example: '2026-03-05T08:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   publishedAt!: string | null;
@@ -445,7 +445,7 @@ export type ArticlePage = Page<ArticleView>;
 
 /** One content version of an article, as `GET /v1/knowledge/articles/{id}/versions` lists it. */
 export class ArticleVersionSummary {
-  @ApiProperty({ format: 'uuid', description: 'The article.' })
+  @ApiProperty({ format: 'uuid', description: 'The article.', example: 'a82c6079-acbe-413e-aab9-d02c93561953' })
   @IsUUID()
   articleId!: string;
 
@@ -466,11 +466,11 @@ export class ArticleVersionSummary {
   @IsString()
   authorId!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Null when never published.' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Null when never published.', example: '2026-03-05T08:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   publishedAt!: string | null;
@@ -478,23 +478,23 @@ export class ArticleVersionSummary {
 
 /** `GET /v1/knowledge/articles/{id}/versions/{n}`: one content version whole. */
 export class ArticleVersionView extends ArticleVersionSummary {
-  @ApiProperty({ description: 'Markdown as written.' })
+  @ApiProperty({ description: 'Markdown as written.', example: '## Workaround\n\nReconnect with the backup profile `vpn-b`.' })
   @IsString()
   body!: string;
 
-  @ApiProperty({ description: 'The body rendered to sanitized HTML.' })
+  @ApiProperty({ description: 'The body rendered to sanitized HTML.', example: '<p>Reconnect with the backup profile.</p>' })
   @IsString()
   bodyHtml!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'What to do when the VPN client drops every few minutes.' })
   @IsString()
   summary!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'network' })
   @IsString()
   category!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['vpn', 'remote-access'] })
   @IsArray()
   @IsString({ each: true })
   tags!: string[];

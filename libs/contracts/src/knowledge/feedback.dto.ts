@@ -38,7 +38,7 @@ export class FeedbackRequest {
 
 /** One user's vote on one content version, and the article's counts after it. */
 export class ArticleFeedbackView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a82c6079-acbe-413e-aab9-d02c93561953' })
   @IsUUID()
   articleId!: string;
 
@@ -51,16 +51,16 @@ export class ArticleFeedbackView {
   @IsString()
   userId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   helpful!: boolean;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'The steps worked, but the screenshots are outdated.' })
   @IsOptional()
   @IsString()
   comment!: string | null;
 
-  @ApiProperty({ description: 'True when it replaced the user’s earlier vote on this version.' })
+  @ApiProperty({ description: 'True when it replaced the user’s earlier vote on this version.', example: false })
   @IsBoolean()
   replaced!: boolean;
 
@@ -74,7 +74,7 @@ export class ArticleFeedbackView {
   @Min(0)
   notHelpfulCount!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 }
@@ -106,7 +106,7 @@ export class LinkArticleRequest {
 }
 
 export class ArticleLinkView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a82c6079-acbe-413e-aab9-d02c93561953' })
   @IsUUID()
   articleId!: string;
 
@@ -119,7 +119,7 @@ export class ArticleLinkView {
   @IsEnum(KnowledgeTicketType)
   ticketType!: KnowledgeTicketType;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'e1ff8454-1ec1-456c-9fa2-ddb7f70d5041' })
   @IsUUID()
   ticketId!: string;
 
@@ -127,7 +127,7 @@ export class ArticleLinkView {
   @IsString()
   linkedBy!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:00:00.000Z' })
   @IsDateString()
   linkedAt!: string;
 

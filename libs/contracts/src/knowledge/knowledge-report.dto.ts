@@ -38,7 +38,7 @@ export class ViewedNeverLinkedQuery {
 
 /** What every knowledge report row names of its article. */
 class ArticleReportRow {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'a82c6079-acbe-413e-aab9-d02c93561953' })
   @IsUUID()
   articleId!: string;
 
@@ -94,7 +94,7 @@ export class ViewedNeverLinkedRow extends ArticleReportRow {
   @Min(0)
   viewCount!: number;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-03-05T08:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   publishedAt!: string | null;

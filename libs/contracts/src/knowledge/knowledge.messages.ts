@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
-import { type Role, RoleSets } from '../actor';
+import { Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
   ArticleDiff,
@@ -105,6 +105,9 @@ export const KnowledgeEvents = {
   linkedToTicket: knowledgeEvent('linked_to_ticket', ArticleLinkedToTicketV1, 'An agent linked an article to a ticket it helped with.'),
 } as const;
 
+/** Who reads these reports: those who work tickets, and auditors. */
+const REPORT_READERS: readonly Role[] = [...RoleSets.agents, Role.Auditor];
+
 const knowledgeRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
   defineRpc({ domain: 'knowledge', operation, request, response, summary, roles });
 
@@ -131,12 +134,12 @@ export const KnowledgeRpc = {
   suggest: knowledgeRpc('suggest', SuggestRequest, SuggestionList, 'The published articles best matching a text.', RoleSets.requestersAndAgents),
   feedback: knowledgeRpc('feedback', FeedbackRequest, ArticleFeedbackView, 'Say whether an article helped (one vote per user per version).', RoleSets.requestersAndAgents),
   link: knowledgeRpc('link', LinkArticleRequest, ArticleLinkView, 'Link an article to a ticket it helped with.', RoleSets.agents),
-  lowHelpfulnessReport: knowledgeRpc('report_low_helpfulness', LowHelpfulnessQuery, LowHelpfulnessReport, 'Published articles most readers found unhelpful.', RoleSets.agents),
+  lowHelpfulnessReport: knowledgeRpc('report_low_helpfulness', LowHelpfulnessQuery, LowHelpfulnessReport, 'Published articles most readers found unhelpful.', REPORT_READERS),
   viewedNeverLinkedReport: knowledgeRpc(
     'report_viewed_never_linked',
     ViewedNeverLinkedQuery,
     ViewedNeverLinkedReport,
     'Published articles read often but never linked to a ticket.',
-    RoleSets.agents,
+    REPORT_READERS,
   ),
 } as const;

@@ -63,7 +63,7 @@ export class SearchArticlesRequest {
 
 /** A published article found by a search: what a result list shows, where it matched and how well. */
 export class ArticleHit {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -76,7 +76,7 @@ export class ArticleHit {
   @IsString()
   title!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'What to do when the VPN client drops every few minutes.' })
   @IsString()
   summary!: string;
 
@@ -102,16 +102,16 @@ export class ArticleHit {
   @Min(1)
   articleVersion!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-05T08:00:00.000Z' })
   @IsDateString()
   publishedAt!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 12 })
   @IsInt()
   @Min(0)
   helpfulCount!: number;
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 2 })
   @IsInt()
   @Min(0)
   notHelpfulCount!: number;
@@ -141,7 +141,7 @@ export class SuggestRequest {
 
 /** An article suggested for a ticket or a text. */
 export class ArticleSuggestion {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 

@@ -22,7 +22,7 @@ export class DeliveryAttemptView {
   @Min(1)
   attempt!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 
@@ -41,21 +41,21 @@ export class DeliveryAttemptView {
   @Min(0)
   latencyMs!: number;
 
-  @ApiProperty({ description: 'A replay asked for by a person, not a scheduled retry.' })
+  @ApiProperty({ description: 'A replay asked for by a person, not a scheduled retry.', example: false })
   @IsBoolean()
   replay!: boolean;
 }
 
 export class DeliveryView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '07b35b6d-7af7-44da-ab49-745c7fefb50c' })
   @IsUUID()
   subscriptionId!: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The event (CloudEvents `id`).' })
+  @ApiProperty({ format: 'uuid', description: 'The event (CloudEvents `id`).', example: '53cc4db5-43d7-4569-a51c-1d76ac6f278e' })
   @IsUUID()
   eventId!: string;
 
@@ -63,7 +63,7 @@ export class DeliveryView {
   @IsString()
   eventType!: string;
 
-  @ApiProperty({ description: 'The record the event is about (CloudEvents `subject`).' })
+  @ApiProperty({ description: 'The record the event is about (CloudEvents `subject`).', example: '3f0c2b5e-8a43-4a53-9d0e-8b7a2f6c1d10' })
   @IsString()
   subject!: string;
 
@@ -83,7 +83,7 @@ export class DeliveryView {
   @IsEnum(DeliveryStatus)
   status!: DeliveryStatus;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   @IsInt()
   @Min(0)
   attempts!: number;
@@ -93,26 +93,27 @@ export class DeliveryView {
     nullable: true,
     type: String,
     description: 'When the next attempt is due; null when none is scheduled: settled, or an email replayed while SMTP_HOST is unset, waiting for a mail server.',
+    example: '2026-03-02T09:31:00.000Z',
   })
   @IsOptional()
   @IsDateString()
   nextAttemptAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ nullable: true, type: Number, example: 200 })
   @IsOptional()
   @IsInt()
   lastStatusCode!: number | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Connection refused by the receiver.' })
   @IsOptional()
   @IsString()
   lastError!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T09:30:02.000Z' })
   @IsOptional()
   @IsDateString()
   deliveredAt!: string | null;

@@ -49,7 +49,7 @@ export class SubscriptionConditionsDto {
   @IsIn(Object.values(Priority), { each: true })
   priorities?: Priority[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected services (CMDB ids).' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Affected services (CMDB ids).', example: ['3b1bc771-784a-475d-8ebe-25b3322e4103'] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
@@ -81,7 +81,7 @@ export class SubscriptionConditionsDto {
   @IsString({ each: true })
   states?: string[];
 
-  @ApiPropertyOptional({ description: 'Major incidents only (true) or never (false).' })
+  @ApiPropertyOptional({ description: 'Major incidents only (true) or never (false).', example: false })
   @OptionalNotNull()
   @IsBoolean()
   major?: boolean;
@@ -249,20 +249,20 @@ export class ListSubscriptionsRequest extends PageRequest {
 }
 
 export class SubscriptionView extends RecordStamps {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Major incidents to the on-call bridge' })
   @IsString()
   name!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Posts every major incident to the bridge webhook.' })
   @IsOptional()
   @IsString()
   description!: string | null;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['itsm.incident.created.v1', 'itsm.incident.resolved.v1'] })
   @IsArray()
   @IsString({ each: true })
   eventTypes!: string[];
@@ -294,7 +294,7 @@ export class SubscriptionView extends RecordStamps {
   @Type(() => NotificationTemplateDto)
   template!: NotificationTemplateDto | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   enabled!: boolean;
 
@@ -302,7 +302,7 @@ export class SubscriptionView extends RecordStamps {
   @IsString()
   owner!: string;
 
-  @ApiProperty({ description: 'Messages that failed one after the other (every attempt used); reset by a delivered one.' })
+  @ApiProperty({ description: 'Messages that failed one after the other (every attempt used); reset by a delivered one.', example: 0 })
   @IsInt()
   @Min(0)
   consecutiveFailures!: number;
@@ -312,7 +312,7 @@ export class SubscriptionView extends RecordStamps {
   @IsString()
   disabledReason!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Until when the previous webhook secret is still used to sign, beside the current one.' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Until when the previous webhook secret is still used to sign, beside the current one.', example: '2026-03-03T09:30:00.000Z' })
   @IsOptional()
   @IsDateString()
   previousSecretExpiresAt!: string | null;
@@ -331,7 +331,7 @@ export class RotatedSecretView {
   @IsString()
   secret!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Until then messages carry a signature with each secret.' })
+  @ApiProperty({ format: 'date-time', description: 'Until then messages carry a signature with each secret.', example: '2026-03-03T09:30:00.000Z' })
   @IsDateString()
   previousSecretExpiresAt!: string;
 
@@ -376,7 +376,7 @@ export class ContactView extends ContactDto {
   @IsString()
   sub!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 }

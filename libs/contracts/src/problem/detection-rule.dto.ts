@@ -77,7 +77,7 @@ export class ListDetectionRulesRequest {
 }
 
 export class DetectionRuleView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -89,7 +89,7 @@ export class DetectionRuleView {
   @IsEnum(DetectionScope)
   scope!: DetectionScope;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Only incidents of this business service; null: every service.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'Only incidents of this business service; null: every service.', example: 'd0ff59f8-80ee-444b-823c-8edf928a2d68' })
   @IsOptional()
   @IsUUID()
   serviceId!: string | null;
@@ -107,19 +107,19 @@ export class DetectionRuleView {
   @IsInt()
   windowHours!: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;

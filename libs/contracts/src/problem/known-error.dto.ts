@@ -102,7 +102,7 @@ export class SearchKnownErrorsRequest extends PageRequest {
 
 /** A known error: a problem's root cause and workaround, published for agents to find while the fix is pending. */
 export class KnownErrorView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -111,7 +111,7 @@ export class KnownErrorView {
   @Matches(/^KE\d{7,}$/)
   number!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'ab31c9ba-beb4-4ed4-ab10-984962608a12' })
   @IsUUID()
   problemId!: string;
 
@@ -124,15 +124,15 @@ export class KnownErrorView {
   @IsString()
   title!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'VPN sessions drop every few minutes.' })
   @IsString()
   symptoms!: string;
 
-  @ApiProperty({ description: 'The problem’s root cause when published.' })
+  @ApiProperty({ description: 'The problem’s root cause when published.', example: 'The VPN concentrator ran out of session slots after a firmware update.' })
   @IsString()
   rootCause!: string;
 
-  @ApiProperty({ description: 'The problem’s workaround when published.' })
+  @ApiProperty({ description: 'The problem’s workaround when published.', example: 'Reconnect with the backup profile `vpn-b`.' })
   @IsString()
   workaround!: string;
 
@@ -141,12 +141,12 @@ export class KnownErrorView {
   @IsString()
   causeCategory!: string | null;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['844566ac-b642-4363-8f22-63734996bf81'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: 'd0ff59f8-80ee-444b-823c-8edf928a2d68' })
   @IsOptional()
   @IsUUID()
   serviceId!: string | null;
@@ -159,7 +159,7 @@ export class KnownErrorView {
   @IsEnum(KnownErrorState)
   state!: KnownErrorState;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-05T08:00:00.000Z' })
   @IsDateString()
   publishedAt!: string;
 
@@ -167,17 +167,17 @@ export class KnownErrorView {
   @IsString()
   publishedBy!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-06-01T08:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   retiredAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was retired (`permanent fix` when its problem closed after a permanent fix); null while published.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was retired (`permanent fix` when its problem closed after a permanent fix); null while published.', example: 'Fixed for good by the firmware update of March.' })
   @IsOptional()
   @IsString()
   retireReason!: string | null;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;

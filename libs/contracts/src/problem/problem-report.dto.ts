@@ -31,7 +31,7 @@ export class RecurringCategoryRow {
 }
 
 export class RecurringCiRow {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '96d4cda4-2f91-496b-87f7-097faa618597' })
   @IsUUID()
   ciId!: string;
 
@@ -62,7 +62,7 @@ export class RecurringPatternsReport extends ProblemReportPeriod {
 }
 
 export class ProblemIncidentsRow {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'ab31c9ba-beb4-4ed4-ab10-984962608a12' })
   @IsUUID()
   problemId!: string;
 
@@ -127,7 +127,7 @@ export class TimeToRootCauseReport extends ProblemReportPeriod {
 }
 
 export class KnownErrorUseRow {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '744f2f91-5061-44f5-b150-64a9407c128e' })
   @IsUUID()
   knownErrorId!: string;
 
@@ -143,7 +143,7 @@ export class KnownErrorUseRow {
   @IsEnum(KnownErrorState)
   state!: KnownErrorState;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'ab31c9ba-beb4-4ed4-ab10-984962608a12' })
   @IsUUID()
   problemId!: string;
 

@@ -387,7 +387,7 @@ export class ListProblemsRequest extends ProblemFilters {}
 
 /** The known error published from a problem, as the problem shows it. */
 export class KnownErrorRef {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -403,7 +403,7 @@ export class KnownErrorRef {
 
 /** The pattern a detected problem was opened for: the rule, and the CI or service and category it counted. */
 export class ProblemDetection {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'd518fb00-1991-4a3c-b028-7dbd4d7bab6e' })
   @IsUUID()
   ruleId!: string;
 
@@ -415,12 +415,12 @@ export class ProblemDetection {
   @IsEnum(DetectionScope)
   scope!: DetectionScope;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The CI counted (scope `ci`); null for scope `service`.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The CI counted (scope `ci`); null for scope `service`.', example: '96d4cda4-2f91-496b-87f7-097faa618597' })
   @IsOptional()
   @IsUUID()
   ciId!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The business service counted (scope `service`); null for scope `ci`.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The business service counted (scope `service`); null for scope `ci`.', example: 'd0ff59f8-80ee-444b-823c-8edf928a2d68' })
   @IsOptional()
   @IsUUID()
   serviceId!: string | null;
@@ -432,7 +432,7 @@ export class ProblemDetection {
 
 /** A problem as the API and subscribers see it. */
 export class ProblemView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -445,7 +445,7 @@ export class ProblemView {
   @IsString()
   title!: string;
 
-  @ApiProperty({ description: 'Empty when none was given.' })
+  @ApiProperty({ description: 'Empty when none was given.', example: 'VPN sessions drop every few minutes for users on the Berlin gateway.' })
   @IsString()
   description!: string;
 
@@ -453,12 +453,12 @@ export class ProblemView {
   @IsString()
   category!: string;
 
-  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The business service affected (a CI id in the CMDB).' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The business service affected (a CI id in the CMDB).', example: 'd0ff59f8-80ee-444b-823c-8edf928a2d68' })
   @IsOptional()
   @IsUUID()
   serviceId!: string | null;
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ type: [String], format: 'uuid', example: ['75f6cf06-192b-48dd-bd2d-75992fd6c622'] })
   @IsArray()
   @IsUUID('all', { each: true })
   ciIds!: string[];
@@ -487,17 +487,17 @@ export class ProblemView {
   @IsString()
   assigneeId!: string | null;
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Linked incidents; changed only by linking and unlinking.' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Linked incidents; changed only by linking and unlinking.', example: ['13e1ec45-b563-40b6-af26-b1b7e238bd59'] })
   @IsArray()
   @IsUUID('all', { each: true })
   incidentIds!: string[];
 
-  @ApiProperty({ type: [String], format: 'uuid', description: 'The changes that fix the problem.' })
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The changes that fix the problem.', example: ['c5a6250e-1a77-4da5-9b59-44f557869746'] })
   @IsArray()
   @IsUUID('all', { each: true })
   changeIds!: string[];
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'The VPN concentrator ran out of session slots after a firmware update.' })
   @IsOptional()
   @IsString()
   rootCause!: string | null;
@@ -507,7 +507,7 @@ export class ProblemView {
   @IsString()
   causeCategory!: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Reconnect with the backup profile `vpn-b`.' })
   @IsOptional()
   @IsString()
   workaround!: string | null;
@@ -521,12 +521,12 @@ export class ProblemView {
   @IsEnum(ProblemResolutionCode)
   resolutionCode!: ProblemResolutionCode | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Firmware of the VPN concentrator updated.' })
   @IsOptional()
   @IsString()
   resolution!: string | null;
 
-  @ApiProperty({ description: 'Opened by detection of recurring incidents rather than by a person.' })
+  @ApiProperty({ description: 'Opened by detection of recurring incidents rather than by a person.', example: true })
   @IsBoolean()
   detected!: boolean;
 
@@ -542,27 +542,27 @@ export class ProblemView {
   @Type(() => KnownErrorRef)
   knownError!: KnownErrorRef | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When a root cause was first recorded.' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When a root cause was first recorded.', example: '2026-03-04T10:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   rootCauseIdentifiedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-03T11:20:00.000Z' })
   @IsOptional()
   @IsDateString()
   resolvedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-04T16:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   closedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-08T12:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   canceledAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled; null unless canceled.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled; null unless canceled.', example: 'Superseded by the March release.' })
   @IsOptional()
   @IsString()
   cancelReason!: string | null;
@@ -571,15 +571,15 @@ export class ProblemView {
   @IsString()
   openedBy!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
-  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.' })
+  @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -589,7 +589,7 @@ export const ProblemPage = PageOf(() => ProblemView, 'ProblemPage');
 export type ProblemPage = Page<ProblemView>;
 
 export class ProblemCommentView extends CommentFields {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'ab31c9ba-beb4-4ed4-ab10-984962608a12' })
   @IsUUID()
   problemId!: string;
 }
@@ -598,7 +598,7 @@ export const ProblemCommentList = ListOf(() => ProblemCommentView, 'ProblemComme
 export type ProblemCommentList = { items: ProblemCommentView[] };
 
 export class ProblemHistoryEntry {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 

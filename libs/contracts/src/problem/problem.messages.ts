@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsEnum, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
-import { type Role, RoleSets } from '../actor';
+import { Role, RoleSets } from '../actor';
 import { FieldChange } from '../incident/incident.dto';
 import { defineEvent, defineRpc } from '../message';
 import {
@@ -148,6 +148,9 @@ export const ProblemEvents = {
   candidateDetected: problemEvent('candidate_detected', ProblemCandidateDetectedV1, 'Recurring incidents matched a detection rule and a candidate problem was opened for the pattern.'),
 } as const;
 
+/** Who reads these reports: those who work tickets, and auditors. */
+const REPORT_READERS: readonly Role[] = [...RoleSets.agents, Role.Auditor];
+
 const problemRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
   defineRpc({ domain: 'problem', operation, request, response, summary, roles });
 
@@ -178,21 +181,21 @@ export const ProblemRpc = {
   getDetectionRule: problemRpc('detection_rule_get', DetectionRuleIdRequest, DetectionRuleView, 'Read one detection rule.', RoleSets.agents),
   updateDetectionRule: problemRpc('detection_rule_update', UpdateDetectionRuleRequest, DetectionRuleView, 'Replace a detection rule (managers).', RoleSets.managers),
   deleteDetectionRule: problemRpc('detection_rule_delete', DetectionRuleIdRequest, DetectionRuleView, 'Remove a detection rule (managers).', RoleSets.managers),
-  recurringReport: problemRpc('report_recurring', ProblemTopReportQuery, RecurringPatternsReport, 'The categories and CIs with the most incidents in a period, with their problems.', RoleSets.agents),
+  recurringReport: problemRpc('report_recurring', ProblemTopReportQuery, RecurringPatternsReport, 'The categories and CIs with the most incidents in a period, with their problems.', REPORT_READERS),
   incidentsPerProblemReport: problemRpc(
     'report_incidents_per_problem',
     ProblemTopReportQuery,
     IncidentsPerProblemReport,
     'Incidents linked per problem opened in a period, and the problems with the most.',
-    RoleSets.agents,
+    REPORT_READERS,
   ),
-  timeToRootCauseReport: problemRpc('report_time_to_root_cause', ProblemReportQuery, TimeToRootCauseReport, 'Mean and median hours from opening a problem to its root cause.', RoleSets.agents),
+  timeToRootCauseReport: problemRpc('report_time_to_root_cause', ProblemReportQuery, TimeToRootCauseReport, 'Mean and median hours from opening a problem to its root cause.', REPORT_READERS),
   knownErrorsInUseReport: problemRpc(
     'report_known_errors_in_use',
     ProblemTopReportQuery,
     KnownErrorsInUseReport,
     'Per known error, the linked incidents resolved with `known_error` in a period.',
-    RoleSets.agents,
+    REPORT_READERS,
   ),
-  candidatesReport: problemRpc('report_candidates', ProblemReportQuery, CandidatesReport, 'Candidate problems detected in a period: accepted, canceled, still open.', RoleSets.agents),
+  candidatesReport: problemRpc('report_candidates', ProblemReportQuery, CandidatesReport, 'Candidate problems detected in a period: accepted, canceled, still open.', REPORT_READERS),
 } as const;

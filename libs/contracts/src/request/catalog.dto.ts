@@ -211,7 +211,7 @@ export class ListCatalogItemsQuery extends PageRequest {
 
 /** A catalog item as the API and subscribers see it. */
 export class CatalogItemView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -219,7 +219,7 @@ export class CatalogItemView {
   @IsString()
   name!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'A standard laptop with the developer image, delivered to your desk.' })
   @IsOptional()
   @IsString()
   description!: string | null;
@@ -250,11 +250,11 @@ export class CatalogItemView {
   @IsEnum(CatalogItemStatus)
   status!: CatalogItemStatus;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 

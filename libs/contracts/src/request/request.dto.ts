@@ -182,7 +182,7 @@ export class ListRequestCommentsQuery extends PageRequest {
 
 /** One approval step of a request: one per named approver, or one for the manager or the group. */
 export class RequestApprovalView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -200,24 +200,24 @@ export class RequestApprovalView {
   @IsEnum(ApprovalDecision)
   decision!: ApprovalDecision;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Who decided (for a group: the member who did).' })
+  @ApiProperty({ nullable: true, type: String, description: 'Who decided (for a group: the member who did).', example: 'dana' })
   @IsOptional()
   @IsString()
   decidedBy!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-03-10T14:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   decidedAt!: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Approved within the team budget.' })
   @IsOptional()
   @IsString()
   comment!: string | null;
 }
 
 export class FulfillmentTaskView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -233,20 +233,20 @@ export class FulfillmentTaskView {
   @IsEnum(FulfillmentTaskState)
   state!: FulfillmentTaskState;
 
-  @ApiProperty({ description: 'Who added it (the agent who started fulfillment, for the first task).' })
+  @ApiProperty({ description: 'Who added it (the agent who started fulfillment, for the first task).', example: 'alice' })
   @IsString()
   createdBy!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'sam' })
   @IsOptional()
   @IsString()
   completedBy!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-03-06T15:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   completedAt!: string | null;
@@ -254,7 +254,7 @@ export class FulfillmentTaskView {
 
 /** A service request without its approval steps and tasks: the payload of `request_submitted`. */
 export class ServiceRequestSnapshot {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -263,7 +263,7 @@ export class ServiceRequestSnapshot {
   @Matches(/^REQ\d{7,}$/)
   number!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '59a814aa-020a-4b32-8467-4a5887a35022' })
   @IsUUID()
   itemId!: string;
 
@@ -309,11 +309,11 @@ export class ServiceRequestSnapshot {
   @IsEnum(RequestState)
   state!: RequestState;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
   @IsDateString()
   updatedAt!: string;
 
@@ -342,11 +342,11 @@ export const ServiceRequestPage = PageOf(() => ServiceRequestView, 'ServiceReque
 export type ServiceRequestPage = Page<ServiceRequestView>;
 
 export class RequestCommentView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '510ff634-fce4-47ee-a176-3854519fd3ce' })
   @IsUUID()
   requestId!: string;
 
@@ -367,7 +367,7 @@ export class RequestCommentView {
   @IsEnum(RequestCommentVisibility)
   visibility!: RequestCommentVisibility;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   createdAt!: string;
 }

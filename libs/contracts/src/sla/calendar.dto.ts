@@ -141,7 +141,7 @@ export class CalendarView extends RecordStamps {
   @IsString()
   name!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Monday to Friday, 08:00 to 18:00 Europe/Berlin, without public holidays.' })
   @IsOptional()
   @IsString()
   description!: string | null;
@@ -161,7 +161,7 @@ export class CalendarView extends RecordStamps {
   @Type(() => HolidayDto)
   holidays!: HolidayDto[];
 
-  @ApiProperty({ description: 'The built-in `24x7` calendar; it cannot be changed.' })
+  @ApiProperty({ description: 'The built-in `24x7` calendar; it cannot be changed.', example: false })
   @IsBoolean()
   builtIn!: boolean;
 }

@@ -30,7 +30,7 @@ export class ClockHistoryEntry {
   @IsEnum(ClockAction)
   action!: ClockAction;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
   @IsDateString()
   at!: string;
 
@@ -38,17 +38,17 @@ export class ClockHistoryEntry {
   @IsString()
   reason!: string;
 
-  @ApiProperty({ description: 'Business seconds elapsed at that moment.' })
+  @ApiProperty({ description: 'Business seconds elapsed at that moment.', example: 5400 })
   @IsInt()
   @Min(0)
   elapsedSeconds!: number;
 
-  @ApiProperty({ description: 'Target in business seconds from then on.' })
+  @ApiProperty({ description: 'Target in business seconds from then on.', example: 14400 })
   @IsInt()
   @Min(0)
   targetSeconds!: number;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time from then on; null while paused or stopped.' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time from then on; null while paused or stopped.', example: '2026-03-02T13:30:00.000Z' })
   @IsOptional()
   @IsDateString()
   dueAt!: string | null;
@@ -66,17 +66,17 @@ export class ClockAlertView {
   @Max(100)
   thresholdPercent!: number;
 
-  @ApiProperty({ format: 'date-time', description: 'When the clock crossed the threshold.' })
+  @ApiProperty({ format: 'date-time', description: 'When the clock crossed the threshold.', example: '2026-03-02T13:30:00.000Z' })
   @IsDateString()
   dueAt!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'When the event was emitted.' })
+  @ApiProperty({ format: 'date-time', description: 'When the event was emitted.', example: '2026-03-02T09:30:01.000Z' })
   @IsDateString()
   emittedAt!: string;
 }
 
 export class ClockView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
@@ -84,7 +84,7 @@ export class ClockView {
   @IsIn(SLA_TICKET_TYPES)
   ticketType!: SlaTicketType;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'e1ff8454-1ec1-456c-9fa2-ddb7f70d5041' })
   @IsUUID()
   ticketId!: string;
 
@@ -92,11 +92,11 @@ export class ClockView {
   @IsString()
   ticketNumber!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '5853e1a4-92c2-4491-9ba3-7a97463077eb' })
   @IsUUID()
   policyId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'P1 incidents, gold services' })
   @IsString()
   policyName!: string;
 
@@ -121,15 +121,15 @@ export class ClockView {
   @IsEnum(ClockState)
   state!: ClockState;
 
-  @ApiProperty({ description: 'Running or paused (not stopped, not canceled).' })
+  @ApiProperty({ description: 'Running or paused (not stopped, not canceled).', example: true })
   @IsBoolean()
   active!: boolean;
 
-  @ApiProperty({ description: 'Paused now (a running clock past its target is `breached` and may also be paused).' })
+  @ApiProperty({ description: 'Paused now (a running clock past its target is `breached` and may also be paused).', example: false })
   @IsBoolean()
   paused!: boolean;
 
-  @ApiProperty({ description: 'Past its target (now, or when it stopped).' })
+  @ApiProperty({ description: 'Past its target (now, or when it stopped).', example: false })
   @IsBoolean()
   breached!: boolean;
 
@@ -147,16 +147,16 @@ export class ClockView {
   @IsInt()
   remainingSeconds!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   @IsDateString()
   startedAt!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it breaches (or breached) if it keeps running; null while paused, stopped or canceled.' })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it breaches (or breached) if it keeps running; null while paused, stopped or canceled.', example: '2026-03-02T13:30:00.000Z' })
   @IsOptional()
   @IsDateString()
   dueAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T11:00:00.000Z' })
   @IsOptional()
   @IsDateString()
   stoppedAt!: string | null;
@@ -220,7 +220,7 @@ export class RecomputeClocksRequest {
 
 /** One value that a rebuild found different from what was stored. */
 export class ClockDifference {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6e41308d-8dcc-4724-b51c-26cdb3daadc0' })
   @IsUUID()
   clockId!: string;
 
@@ -228,21 +228,21 @@ export class ClockDifference {
   @IsString()
   field!: string;
 
-  @ApiProperty({ nullable: true, description: 'Stored before the rebuild (JSON).' })
+  @ApiProperty({ nullable: true, description: 'Stored before the rebuild (JSON).', example: { elapsedSeconds: 7200, breached: true } })
   @IsOptional()
   stored!: unknown;
 
-  @ApiProperty({ nullable: true, description: 'Computed from the events.' })
+  @ApiProperty({ nullable: true, description: 'Computed from the events.', example: { elapsedSeconds: 5400, breached: false } })
   @IsOptional()
   recomputed!: unknown;
 }
 
 export class RecomputeClocksResult {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'e1ff8454-1ec1-456c-9fa2-ddb7f70d5041' })
   @IsUUID()
   ticketId!: string;
 
-  @ApiProperty({ description: 'Ticket events the clocks were rebuilt from.' })
+  @ApiProperty({ description: 'Ticket events the clocks were rebuilt from.', example: 18 })
   @IsInt()
   @Min(0)
   events!: number;

@@ -49,7 +49,7 @@ export class PolicyConditionsDto {
   @IsEnum(Priority, { each: true })
   priorities?: Priority[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Incidents whose affected service is one of these (CMDB ids).' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Incidents whose affected service is one of these (CMDB ids).', example: ['7d1a790a-7382-4f20-983d-37ecbadec6f2'] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
@@ -57,7 +57,7 @@ export class PolicyConditionsDto {
   @IsUUID('all', { each: true })
   serviceIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Incidents that name one of these CIs.' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Incidents that name one of these CIs.', example: ['b6323677-26c1-4ad0-82e8-a63df02bbf4e'] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
@@ -89,7 +89,7 @@ export class PolicyConditionsDto {
   @IsString({ each: true })
   assignmentGroups?: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Service requests for one of these catalog items.' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Service requests for one of these catalog items.', example: ['2943a3a8-f845-49b1-9910-c8971ae6e3f3'] })
   @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
@@ -97,7 +97,7 @@ export class PolicyConditionsDto {
   @IsUUID('all', { each: true })
   catalogItemIds?: string[];
 
-  @ApiPropertyOptional({ description: 'Major incidents only (true) or never (false).' })
+  @ApiPropertyOptional({ description: 'Major incidents only (true) or never (false).', example: false })
   @OptionalNotNull()
   @IsBoolean()
   major?: boolean;
@@ -279,15 +279,15 @@ export class PolicyTargetView {
 }
 
 export class PolicyView extends RecordStamps {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: 'b80bb774-0288-4da1-b201-890375a60c8f' })
   @IsUUID()
   id!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'P1 incidents, gold services' })
   @IsString()
   name!: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'Response within 15 minutes and resolution within 4 business hours.' })
   @IsOptional()
   @IsString()
   description!: string | null;
@@ -296,11 +296,11 @@ export class PolicyView extends RecordStamps {
   @IsIn(SLA_KINDS)
   kind!: SlaKind;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   @IsInt()
   order!: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   @IsBoolean()
   enabled!: boolean;
 

@@ -59,17 +59,17 @@ export class ComplianceRow {
   @IsString()
   label!: string | null;
 
-  @ApiProperty({ description: 'Clocks counted: those that achieved their target in the period (by when they stopped) and those that breached in it (by when they passed the target, whether they stopped later or still run).' })
+  @ApiProperty({ description: 'Clocks counted: those that achieved their target in the period (by when they stopped) and those that breached in it (by when they passed the target, whether they stopped later or still run).', example: 200 })
   @IsInt()
   @Min(0)
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 193 })
   @IsInt()
   @Min(0)
   achieved!: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 7 })
   @IsInt()
   @Min(0)
   breached!: number;
@@ -81,11 +81,11 @@ export class ComplianceRow {
 }
 
 export class ComplianceReport {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
   @IsDateString()
   from!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
   @IsDateString()
   to!: string;
 
@@ -119,7 +119,7 @@ export class DurationStats {
 }
 
 export class TimeToMetric {
-  @ApiProperty({ description: 'Clocks measured (stopped in the period).' })
+  @ApiProperty({ description: 'Clocks measured (stopped in the period).', example: 37 })
   @IsInt()
   @Min(0)
   count!: number;
@@ -137,11 +137,11 @@ export class TimeToMetric {
 
 /** MTTA (mean time to acknowledge: the response clocks) and MTTR (mean time to resolve: the resolution clocks). */
 export class ResponseTimesReport {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
   @IsDateString()
   from!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
   @IsDateString()
   to!: string;
 

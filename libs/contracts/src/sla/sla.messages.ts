@@ -1,4 +1,4 @@
-import { type Role, RoleSets } from '../actor';
+import { Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
   CalendarAddRequest,
@@ -53,6 +53,9 @@ export const SlaEvents = {
   }),
 } as const;
 
+/** Who reads these reports: managers and admins, and auditors. */
+const REPORT_READERS: readonly Role[] = [...RoleSets.managers, Role.Auditor];
+
 const slaRpc = <O extends string, Q, S>(operation: O, request: new () => Q, response: new () => S, summary: string, roles: readonly Role[]) =>
   defineRpc({ domain: 'sla', operation, request, response, summary, roles });
 
@@ -70,7 +73,7 @@ export const SlaRpc = {
   updatePolicy: slaRpc('policy_update', UpdatePolicyRequest, PolicyView, 'Replace a policy (admins); open clocks are recomputed.', RoleSets.admins),
   listClocks: slaRpc('clock_list', ListClocksRequest, ClockPage, 'Clocks with their history, by ticket or filters.', RoleSets.agents),
   recomputeClocks: slaRpc('clock_recompute', RecomputeClocksRequest, RecomputeClocksResult, 'Rebuild the clocks of a ticket from its events and report what differed.', RoleSets.agents),
-  complianceReport: slaRpc('report_compliance', ComplianceReportQuery, ComplianceReport, 'Compliance per policy, priority, service or group over a period.', RoleSets.managers),
-  responseTimesReport: slaRpc('report_response_times', ResponseTimesQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.', RoleSets.managers),
-  breachesReport: slaRpc('report_breaches', BreachesQuery, BreachPage, 'Clocks that breached in a period, most recent first.', RoleSets.managers),
+  complianceReport: slaRpc('report_compliance', ComplianceReportQuery, ComplianceReport, 'Compliance per policy, priority, service or group over a period.', REPORT_READERS),
+  responseTimesReport: slaRpc('report_response_times', ResponseTimesQuery, ResponseTimesReport, 'MTTA and MTTR (mean and p90) in business and wall time over a period.', REPORT_READERS),
+  breachesReport: slaRpc('report_breaches', BreachesQuery, BreachPage, 'Clocks that breached in a period, most recent first.', REPORT_READERS),
 } as const;

@@ -1,0 +1,2 @@
+export * from './api-key.dto';
+export * from './api-key.errors';

@@ -1,0 +1,3 @@
+export * from './audit.dto';
+export * from './audit-position';
+export * from './audit.messages';
