@@ -14,7 +14,9 @@ import { API_PREFIX } from './gateway.tokens';
 import { GatewayReadiness } from './health/gateway-readiness';
 import { refuseUnsupportedBodies } from './http/media-types';
 import { registerSecurityHeaders } from './http/security-headers';
+import { registerEarlyRefusal } from './limits/early-refusal';
 import { registerLoadShedding } from './limits/load-shedding';
+import { RateLimiter } from './limits/rate-limiter';
 
 export const GATEWAY_SERVICE = 'gateway';
 
@@ -46,6 +48,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     registerSecurityHeaders(adapter.getInstance());
     // Before anything that costs: a replica that cannot take more refuses at once.
     registerLoadShedding(adapter.getInstance(), config.GATEWAY_MAX_IN_FLIGHT);
+    // A client known to be over its quota is refused before authentication (the limiter exists once Nest has built it).
+    const built: { limiter?: RateLimiter } = {};
+    registerEarlyRefusal(adapter.getInstance(), () => built.limiter);
     // Bodies are JSON (Fastify's own parser) unless a route takes more; no text or form parsers to misread them.
     adapter.getInstance().removeContentTypeParser('text/plain');
     parseJsonBodiesWithinRules(adapter.getInstance());
@@ -55,6 +60,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       abortOnError: false,
       bodyParser: false,
     });
+    built.limiter = app.get(RateLimiter);
     app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED.map((path) => ({ path, method: RequestMethod.GET })) });
     setupOpenApi(app);
     await app.init();

@@ -138,6 +138,25 @@ describe('rate limits, deadlines and load shedding', () => {
       expect(rateLimitOf(otherFirst)).toEqual({ routeClass: 'read', remaining: READS_PER_WINDOW - 1, reset: expect.any(Number) });
     });
 
+    it('refuses a client it knows to be over quota before authentication, and nobody else', async () => {
+      const sub = `limits-${randomUUID()}`;
+      const token = mintToken({ sub, roles: [Role.Agent] });
+      await Promise.all(Array.from({ length: READS_PER_WINDOW + 1 }, () => get(replicaA.baseUrl, `/v1/incidents/${randomUUID()}`, token)));
+      responder.reset();
+      // A token that claims that subject but is not even signed: refused for the quota, before its signature is read.
+      const forged = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, roles: ['agent'] })).toString('base64url')}.AAAA`;
+      const early = await get(replicaA.baseUrl, `/v1/incidents/${randomUUID()}`, forged);
+
+      expect(early.status).toBe(429);
+      expect(early.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(rateLimitOf(early)).toEqual({ routeClass: 'read', remaining: 0, reset: expect.any(Number) });
+      await expect(expectProblem(early, 429)).resolves.toMatchObject({ reason: CommonErrorCode.RateLimited });
+      // The same forgery for a subject with quota left is no refusal for the quota: it fails authentication.
+      const unknown = `${forged.split('.')[0]}.${Buffer.from(JSON.stringify({ sub: `limits-${randomUUID()}`, roles: ['agent'] })).toString('base64url')}.AAAA`;
+      expect((await get(replicaA.baseUrl, `/v1/incidents/${randomUUID()}`, unknown)).status).toBe(401);
+      expect(responder.received).toHaveLength(0);
+    });
+
     it('counts writes apart from reads, each class with its own quota', async () => {
       const token = newClient();
       await Promise.all(Array.from({ length: READS_PER_WINDOW }, () => get(replicaA.baseUrl, `/v1/incidents/${randomUUID()}`, token)));

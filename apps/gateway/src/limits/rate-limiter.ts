@@ -39,6 +39,9 @@ export class RateLimiter {
   private readonly counter: SharedCounter;
   private readonly windowMs: number;
   private storeDown = false;
+  /** Clients known to have used up a class's quota in the current window (`<class>.<client>`), and that window. */
+  private readonly full = new Map<string, number>();
+  private fullWindow = Number.NEGATIVE_INFINITY;
 
   constructor(
     @Inject(GatewayConfig) private readonly config: GatewayConfig,
@@ -76,7 +79,30 @@ export class RateLimiter {
       this.storeDown = false;
       this.logger.info('rate-limit counters reachable again');
     }
-    return { ...decision, allowed: position <= quota, remaining: Math.max(0, quota - position) };
+    const allowed = position <= quota;
+    if (!allowed) this.markFull(`${routeClass}.${clientKey(sub)}`, window);
+    return { ...decision, allowed, remaining: Math.max(0, quota - position) };
+  }
+
+  /**
+   * The refusal for `sub` in `routeClass` when this replica already knows its quota is used up for the current
+   * window (no NATS, no hashing of anything but the subject), else undefined. The early refusal (early-refusal.ts)
+   * asks this before authentication, with a subject the request only claims: a claim can only get a request refused,
+   * never let through, and only when that subject's own verified requests have used its quota up.
+   */
+  knownOverQuota(sub: string, routeClass: RouteClass, now: number = Date.now()): RateLimitDecision | undefined {
+    const window = Math.floor(now / this.windowMs);
+    if (this.full.get(`${routeClass}.${clientKey(sub)}`) !== window) return undefined;
+    const resetSeconds = Math.max(1, Math.ceil(((window + 1) * this.windowMs - now) / 1_000));
+    return { routeClass, quota: quotaOf(routeClass, this.config), windowSeconds: this.config.RATE_LIMIT_WINDOW_SECONDS, resetSeconds, allowed: false, remaining: 0 };
+  }
+
+  private markFull(key: string, window: number): void {
+    if (window !== this.fullWindow) {
+      this.full.clear();
+      this.fullWindow = window;
+    }
+    this.full.set(key, window);
   }
 
   private withinStoreTimeout<T>(work: Promise<T>): Promise<T> {
