@@ -3,7 +3,7 @@
  * front of a stand-in service that answers `GET /v1/incidents/{id}` at once (so the gateway and NATS are all that is
  * measured).
  *
- *   npm run bench:gateway-limits -- [--requests 2000] [--clients 50]
+ *   npm run bench:gateway-limits -- [--requests 2000] [--clients 50] [--flood-rate 2000]
  *
  * Cases, each `--requests` requests:
  * 1. one client, one request at a time to one replica, limits off and on: the round trip to the KV bucket that
@@ -17,7 +17,8 @@
  * 5. a flood over the quota: requests refused by a replica that knows the key is full, without NATS;
  * 6. the rate-limit check alone (`RateLimiter.check`, no HTTP), one at a time on one replica, alternating between
  *    the two, and `--clients` at once for one client over both: what the KV round trips cost by themselves;
- * 7. isolation: a quiet client's p99 alone and while another client floods both replicas past its quota (the issue
+ * 7. isolation, with the gateways as processes of their own: a quiet client's p99 alone and while a flooding process
+ *    sends `--flood-rate` requests a second to both replicas, past its quota (the issue
  *    asks that a flood raise another client's p99 by at most 2×).
  *
  * Prints what it measured and writes the same as JSON under bench/results/.
@@ -30,7 +31,7 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { IncidentRpc, Role } from '@itsm/contracts';
 import { createLogger } from '@itsm/observability';
-import { freePort, infra, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET } from '@itsm/testing';
+import { freePort, infra, mintToken, type ServiceProcess, spawnApp, spawnNode, TEST_JWT_ISSUER, TEST_JWT_SECRET, waitUntilReady } from '@itsm/testing';
 import { loadGatewayConfig } from '../apps/gateway/src/config';
 import { createGateway, type Gateway } from '../apps/gateway/src/gateway';
 import { RateLimiter } from '../apps/gateway/src/limits/rate-limiter';
@@ -50,6 +51,33 @@ async function startReplica(natsUrl: string, env: Record<string, string>): Promi
   if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
   return { gateway, baseUrl: `http://127.0.0.1:${address.port}` };
 }
+
+/** A gateway as a process of its own, from its build (`npm run bench:gateway-limits` builds first). */
+async function startProcessReplica(natsUrl: string): Promise<{ baseUrl: string; process: ServiceProcess }> {
+  const port = await freePort();
+  const child = spawnApp('gateway', { NATS_URL: natsUrl, JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000' });
+  await waitUntilReady(child, port);
+  return { baseUrl: `http://127.0.0.1:${port}`, process: child };
+}
+
+/**
+ * The flooding client, run as `node -e` in a process of its own: FLOOD_RATE requests a second (sent in slices every
+ * 10 ms, not waiting for answers) spread over FLOOD_URLS, until SIGTERM; then it prints the count per status as JSON.
+ */
+const FLOODER = `
+const urls = process.env.FLOOD_URLS.split(',');
+const headers = { authorization: 'Bearer ' + process.env.FLOOD_TOKEN };
+const perSlice = Math.max(1, Math.round(Number(process.env.FLOOD_RATE) / 100));
+const statuses = {};
+let sent = 0;
+const timer = setInterval(() => {
+  for (let i = 0; i < perSlice; i++) {
+    const url = urls[sent++ % urls.length] + '/v1/incidents/00000000-0000-4000-8000-000000000001';
+    fetch(url, { headers }).then((r) => { statuses[r.status] = (statuses[r.status] || 0) + 1; return r.arrayBuffer(); }).catch(() => { statuses.error = (statuses.error || 0) + 1; });
+  }
+}, 10);
+process.on('SIGTERM', () => { clearInterval(timer); setTimeout(() => { console.log(JSON.stringify(statuses)); process.exit(0); }, 500); });
+`;
 
 /** Answers every `incident.get` at once, as Nest's NATS transport would. */
 function standInService(nc: NatsConnection): void {
@@ -92,9 +120,9 @@ async function measure(name: string, run: () => Promise<Array<{ ms: number; stat
   return measured;
 }
 
-async function sequential(replicas: Replica[], requests: number, token: string): Promise<Array<{ ms: number; status: number }>> {
+async function sequential(replicas: ReadonlyArray<{ baseUrl: string }>, requests: number, token: string): Promise<Array<{ ms: number; status: number }>> {
   const results = [];
-  for (let index = 0; index < requests; index++) results.push(await timedGet((replicas[index % replicas.length] as Replica).baseUrl, token));
+  for (let index = 0; index < requests; index++) results.push(await timedGet((replicas[index % replicas.length] as { baseUrl: string }).baseUrl, token));
   return results;
 }
 
@@ -134,6 +162,7 @@ async function timedChecks(limiters: RateLimiter[], requests: number, atOnce: nu
 async function main(): Promise<void> {
   const requests = option('requests', 2_000);
   const clients = option('clients', 50);
+  const floodRate = option('flood-rate', 2_000);
   const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-limits-'));
   const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
   const nc = await connect({ servers: nats.url, name: 'bench-limits' });
@@ -142,8 +171,8 @@ async function main(): Promise<void> {
   const off = [await startReplica(nats.url, { ...high, RATE_LIMIT_ENABLED: 'false' }), await startReplica(nats.url, { ...high, RATE_LIMIT_ENABLED: 'false' })];
   const on = [await startReplica(nats.url, high), await startReplica(nats.url, high)];
   const flood = await startReplica(nats.url, { RATE_LIMIT_READ_PER_WINDOW: '10', RPC_TIMEOUT_MS: '10000' });
-  // Quota of `requests` reads a minute: the quiet client stays under it, the flooding one soon goes over.
-  const isolation = [await startReplica(nats.url, { RATE_LIMIT_READ_PER_WINDOW: String(requests), RPC_TIMEOUT_MS: '10000' }), await startReplica(nats.url, { RATE_LIMIT_READ_PER_WINDOW: String(requests), RPC_TIMEOUT_MS: '10000' })];
+  // Case 7 runs the gateways as processes of their own (from their build), each with the default read quota.
+  const isolation = [await startProcessReplica(nats.url), await startProcessReplica(nats.url)];
   try {
     // Warm-up: connections, the bucket, the JIT.
     await sequential([...off, ...on], 400, client());
@@ -163,31 +192,25 @@ async function main(): Promise<void> {
     results.push(await measure('6. the check alone, one at a time, alternating replicas', () => timedChecks(limiters, requests, 1)));
     results.push(await measure(`6. the check alone, ${clients} at once for one client over both replicas`, () => timedChecks(limiters, requests, clients)));
 
-    // 7. Isolation: a quiet client's latency alone, then while another client floods both replicas with bursts of
-    // `clients` requests, past its quota (so most of its requests are refused by the replica that knows it is full).
-    const quiet = Math.max(100, Math.floor(requests / 10));
+    // 7. Isolation: a quiet client's latency alone, then while another client floods both replicas at `--flood-rate`
+    // requests a second from a process of its own (after a second it is over its quota: the replicas refuse it early).
+    const quiet = Math.max(200, Math.floor(requests / 4));
     const alone = await measure('7. a quiet client, one at a time over both replicas, alone', () => sequential(isolation, quiet, client()));
-    let flooding = true;
-    const flooder = client();
-    const flood7 = (async () => {
-      const statuses: Record<string, number> = {};
-      while (flooding) {
-        for (const { status } of await Promise.all(Array.from({ length: clients }, (_, index) => timedGet((isolation[index % isolation.length] as Replica).baseUrl, flooder)))) statuses[status] = (statuses[status] ?? 0) + 1;
-      }
-      return statuses;
-    })();
-    const during = await measure(`7. the same, while another client floods both replicas with bursts of ${clients}`, () => sequential(isolation, quiet, client()));
-    flooding = false;
-    const floodStatuses = await flood7;
+    const flooder = spawnNode(['-e', FLOODER], { FLOOD_URLS: isolation.map((replica) => replica.baseUrl).join(','), FLOOD_TOKEN: client(), FLOOD_RATE: String(floodRate) });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const during = await measure(`7. the same, while another client floods both replicas at ${floodRate}/s`, () => sequential(isolation, quiet, client()));
+    await flooder.kill('SIGTERM');
+    const floodStatuses = JSON.parse(flooder.output().trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
     results.push(alone, during);
     const isolationRatio = +(during.latencyMs.p99 / alone.latencyMs.p99).toFixed(2);
     process.stdout.write(`7. the flood sent ${JSON.stringify(floodStatuses)}; the quiet client's p99 rose ${isolationRatio}× (issue bound: 2×)\n`);
 
-    const result = { at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, requests, clients, results, isolation: { floodStatuses, p99Ratio: isolationRatio } };
+    const result = { at: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, requests, clients, results, isolation: { floodRate, floodStatuses, p99Ratio: isolationRatio } };
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', `gateway-limits-${result.at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    for (const replica of [...off, ...on, flood, ...isolation]) await replica.gateway.close();
+    for (const replica of [...off, ...on, flood]) await replica.gateway.close();
+    for (const replica of isolation) await replica.process.kill('SIGTERM');
     await nc.drain();
     await nats.stop();
     rmSync(dir, { recursive: true, force: true });
