@@ -55,6 +55,13 @@ export class EventStreamController {
     // The guard has let no request through without an actor.
     const stream = await this.streams.open(request.actor?.sub ?? '', types, after);
     reply.hijack();
+    // A client that went away while the stream was being opened has closed its connection already: nothing would
+    // ever end this stream (its `close` has been and gone), so it ends here.
+    if (request.raw.socket?.destroyed) {
+      await stream.close();
+      reply.raw.destroy();
+      return;
+    }
     const raw = reply.raw;
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
