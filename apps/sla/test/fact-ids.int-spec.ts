@@ -53,7 +53,9 @@ describe('ids and corrections of SLA events', () => {
   it('announces nothing when a rebuild finds the clocks as they were', async () => {
     const { policy, incident } = await heldAndResumed('facts-unchanged', 'PT3H');
     const before = await eventsOf(incident.id);
-    expect(before.map((event) => event.type)).toEqual([SlaEvents.clockStarted.type, SlaEvents.clockPaused.type, SlaEvents.clockResumed.type, SlaEvents.warning.type]);
+    // The warning may go out before the pause is known: the incident was opened two hours ago, so a clock that has
+    // heard only of the opening is already past 25 % when the alert scheduler looks. Either order is a true account.
+    expect(before.map((event) => event.type).sort()).toEqual([SlaEvents.clockStarted.type, SlaEvents.clockPaused.type, SlaEvents.clockResumed.type, SlaEvents.warning.type].sort());
 
     const rebuilt = await h.rpc.call(SlaRpc.recomputeClocks, { ticket: incident.id }, { actor: sam });
     expect(rebuilt.differences).toEqual([]);
