@@ -45,8 +45,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       {
         url: options.url,
         connections: options.connections,
-        amount: options.amount,
-        duration: options.amount === undefined ? (options.durationSeconds ?? 10) : undefined,
+        // autocannon takes an explicit `undefined` as a value: name only the one that is set.
+        ...(options.amount === undefined ? { duration: options.durationSeconds ?? 10 } : { amount: options.amount }),
         headers: options.headers,
         requests: options.requests,
         timeout: options.timeoutSeconds ?? 30,
