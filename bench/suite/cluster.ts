@@ -114,7 +114,8 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       const process = spawnApp(name, { ...shared, ...env }, options.nodeArgs ?? []);
       const entry: SuiteProcess = { name, port, process, readyAfterMs: 0 };
       processes.push(entry);
-      await waitUntilReady(process, port);
+      // A loaded machine (a profiler, other work) can take far longer than the usual few seconds to start eight processes.
+      await waitUntilReady(process, port, '/health/ready', 120_000);
       entry.readyAfterMs = Math.round(performance.now() - t0);
     };
     // Services first, all at once (each runs its own migrations in its own schema), then the gateway.

@@ -45,14 +45,14 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): S
 }
 
 /** Waits until the process's readiness endpoint answers 200 (or fails with its output if it exits first). */
-export async function waitUntilReady(processHandle: ServiceProcess, port: number, path = '/health/ready'): Promise<void> {
+export async function waitUntilReady(processHandle: ServiceProcess, port: number, path = '/health/ready', timeoutMs = 30_000): Promise<void> {
   await waitFor(
     async () => {
       if (processHandle.child.exitCode !== null) throw new Error(`exited with ${processHandle.child.exitCode}:\n${processHandle.output()}`);
       const response = await fetch(`http://127.0.0.1:${port}${path}`).catch(() => undefined);
       return response?.status === 200;
     },
-    { timeoutMs: 30_000, intervalMs: 100, what: `readiness on port ${port}` },
+    { timeoutMs, intervalMs: 100, what: `readiness on port ${port}` },
   ).catch((error: Error) => {
     throw new Error(`${error.message}\n--- output ---\n${processHandle.output()}`);
   });
