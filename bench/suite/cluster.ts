@@ -101,7 +101,9 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     RATE_LIMIT_ENABLED: 'false',
     ...options.env,
   };
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
     await Promise.all(processes.map(({ process }) => process.kill('SIGTERM')));
     await database.drop().catch(() => undefined);
     await nats.stop();
@@ -114,6 +116,10 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       const process = spawnApp(name, { ...shared, ...env }, options.nodeArgs ?? []);
       const entry: SuiteProcess = { name, port, process, readyAfterMs: 0 };
       processes.push(entry);
+      // A process that dies under load is a finding: say so, with what it last wrote, instead of reading NaN later.
+      void process.exited.then((code) => {
+        if (!stopping) log(`${name} exited with ${code} during the run; its last output:\n${process.output().split('\n').slice(-40).join('\n')}`);
+      });
       // A loaded machine (a profiler, other work) can take far longer than the usual few seconds to start eight processes.
       await waitUntilReady(process, port, '/health/ready', 120_000);
       entry.readyAfterMs = Math.round(performance.now() - t0);
