@@ -1,6 +1,8 @@
 /** What every benchmark of the suite shares: its command-line options, percentiles, CPU time from /proc and resident memory. */
-import { readFileSync } from 'node:fs';
-import { metricSum, scrapeMetrics } from '@itsm/testing';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, freePort, infra, metricSum, scrapeMetrics, type TestDatabase } from '@itsm/testing';
 
 /** `--name N` from the command line, or `fallback`; an integer of at least `min`. */
 export function option(name: string, fallback: number, min = 1): number {
@@ -35,4 +37,45 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Resident memory of the process whose /metrics answers on `port`, in MB. */
 export async function residentMegabytes(port: number): Promise<number> {
   return Math.round(metricSum(await scrapeMetrics(port), 'process_resident_memory_bytes') / 1024 / 1024);
+}
+
+/** A private PostgreSQL and NATS for one benchmark, and a fresh database on that PostgreSQL. */
+export interface BenchInfra {
+  /** The directory that holds both servers' data; removed by `stop`. */
+  dir: string;
+  postgresUrl: string;
+  natsUrl: string;
+  database: TestDatabase;
+  /** Drops the database, stops both servers and removes their data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a private, durable (fsync on) PostgreSQL and NATS with JetStream under a new directory named after
+ * `name`, points the test environment (`ITSM_TEST_PG_URL`, `ITSM_TEST_NATS_URLS`) at them, so that
+ * `serviceTestEnv` and `createTestDatabase` use them, and creates one database. Whatever started is stopped again
+ * when a later step fails.
+ */
+export async function startInfra(name: string): Promise<BenchInfra> {
+  const dir = mkdtempSync(join(tmpdir(), `itsm-bench-${name}-`));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) await step().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
+    stops.push(() => postgres.stop());
+    const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
+    stops.push(() => nats.stop());
+    process.env['ITSM_TEST_PG_URL'] = postgres.url;
+    process.env['ITSM_TEST_NATS_URLS'] = nats.url;
+    const database = await createTestDatabase();
+    stops.push(() => database.drop());
+    return { dir, postgresUrl: postgres.url, natsUrl: nats.url, database, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

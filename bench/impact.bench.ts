@@ -11,14 +11,13 @@
  * --cpu-prof-dir=/tmp/prof`) is passed to the cmdb process.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImpactDirection, ImpactRpc, type ImpactRequest, Role } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
-import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
+import { freePort, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
 import { graphStatements } from './impact-graph';
-import { cpuMs, option, residentMegabytes, summary } from './bench-kit';
+import { cpuMs, option, residentMegabytes, startInfra, summary } from './bench-kit';
 
 const DEPTHS = [1, 2, 3, 5, 10];
 const SET_DEPTHS = [3, 5];
@@ -36,13 +35,8 @@ function shuffled<T>(items: readonly T[], take: number): T[] {
 async function main(): Promise<void> {
   const samples = option('samples', 200);
   const sets = option('sets', 50);
-  const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-impact-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
-  const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
-  const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
-  process.env['ITSM_TEST_PG_URL'] = postgres.url;
-  process.env['ITSM_TEST_NATS_URLS'] = nats.url;
-  const database = await createTestDatabase();
+  const infra = await startInfra('impact');
+  const { database } = infra;
   const port = await freePort();
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const cmdb = spawnApp('cmdb', serviceTestEnv(database, { HEALTH_PORT: String(port), LOG_LEVEL: 'warn', RPC_TIMEOUT_MS: '60000' }), nodeArgs);
@@ -68,7 +62,7 @@ async function main(): Promise<void> {
     const generatedInMs = Math.round(performance.now() - generationStart);
     const ids = (await database.query<{ id: string }>(`SELECT id FROM cmdb.cis WHERE status <> 'retired'`)).map((row) => row.id);
 
-    const nc = await connectNats(nats.url, 'bench-impact');
+    const nc = await connectNats(infra.natsUrl, 'bench-impact');
     const rpc = new RpcClient(nc, 60_000);
     const actor = { sub: 'service:bench', name: 'impact benchmark', roles: [Role.Agent] };
     const ask = async (request: ImpactRequest) => {
@@ -137,10 +131,7 @@ async function main(): Promise<void> {
     await nc.drain();
   } finally {
     await cmdb.kill('SIGTERM');
-    await database.drop().catch(() => undefined);
-    await nats.stop();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await infra.stop();
   }
 }
 

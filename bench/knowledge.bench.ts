@@ -12,32 +12,17 @@
  * BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the knowledge process.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Actor, KnowledgeRpc, Role, type SearchArticlesRequest } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
-import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
+import { freePort, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
 import { CORPUS_SERVICE_IDS, corpusStatements } from '../apps/knowledge/test/support/article-corpus';
-import { cpuMs, option, percentile, residentMegabytes } from './bench-kit';
+import { cpuMs, option, percentile, residentMegabytes, startInfra } from './bench-kit';
+import { COMMON, MIXED, PHRASES, PREFIXES, RARE, TICKETS, TYPOS } from './knowledge-queries';
 
 const agent: Actor = { sub: 'service:bench', name: 'knowledge benchmark', roles: [Role.Agent] };
 const requester: Actor = { sub: 'bench-requester', name: 'knowledge benchmark', roles: [Role.Requester] };
-
-/** Words of the generated corpus, from common (in a fifth of the articles) to rare (a few hundred). */
-const COMMON = ['printer', 'password', 'vpn', 'outlook', 'laptop', 'update', 'error', 'connect', 'slow', 'teams'];
-const RARE = ['korvantel', 'miradex', 'clicking noise', 'blank pages', 'certificate warning', 'time zone', 'read-only', 'docking', 'badge', 'scanner'];
-const PHRASES = ['"blank pages"', '"cannot connect"', '"certificate warning"', '"docking station"', '"shared mailbox"', '"time zone"', '"read-only mode"', '"spam filter"'];
-const PREFIXES = ['print*', 'netw*', 'sync*', 'certif*', 'mail*', 'dock*', 'pass*', 'upd*'];
-const TYPOS = ['priner', 'pasword', 'outlok', 'certficate', 'keybaord', 'dokcing', 'mailbx', 'scaner', 'browsr', 'firewal'];
-const MIXED = ['printer blank pages -windows', 'vpn "cannot connect" macOS', 'reset password mfa', 'outlook signature update', 'teams meeting slow', 'laptop docking monitor'];
-const TICKETS = [
-  'My laptop does not start after the Windows update, the screen stays black',
-  'Cannot connect to VPN from the hotel, it keeps disconnecting every few minutes',
-  'Printer on the third floor prints blank pages since this morning',
-  'Outlook asks for my password again and again and the shared mailbox is missing',
-  'Teams meeting is very slow and my USB headset is not detected',
-];
 
 interface Case {
   case: string;
@@ -52,13 +37,8 @@ function cycle<T>(items: readonly T[], count: number): T[] {
 async function main(): Promise<void> {
   const articles = option('articles', 100_000);
   const samples = option('samples', 100);
-  const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-knowledge-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
-  const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
-  const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
-  process.env['ITSM_TEST_PG_URL'] = postgres.url;
-  process.env['ITSM_TEST_NATS_URLS'] = nats.url;
-  const database = await createTestDatabase();
+  const infra = await startInfra('knowledge');
+  const { database } = infra;
   const port = await freePort();
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const knowledge = spawnApp('knowledge', serviceTestEnv(database, { HEALTH_PORT: String(port), LOG_LEVEL: 'warn', RPC_TIMEOUT_MS: '60000' }), nodeArgs);
@@ -85,7 +65,7 @@ async function main(): Promise<void> {
               round(pg_relation_size('knowledge.article_versions_title_trgm_idx') / 1048576.0)::int AS trgm_idx_mb`,
     );
 
-    const nc = await connectNats(nats.url, 'bench-knowledge');
+    const nc = await connectNats(infra.natsUrl, 'bench-knowledge');
     const rpc = new RpcClient(nc, 60_000);
     const ask = async (actor: Actor, request: SearchArticlesRequest | { text: string }) => {
       const t0 = performance.now();
@@ -158,10 +138,7 @@ async function main(): Promise<void> {
     await nc.drain();
   } finally {
     await knowledge.kill('SIGTERM');
-    await database.drop().catch(() => undefined);
-    await nats.stop();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await infra.stop();
   }
 }
 
