@@ -43,6 +43,11 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** A notification came in while a drain was running. */
+  private noticedWhileRunning = false;
+  /** Notifications received so far, and how many of them had arrived when the last batch was read. */
+  private notices = 0;
+  private noticesRead = 0;
   private stopped = true;
   private failureStreak = 0;
 
@@ -112,8 +117,12 @@ export class OutboxRelay {
       })
       .finally(() => {
         this.running = undefined;
-        if (this.again) {
-          this.again = false;
+        // A notification that arrived before the last read announced a row that read saw (the commit comes
+        // first): only a later one can mean more rows.
+        const again = this.again || (this.noticedWhileRunning && (this.failureStreak > 0 || this.notices > this.noticesRead));
+        this.again = false;
+        this.noticedWhileRunning = false;
+        if (again) {
           this.schedule(0);
         } else {
           // Back off while JetStream or the database is failing; poll slowly otherwise.
@@ -142,7 +151,11 @@ export class OutboxRelay {
       this.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
       this.relisten(1_000);
     };
-    client.on('notification', () => this.wake());
+    client.on('notification', () => {
+      this.notices += 1;
+      if (this.running) this.noticedWhileRunning = true;
+      else this.wake();
+    });
     client.on('error', onLost);
     client.on('end', () => onLost());
     try {
@@ -175,6 +188,7 @@ export class OutboxRelay {
     await runner.connect();
     try {
       await runner.startTransaction();
+      const notices = this.notices;
       // The advisory lock is taken by the same statement: one replica drains a schema at a time, and a relay
       // that does not get the lock sees no rows (the holder publishes them).
       const rows = (await runner.query(
@@ -183,6 +197,7 @@ export class OutboxRelay {
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize, `itsm:outbox:${this.options.schema}`],
       )) as PendingRow[];
+      this.noticesRead = notices;
       if (rows.length === 0) {
         await runner.commitTransaction();
         return { published: 0, more: false };

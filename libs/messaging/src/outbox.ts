@@ -32,6 +32,15 @@ export function factEventId(source: string, ...parts: Array<string | number>): s
 }
 
 /**
+ * A statement that writes the record a change is about, run as part of the statement that writes the change's
+ * audit and outbox rows (one round trip for all of them). Its placeholders are `$1…$n` for its own `parameters`.
+ */
+export interface RecordStatement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/**
  * Writes events into the service's outbox inside the caller's transaction: the event exists exactly when the
  * change that caused it commits. The relay puts it on JetStream afterwards.
  */
@@ -39,9 +48,37 @@ export class OutboxWriter {
   constructor(private readonly service: string) {}
 
   async publish<E extends EventDeclaration>(manager: EntityManager, event: E, data: PayloadOf<E>, options: PublishOptions): Promise<CloudEvent<PayloadOf<E>>> {
-    if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error(`outbox publish of ${event.subject} outside a transaction: the event could outlive a rolled-back change`);
+    assertInTransaction(manager, () => `outbox publish of ${event.subject} outside a transaction: the event could outlive a rolled-back change`);
+    const envelope = await this.envelope(event, data, options);
+    const statement = new ChangeStatement();
+    // An id already there is the same fact announced before: nothing more to write. The audit row is written
+    // even then: the change it records is a new one.
+    if (options.audit) statement.audit(manager, options.audit, envelope.correlationid);
+    await statement.run(manager, [{ subject: event.subject, envelope }]);
+    return envelope;
+  }
+
+  /**
+   * Writes what one change of one record leaves beside the row: its audit row and the events that announce it,
+   * in one statement (with the record's own write when `write` is given). The events reach the outbox in the
+   * order given; the audit row's correlation id is the first event's. Every writer of a record ends here.
+   */
+  async record(
+    manager: EntityManager,
+    change: { subject: string; time?: Date; audit: Omit<AuditRecord, 'correlationId'>; events: readonly EventSpec[]; write?: RecordStatement },
+  ): Promise<void> {
+    assertInTransaction(manager, () => `audit of ${change.audit.entityType} ${change.audit.entityId} outside a transaction: the row could outlive a rolled-back change`);
+    const rows: OutboxRow[] = [];
+    for (const spec of change.events) {
+      const envelope = await this.envelope(spec.event, spec.data as never, { subject: change.subject, ...(change.time ? { time: change.time } : {}) });
+      rows.push({ subject: spec.event.subject, envelope });
     }
+    const statement = new ChangeStatement(change.write);
+    statement.audit(manager, change.audit, rows[0] ? rows[0].envelope.correlationid : (WorkContexts.current()?.correlationId ?? null));
+    await statement.run(manager, rows);
+  }
+
+  private async envelope<E extends EventDeclaration>(event: E, data: PayloadOf<E>, options: Pick<PublishOptions, 'subject' | 'time' | 'id'>): Promise<CloudEvent<PayloadOf<E>>> {
     const checked = await validatePayload(event.payload as new () => object, data);
     if (!checked.ok) {
       // A payload that breaks its own contract is a bug here, not bad input; the change is rolled back.
@@ -61,45 +98,59 @@ export class OutboxWriter {
       data,
     };
     if (context?.causationId) envelope.causationid = context.causationId;
-    const outbox = manager.connection.getMetadata(OutboxMessage).tablePath;
-    const row = [envelope.id, event.subject, JSON.stringify(envelope)];
-    // A trigger on the outbox notifies the relays when (and only if) this transaction commits. An id already
-    // there is the same fact announced before: nothing more to write.
-    if (!options.audit) {
-      await manager.query(`INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb) ON CONFLICT (event_id) DO NOTHING`, row);
-      return envelope;
-    }
-    const { audit } = options;
-    // A data-modifying CTE runs once whatever the outer INSERT does, so the audit row is written even when the
-    // event was in the outbox already: the change it records is a new one.
-    await manager.query(
-      `WITH audit AS (
-         INSERT INTO ${manager.connection.getMetadata(AuditEntry).tablePath} (entity_type, entity_id, action, actor_id, before, after, correlation_id)
-         VALUES ($4, $5, $6, $7, $8::jsonb, $9::jsonb, $10))
-       INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ($1, $2, $3::jsonb) ON CONFLICT (event_id) DO NOTHING`,
-      [...row, audit.entityType, audit.entityId, audit.action, audit.actorId, jsonOrNull(audit.before), jsonOrNull(audit.after), envelope.correlationid],
-    );
     return envelope;
   }
+}
 
-  /**
-   * Writes what one change of one record leaves beside the row: its audit row and the events that announce it
-   * (the audit row goes with the first event, in one statement; a change that announces nothing gets its audit
-   * row alone). Every writer of a record ends here.
-   */
-  async record(manager: EntityManager, change: { subject: string; time?: Date; audit: Omit<AuditRecord, 'correlationId'>; events: readonly EventSpec[] }): Promise<void> {
-    if (change.events.length === 0) {
-      await writeAudit(manager, change.audit);
-      return;
-    }
-    for (const [index, spec] of change.events.entries()) {
-      await this.publish(manager, spec.event, spec.data as never, {
-        subject: change.subject,
-        ...(change.time ? { time: change.time } : {}),
-        ...(index === 0 ? { audit: change.audit } : {}),
-      });
-    }
+interface OutboxRow {
+  subject: string;
+  envelope: CloudEvent;
+}
+
+/**
+ * One statement for a change: the record's own write and the audit row as data-modifying CTEs (each runs once,
+ * whatever the others do), and the outbox rows as the main INSERT, in the order given (their ids follow it).
+ * A trigger on the outbox notifies the relays when (and only if) the transaction commits.
+ */
+class ChangeStatement {
+  private readonly parameters: unknown[];
+  private readonly parts: string[] = [];
+  private auditInsert: string | undefined;
+
+  constructor(write?: RecordStatement) {
+    this.parameters = write ? [...write.parameters] : [];
+    if (write) this.parts.push(`record AS (${write.sql})`);
   }
+
+  audit(manager: EntityManager, audit: Omit<AuditRecord, 'correlationId'>, correlationId: string | null): void {
+    const table = manager.connection.getMetadata(AuditEntry).tablePath;
+    this.auditInsert = `INSERT INTO ${table} (entity_type, entity_id, action, actor_id, before, after, correlation_id)
+       VALUES (${this.bind(audit.entityType)}, ${this.bind(audit.entityId)}, ${this.bind(audit.action)}, ${this.bind(audit.actorId)},
+               ${this.bind(jsonOrNull(audit.before))}::jsonb, ${this.bind(jsonOrNull(audit.after))}::jsonb, ${this.bind(correlationId)})`;
+  }
+
+  async run(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
+    let main: string;
+    if (rows.length === 0) {
+      if (!this.auditInsert) return;
+      main = this.auditInsert;
+    } else {
+      if (this.auditInsert) this.parts.push(`audit AS (${this.auditInsert})`);
+      const outbox = manager.connection.getMetadata(OutboxMessage).tablePath;
+      const values = rows.map(({ subject, envelope }) => `(${this.bind(envelope.id)}::uuid, ${this.bind(subject)}, ${this.bind(JSON.stringify(envelope))}::jsonb)`);
+      main = `INSERT INTO ${outbox} (event_id, subject, envelope) VALUES ${values.join(', ')} ON CONFLICT (event_id) DO NOTHING`;
+    }
+    await manager.query(this.parts.length > 0 ? `WITH ${this.parts.join(', ')} ${main}` : main, this.parameters);
+  }
+
+  private bind(value: unknown): string {
+    this.parameters.push(value);
+    return `$${this.parameters.length}`;
+  }
+}
+
+function assertInTransaction(manager: EntityManager, message: () => string): void {
+  if (!manager.queryRunner?.isTransactionActive) throw new Error(message());
 }
 
 /** One event to publish with a change, typed by its declaration: build it with {@link eventOf}. */
@@ -117,9 +168,7 @@ export function eventOf<E extends EventDeclaration>(event: E, data: PayloadOf<E>
  * row through {@link OutboxWriter.record}, in the same statement as the first event).
  */
 export async function writeAudit(manager: EntityManager, record: Omit<AuditRecord, 'correlationId'>): Promise<void> {
-  if (!manager.queryRunner?.isTransactionActive) {
-    throw new Error(`audit of ${record.entityType} ${record.entityId} outside a transaction: the row could outlive a rolled-back change`);
-  }
+  assertInTransaction(manager, () => `audit of ${record.entityType} ${record.entityId} outside a transaction: the row could outlive a rolled-back change`);
   await manager.insert(AuditEntry, { ...record, correlationId: WorkContexts.current()?.correlationId ?? null });
 }
 

@@ -3,7 +3,7 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { DomainError } from '@itsm/contracts';
 import { assertVersion } from '@itsm/persistence';
-import { type EventSpec, OutboxWriter } from './outbox';
+import { type EventSpec, OutboxWriter, type RecordStatement } from './outbox';
 
 /** The columns every record of the suite has: a UUID, its optimistic-concurrency version and when it last changed. */
 export interface VersionedRow extends ObjectLiteral {
@@ -67,9 +67,11 @@ export abstract class RecordWriter<Row extends VersionedRow, View extends object
 
   /** Inserts a new record (version 1) with its audit row (`before` null) and events. */
   async insert(manager: EntityManager, row: Row, change: Omit<RecordChange<View>, 'action'> & { action?: string }): Promise<View> {
-    await manager.insert(this.entity, row as QueryDeepPartialEntity<Row>);
+    const write = insertStatement(manager, this.entity, row);
+    // A row the database adds values to is inserted on its own, so that TypeORM reads them back into it.
+    if (!write) await manager.insert(this.entity, row as QueryDeepPartialEntity<Row>);
     const view = this.toView(row);
-    await this.announce(manager, row, null, view, { ...change, action: change.action ?? 'created' });
+    await this.announce(manager, row, null, view, { ...change, action: change.action ?? 'created' }, write);
     return view;
   }
 
@@ -77,9 +79,11 @@ export abstract class RecordWriter<Row extends VersionedRow, View extends object
   async save(manager: EntityManager, row: Row, before: View & { version: number }, change: RecordChange<View>): Promise<View> {
     (row as VersionedRow).version = before.version + 1;
     (row as VersionedRow).updatedAt = change.time ?? new Date();
-    await manager.update(this.entity, { id: row.id } as never, this.columns(manager, row));
+    const values = this.columns(manager, row);
+    const write = updateStatement(manager, this.entity, row.id, values);
+    if (!write) await manager.update(this.entity, { id: row.id } as never, values);
     const after = this.toView(row);
-    await this.announce(manager, row, before, after, change);
+    await this.announce(manager, row, before, after, change, write);
     return after;
   }
 
@@ -95,8 +99,9 @@ export abstract class RecordWriter<Row extends VersionedRow, View extends object
     return view;
   }
 
-  private async announce(manager: EntityManager, row: Row, before: View | null, after: View, change: RecordChange<View>): Promise<void> {
+  private async announce(manager: EntityManager, row: Row, before: View | null, after: View, change: RecordChange<View>, write: RecordStatement | undefined): Promise<void> {
     await this.outbox.record(manager, {
+      ...(write ? { write } : {}),
       subject: row.id,
       time: change.time ?? row.updatedAt,
       audit: { entityType: this.entityType, entityId: row.id, action: change.action, actorId: change.actorId, before, after: change.auditAfter?.(after) ?? after },
@@ -114,4 +119,44 @@ export abstract class RecordWriter<Row extends VersionedRow, View extends object
     }
     return values as QueryDeepPartialEntity<Row>;
   }
+}
+
+/**
+ * Column types whose value TypeORM would read back from an INSERT's `RETURNING` in another form than the one given
+ * (bigint and numeric as strings, dates as `YYYY-MM-DD`).
+ */
+const REREAD_TYPES = new Set<unknown>(['bigint', 'int8', 'numeric', 'decimal', 'date', 'time', 'interval', 'money']);
+
+/**
+ * The INSERT of a row as TypeORM would build it, to run in the statement of its audit and outbox rows; none when
+ * TypeORM would do more than run it: call listeners or subscribers, or read values the database fills (a default,
+ * a generated column) back into the row. A row that gives every such column in a form read back unchanged is
+ * exactly what it would be after `manager.insert`.
+ */
+function insertStatement<Row extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<Row>, row: Row): RecordStatement | undefined {
+  const metadata = manager.connection.getMetadata(entity);
+  if (!withoutHooks(manager, metadata)) return undefined;
+  for (const column of metadata.getInsertionReturningColumns()) {
+    if (column.getEntityValue(row) === undefined || column.transformer || REREAD_TYPES.has(column.type)) return undefined;
+  }
+  const [sql, parameters] = manager.createQueryBuilder().insert().into(entity).values(row as QueryDeepPartialEntity<Row>).getQueryAndParameters();
+  return { sql, parameters };
+}
+
+/** The UPDATE of a row's columns by id as TypeORM would build it, to run in the statement of its audit and outbox rows. */
+function updateStatement<Row extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<Row>, id: string, values: QueryDeepPartialEntity<Row>): RecordStatement | undefined {
+  const metadata = manager.connection.getMetadata(entity);
+  if (!withoutHooks(manager, metadata)) return undefined;
+  const [sql, parameters] = manager.createQueryBuilder().update(entity).set(values).where({ id }).getQueryAndParameters();
+  return { sql, parameters };
+}
+
+function withoutHooks(manager: EntityManager, metadata: ReturnType<EntityManager['connection']['getMetadata']>): boolean {
+  return (
+    manager.connection.subscribers.length === 0 &&
+    metadata.beforeInsertListeners.length === 0 &&
+    metadata.afterInsertListeners.length === 0 &&
+    metadata.beforeUpdateListeners.length === 0 &&
+    metadata.afterUpdateListeners.length === 0
+  );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CloudEvent, IncidentEvents, type IncidentView } from '@itsm/contracts';
-import { factEventId, OutboxRelay, OutboxWriter } from '@itsm/messaging';
+import { eventOf, factEventId, OutboxRelay, OutboxWriter } from '@itsm/messaging';
 import { buildIncidentView, killBroker, readEvents, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
 
@@ -121,6 +121,51 @@ describe('transactional outbox', () => {
     const id = randomUUID();
     const broken = { ...incident(id), priority: 9 } as unknown as IncidentView;
     await expect(h.dataSource.transaction((manager) => writer.publish(manager, IncidentEvents.created, broken, { subject: id }))).rejects.toThrow(/contract/);
+    await expect(h.database.query(`SELECT count(*)::int AS n FROM outboxtest.outbox`)).resolves.toEqual([{ n: 0 }]);
+  });
+
+  it("writes a change's record, audit row and events by one statement, the events in the order given", async () => {
+    const id = randomUUID();
+    const statements: string[] = [];
+    await h.dataSource.transaction(async (manager) => {
+      const query = manager.query.bind(manager);
+      manager.query = ((sql: string, parameters?: unknown[]) => {
+        statements.push(sql);
+        return query(sql, parameters);
+      }) as typeof manager.query;
+      await writer.record(manager, {
+        subject: id,
+        audit: { entityType: 'incident', entityId: id, action: 'created', actorId: 'alice', before: null, after: { title: 'x' } },
+        events: [eventOf(IncidentEvents.created, incident(id, 'first')), eventOf(IncidentEvents.created, incident(id, 'second'))],
+        // The record's own write: any statement with its own $1…$n, here a row of the audit table.
+        write: { sql: `INSERT INTO outboxtest.audit_log (entity_type, entity_id, action) VALUES ($1, $2, $3)`, parameters: ['incident', id, 'record'] },
+      });
+    });
+    expect(statements).toHaveLength(1);
+    const rows = await h.database.query<{ title: string; correlationid: string }>(
+      `SELECT envelope->'data'->>'title' AS title, envelope->>'correlationid' AS correlationid FROM outboxtest.outbox ORDER BY id`,
+    );
+    expect(rows.map((row) => row.title)).toEqual(['first', 'second']);
+    await expect(h.database.query(`SELECT action, actor_id, correlation_id FROM outboxtest.audit_log ORDER BY action`)).resolves.toEqual([
+      { action: 'created', actor_id: 'alice', correlation_id: rows[0]?.correlationid },
+      { action: 'record', actor_id: null, correlation_id: null },
+    ]);
+  });
+
+  it('writes the audit row of a change that announces nothing, with its record, by one statement', async () => {
+    const id = randomUUID();
+    await h.dataSource.transaction((manager) =>
+      writer.record(manager, {
+        subject: id,
+        audit: { entityType: 'incident', entityId: id, action: 'commented', actorId: 'bob', before: null, after: { text: 'hi' } },
+        events: [],
+        write: { sql: `INSERT INTO outboxtest.audit_log (entity_type, entity_id, action) VALUES ($1, $2, $3)`, parameters: ['incident', id, 'record'] },
+      }),
+    );
+    await expect(h.database.query(`SELECT action, after FROM outboxtest.audit_log ORDER BY action`)).resolves.toEqual([
+      { action: 'commented', after: { text: 'hi' } },
+      { action: 'record', after: null },
+    ]);
     await expect(h.database.query(`SELECT count(*)::int AS n FROM outboxtest.outbox`)).resolves.toEqual([{ n: 0 }]);
   });
 

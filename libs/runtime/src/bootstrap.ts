@@ -8,6 +8,7 @@ import { exitOnSignals, PinoNestLogger } from '@itsm/observability';
 import { DrainingNatsServer } from '@itsm/messaging';
 import { ServiceRuntime } from './runtime.module';
 import type { ServiceConfig } from './service-config';
+import { cacheValidationRules } from './validation-rules';
 
 export interface RunningService {
   app: NestFastifyApplication;
@@ -29,6 +30,7 @@ export async function startService(options: {
   logger: Logger;
 }): Promise<RunningService> {
   const { service, config, logger } = options;
+  cacheValidationRules();
   const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,

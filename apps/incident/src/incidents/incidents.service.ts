@@ -21,7 +21,7 @@ import {
   diffFields,
 } from '@itsm/contracts';
 import { eventOf } from '@itsm/messaging';
-import { claimIdempotencyKey, nextHumanNumber } from '@itsm/persistence';
+import { claimIdempotencyKey } from '@itsm/persistence';
 import { SERVICE_CONFIG } from '@itsm/runtime';
 import type { IncidentConfig } from '../config';
 import { assertMayOpen, assertVisible, callerGroupsAtOpening, visibleTo } from '../domain/access';
@@ -30,6 +30,7 @@ import { duplicateCriteria } from '../domain/duplicates';
 import { assertOpenForChanges } from '../domain/incident-lifecycle';
 import { assertCanBeParent } from '../domain/parents';
 import { assertPriorityOverride } from '../domain/priority';
+import { routeIncident } from '../domain/routing';
 import { RoutingRulesService } from '../routing/routing-rules.service';
 import { IncidentSettings } from './incident-settings';
 import { Incident, toIncidentView } from './incident.entity';
@@ -70,9 +71,11 @@ export class IncidentsService {
       }
       if (request.parentId) await this.assertCanBeParent(manager, request.parentId);
       const now = new Date();
+      // Routing rules are read only when no group is given, by the statement that takes the number.
+      const { number, rules } = await this.routing.numberAndRules(manager, !request.assignmentGroup);
       const incident = manager.create(Incident, {
         id,
-        number: await nextHumanNumber(manager, 'incident', 'incident_number_seq', 'INC'),
+        number,
         title: request.title,
         description: request.description ?? null,
         category: request.category ?? null,
@@ -99,6 +102,7 @@ export class IncidentsService {
         parentId: request.parentId ?? null,
         problemId: null,
         changeIds: [],
+        suggestedArticles: [],
         mergedIntoId: null,
         reopenCount: 0,
         openedAt: now,
@@ -109,7 +113,7 @@ export class IncidentsService {
         updatedAt: now,
         version: 1,
       });
-      if (!incident.assignmentGroup) incident.assignmentGroup = await this.routing.assignmentGroupFor(manager, incident);
+      if (!incident.assignmentGroup) incident.assignmentGroup = routeIncident(rules, incident)?.assignmentGroup ?? null;
       const view = await this.writer.insert(manager, incident, {
         actorId: actor.sub,
         events: (created) => [

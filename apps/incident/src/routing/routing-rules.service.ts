@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, CreateRoutingRuleRequest, ListRoutingRulesRequest, RoutingRuleList, RoutingRuleView, UpdateRoutingRuleRequest } from '@itsm/contracts';
-import { type RoutableIncident, routeIncident } from '../domain/routing';
+import { formatHumanNumber, quoteIdent } from '@itsm/persistence';
+import type { RoutingRuleLike } from '../domain/routing';
 import { RoutingRule, toRoutingRuleView } from './routing-rule.entity';
 import { RoutingRuleWriter, routingRuleNotFound } from './routing-rule.writer';
 
@@ -54,9 +55,20 @@ export class RoutingRulesService {
     });
   }
 
-  /** The assignment group of the first enabled rule a new incident matches, read in the incident's transaction. */
-  async assignmentGroupFor(manager: EntityManager, incident: RoutableIncident): Promise<string | null> {
-    const rules = await manager.find(RoutingRule, { where: { enabled: true } });
-    return routeIncident(rules, incident)?.assignmentGroup ?? null;
+  /**
+   * The next incident number and, when `withRules`, the enabled routing rules (as routing reads them), by one
+   * statement in the incident's transaction.
+   */
+  async numberAndRules(manager: EntityManager, withRules: boolean): Promise<{ number: string; rules: RoutingRuleLike[] }> {
+    const rules = withRules
+      ? `(SELECT coalesce(json_agg(json_build_object('id', id, 'position', position, 'enabled', enabled, 'conditions', conditions, 'assignmentGroup', assignment_group)), '[]'::json)
+            FROM ${manager.connection.getMetadata(RoutingRule).tablePath} WHERE enabled)`
+      : `'[]'::json`;
+    const rows: Array<{ value: string; rules: RoutingRuleLike[] }> = await manager.query(
+      `SELECT nextval('${quoteIdent('incident')}.${quoteIdent('incident_number_seq')}') AS value, ${rules} AS rules`,
+    );
+    const row = rows[0];
+    if (!row) throw new Error('sequence incident.incident_number_seq returned no value');
+    return { number: formatHumanNumber('INC', row.value), rules: row.rules };
   }
 }
