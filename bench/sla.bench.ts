@@ -16,14 +16,13 @@
  * --cpu-prof-dir=/tmp/prof`) is passed to the sla process.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CloudEvent, Role, SlaEvents, SlaRpc, type SlaBreachedV1 } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
-import { createTestDatabase, freePort, infra, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { freePort, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady } from '@itsm/testing';
 import { BusinessCalendar, type CalendarDefinition } from '../apps/sla/src/domain/business-calendar';
-import { cpuMs, option, residentMegabytes, sleep, summary } from './bench-kit';
+import { cpuMs, option, residentMegabytes, sleep, startInfra, summary } from './bench-kit';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -215,13 +214,9 @@ function lateness(ids: readonly string[], arrivals: ReadonlyMap<string, Arrival[
 }
 
 async function scheduler(clocks: number, due: number, burst: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-sla-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
-  const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
-  const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
-  process.env['ITSM_TEST_PG_URL'] = postgres.url;
-  process.env['ITSM_TEST_NATS_URLS'] = nats.url;
-  const database = await createTestDatabase();
+  const infrastructure = await startInfra('sla');
+  const { database } = infrastructure;
+  const nats = { url: infrastructure.natsUrl };
   const port = await freePort();
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   // The scheduler's and the outbox's production defaults (SLA_TIMER_INTERVAL_MS 500, batch 200, outbox poll 1 s).
@@ -368,10 +363,7 @@ async function scheduler(clocks: number, due: number, burst: number) {
   } finally {
     await nc.drain().catch(() => undefined);
     await sla.kill('SIGTERM');
-    await database.drop().catch(() => undefined);
-    await nats.stop();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await infrastructure.stop();
   }
 }
 

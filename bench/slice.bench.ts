@@ -10,13 +10,12 @@
  * service, and the memory of each process; writes the same as JSON under bench/results/.
  */
 import 'reflect-metadata';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
 import { connectNats } from '@itsm/messaging';
-import { buildCreateIncident, createTestDatabase, freePort, infra, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
-import { cpuMs, option, percentile, residentMegabytes } from './bench-kit';
+import { buildCreateIncident, freePort, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
+import { cpuMs, option, percentile, residentMegabytes, startInfra } from './bench-kit';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const start = performance.now();
@@ -31,13 +30,9 @@ async function main(): Promise<void> {
   const incidents = option('incidents', 2_000);
   const concurrency = option('concurrency', 64);
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
-  const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
-  const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
-  process.env['ITSM_TEST_PG_URL'] = postgres.url;
-  process.env['ITSM_TEST_NATS_URLS'] = nats.url;
-  const database = await createTestDatabase();
+  const infrastructure = await startInfra('slice');
+  const { database } = infrastructure;
+  const nats = { url: infrastructure.natsUrl };
   const processes: Array<{ name: string; process: ServiceProcess; port: number }> = [];
   try {
     for (const name of ['incident', 'notification']) {
@@ -48,7 +43,7 @@ async function main(): Promise<void> {
     processes.push({
       name: 'gateway',
       port: gatewayPort,
-      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' }, nodeArgs),
+      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false' }, nodeArgs),
     });
     await Promise.all(processes.map(({ process, port }) => waitUntilReady(process, port)));
     const nc = await connectNats(nats.url, 'bench');
@@ -112,10 +107,7 @@ async function main(): Promise<void> {
     await nc.drain();
   } finally {
     await Promise.all(processes.map(({ process }) => process.kill('SIGTERM')));
-    await database.drop().catch(() => undefined);
-    await nats.stop();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await infrastructure.stop();
   }
 }
 

@@ -6,14 +6,12 @@
  * It also reads what every process costs: CPU time and resident memory from /proc, so a scenario can report CPU ms
  * per operation per process and RSS per process without asking the processes anything.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { type Actor, Role } from '@itsm/contracts';
 import { connectNats, RpcClient } from '@itsm/messaging';
 import type { NatsConnection } from 'nats';
-import { createTestDatabase, freePort, infra, mintToken, SERVICE_NAMES, spawnApp, TEST_JWT_SECRET, type ServiceProcess, type TestDatabase, waitUntilReady } from '@itsm/testing';
-import { cpuMs } from '../bench-kit';
+import { freePort, mintToken, SERVICE_NAMES, spawnApp, TEST_JWT_SECRET, type ServiceProcess, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { cpuMs, startInfra } from '../bench-kit';
 
 export interface SuiteProcess {
   name: string;
@@ -82,13 +80,10 @@ export function rssOf(sample: Sample): Record<string, number> {
 
 export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const log = options.log ?? (() => undefined);
-  const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-suite-'));
-  chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data dir.
-  const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
-  const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
-  process.env['ITSM_TEST_PG_URL'] = postgres.url;
-  process.env['ITSM_TEST_NATS_URLS'] = nats.url;
-  const database = await createTestDatabase();
+  const infrastructure = await startInfra('suite');
+  const { dir, database } = infrastructure;
+  const postgres = { url: infrastructure.postgresUrl };
+  const nats = { url: infrastructure.natsUrl };
   const processes: SuiteProcess[] = [];
   const shared = {
     DATABASE_URL: database.url,
@@ -105,10 +100,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const stopAll = async () => {
     stopping = true;
     await Promise.all(processes.map(({ process }) => process.kill('SIGTERM')));
-    await database.drop().catch(() => undefined);
-    await nats.stop();
-    await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await infrastructure.stop();
   };
   try {
     const start = async (name: string, env: Record<string, string>, port: number) => {
