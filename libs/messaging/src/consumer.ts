@@ -21,7 +21,7 @@ import {
   type PayloadOf,
   validatePayload,
 } from '@itsm/contracts';
-import { InboxMessage, isTransientDatabaseError } from '@itsm/persistence';
+import { InboxMessage, isTransientDatabaseError, pgErrorCode } from '@itsm/persistence';
 import { contextFromHeaders, counter, gauge, WorkContexts } from '@itsm/observability';
 import { ConsumerLeases } from './consumer-lease';
 import { headerValue } from './nats';
@@ -49,8 +49,13 @@ export interface ConsumerSettings {
   backoffMs: number[];
   /** The broker's acknowledgement wait; events held longer are kept with progress signals at a third of it. */
   ackWaitMs: number;
-  /** Events of different records handled at once (one record's events are always handled one at a time, in order). */
+  /**
+   * Transactions applying events at once. Each applies the events ready at the time (at most `maxBatch`) one after
+   * the other; one record's events are always applied one at a time, in stream order.
+   */
   concurrency: number;
+  /** Events applied in one transaction at most (default {@link DEFAULT_MAX_BATCH}); 1 gives each event its own. */
+  maxBatch?: number;
   /** How often a replica without the consumer's lease tries to take it, in ms. */
   leaseRetryMs?: number;
 }
@@ -61,6 +66,13 @@ const PULL_RETRY_MS = 1_000;
 const LEASE_RETRY_MS = 2_000;
 /** Events a takeover reads back from the stream before it waits for some of them to be handled. */
 const CATCH_UP_HELD = 256;
+/**
+ * Events applied in one transaction at most: one commit (one WAL flush) and one inbox statement for all of them.
+ * A batch is what is ready when a transaction starts; nothing waits for a batch to fill.
+ */
+export const DEFAULT_MAX_BATCH = 32;
+/** SQLSTATE of a statement in a transaction that an earlier failed statement aborted: says nothing about its event. */
+const IN_FAILED_TRANSACTION = '25P02';
 
 const handled = counter('itsm_consumer_events_total', 'Events taken by a consumer, by outcome', ['consumer', 'outcome']);
 const redeliveries = counter('itsm_consumer_redeliveries_total', 'Events delivered again after a failure or timeout', ['consumer']);
@@ -98,13 +110,22 @@ interface HeldEvent {
   message: JsMsg | undefined;
   attempts: number;
   state: 'waiting' | 'running' | 'retrying';
+  /** Applied in a transaction of its own from now on: it was in a batch that failed, or it failed itself. */
+  alone?: boolean;
   timer?: NodeJS.Timeout;
 }
+
+type Outcome = 'applied' | 'duplicate' | 'skipped';
 
 /**
  * A durable pull consumer: explicit ack, inbox de-duplication in the handler's transaction, bounded attempts with
  * backoff, dead-lettering after the last attempt, and each record's events applied one at a time in stream order:
  *
+ * - the events ready when a transaction starts are applied together in it, in stream order (a record's events
+ *   consecutively, none after an earlier one of its record that is still held back), with one inbox statement for
+ *   all of them, and acknowledged after its commit; a batch that fails is rolled back whole, the event whose
+ *   handler threw counts an attempt as it would alone, and every event of the batch is then applied in a
+ *   transaction of its own, so retries, backoff and dead letters are per event;
  * - one replica at a time consumes (it holds the consumer's lease, {@link ConsumerLeases}); the others stand by;
  * - a record's events wait for its earlier ones (in this replica), and a failed event is tried again in place,
  *   its delivery kept alive with progress signals, so nothing of the record overtakes it;
@@ -175,7 +196,7 @@ export class EventConsumer {
     this.supervising = undefined;
     await this.pulling;
     this.pulling = undefined;
-    while (this.running > 0 || this.next()) await this.changed();
+    while (this.running > 0 || this.nextWork().length > 0) await this.changed();
     for (const event of this.events.values()) {
       clearTimeout(event.timer);
       try {
@@ -340,7 +361,8 @@ export class EventConsumer {
     const consumer = this.consumer;
     if (!consumer) return;
     const batch = Math.max(this.settings.concurrency * 4, 16);
-    const limit = batch * 2;
+    // Room for a batch to gather while the transactions run.
+    const limit = Math.max(batch * 2, this.maxBatch * (this.settings.concurrency + 1));
     while (this.isCurrent(epoch)) {
       const room = limit - this.events.size;
       if (room <= 0) {
@@ -411,24 +433,41 @@ export class EventConsumer {
     heldEvents.set({ consumer: this.name }, this.events.size);
   }
 
-  /** The earliest held event that is first of its record and not running or waiting to be tried again. */
-  private next(): HeldEvent | undefined {
-    if (!this.active) return undefined;
+  private get maxBatch(): number {
+    return Math.max(1, this.settings.maxBatch ?? DEFAULT_MAX_BATCH);
+  }
+
+  /**
+   * What the next transaction applies, in stream order: the earliest held event that is first of its record and
+   * waiting, and with it (unless it is to be applied alone) the other waiting events whose earlier events of their
+   * record are all in the batch too, up to `maxBatch`. An event to be applied alone ends its record's run.
+   */
+  private nextWork(): HeldEvent[] {
+    if (!this.active) return [];
     let first: HeldEvent | undefined;
+    const ready: HeldEvent[] = [];
     for (const queue of this.records.values()) {
-      const head = this.events.get(queue[0] ?? -1);
-      if (head?.state === 'waiting' && (!first || head.seq < first.seq)) first = head;
+      for (const [index, seq] of queue.entries()) {
+        const event = this.events.get(seq);
+        if (event?.state !== 'waiting') break;
+        if (index === 0 && (!first || event.seq < first.seq)) first = event;
+        if (event.alone) break;
+        ready.push(event);
+      }
     }
-    return first;
+    if (!first || first.alone || this.maxBatch === 1) return first ? [first] : [];
+    ready.sort((a, b) => a.seq - b.seq);
+    return ready.length > this.maxBatch ? ready.slice(0, this.maxBatch) : ready;
   }
 
   private pump(): void {
     while (this.running < this.settings.concurrency) {
-      const event = this.next();
-      if (!event) return;
-      event.state = 'running';
+      const batch = this.nextWork();
+      const [only] = batch;
+      if (!only) return;
+      for (const event of batch) event.state = 'running';
       this.running += 1;
-      void this.process(event).finally(() => {
+      void (batch.length === 1 ? this.process(only) : this.processBatch(batch)).finally(() => {
         this.running -= 1;
         this.pump();
         this.notify();
@@ -437,45 +476,107 @@ export class EventConsumer {
   }
 
   private async process(held: HeldEvent): Promise<void> {
-    const consumer = this.name;
-    const { event } = held;
     try {
-      const context = contextFromHeaders({
-        correlationId: event.correlationid ?? headerValue(held.message?.headers, MessageHeaders.correlationId),
-        causationId: event.id,
-        traceparent: event.traceparent ?? headerValue(held.message?.headers, MessageHeaders.traceparent),
-      });
-      const outcome = await WorkContexts.run(context, () => this.apply(event, held.subject));
+      const outcome = await WorkContexts.run(contextOf(held), () => this.apply(held));
       held.message?.ack();
-      handled.inc({ consumer, outcome });
+      handled.inc({ consumer: this.name, outcome });
       this.settle(held);
     } catch (error) {
-      held.attempts += 1;
-      const poison = error instanceof PoisonMessage;
-      // An unreachable database or a lost serialization race says nothing about the event: retry it for as
-      // long as it takes instead of dead-lettering good events during an outage.
-      const transient = !poison && isTransientDatabaseError(error);
-      if ((poison || (!transient && held.attempts >= this.settings.maxDeliver)) && (await this.deadLetter(held, error, held.attempts))) {
-        this.settle(held);
-        return;
-      }
-      if (!this.active) {
-        // The lease went while it ran: let it go, the next holder reads it back.
-        this.settle(held);
-        return;
-      }
-      const delay = this.settings.backoffMs[Math.min(held.attempts - 1, this.settings.backoffMs.length - 1)] ?? 1_000;
-      this.logger.warn({ err: error, consumer, subject: held.subject, attempts: held.attempts, transient, retryInMs: delay }, 'event handler failed; will retry');
-      handled.inc({ consumer, outcome: transient ? 'retry_transient' : 'retry' });
-      // Tried again here, after the delay, with its delivery kept alive: the record's later events wait for it.
-      held.state = 'retrying';
-      held.timer = setTimeout(() => {
-        held.timer = undefined;
-        held.state = 'waiting';
-        this.pump();
-        this.notify();
-      }, delay);
+      await this.failed(held, error);
     }
+  }
+
+  /**
+   * Applies a batch in one transaction: one inbox statement for all its events (the ids it returns are the new
+   * ones; the others are skipped as duplicates, as is a second copy of an event within the batch), then each new
+   * event's handler in stream order, in the event's own work context, so each sees what the earlier ones wrote.
+   * Acknowledged after the commit. On any failure the whole batch is rolled back and its events are applied alone.
+   */
+  private async processBatch(batch: HeldEvent[]): Promise<void> {
+    const running: { event?: HeldEvent } = {};
+    let outcomes: Outcome[];
+    try {
+      const handlers = await Promise.all(batch.map((held) => this.handlerFor(held.event)));
+      // Events of types this consumer does not handle need no transaction (nor an inbox row).
+      outcomes = handlers.some(Boolean) ? await this.applyBatch(batch, handlers, running) : batch.map(() => 'skipped');
+    } catch (error) {
+      await this.batchFailed(batch, running.event, error);
+      return;
+    }
+    for (const [at, held] of batch.entries()) {
+      held.message?.ack();
+      handled.inc({ consumer: this.name, outcome: outcomes[at] ?? 'applied' });
+      this.settle(held);
+    }
+  }
+
+  /** The transaction of a batch; `running.event` names the event whose handler runs, i.e. the one that threw. */
+  private applyBatch(batch: readonly HeldEvent[], handlers: ReadonlyArray<EventHandlerFn | undefined>, running: { event?: HeldEvent }): Promise<Outcome[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const fresh = await this.insertInbox(manager, batch.filter((_, at) => handlers[at]));
+      const outcomes: Outcome[] = [];
+      for (const [at, held] of batch.entries()) {
+        const handler = handlers[at];
+        if (!handler) outcomes.push('skipped');
+        else if (!fresh.delete(canonicalUuid(held.event.id))) outcomes.push('duplicate');
+        else {
+          running.event = held;
+          await WorkContexts.run(contextOf(held), () => handler(held.event, manager));
+          running.event = undefined;
+          outcomes.push('applied');
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  /**
+   * A rolled-back batch: the event whose handler threw (if one did, and not merely because an earlier statement had
+   * aborted the transaction) counts the attempt, as it would have alone; every event of the batch is then applied in
+   * a transaction of its own, the others at once, so a failure is retried, backed off and dead-lettered per event.
+   */
+  private async batchFailed(batch: HeldEvent[], failing: HeldEvent | undefined, error: unknown): Promise<void> {
+    const blamed = failing && pgErrorCode(error) !== IN_FAILED_TRANSACTION ? failing : undefined;
+    if (!blamed) this.logger.warn({ err: error, consumer: this.name, events: batch.length }, 'a batch of events failed; applying them one at a time');
+    for (const held of batch) {
+      if (held === blamed) continue;
+      held.alone = true;
+      // The lease went while it ran: let it go, the next holder reads it back.
+      if (!this.active) this.settle(held);
+      else held.state = 'waiting';
+    }
+    if (blamed) await this.failed(blamed, error);
+  }
+
+  /** One failed attempt of an event: dead-lettered after the last one, otherwise tried again in place after a delay. */
+  private async failed(held: HeldEvent, error: unknown): Promise<void> {
+    const consumer = this.name;
+    held.attempts += 1;
+    held.alone = true;
+    const poison = error instanceof PoisonMessage;
+    // An unreachable database or a lost serialization race says nothing about the event: retry it for as
+    // long as it takes instead of dead-lettering good events during an outage.
+    const transient = !poison && isTransientDatabaseError(error);
+    if ((poison || (!transient && held.attempts >= this.settings.maxDeliver)) && (await this.deadLetter(held, error, held.attempts))) {
+      this.settle(held);
+      return;
+    }
+    if (!this.active) {
+      // The lease went while it ran: let it go, the next holder reads it back.
+      this.settle(held);
+      return;
+    }
+    const delay = this.settings.backoffMs[Math.min(held.attempts - 1, this.settings.backoffMs.length - 1)] ?? 1_000;
+    this.logger.warn({ err: error, consumer, subject: held.subject, attempts: held.attempts, transient, retryInMs: delay }, 'event handler failed; will retry');
+    handled.inc({ consumer, outcome: transient ? 'retry_transient' : 'retry' });
+    // Tried again here, after the delay, with its delivery kept alive: the record's later events wait for it.
+    held.state = 'retrying';
+    held.timer = setTimeout(() => {
+      held.timer = undefined;
+      held.state = 'waiting';
+      this.pump();
+      this.notify();
+    }, delay);
   }
 
   private decode(read: () => CloudEvent): CloudEvent {
@@ -492,26 +593,45 @@ export class EventConsumer {
   }
 
   /** Runs the handler and writes the inbox row in one transaction; returns the outcome for metrics. */
-  private async apply(event: CloudEvent, subject: string): Promise<'applied' | 'duplicate' | 'skipped'> {
-    const handler = this.definition.handlers.get(event.type) ?? this.definition.fallback;
+  private async apply(held: HeldEvent): Promise<Outcome> {
+    const handler = await this.handlerFor(held.event);
     if (!handler) return 'skipped';
+    return this.dataSource.transaction(async (manager) => {
+      if ((await this.insertInbox(manager, [held])).size === 0) return 'duplicate' as const;
+      await handler(held.event, manager);
+      return 'applied' as const;
+    });
+  }
+
+  /** The event's handler (none: acknowledged and skipped), once its data is checked against its declaration. */
+  private async handlerFor(event: CloudEvent): Promise<EventHandlerFn | undefined> {
+    const handler = this.definition.handlers.get(event.type) ?? this.definition.fallback;
+    if (!handler) return undefined;
     const declaration = findEventByType(event.type);
     if (declaration && this.definition.handlers.has(event.type)) {
       const checked = await validatePayload(declaration.payload as new () => object, event.data);
       if (!checked.ok) throw new PoisonMessage(`data does not match ${event.type}: ${checked.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     }
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(InboxMessage)
-        .values({ consumer: this.name, eventId: event.id, subject })
-        .orIgnore()
-        .execute();
-      if ((inserted.raw as unknown[]).length === 0) return 'duplicate' as const;
-      await handler(event, manager);
-      return 'applied' as const;
+    return handler;
+  }
+
+  /**
+   * Writes the events' inbox rows in one statement; returns the ids (canonical form) of those that were not there,
+   * i.e. the events to apply. A second copy of an id within the statement is skipped like one already stored.
+   */
+  private async insertInbox(manager: EntityManager, events: readonly HeldEvent[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const table = manager.connection.getMetadata(InboxMessage).tablePath;
+    const parameters: string[] = [this.name];
+    const rows = events.map(({ event, subject }) => {
+      parameters.push(event.id, subject);
+      return `($1, $${parameters.length - 1}, $${parameters.length})`;
     });
+    const inserted = await manager.query<Array<{ event_id: string }>>(
+      `INSERT INTO ${table} (consumer, event_id, subject) VALUES ${rows.join(', ')} ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+      parameters,
+    );
+    return new Set(inserted.map((row) => row.event_id));
   }
 
   /**
@@ -573,6 +693,25 @@ export class EventConsumer {
     this.waiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The work context of an event's handler: its correlation, the event as cause, and its trace. */
+function contextOf(held: HeldEvent): ReturnType<typeof contextFromHeaders> {
+  const { event, message } = held;
+  return contextFromHeaders({
+    correlationId: event.correlationid ?? headerValue(message?.headers, MessageHeaders.correlationId),
+    causationId: event.id,
+    traceparent: event.traceparent ?? headerValue(message?.headers, MessageHeaders.traceparent),
+  });
+}
+
+/**
+ * A UUID as PostgreSQL prints it (lower case, 8-4-4-4-12), from any form it accepts (upper case, braces, other
+ * hyphenation), to match the ids an inbox statement returns with the events sent.
+ */
+function canonicalUuid(id: string): string {
+  const hex = id.replace(/[{}-]/g, '').toLowerCase();
+  return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : id;
 }
 
 /** The record an event is about: its source and subject (an event without a subject is a record of its own). */

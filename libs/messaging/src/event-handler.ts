@@ -15,7 +15,9 @@ export interface EventHandlerMetadata {
 /**
  * Declares a method as the durable handler of one event type (or of several that it treats alike) for one purpose.
  * The method receives the CloudEvent typed by the declarations (`EventOf<typeof X.y>`, a union for several) and the
- * EntityManager of the transaction that also writes the inbox.
+ * EntityManager of the transaction that also writes the inbox. That transaction may apply several events, one after
+ * the other in stream order, with the same manager: a handler sees what the earlier ones wrote, and must not leave
+ * the transaction aborted (a statement it expects to fail goes in a savepoint) nor commit or roll it back itself.
  */
 export function OnEvent<E extends EventDeclaration>(purpose: string, event: E | readonly E[], options: { deliver?: 'all' | 'new' } = {}) {
   const events: readonly EventDeclaration[] = Array.isArray(event) ? event : [event as E];
