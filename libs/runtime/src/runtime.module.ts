@@ -87,6 +87,7 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
       backoffMs: config.CONSUMER_BACKOFF_MS,
       ackWaitMs: config.CONSUMER_ACK_WAIT_MS,
       concurrency: config.CONSUMER_CONCURRENCY,
+      maxBatch: config.CONSUMER_MAX_BATCH,
       leaseRetryMs: config.CONSUMER_LEASE_RETRY_MS,
     };
     const definitions = this.discoverConsumers();

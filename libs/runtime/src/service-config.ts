@@ -110,6 +110,13 @@ export class ServiceConfig extends ProcessConfig {
   @Max(256)
   CONSUMER_CONCURRENCY = 1;
 
+  /** Most events one consumer transaction applies (one inbox statement and one commit for all of them). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  CONSUMER_MAX_BATCH = 32;
+
   /** How often a replica that does not hold a consumer's lease tries to take it (one replica consumes at a time). */
   @Type(() => Number)
   @IsInt()
