@@ -13,6 +13,7 @@ import { CreateIncidents1795449596583 } from './migrations/1795449596583-createI
 import { IncidentLifecycle1795457481857 } from './migrations/1795457481857-incidentLifecycle';
 import { CallerGroups1795900000001 } from './migrations/1795900000001-callerGroups';
 import { KnowledgeSuggestions1796543654271 } from './migrations/1796543654271-knowledgeSuggestions';
+import { IncidentsCreatedIndex1797000000000 } from './migrations/1797000000000-incidentsCreatedIndex';
 import { IncidentComment } from './comments/comment.entity';
 import { RoutingRule } from './routing/routing-rule.entity';
 import { coreTablesMigration, IdempotencyKey, idempotencyKeysMigration, auditIndexesMigration } from '@itsm/persistence';
@@ -29,6 +30,6 @@ export const incidentApp: ServiceDefinition<IncidentConfig> = {
   name: 'incident',
   config: IncidentConfig,
   entities: [Incident, IncidentComment, RoutingRule, IdempotencyKey, CatalogItem, ServiceRequest, RequestApproval, FulfillmentTask, RequestComment],
-  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), CreateRequests1795900000000, CallerGroups1795900000001, KnowledgeSuggestions1796543654271, auditIndexesMigration('incident')],
+  migrations: [coreTablesMigration('incident'), CreateIncidents1795449596583, IncidentLifecycle1795457481857, idempotencyKeysMigration('incident'), CreateRequests1795900000000, CallerGroups1795900000001, KnowledgeSuggestions1796543654271, auditIndexesMigration('incident'), IncidentsCreatedIndex1797000000000],
   modules: [IncidentsModule, CommentsModule, LifecycleModule, RoutingModule, EscalationModule, ProblemsModule, KnowledgeModule, CatalogModule, RequestsModule, ReportsModule],
 };

@@ -12,6 +12,9 @@ const timestamp = { type: 'timestamptz', nullable: true } as const;
 @Index('incidents_parent_idx', ['parentId'])
 @Index('incidents_service_idx', ['serviceId'])
 @Index('incidents_updated_idx', ['updatedAt'])
+// Every list is newest first (created_at DESC, id DESC): read backwards, this index answers unfiltered and broadly
+// filtered lists without sorting the table.
+@Index('incidents_created_idx', ['createdAt', 'id'])
 @Index('incidents_ci_ids_idx', { synchronize: false })
 @Index('incidents_search_idx', { synchronize: false })
 @Index('incidents_resolved_idx', ['resolvedAt'], { where: `state = 'resolved'` })
