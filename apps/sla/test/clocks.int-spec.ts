@@ -158,6 +158,18 @@ describe('SLA clocks from incident events', () => {
     expect(recomputed).toMatchObject({ ticketId: v1.id, events: 4, differences: [] });
   });
 
+  it('starts the next ticket’s clocks under a policy as it was just changed, and none under a policy just disabled', async () => {
+    const ola = await h.policy({ name: 'Desk OLA: re-read', kind: 'ola', conditions: { assignmentGroups: ['re-read'] }, targets: [{ metric: 'resolution', duration: 'PT2H' }] });
+    const olaTarget = async (ticket: string, clocks: number) => (await h.clocksWhen(ticket, (found) => found.length === clocks)).find((clock) => clock.kind === 'ola')?.targetSeconds;
+
+    await expect(olaTarget((await h.open(ago(HOUR), { priority: Priority.P3, assignmentGroup: 're-read' })).id, 3)).resolves.toBe(2 * 3600);
+    const changed = await h.rpc.call(SlaRpc.updatePolicy, { id: ola.id, name: ola.name, kind: 'ola', conditions: { assignmentGroups: ['re-read'] }, targets: [{ metric: 'resolution', duration: 'PT5H' }] }, { actor: ada });
+    await expect(olaTarget((await h.open(ago(HOUR), { priority: Priority.P3, assignmentGroup: 're-read' })).id, 3)).resolves.toBe(5 * 3600);
+    await h.rpc.call(SlaRpc.updatePolicy, { id: ola.id, expectedVersion: changed.version, name: ola.name, kind: 'ola', conditions: { assignmentGroups: ['re-read'] }, targets: [{ metric: 'resolution', duration: 'PT5H' }], enabled: false }, { actor: ada });
+    const after = await h.open(ago(HOUR), { priority: Priority.P3, assignmentGroup: 're-read' });
+    await expect(olaTarget(after.id, 2)).resolves.toBeUndefined();
+  });
+
   it('starts no clock for a ticket no policy matches', async () => {
     const requestId = randomUUID();
     await h.publishEvent(RequestEvents.stateChanged, requestId, { requestId, number: 'REQ0001001', itemId: randomUUID(), requesterId: 'alice', requesterGroups: [], from: null, to: 'submitted', changedBy: 'alice', reason: null, version: 1 }, ago(HOUR).toISOString());

@@ -28,6 +28,12 @@ const SNIPPET_SOURCE_LENGTH = 20_000;
  * rather read every version of the table to test a word found in most of them (three times slower).
  */
 export const SEARCH_SETTINGS = `SET TRANSACTION READ ONLY; SET LOCAL pg_trgm.strict_word_similarity_threshold = ${TRIGRAM_THRESHOLD}; SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off; SET LOCAL enable_seqscan = off`;
+/**
+ * The planner settings of {@link SEARCH_SETTINGS} for a suggestion made in a transaction that also writes (a ticket's
+ * suggestions, in the transaction of its event): they last until that transaction ends, and everything else such a
+ * transaction runs is a lookup by key, planned the same with them.
+ */
+const SUGGESTION_SETTINGS = SEARCH_SETTINGS.replace('SET TRANSACTION READ ONLY; ', '');
 
 /**
  * How many matches a search or a suggestion ranks in full. Every match is first scored by its title, tags and
@@ -179,6 +185,14 @@ function firstScore(textRank: string, similarity: string): string {
   return rankingSql({ text_rank: textRank, similarity, helpful_count: '0', not_helpful_count: '0', age_days: AGE_DAYS, link_count: '0' });
 }
 
+/** What a suggestion is for: who reads it, how many, and the ticket's categories and CIs. */
+export interface SuggestionScope {
+  audience: ArticleAudience;
+  limit: number;
+  categories: readonly string[];
+  ciIds: readonly string[];
+}
+
 /**
  * Ranked search over published article versions: the SQL. Every match condition is one an index answers — the
  * partial `article_versions_search_<language>_idx` per language (the query is parsed in each configuration, so each
@@ -193,6 +207,9 @@ function firstScore(textRank: string, similarity: string): string {
  */
 @Injectable()
 export class SearchRepository {
+  /** Transactions of callers that have the search's planner settings already (see {@link readWithin}). */
+  private readonly configured = new WeakSet<EntityManager>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async search(q: string, scope: SearchScope, page: { limit: number; cursor?: string }): Promise<ArticleHitPage> {
@@ -218,10 +235,10 @@ export class SearchRepository {
    * word in common, and one filed under one of `categories` ranks higher. Ranked like a search: every match by `head`, CIs, category and age first, the best
    * {@link RANKED_POOL} in full.
    */
-  async suggest(text: string, scope: { audience: ArticleAudience; limit: number; categories: readonly string[]; ciIds: readonly string[] }): Promise<ArticleSuggestion[]> {
+  async suggest(text: string, scope: SuggestionScope, within?: EntityManager): Promise<ArticleSuggestion[]> {
     const words = anyWordQuery(text);
     if (!words && scope.ciIds.length === 0) return [];
-    const rows = await this.read(async (manager) => {
+    const rows = await (within?.queryRunner?.isTransactionActive ? this.readWithin(within) : this.read.bind(this))(async (manager) => {
       const params = new Params();
       const anyWord = words ? params.add(words.query) : null;
       const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
@@ -277,6 +294,20 @@ export class SearchRepository {
       [words],
     );
     return rows.map((row) => row.word);
+  }
+
+  /**
+   * A read in the caller's transaction (no connection or transaction of its own), with the planner settings of a
+   * search, set once per transaction.
+   */
+  private readWithin(manager: EntityManager): <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T> {
+    return async (work) => {
+      if (!this.configured.has(manager)) {
+        await manager.query(SUGGESTION_SETTINGS);
+        this.configured.add(manager);
+      }
+      return work(manager);
+    };
   }
 
   /** One read in a transaction of its own, with the settings of a search (see SEARCH_SETTINGS). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import {
   type Actor,
   ArticleAudience,
@@ -58,11 +59,14 @@ export class SearchService {
     );
   }
 
-  /** The articles best matching a text (a ticket's title and description): the suggestions of `GET /v1/knowledge/suggest` and of tickets. */
-  suggestFor(text: string, options: SuggestOptions): Promise<ArticleSuggestion[]> {
+  /**
+   * The articles best matching a text (a ticket's title and description): the suggestions of `GET /v1/knowledge/suggest`
+   * and of tickets. `within`: read in that transaction (a ticket's event's) instead of one of its own.
+   */
+  suggestFor(text: string, options: SuggestOptions, within?: EntityManager): Promise<ArticleSuggestion[]> {
     const audience = options.internal ? ArticleAudience.Internal : (options.audience ?? ArticleAudience.Public);
     const categories = [...(options.categories ?? []), ...(options.category ? [options.category] : [])];
-    return this.repository.suggest(text, { audience, limit: options.limit, categories, ciIds: options.ciIds ?? [] });
+    return this.repository.suggest(text, { audience, limit: options.limit, categories, ciIds: options.ciIds ?? [] }, within);
   }
 
   /** Suggestions for a caller's text: as many as KNOWLEDGE_SUGGESTION_COUNT says (at most five), requesters public articles only. */

@@ -41,7 +41,7 @@ export class SuggestionsService {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [LOCK_NAMESPACE, ticket.ticketId]);
     const kept = await manager.findOneBy(TicketSuggestion, { ticketId: ticket.ticketId });
     if (kept && kept.ticketVersion >= ticket.ticketVersion) return null;
-    const found = ticket.text === '' ? [] : await this.search.suggestFor(ticket.text, { limit: this.count, category: ticket.category, ciIds: ticket.ciIds, internal: true });
+    const found = ticket.text === '' ? [] : await this.search.suggestFor(ticket.text, { limit: this.count, category: ticket.category, ciIds: ticket.ciIds, internal: true }, manager);
     const articles: ArticleSuggestion[] = found.map(({ id, number, title, score }) => ({ id, number, title, score }));
     const articleIds = articles.map((article) => article.id);
     await manager.upsert(

@@ -33,9 +33,12 @@ export class FanOutHandler {
     private readonly email: EmailSender,
   ) {}
 
+  /** The enabled subscriptions each open transaction read (see {@link enabledSubscriptions}); an entry goes with its transaction's manager. */
+  private readonly subscriptionsRead = new WeakMap<EntityManager, Promise<Subscription[]>>();
+
   @OnEvents('dispatch', ALL_EVENTS)
   async fanOut(event: CloudEvent, manager: EntityManager): Promise<void> {
-    const subscriptions = (await manager.find(Subscription, { where: { enabled: true } })).filter((subscription) => subscription.eventTypes.some((pattern) => patternMatches(pattern, event.type)));
+    const subscriptions = (await this.enabledSubscriptions(manager)).filter((subscription) => subscription.eventTypes.some((pattern) => patternMatches(pattern, event.type)));
     if (subscriptions.length === 0) return;
     const context = contextOf(event);
     const deliveries: Array<Omit<Delivery, 'seq' | 'createdAt'>> = [];
@@ -64,6 +67,20 @@ export class FanOutHandler {
     }
     if (deliveries.length === 0) return;
     await manager.createQueryBuilder().insert().into(Delivery).values(deliveries).orIgnore().execute();
+  }
+
+  /**
+   * The enabled subscriptions, read once per transaction: the consumer applies a batch of events in one, and
+   * nothing in it changes subscriptions, so every event of the batch is matched against the same ones, as if the
+   * batch were handled at one instant.
+   */
+  private enabledSubscriptions(manager: EntityManager): Promise<Subscription[]> {
+    const inTransaction = manager.queryRunner?.isTransactionActive === true;
+    const read = inTransaction ? this.subscriptionsRead.get(manager) : undefined;
+    if (read) return read;
+    const reading = manager.find(Subscription, { where: { enabled: true } });
+    if (inTransaction) this.subscriptionsRead.set(manager, reading);
+    return reading;
   }
 
   private delivery(subscription: Subscription, event: CloudEvent, context: NotificationContext, recipient: string, host: string, content: DeliveryContent): Omit<Delivery, 'seq' | 'createdAt'> {

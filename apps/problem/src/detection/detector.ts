@@ -71,6 +71,8 @@ function observationOf(row: MemberRow): Observation {
 @Injectable()
 export class Detector {
   private readonly matrix: PriorityMatrix;
+  /** The rules each open transaction read (see {@link enabledRules}); an entry goes with its transaction's manager. */
+  private readonly rulesRead = new WeakMap<EntityManager, Promise<DetectionRule[]>>();
 
   constructor(
     private readonly problems: ProblemWriter,
@@ -91,11 +93,24 @@ export class Detector {
       ciIds: incident.ciIds,
       serviceId: incident.serviceId,
     };
-    const rules = await manager.find(DetectionRule, { where: { enabled: true }, order: { name: 'ASC', id: 'ASC' } });
+    const rules = await this.enabledRules(manager);
     const matches = rules.flatMap((rule) => patternsOf(specOf(rule), observation).map((pattern) => ({ rule, pattern })));
     const keys = [...new Set(matches.map((match) => match.pattern.key))].sort();
     for (const key of keys) await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [LOCK_NAMESPACE, key]);
     for (const { rule, pattern } of matches) await this.evaluate(manager, rule, pattern);
+  }
+
+  /**
+   * The enabled rules, read once per transaction: the consumer applies a batch of events in one, and nothing in it
+   * changes rules, so every incident of the batch is counted against the same ones.
+   */
+  private enabledRules(manager: EntityManager): Promise<DetectionRule[]> {
+    const inTransaction = manager.queryRunner?.isTransactionActive === true;
+    const read = inTransaction ? this.rulesRead.get(manager) : undefined;
+    if (read) return read;
+    const reading = manager.find(DetectionRule, { where: { enabled: true }, order: { name: 'ASC', id: 'ASC' } });
+    if (inTransaction) this.rulesRead.set(manager, reading);
+    return reading;
   }
 
   /**

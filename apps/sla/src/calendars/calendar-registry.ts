@@ -16,9 +16,12 @@ export function definitionOf(calendar: Pick<Calendar, 'timeZone' | 'weekly' | 'h
 export class CalendarRegistry {
   private readonly compiled = new Map<string, { version: number; calendar: BusinessCalendar }>();
 
-  /** Every calendar as of this transaction; unknown ids (a calendar never deleted, so none) fall back to 24x7. */
-  async snapshot(manager: EntityManager): Promise<(id: string) => BusinessCalendar> {
-    const versions: Array<{ id: string; version: number }> = await manager.query(`SELECT id, version FROM ${manager.connection.getMetadata(Calendar).tablePath}`);
+  /**
+   * Every calendar as of this transaction; unknown ids (a calendar never deleted, so none) fall back to 24x7.
+   * `versions` are every calendar's id and version when the caller has just read them in its transaction.
+   */
+  async snapshot(manager: EntityManager, known?: ReadonlyArray<{ id: string; version: number }>): Promise<(id: string) => BusinessCalendar> {
+    const versions: ReadonlyArray<{ id: string; version: number }> = known ?? (await manager.query(`SELECT id, version FROM ${manager.connection.getMetadata(Calendar).tablePath}`));
     const stale = versions.filter((row) => this.compiled.get(row.id)?.version !== row.version).map((row) => row.id);
     if (stale.length > 0) {
       for (const calendar of await manager.getRepository(Calendar).findBy(stale.map((id) => ({ id })))) this.remember(calendar);

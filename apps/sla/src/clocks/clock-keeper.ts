@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ClockAction, type EventDeclaration, type PayloadOf, SlaEvents, type SlaClockChangedV1 } from '@itsm/contracts';
 import { factEventId, OutboxWriter } from '@itsm/messaging';
 import { BREACH_PERCENT, nextAlertAt, thresholdMs } from '../domain/alerts';
 import { type Announcement, announcementsOf, breachFact, type FactKey, removedFact, warningFact } from '../domain/announcements';
 import { applySnapshot, type Clock, type ClockRules, type HistoryEntry, isActive, replay, type TicketClocks } from '../domain/clock-engine';
 import { phaseOf, type TicketSnapshot } from '../domain/ticket';
+import { Calendar } from '../calendars/calendar.entity';
 import { CalendarRegistry } from '../calendars/calendar-registry';
+import { Policy } from '../policies/policy.entity';
 import { PolicyRegistry } from '../policies/policy-registry';
 import { ClockAlert } from './clock-alert.entity';
 import { clockFromRow, clockIdOf, rowFromClock, stateAfter } from './clock-mapping';
@@ -46,16 +49,38 @@ export interface StoredClocks {
  */
 @Injectable()
 export class ClockKeeper {
+  /** The rules each open transaction read (see {@link rules}); an entry goes with its transaction's manager. */
+  private readonly rulesRead = new WeakMap<EntityManager, Promise<ClockRules>>();
+
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly calendars: CalendarRegistry,
     private readonly policies: PolicyRegistry,
   ) {}
 
-  async rules(manager: EntityManager): Promise<ClockRules> {
-    // One after the other: inside a transaction both queries share one connection.
-    const policies = await this.policies.all(manager);
-    const calendar = await this.calendars.snapshot(manager);
+  /**
+   * The policies and calendars as of the caller's transaction. Within one transaction they are read once (a
+   * consumer applies a batch of events in one): nothing in a transaction that applies events changes them, and a
+   * ticket a policy change reached in the meantime is stale, and its replay asks with `fresh`.
+   */
+  async rules(manager: EntityManager, options: { fresh?: boolean } = {}): Promise<ClockRules> {
+    const inTransaction = manager.queryRunner?.isTransactionActive === true;
+    const read = inTransaction && !options.fresh ? this.rulesRead.get(manager) : undefined;
+    if (read) return read;
+    const reading = this.readRules(manager);
+    if (inTransaction) this.rulesRead.set(manager, reading);
+    return reading;
+  }
+
+  /** Which policies are enabled and every calendar, with their versions, in one query; only changed ones are read in full. */
+  private async readRules(manager: EntityManager): Promise<ClockRules> {
+    const rows: Array<{ kind: 'policy' | 'calendar'; id: string; version: number }> = await manager.query(
+      `SELECT 'policy' AS kind, id, version FROM ${manager.connection.getMetadata(Policy).tablePath} WHERE enabled
+       UNION ALL SELECT 'calendar' AS kind, id, version FROM ${manager.connection.getMetadata(Calendar).tablePath}`,
+    );
+    // One after the other: inside a transaction both share one connection.
+    const policies = await this.policies.enabled(manager, rows.filter((row) => row.kind === 'policy'));
+    const calendar = await this.calendars.snapshot(manager, rows.filter((row) => row.kind === 'calendar'));
     return { policies, calendar };
   }
 
@@ -64,7 +89,7 @@ export class ClockKeeper {
    * arrived late) or a ticket whose rules changed makes its clocks be rebuilt from all its versions in order.
    */
   async apply(manager: EntityManager, snapshot: TicketSnapshot, event: { id: string; type: string }): Promise<void> {
-    const ticket = await this.lockTicket(manager, snapshot);
+    const { ticket, created } = await this.lockTicket(manager, snapshot);
     const inserted = await manager
       .createQueryBuilder()
       .insert()
@@ -73,8 +98,9 @@ export class ClockKeeper {
       .orIgnore()
       .execute();
     if ((inserted.raw as unknown[]).length === 0) return;
-    const stored = await this.load(manager, ticket);
-    const rules = await this.rules(manager);
+    // A ticket first heard of has no clocks yet (clocks are only ever written under their ticket's row).
+    const stored = created ? { ticket, rows: [], alerts: [] } : await this.load(manager, ticket);
+    const rules = await this.rules(manager, { fresh: ticket.stale });
     const late = ticket.last !== null && snapshot.version < ticket.last.version;
     const next = late || ticket.stale ? replay(await this.facts(manager, ticket.id), rules) : applySnapshot({ last: ticket.last, clocks: stored.rows.map(clockFromRow) }, snapshot, rules);
     await this.save(manager, stored, next, rules);
@@ -103,15 +129,24 @@ export class ClockKeeper {
     return facts.map((fact) => fact.snapshot);
   }
 
-  private async lockTicket(manager: EntityManager, snapshot: TicketSnapshot): Promise<SlaTicket> {
-    await manager
+  /**
+   * The ticket's row, locked: inserted by this transaction when the ticket is new (then no one else sees it before
+   * the commit, and `created` is true), else read with a row lock.
+   */
+  private async lockTicket(manager: EntityManager, snapshot: TicketSnapshot): Promise<{ ticket: SlaTicket; created: boolean }> {
+    const inserted = await manager
       .createQueryBuilder()
       .insert()
       .into(SlaTicket)
       .values({ id: snapshot.id, type: snapshot.type, number: snapshot.number, last: null, open: true, stale: false })
       .orIgnore()
+      .returning(['updatedAt'])
       .execute();
-    return manager.findOneOrFail(SlaTicket, { where: { id: snapshot.id }, lock: { mode: 'pessimistic_write' } });
+    if ((inserted.raw as unknown[]).length > 0) {
+      const ticket = manager.create(SlaTicket, { id: snapshot.id, type: snapshot.type, number: snapshot.number, last: null, open: true, stale: false, updatedAt: (inserted.raw as Array<{ updated_at: Date }>)[0]?.updated_at ?? new Date() });
+      return { ticket, created: true };
+    }
+    return { ticket: await manager.findOneOrFail(SlaTicket, { where: { id: snapshot.id }, lock: { mode: 'pessimistic_write' } }), created: false };
   }
 
   /**
@@ -128,6 +163,7 @@ export class ClockKeeper {
     const sentByClock = new Map<string, Set<number>>();
     for (const alert of stored.alerts) sentByClock.set(alert.clockId, (sentByClock.get(alert.clockId) ?? new Set()).add(alert.thresholdPercent));
     const keep = new Set<string>();
+    const rows: Array<QueryDeepPartialEntity<ClockRow>> = [];
     for (const clock of next.clocks) {
       const id = clockIdOf(ticket.id, clock);
       keep.add(id);
@@ -143,8 +179,10 @@ export class ClockKeeper {
         sent.add(BREACH_PERCENT);
       }
       const row = rowFromClock(last, clock, calendar, nextAlertAt(clock, sent, calendar));
-      await manager.upsert(ClockRow, { ...row, history: row.history as unknown as never, corrections }, ['id']);
+      rows.push({ ...row, history: row.history as unknown as never, corrections });
     }
+    // Every clock of the ticket in one statement.
+    if (rows.length > 0) await manager.upsert(ClockRow, rows, ['id']);
     // A rebuild under changed policies may no longer have a clock at all: it goes, and if it was still
     // running its subscribers hear that it was canceled.
     const gone = stored.rows.filter((row) => !keep.has(row.id));

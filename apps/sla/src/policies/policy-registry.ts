@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import type { PolicySpec } from '../domain/policy';
 import { Policy } from './policy.entity';
 
@@ -16,10 +16,36 @@ export function specOf(policy: Policy): PolicySpec {
   };
 }
 
-/** The policies as of the caller's transaction (a handful of rows): read fresh, so every replica applies the same. */
+/** The id and version of a policy row: what tells whether a policy read before is still the policy. */
+export interface PolicyVersion {
+  id: string;
+  version: number;
+}
+
+/**
+ * The enabled policies as of the caller's transaction (a handful of rows), read fresh so every replica applies the
+ * same. Which policies are enabled, and at which version, is asked each time; a policy is read and turned into its
+ * spec again only when its version moved on, so applying a ticket event costs one small query, not a read of every
+ * policy's conditions and targets.
+ */
 @Injectable()
 export class PolicyRegistry {
+  private readonly known = new Map<string, { version: number; spec: PolicySpec }>();
+
   async all(manager: EntityManager): Promise<PolicySpec[]> {
-    return (await manager.find(Policy, { where: { enabled: true } })).map(specOf);
+    const versions: PolicyVersion[] = await manager.query(`SELECT id, version FROM ${manager.connection.getMetadata(Policy).tablePath} WHERE enabled`);
+    return this.enabled(manager, versions);
+  }
+
+  /** The specs of the enabled policies whose versions the caller just read in its transaction. */
+  async enabled(manager: EntityManager, versions: readonly PolicyVersion[]): Promise<PolicySpec[]> {
+    const changed = versions.filter((row) => this.known.get(row.id)?.version !== row.version).map((row) => row.id);
+    if (changed.length > 0) {
+      for (const policy of await manager.findBy(Policy, { id: In(changed) })) this.known.set(policy.id, { version: policy.version, spec: specOf(policy) });
+    }
+    return versions.flatMap((row) => {
+      const spec = this.known.get(row.id)?.spec;
+      return spec ? [spec] : [];
+    });
   }
 }
