@@ -43,6 +43,13 @@ const SUGGESTION_SETTINGS = SEARCH_SETTINGS.replace('SET TRANSACTION READ ONLY; 
  * its body names them. Past the pool, pages follow the first score.
  */
 export const RANKED_POOL = 1000;
+
+/**
+ * Suggestions rank fewer in full: they show a handful of articles, not pages, and a ticket's prose read as any of its
+ * words matches much of a large knowledge base, so the full ranking (every candidate's whole vector read from TOAST)
+ * is what a suggestion costs. The best 200 by title, tags, summary, CIs, category and age hold the five shown.
+ */
+export const SUGGESTION_POOL = 200;
 /**
  * A query word is also matched by title similarity (typo tolerance) when fewer published articles than this contain
  * it: `priner` is, `printer` is not (it finds printers by stemming, and comparing it with 100,000 titles would only
@@ -233,7 +240,7 @@ export class SearchRepository {
    * {@link anyWordQuery}; no typo tolerance: a ticket's prose has other words to match, and comparing each word the
    * knowledge base lacks with every title costs seconds); an article sharing a CI with `ciIds` counts even without a
    * word in common, and one filed under one of `categories` ranks higher. Ranked like a search: every match by `head`, CIs, category and age first, the best
-   * {@link RANKED_POOL} in full.
+   * {@link SUGGESTION_POOL} in full.
    */
   async suggest(text: string, scope: SuggestionScope, within?: EntityManager): Promise<ArticleSuggestion[]> {
     const words = anyWordQuery(text);
@@ -264,7 +271,7 @@ export class SearchRepository {
             FROM knowledge.article_versions v
            WHERE v.state = 'published' AND (${matches.join('\n              OR ')})${where}
            ORDER BY ${firstScore(context('v.head', 'ts_rank'), '0')} DESC, v.published_at DESC, v.article_id DESC
-           LIMIT ${RANKED_POOL}
+           LIMIT ${SUGGESTION_POOL}
         )
         SELECT a.id, a.number, v.title, ${score} AS score
           FROM pool
