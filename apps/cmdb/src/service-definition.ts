@@ -13,6 +13,7 @@ import { KubernetesModule } from './kubernetes/kubernetes.module';
 import { CreateCmdb1795459225481 } from './migrations/1795459225481-createCmdb';
 import { BuiltInClasses1795459225482 } from './migrations/1795459225482-builtInClasses';
 import { HistoryIndexes1795459600000 } from './migrations/1795459600000-historyIndexes';
+import { IdentifierIndexWithoutPendingList1796950000000 } from './migrations/1796950000000-identifierIndexWithoutPendingList';
 import { RelationshipRule } from './relationships/relationship-rule.entity';
 import { CiRelationship } from './relationships/relationship.entity';
 import { RelationshipsModule } from './relationships/relationships.module';
@@ -22,6 +23,6 @@ export const cmdbApp: ServiceDefinition<CmdbConfig> = {
   name: 'cmdb',
   config: CmdbConfig,
   entities: [CiClass, Ci, CiRelationship, RelationshipRule, ReconciliationRule, ImportRun, IdempotencyKey],
-  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482, idempotencyKeysMigration('cmdb'), HistoryIndexes1795459600000, auditIndexesMigration('cmdb')],
+  migrations: [coreTablesMigration('cmdb'), CreateCmdb1795459225481, BuiltInClasses1795459225482, idempotencyKeysMigration('cmdb'), HistoryIndexes1795459600000, auditIndexesMigration('cmdb'), IdentifierIndexWithoutPendingList1796950000000],
   modules: [ClassesModule, CisModule, RelationshipsModule, ImpactModule, ImportsModule, KubernetesModule],
 };

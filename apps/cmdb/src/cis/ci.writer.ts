@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type CiFieldChange, type CiIdentifiers, CiStatus, type CiView, CmdbError, CmdbErrorCode, CmdbEvents, type FieldError } from '@itsm/contracts';
 import { eventOf, OutboxWriter, RecordWriter } from '@itsm/messaging';
+import type { CiClass } from '../classes/ci-class.entity';
 import { ClassRegistry, unknownClass } from '../classes/class-registry';
 import { type CiSnapshot, diffCi, mergeMap, nextSources } from '../domain/ci-changes';
 import { checkCiFields, NEW_CI_REQUIRED } from '../domain/ci-fields';
@@ -96,12 +97,13 @@ export class CiWriter extends RecordWriter<Ci, CiView> {
     return new CmdbError(CmdbErrorCode.CiNotFound, `CI ${id} not found`);
   }
 
-  async create(manager: EntityManager, input: NewCi, ctx: ChangeContext): Promise<Ci> {
+  /** `knownClass`: the CI's class as the caller has just read it in this transaction (an import reads it once per chunk). */
+  async create(manager: EntityManager, input: NewCi, ctx: ChangeContext, knownClass?: CiClass): Promise<Ci> {
     const identifiers = present({ ...input.identifiers });
     const attributes = present({ ...input.attributes });
     const errors = checkCiFields({ ...input, identifiers }, NEW_CI_REQUIRED);
     if (input.status === CiStatus.Retired) errors.push({ field: 'status', message: 'a new CI cannot be retired' });
-    const ciClass = isClassName(input.className) ? await this.classes.get(input.className, manager) : null;
+    const ciClass = !isClassName(input.className) ? null : knownClass?.name === input.className ? knownClass : await this.classes.get(input.className, manager);
     if (!ciClass) {
       if (!errors.some((error) => error.field === 'className')) errors.push(unknownClass(input.className));
     } else {
@@ -144,7 +146,7 @@ export class CiWriter extends RecordWriter<Ci, CiView> {
    * Applies the given fields to a CI the caller has locked. Nothing is written, and no event published, when no
    * value changes. A retired CI is brought back by setting another status; retiring goes through {@link retire}.
    */
-  async update(manager: EntityManager, ci: Ci, changes: CiChanges, ctx: ChangeContext): Promise<{ ci: Ci; changes: CiFieldChange[] }> {
+  async update(manager: EntityManager, ci: Ci, changes: CiChanges, ctx: ChangeContext, knownClass?: CiClass): Promise<{ ci: Ci; changes: CiFieldChange[] }> {
     const errors = checkCiFields({
       ...(changes.name !== undefined ? { name: changes.name } : {}),
       ...(changes.environment !== undefined ? { environment: changes.environment } : {}),
@@ -167,7 +169,7 @@ export class CiWriter extends RecordWriter<Ci, CiView> {
     };
     if (ci.status === CiStatus.Retired && after.status !== CiStatus.Retired) after.retiredAt = null;
     if (errors.length === 0 && changes.attributes) {
-      const ciClass = await this.classes.get(ci.className, manager);
+      const ciClass = knownClass?.name === ci.className ? knownClass : await this.classes.get(ci.className, manager);
       if (!ciClass) throw new Error(`CI ${ci.id} has class ${ci.className}, which does not exist`);
       errors.push(...this.classes.check(ciClass, after.attributes));
     }

@@ -24,7 +24,8 @@ import { Ci } from '../cis/ci.entity';
 import { type ChangeContext, CiWriter } from '../cis/ci.writer';
 import { type Identification, type IdentificationCandidate, identificationLookups, identify, type IdentifierLookup } from '../domain/identification';
 import { type ImportedValues, isEmptyChange, reconcile, type ReconciliationRuleLike } from '../domain/reconciliation';
-import { RelationshipWriter } from '../relationships/relationship.writer';
+import { type EdgeContext, RelationshipWriter } from '../relationships/relationship.writer';
+import { ChunkIdentification } from './chunk-identification';
 import { ImportRun } from './import-run.entity';
 import { ReconciliationRule } from './reconciliation-rule.entity';
 
@@ -35,6 +36,12 @@ export const DEFAULT_IMPORT_ENVIRONMENT = 'prod';
 export function edgeKey(type: string, sourceId: string, targetId: string): string {
   return `${type} ${sourceId} ${targetId}`;
 }
+
+/**
+ * Rows of a batch imported in one transaction. Per row, only identification and the write itself go to the
+ * database; locks, classes and relationship rules are taken once per chunk.
+ */
+export const IMPORT_CHUNK_ROWS = 250;
 
 /** What a run has done so far; a full snapshot adds what it retired and removed before the run is finished. */
 export interface RunState {
@@ -100,7 +107,9 @@ export function rowErrors(error: unknown): FieldError[] | undefined {
 }
 
 /**
- * The import engine: each row in a transaction of its own (a failing row is reported and the batch goes on),
+ * The import engine: rows in chunks of {@link IMPORT_CHUNK_ROWS}, each chunk one transaction; a chunk in which a
+ * row fails is rolled back and done again with each row in a transaction of its own (a failing row is reported and
+ * the batch goes on),
  * identification by the class's identifier sets, reconciliation by source precedence, every write through
  * CiWriter and RelationshipWriter (validation, audit, events), and an ImportRun with the counts and an
  * `import_completed` event at the end.
@@ -134,17 +143,11 @@ export class ImportEngine {
     const classes = new Map<string, CiClass | null>();
     const failedKeys = new Set<string>();
 
-    for (const [index, item] of batch.items.entries()) {
-      const duplicate = item.key !== undefined && (state.keys.has(item.key) || failedKeys.has(item.key));
-      const outcome = duplicate ? failed([{ field: 'key', message: `is the key of an earlier row of the batch` }]) : await this.importItem(item, rules, classes, state.context);
-      this.count(state, 'item', index, outcome);
-      if (item.key !== undefined && !duplicate) {
-        if ((outcome.outcome === 'created' || outcome.outcome === 'updated' || outcome.outcome === 'unchanged') && outcome.ciId) state.keys.set(item.key, outcome.ciId);
-        else failedKeys.add(item.key);
-      }
+    for (let start = 0; start < batch.items.length; start += IMPORT_CHUNK_ROWS) {
+      await this.importItems(batch.items.slice(start, start + IMPORT_CHUNK_ROWS), start, rules, classes, state, failedKeys);
     }
-    for (const [index, relationship] of batch.relationships.entries()) {
-      this.count(state, 'relationship', index, await this.importRelationship(relationship, state, failedKeys, classes));
+    for (let start = 0; start < batch.relationships.length; start += IMPORT_CHUNK_ROWS) {
+      await this.importRelationships(batch.relationships.slice(start, start + IMPORT_CHUNK_ROWS), start, state, failedKeys, classes);
     }
     if (batch.afterRows) await batch.afterRows(state);
 
@@ -160,6 +163,99 @@ export class ImportEngine {
     });
     this.logger.log({ msg: 'import finished', importId, source: batch.source, kind: batch.kind, scope: batch.scope, counts: state.counts });
     return { importId, source: batch.source, counts: state.counts, ...fitRows(state.rows) };
+  }
+
+  /**
+   * A chunk of items in one transaction, holding the identification locks of its classes (taken once, in name
+   * order) until it commits. Should any row fail, the chunk is rolled back and its rows are imported again each in
+   * a transaction of its own, so that a failing row is reported on its own and the others are imported.
+   */
+  private async importItems(items: ImportItem[], offset: number, rules: ReconciliationRuleLike[], classes: Map<string, CiClass | null>, state: RunState, failedKeys: Set<string>): Promise<void> {
+    const apply = (i: number, duplicate: boolean, outcome: RowOutcome): void => {
+      const item = items[i] as ImportItem;
+      this.count(state, 'item', offset + i, outcome);
+      if (item.key !== undefined && !duplicate) {
+        if ((outcome.outcome === 'created' || outcome.outcome === 'updated' || outcome.outcome === 'unchanged') && outcome.ciId) state.keys.set(item.key, outcome.ciId);
+        else failedKeys.add(item.key);
+      }
+    };
+    if (items.length > 1) {
+      const duplicates: boolean[] = [];
+      const outcomes = await this.inChunkTransaction(async (manager) => {
+        const names = [...new Set(items.map((item) => item.className).filter((name) => typeof name === 'string'))].sort();
+        for (const name of names) await this.classOf(manager, name, classes);
+        const locks = names.filter((name) => classes.get(name)).map((name) => `cmdb.identify:${name}`);
+        if (locks.length > 0) await manager.query(`SELECT pg_advisory_xact_lock(hashtext(name)) FROM unnest($1::text[]) AS locks(name)`, [locks]);
+        const chunk = await ChunkIdentification.load(
+          manager,
+          items.flatMap((item) => {
+            const ciClass = classes.get(item.className);
+            return ciClass ? [{ className: ciClass.name, lookups: identificationLookups(ciClass.identificationRules, item.identifiers ?? {}) }] : [];
+          }),
+        );
+        const chunkKeys = new Set<string>();
+        const results: RowOutcome[] = [];
+        for (const item of items) {
+          const duplicate = item.key !== undefined && (state.keys.has(item.key) || failedKeys.has(item.key) || chunkKeys.has(item.key));
+          duplicates.push(duplicate);
+          results.push(duplicate ? duplicateKey() : await this.importItemIn(manager, item, rules, classes, state.context, chunk));
+          if (item.key !== undefined) chunkKeys.add(item.key);
+        }
+        return results;
+      });
+      if (outcomes) {
+        for (const [i, outcome] of outcomes.entries()) apply(i, duplicates[i] ?? false, outcome);
+        return;
+      }
+    }
+    for (const [i, item] of items.entries()) {
+      const duplicate = item.key !== undefined && (state.keys.has(item.key) || failedKeys.has(item.key));
+      const outcome = duplicate ? duplicateKey() : await this.inRowTransaction((manager) => this.importItemIn(manager, item, rules, classes, state.context));
+      apply(i, duplicate, outcome);
+    }
+  }
+
+  /**
+   * A chunk of relationships in one transaction: the CIs they name by key or id locked with one statement, the
+   * edges they assert looked up with another, rules read once per type, and each new edge written with its audit
+   * row and event in one statement. Should any row fail, the chunk is done again row by row as {@link importItems}.
+   */
+  private async importRelationships(relationships: ImportRelationship[], offset: number, state: RunState, failedKeys: Set<string>, classes: Map<string, CiClass | null>): Promise<void> {
+    if (relationships.length > 1) {
+      const edges = new Set<string>();
+      const outcomes = await this.inChunkTransaction(async (manager) => {
+        // Ends named by key or id are known before any row runs; ends named by identifiers are resolved row by row.
+        const byId = (reference: ImportReference): string | undefined => (reference.key !== undefined ? state.keys.get(reference.key) : reference.ciId);
+        const ids = relationships.flatMap((relationship) => [byId(relationship.source), byId(relationship.target)]).filter((id): id is string => id !== undefined);
+        const named = relationships.flatMap((relationship) => {
+          const [sourceId, targetId] = [byId(relationship.source), byId(relationship.target)];
+          return sourceId !== undefined && targetId !== undefined ? [{ type: relationship.type, sourceId, targetId }] : [];
+        });
+        const known: EdgeContext = { cis: await this.relationships.lockCis(manager, ids), rules: new Map(), edges: await this.relationships.loadEdges(manager, named) };
+        const results: RowOutcome[] = [];
+        for (const relationship of relationships) results.push(await this.importRelationshipIn(manager, relationship, state, failedKeys, classes, edges, known));
+        return results;
+      });
+      if (outcomes) {
+        for (const edge of edges) state.edges.add(edge);
+        for (const [i, outcome] of outcomes.entries()) this.count(state, 'relationship', offset + i, outcome);
+        return;
+      }
+    }
+    for (const [i, relationship] of relationships.entries()) {
+      const outcome = await this.inRowTransaction((manager) => this.importRelationshipIn(manager, relationship, state, failedKeys, classes, state.edges));
+      this.count(state, 'relationship', offset + i, outcome);
+    }
+  }
+
+  /** Runs a chunk's rows in one transaction; undefined (and nothing written) when any of them failed. */
+  private async inChunkTransaction(work: (manager: EntityManager) => Promise<RowOutcome[]>): Promise<RowOutcome[] | undefined> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      this.logger.debug({ msg: 'import chunk rolled back, importing its rows one by one', error: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
   }
 
   /** Adds a row's outcome to the counts, and to the rows of the result unless nothing changed. */
@@ -201,72 +297,81 @@ export class ImportEngine {
     );
   }
 
-  private importItem(item: ImportItem, rules: ReconciliationRuleLike[], classes: Map<string, CiClass | null>, context: ChangeContext): Promise<RowOutcome> {
-    return this.inRowTransaction(async (manager) => {
-      const ciClass = await this.classOf(manager, item.className, classes);
-      if (!ciClass) throw new RowFailure([unknownClass(item.className)]);
-      const lookups = identificationLookups(ciClass.identificationRules, item.identifiers ?? {});
-      if (lookups.length === 0) {
-        const sets = ciClass.identificationRules.map((set) => set.join(' + ')).join('; ');
-        throw new RowFailure([{ field: 'identifiers', message: `must hold every identifier of one identification set of ${ciClass.name}: ${sets}` }]);
-      }
-      // Two imports (or replicas) identifying CIs of the same class at once would both see "none" and both
-      // create: identification and creation of a class are serialized, for the length of one row's transaction.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cmdb.identify:${ciClass.name}`]);
-      const identification = await this.identifyIn(manager, ciClass, lookups);
-      if (identification.outcome === 'conflict') return { outcome: 'conflict', candidates: identification.candidates };
-      if (identification.outcome === 'create') {
-        const ci = await this.cis.create(
-          manager,
-          {
-            className: ciClass.name,
-            name: item.name,
-            environment: item.environment ?? DEFAULT_IMPORT_ENVIRONMENT,
-            ...(item.status !== undefined ? { status: item.status } : {}),
-            ...(item.criticality !== undefined ? { criticality: item.criticality } : {}),
-            ...(item.ownerGroup !== undefined ? { ownerGroup: item.ownerGroup } : {}),
-            identifiers: item.identifiers,
-            attributes: item.attributes ?? {},
-          },
-          context,
-        );
-        return { outcome: 'created', ciId: ci.id };
-      }
-      const ci = await this.cis.lock(manager, identification.ciId);
-      const values: ImportedValues = {
-        name: item.name,
-        ...(item.environment !== undefined ? { environment: item.environment } : {}),
-        // A source that reports a retired CI says it exists again (subject to precedence on `status`).
-        ...(item.status !== undefined ? { status: item.status } : ci.status === CiStatus.Retired ? { status: CiStatus.Operational } : {}),
-        ...(item.criticality !== undefined ? { criticality: item.criticality } : {}),
-        ...(item.ownerGroup !== undefined ? { ownerGroup: item.ownerGroup } : {}),
-        identifiers: item.identifiers,
-        ...(item.attributes ? { attributes: item.attributes } : {}),
-      };
-      const changes = reconcile(rules, ci, values, context.source);
-      if (isEmptyChange(changes)) return { outcome: 'unchanged', ciId: ci.id };
-      const updated = await this.cis.update(manager, ci, changes, context);
-      return { outcome: updated.changes.length > 0 ? 'updated' : 'unchanged', ciId: ci.id };
-    });
+  /** A row's identification and write: in a transaction of its own, or within `chunk` (which holds the identification locks). */
+  private async importItemIn(manager: EntityManager, item: ImportItem, rules: ReconciliationRuleLike[], classes: Map<string, CiClass | null>, context: ChangeContext, chunk?: ChunkIdentification): Promise<RowOutcome> {
+    const ciClass = await this.classOf(manager, item.className, classes);
+    if (!ciClass) throw new RowFailure([unknownClass(item.className)]);
+    const lookups = identificationLookups(ciClass.identificationRules, item.identifiers ?? {});
+    if (lookups.length === 0) {
+      const sets = ciClass.identificationRules.map((set) => set.join(' + ')).join('; ');
+      throw new RowFailure([{ field: 'identifiers', message: `must hold every identifier of one identification set of ${ciClass.name}: ${sets}` }]);
+    }
+    // Two imports (or replicas) identifying CIs of the same class at once would both see "none" and both
+    // create: identification and creation of a class are serialized, for the length of the row's (or its chunk's) transaction.
+    if (!chunk) await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cmdb.identify:${ciClass.name}`]);
+    const identification = chunk ? await chunk.identify(ciClass.name, lookups) : await this.identifyIn(manager, ciClass, lookups);
+    if (identification.outcome === 'conflict') return { outcome: 'conflict', candidates: identification.candidates };
+    if (identification.outcome === 'create') {
+      const ci = await this.cis.create(
+        manager,
+        {
+          className: ciClass.name,
+          name: item.name,
+          environment: item.environment ?? DEFAULT_IMPORT_ENVIRONMENT,
+          ...(item.status !== undefined ? { status: item.status } : {}),
+          ...(item.criticality !== undefined ? { criticality: item.criticality } : {}),
+          ...(item.ownerGroup !== undefined ? { ownerGroup: item.ownerGroup } : {}),
+          identifiers: item.identifiers,
+          attributes: item.attributes ?? {},
+        },
+        context,
+        ciClass,
+      );
+      chunk?.wrote(ci);
+      return { outcome: 'created', ciId: ci.id };
+    }
+    const ci = chunk?.takeLocked(identification.ciId) ?? (await this.cis.lock(manager, identification.ciId));
+    const values: ImportedValues = {
+      name: item.name,
+      ...(item.environment !== undefined ? { environment: item.environment } : {}),
+      // A source that reports a retired CI says it exists again (subject to precedence on `status`).
+      ...(item.status !== undefined ? { status: item.status } : ci.status === CiStatus.Retired ? { status: CiStatus.Operational } : {}),
+      ...(item.criticality !== undefined ? { criticality: item.criticality } : {}),
+      ...(item.ownerGroup !== undefined ? { ownerGroup: item.ownerGroup } : {}),
+      identifiers: item.identifiers,
+      ...(item.attributes ? { attributes: item.attributes } : {}),
+    };
+    const changes = reconcile(rules, ci, values, context.source);
+    if (isEmptyChange(changes)) return { outcome: 'unchanged', ciId: ci.id };
+    const updated = await this.cis.update(manager, ci, changes, context, ciClass);
+    chunk?.wrote(ci);
+    return { outcome: updated.changes.length > 0 ? 'updated' : 'unchanged', ciId: ci.id };
   }
 
-  private importRelationship(relationship: ImportRelationship, state: RunState, failedKeys: Set<string>, classes: Map<string, CiClass | null>): Promise<RowOutcome> {
-    return this.inRowTransaction(async (manager) => {
-      const source = await this.resolve(manager, 'source', relationship.source, state, failedKeys, classes);
-      const target = await this.resolve(manager, 'target', relationship.target, state, failedKeys, classes);
-      const conflicts = [...(source.conflict ?? []), ...(target.conflict ?? [])];
-      if (conflicts.length > 0) return { outcome: 'conflict', candidates: [...new Set(conflicts)] };
-      if (!source.id || !target.id) throw new Error('a relationship end was neither resolved nor refused');
-      state.edges.add(edgeKey(relationship.type, source.id, target.id));
-      try {
-        const { created } = await this.relationships.add(manager, { type: relationship.type, sourceId: source.id, targetId: target.id }, state.context);
-        return { outcome: created ? 'created' : 'unchanged' };
-      } catch (error) {
-        const errors = rowErrors(error);
-        if (!errors) throw error;
-        throw new RowFailure(errors.map((e) => ({ ...e, field: e.field === 'sourceId' ? 'source' : e.field === 'targetId' ? 'target' : e.field })));
-      }
-    });
+  /** A relationship row; the edge it asserts goes to `edges` whether or not adding it succeeds. */
+  private async importRelationshipIn(
+    manager: EntityManager,
+    relationship: ImportRelationship,
+    state: RunState,
+    failedKeys: Set<string>,
+    classes: Map<string, CiClass | null>,
+    edges: Set<string>,
+    known?: EdgeContext,
+  ): Promise<RowOutcome> {
+    const source = await this.resolve(manager, 'source', relationship.source, state, failedKeys, classes);
+    const target = await this.resolve(manager, 'target', relationship.target, state, failedKeys, classes);
+    const conflicts = [...(source.conflict ?? []), ...(target.conflict ?? [])];
+    if (conflicts.length > 0) return { outcome: 'conflict', candidates: [...new Set(conflicts)] };
+    if (!source.id || !target.id) throw new Error('a relationship end was neither resolved nor refused');
+    edges.add(edgeKey(relationship.type, source.id, target.id));
+    try {
+      const { created } = await this.relationships.add(manager, { type: relationship.type, sourceId: source.id, targetId: target.id }, state.context, known);
+      return { outcome: created ? 'created' : 'unchanged' };
+    } catch (error) {
+      const errors = rowErrors(error);
+      if (!errors) throw error;
+      throw new RowFailure(errors.map((e) => ({ ...e, field: e.field === 'sourceId' ? 'source' : e.field === 'targetId' ? 'target' : e.field })));
+    }
   }
 
   /** The CI a reference names; a reference that names none is the row's error, one that names several its conflict. */
@@ -324,4 +429,8 @@ export function fitRows(rows: ImportRowResult[], budget = ROWS_REPLY_BUDGET_BYTE
 
 function failed(errors: FieldError[]): RowOutcome {
   return { outcome: 'error', errors };
+}
+
+function duplicateKey(): RowOutcome {
+  return failed([{ field: 'key', message: `is the key of an earlier row of the batch` }]);
 }
