@@ -3,28 +3,14 @@ import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@itsm/contracts';
 import { EventConsumer, type EventHandlerFn } from '@itsm/messaging';
 import { waitFor } from '@itsm/testing';
-import { openHarness, silentLogger, type Harness } from './harness';
+import { openHarness, silentLogger, testChange, type Harness } from './harness';
 
 const CONSUMER = 'batchtest-apply';
 const SUBJECT = 'itsm.events.test.changed.v1';
 
 type Change = CloudEvent<{ version: number }>;
 
-/** An event about `record` at `version`, as a producer's outbox writes it. */
-function change(record: string, version: number, overrides: Partial<Change> = {}): Change {
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: 'itsm/test',
-    type: 'itsm.test.changed.v1',
-    subject: record,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    correlationid: randomUUID(),
-    data: { version },
-    ...overrides,
-  };
-}
+const change = testChange;
 
 /** What a handler saw when it was called: its transaction, and how many events were applied before it there. */
 interface Call {

@@ -4,25 +4,12 @@ import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@itsm/contracts';
 import { connectNats, EventConsumer, type EventHandlerFn } from '@itsm/messaging';
 import { testNatsUrl, waitFor } from '@itsm/testing';
-import { openHarness, silentLogger, type Harness } from './harness';
+import { openHarness, silentLogger, testChange, type Harness } from './harness';
 
 const CONSUMER = 'ordertest-apply';
 const SUBJECT = 'itsm.events.test.changed.v1';
 
-/** An event about `record` at `version`, as a producer's outbox writes it. */
-function change(record: string, version: number): CloudEvent<{ version: number }> {
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: 'itsm/test',
-    type: 'itsm.test.changed.v1',
-    subject: record,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    correlationid: randomUUID(),
-    data: { version },
-  };
-}
+const change = testChange;
 
 interface Applied {
   record: string;

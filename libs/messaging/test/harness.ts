@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { CloudEvent } from '@itsm/contracts';
 import type { NatsConnection } from 'nats';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
@@ -41,5 +43,21 @@ export async function openHarness(schema: string): Promise<Harness> {
       await dataSource.destroy();
       await database.drop();
     },
+  };
+}
+
+/** An event about `record` at `version`, as a producer's outbox writes it. */
+export function testChange(record: string, version: number, overrides: Partial<CloudEvent<{ version: number }>> = {}): CloudEvent<{ version: number }> {
+  return {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'itsm/test',
+    type: 'itsm.test.changed.v1',
+    subject: record,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    correlationid: randomUUID(),
+    data: { version },
+    ...overrides,
   };
 }
