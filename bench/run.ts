@@ -4,6 +4,7 @@
  *   npm run bench                         every scenario, full size (under 30 minutes on 2 cores)
  *   npm run bench -- --quick              every scenario scaled down, about two minutes
  *   npm run bench -- --only creation,storm
+ *   (scenarios: footprint, creation, storm, knowledge, cmdb, mixed, slice)
  *   npm run bench -- impact|sla|notification|knowledge|gateway-limits|slice [their options]
  *
  * The harness starts private PostgreSQL (fsync on) and NATS with JetStream, the production build of the gateway
@@ -21,7 +22,7 @@ import { measureLimits } from './suite/limits';
 import { Report } from './suite/report';
 import type { Scenario, ScenarioContext } from './suite/scenario';
 import { cmdb } from './suite/scenarios/cmdb';
-import { creation } from './suite/scenarios/creation';
+import { creation, slice } from './suite/scenarios/creation';
 import { footprint } from './suite/scenarios/footprint';
 import { knowledge } from './suite/scenarios/knowledge';
 import { mixed } from './suite/scenarios/mixed';
@@ -29,8 +30,11 @@ import { storm } from './suite/scenarios/storm';
 
 /** The benchmarks of one part, each still runnable on its own. */
 const PARTS = ['impact', 'sla', 'notification', 'knowledge', 'gateway-limits', 'slice'];
-/** In the order they run: footprint first (idle, before any load), mixed last (it seeds a million incidents). */
-const SCENARIOS: Scenario[] = [footprint, creation, storm, knowledge, cmdb, mixed];
+/**
+ * In the order they run: footprint first (idle, before any load), mixed last on the whole suite (it seeds a million
+ * incidents), then the slice on a suite of its own.
+ */
+const SCENARIOS: Scenario[] = [footprint, creation, storm, knowledge, cmdb, mixed, slice];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -49,30 +53,39 @@ async function main(): Promise<void> {
 
   const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   const started = performance.now();
-  const suite = await startSuite({ nodeArgs: (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean), log });
+  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const report = new Report(quick);
   const failures: string[] = [];
-  try {
-    const context: ScenarioContext = { suite, report, quick, scale: (full, small) => (quick ? small : full), log };
-    // The footprint is read idle, before anything else runs.
-    if (chosen.includes(footprint)) await footprint.run(context);
-    log('measuring the limits');
-    await seedOneIncident(context);
-    report.limits = await measureLimits(suite, quick);
-    log(`limits: ${report.limits.insertsPerSecond} inserts/s, ${report.limits.publishesPerSecond} publishes/s`);
-    for (const scenario of chosen.filter((s) => s !== footprint)) {
-      log(`scenario ${scenario.name}`);
-      const t0 = performance.now();
-      try {
-        await scenario.run(context);
-      } catch (error) {
-        failures.push(`${scenario.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        log(`scenario ${scenario.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  let limitsMeasured = false;
+  // The whole suite first, then each scenario that needs a smaller one, on a suite of its own.
+  const groups = [chosen.filter((s) => !s.services), ...chosen.filter((s) => s.services).map((s) => [s])].filter((group) => group.length > 0);
+  for (const group of groups) {
+    const suite = await startSuite({ nodeArgs, log, services: group[0]?.services });
+    try {
+      const context: ScenarioContext = { suite, report, quick, scale: (full, small) => (quick ? small : full), log };
+      // The footprint is read idle, before anything else runs.
+      if (group.includes(footprint)) await footprint.run(context);
+      if (!limitsMeasured) {
+        log('measuring the limits');
+        await seedOneIncident(context);
+        report.limits = await measureLimits(suite, quick);
+        limitsMeasured = true;
+        log(`limits: ${report.limits.insertsPerSecond} inserts/s, ${report.limits.publishesPerSecond} publishes/s`);
       }
-      log(`scenario ${scenario.name} took ${Math.round((performance.now() - t0) / 1000)} s`);
+      for (const scenario of group.filter((s) => s !== footprint)) {
+        log(`scenario ${scenario.name}`);
+        const t0 = performance.now();
+        try {
+          await scenario.run(context);
+        } catch (error) {
+          failures.push(`${scenario.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          log(`scenario ${scenario.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        log(`scenario ${scenario.name} took ${Math.round((performance.now() - t0) / 1000)} s`);
+      }
+    } finally {
+      await suite.stop();
     }
-  } finally {
-    await suite.stop();
   }
   process.stdout.write(report.markdown());
   const file = report.write(join(__dirname, 'results'));

@@ -53,6 +53,8 @@ export interface SuiteOptions {
   env?: Record<string, string>;
   /** Called with progress lines. */
   log?: (line: string) => void;
+  /** The services to run beside the gateway (all seven by default). */
+  services?: readonly string[];
 }
 
 export const benchActor: Actor = { sub: 'service:bench', name: 'benchmark', roles: [Role.Admin] };
@@ -118,7 +120,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     };
     // Services first, all at once (each runs its own migrations in its own schema), then the gateway.
     await Promise.all(
-      SERVICE_NAMES.map(async (name) => {
+      (options.services ?? SERVICE_NAMES).map(async (name) => {
         const port = await freePort();
         await start(name, { HEALTH_PORT: String(port) }, port);
       }),

@@ -15,5 +15,7 @@ export interface ScenarioContext {
 export interface Scenario {
   /** Its name on the command line (`--only creation,storm`) and in the table. */
   name: string;
+  /** The services it needs beside the gateway, when not the whole suite: it then runs on a suite of its own. */
+  services?: readonly string[];
   run(context: ScenarioContext): Promise<void>;
 }

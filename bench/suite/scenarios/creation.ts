@@ -112,3 +112,21 @@ export const creation: Scenario = {
     }
   },
 };
+
+/**
+ * The slice: the same creation at 16 clients on the gateway and the incident service alone (no consumer of its
+ * events), so the request path can be read against the insert limit without the consumers' share of the CPU.
+ */
+export const slice: Scenario = {
+  name: 'slice',
+  services: ['incident'],
+  async run(context) {
+    const { report, scale, log } = context;
+    await createIncidents(context, { connections: 8, amount: scale(300, 50) });
+    const r = await createIncidents(context, { connections: 16, durationSeconds: scale(30, 4) });
+    describeLag(log, 'slice 16 clients', r);
+    report.add({ ...creationRow('slice (gateway + incident)', '16 clients', r), extra: { created: r.created, stored: r.stored } });
+    const limit = report.limits.insertsPerSecond;
+    report.target('slice creation at 16 clients, share of the insert limit', +((r.perSecond / limit) * 100).toFixed(1), '>=', 25, '%');
+  },
+};
