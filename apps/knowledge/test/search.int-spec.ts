@@ -13,12 +13,10 @@ import {
 import { alice, sam } from '@itsm/testing';
 import { RANKED_POOL, SEARCH_SETTINGS, SearchRepository, searchStatement } from '../src/search/search.repository';
 import { corpusStatements, type PublishedArticleInput, publishedArticleStatement } from './support/article-corpus';
+import { word } from './support/knowledge-fixtures';
 import { KnowledgeHarness } from './support/knowledge-harness';
 
 /** A word no other test uses (and no dictionary knows), so that a search or filter finds only what the test wrote. */
-function word(): string {
-  return Array.from(randomUUID().replace(/[^a-f]/g, '').slice(0, 8), (c) => String.fromCharCode(c.charCodeAt(0) + 10)).join('') + 'zq';
-}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

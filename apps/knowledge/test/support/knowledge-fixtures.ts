@@ -5,7 +5,9 @@ import type { KnowledgeHarness } from './knowledge-harness';
 
 /** A word no other test uses (letters only, so no stemmer splits it), for texts that must match only what a test wrote. */
 export function word(): string {
-  return Array.from(randomUUID().replace(/[^a-f]/g, '').slice(0, 8), (c) => String.fromCharCode(c.charCodeAt(0) + 10)).join('') + 'zq';
+  // Ten letters of sixteen (a UUID's hex digits, shifted to g–v): two such words share almost no trigram, so the
+  // typo tolerance of one search never finds another test's word.
+  return Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (c) => String.fromCharCode(103 + parseInt(c, 16))).join('') + 'zq';
 }
 
 /** An event as another service's outbox puts it on the stream; returns its id (`id` given: the same event again). */

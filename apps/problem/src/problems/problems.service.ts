@@ -165,9 +165,12 @@ export class ProblemsService {
       if (ciIds !== undefined) problem.ciIds = ciIds;
       if (changes.changeIds !== undefined) problem.changeIds = unique(changes.changeIds);
       if (problem.impact !== before.impact || problem.urgency !== before.urgency) problem.priority = priorityOf(problem.impact, problem.urgency, this.settings.priorityMatrix);
-      if (rootCauseIdentified) problem.rootCauseIdentifiedAt = new Date();
+      // One instant for the change: the root cause is identified when the problem is updated, to the millisecond.
+      const now = new Date();
+      if (rootCauseIdentified) problem.rootCauseIdentifiedAt = now;
       if (diffFields(before as never, toProblemView(problem) as never).length === 0) return before;
       return this.writer.save(manager, problem, before, {
+        time: now,
         actorId: actor.sub,
         action: 'updated',
         events: (after) => [
