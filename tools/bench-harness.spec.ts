@@ -59,14 +59,15 @@ describe('load generator wrapper', () => {
 
   it('counts every answer by status, the non-2xx ones as errors, with ordered percentiles', async () => {
     seen = 0;
-    const result = await load({ url, connections: 4, amount: 300, headers: { 'content-type': 'application/json' }, requests: [{ method: 'POST', path: '/x', body: '{}' }] });
-    expect(result.requests).toBe(300);
-    expect(seen).toBe(300);
-    expect(result.statuses).toEqual({ 201: 200, 503: 100 });
-    expect(result.errors).toBe(100);
+    const result = await load({ url, connections: 4, amount: 120, headers: { 'content-type': 'application/json' }, requests: [{ method: 'POST', path: '/x', body: '{}' }] });
+    expect(result.requests).toBe(120);
+    expect(seen).toBe(120);
+    expect(result.statuses).toEqual({ 201: 80, 503: 40 });
+    expect(result.errors).toBe(40);
     expect(result.latencyMs.p50).toBeLessThanOrEqual(result.latencyMs.p95);
     expect(result.latencyMs.p95).toBeLessThanOrEqual(result.latencyMs.p99);
     expect(result.latencyMs.p99).toBeLessThanOrEqual(result.latencyMs.max);
     expect(result.latencyMs.max).toBeGreaterThanOrEqual(20);
-  });
+    // autocannon samples once a second and waits for its tick to finish: on a loaded machine a run takes seconds.
+  }, 60_000);
 });
