@@ -3,6 +3,7 @@
  * .spectral.yaml) without an error; the warnings left are counted in the output.
  */
 import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, type RulesetDefinition, Spectral } from '@stoplight/spectral-core';
@@ -41,6 +42,19 @@ function spectralRuleset(): RulesetDefinition {
   const extended = [file.extends].flat();
   if (extended.length !== 1 || extended[0] !== 'spectral:oas') throw new Error('.spectral.yaml is expected to extend spectral:oas alone');
   return { extends: [oas], ...(file.rules ? { rules: file.rules } : {}) } as RulesetDefinition;
+}
+
+/**
+ * The status of a GET on a connection of its own. The linters keep this process's event loop busy for a minute, so
+ * a kept-alive connection from before them may be closing by the server's keep-alive timeout just as it is reused.
+ */
+function statusOnNewConnection(url: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode));
+    }).once('error', reject);
+  });
 }
 
 const SPECTRAL_SEVERITY: Record<number, Finding['severity'] | undefined> = { 0: 'error', 1: 'warn' };
@@ -99,7 +113,7 @@ describe('the OpenAPI document', () => {
       Object.entries(operations).flatMap(([method, operation]) => (operation.security?.length === 0 ? [`${method.toUpperCase()} ${path}`] : [])),
     );
     expect(open).toEqual(['GET /health/live', 'GET /health/ready']);
-    const statuses = await Promise.all(open.map(async (route) => (await fetch(`${baseUrl}${route.split(' ')[1]}`)).status));
+    const statuses = await Promise.all(open.map((route) => statusOnNewConnection(`${baseUrl}${route.split(' ')[1]}`)));
     expect(statuses).toEqual([200, 200]);
   });
 });
