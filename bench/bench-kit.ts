@@ -2,7 +2,17 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, infra, metricSum, scrapeMetrics, type TestDatabase } from '@itsm/testing';
+import { createTestDatabase, freePort, infra, metricSum, scrapeMetrics, type TestDatabase, waitFor } from '@itsm/testing';
+
+/** True while a process with this pid exists (a zombie aside). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `--name N` from the command line, or `fallback`; an integer of at least `min`. */
 export function option(name: string, fallback: number, min = 1): number {
@@ -46,7 +56,14 @@ export interface BenchInfra {
   postgresUrl: string;
   natsUrl: string;
   database: TestDatabase;
-  /** Drops the database, stops both servers and removes their data. */
+  /**
+   * Crashes PostgreSQL (immediate shutdown: no checkpoint, every session cut, as when its host dies), waits
+   * `downMs`, and starts it again on the same port and data, which it recovers from its write-ahead log.
+   */
+  restartPostgres(downMs?: number): Promise<void>;
+  /** Stops NATS (SIGTERM: JetStream closes its store, as a pod restart does), waits `downMs`, and starts it again on the same port and store. */
+  restartNats(downMs?: number): Promise<void>;
+  /** Restores the test environment it changed, drops the database, stops both servers and removes their data. */
   stop(): Promise<void>;
 }
 
@@ -64,16 +81,43 @@ export async function startInfra(name: string): Promise<BenchInfra> {
     for (const step of stops.splice(0).reverse()) await step().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
+  const environment = { pg: process.env['ITSM_TEST_PG_URL'], nats: process.env['ITSM_TEST_NATS_URLS'] };
+  stops.push(async () => {
+    for (const [name, value] of [['ITSM_TEST_PG_URL', environment.pg], ['ITSM_TEST_NATS_URLS', environment.nats]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
   try {
-    const postgres = await infra.startPostgres({ dir: join(dir, 'pg'), port: await freePort(), durable: true });
+    const pg = { dir: join(dir, 'pg'), port: await freePort(), durable: true };
+    let postgres = await infra.startPostgres(pg);
     stops.push(() => postgres.stop());
-    const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
+    const natsSettings = { dir: join(dir, 'nats'), port: await freePort() };
+    let nats = await infra.startNats(natsSettings);
     stops.push(() => nats.stop());
     process.env['ITSM_TEST_PG_URL'] = postgres.url;
     process.env['ITSM_TEST_NATS_URLS'] = nats.url;
     const database = await createTestDatabase();
     stops.push(() => database.drop());
-    return { dir, postgresUrl: postgres.url, natsUrl: nats.url, database, stop };
+    return {
+      dir,
+      postgresUrl: postgres.url,
+      natsUrl: nats.url,
+      database,
+      async restartPostgres(downMs = 0) {
+        const postmaster = Number(readFileSync(join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        process.kill(postmaster, 'SIGQUIT');
+        await waitFor(() => !isAlive(postmaster), { timeoutMs: 60_000, what: 'PostgreSQL to go down' });
+        await sleep(downMs);
+        postgres = await infra.startPostgres(pg);
+      },
+      async restartNats(downMs = 0) {
+        await nats.stop();
+        await sleep(downMs);
+        nats = await infra.startNats(natsSettings);
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -2,7 +2,8 @@
 /**
  * `npm test`: PostgreSQL and nats-server present (installed with apt-get when missing and allowed:
  * infra.ensureServers), build, lint, typecheck, then jest. Extra arguments go to jest
- * (`npm test -- libs/messaging`) and skip lint and typecheck.
+ * (`npm test -- libs/messaging`) and skip lint and typecheck. `--chaos` (npm run test:chaos) runs the reliability
+ * suite instead of lint, typecheck and jest's default projects.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -10,7 +11,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { ROOT, ensureServersOrExit } = require('./infra');
 
-const jestArgs = process.argv.slice(2);
+const chaos = process.argv[2] === '--chaos';
+const jestArgs = process.argv.slice(chaos ? 3 : 2);
 const toolEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 const timings = [];
 let current;
@@ -77,6 +79,7 @@ async function main() {
   const started = Date.now();
   await ensureServersOrExit();
   await step('build', 'npx', ['nx', 'run-many', '-t', 'build']);
+  if (chaos) return runChaos(started);
   if (jestArgs.length === 0) {
     await step('lint', 'npx', ['eslint', '.']);
     await step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
@@ -84,6 +87,24 @@ async function main() {
   const report = path.join(os.tmpdir(), `itsm-jest-${process.pid}.json`);
   await step('jest', 'npx', ['jest', '--ci', '--json', `--outputFile=${report}`, ...jestArgs], toolEnv, () => printCounts(report));
   console.log(`\n==> all steps passed in ${seconds(Date.now() - started)} (${timings.join(', ')})`);
+}
+
+/**
+ * `npm run test:chaos`: the reliability suite (jest.chaos.config.js), each of its parts recording its counts; then
+ * the table of them, and docs/reliability.md written from it when the whole suite ran and passed.
+ */
+async function runChaos(started) {
+  const results = path.join(os.tmpdir(), `itsm-reliability-${process.pid}.jsonl`);
+  fs.rmSync(results, { force: true });
+  const env = { ...toolEnv, ITSM_RELIABILITY_RESULTS: results, FUZZ_LONG: process.env.FUZZ_LONG ?? '1' };
+  console.log('\n==> reliability suite: npx jest -c jest.chaos.config.js');
+  const code = await run('npx', ['jest', '-c', 'jest.chaos.config.js', '--ci', ...jestArgs], env);
+  if (interrupted) process.exit(interrupted);
+  const write = code === 0 && jestArgs.length === 0 ? ['--write'] : [];
+  const report = await run('node', ['-r', '@swc-node/register', 'tools/reliability-report.ts', results, ...write]);
+  fs.rmSync(results, { force: true });
+  console.log(`\n==> reliability suite ${code === 0 ? 'passed' : `failed (exit ${code})`} after ${seconds(Date.now() - started)}`);
+  process.exit(code || report);
 }
 
 main().catch((error) => {

@@ -41,8 +41,16 @@ export interface Suite {
   token(roles?: Role[], sub?: string): string;
   /** Every process's CPU time and RSS now. */
   sample(): Sample;
-  /** Resolves when every JetStream consumer of the suite has nothing pending and nothing unacknowledged (polls every 50 ms). */
+  /** Resolves when every durable JetStream consumer of the suite has nothing pending and nothing unacknowledged (polls every 50 ms). */
   consumersIdle(timeoutMs?: number): Promise<number>;
+  /** Sends a signal to one process of the suite (`SIGKILL`, `SIGSTOP`, `SIGCONT` …) and, for one that ends it, waits until it has exited. */
+  signal(name: string, signal: NodeJS.Signals): Promise<void>;
+  /** Starts a process of the suite again (after it died or was killed) with its settings and port, and waits until it is ready. */
+  respawn(name: string): Promise<void>;
+  /** See {@link BenchInfra.restartPostgres}. */
+  restartPostgres(downMs?: number): Promise<void>;
+  /** See {@link BenchInfra.restartNats}. */
+  restartNats(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,25 +107,29 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     ...options.env,
   };
   let stopping = false;
+  const settings = new Map<string, Record<string, string>>();
   const stopAll = async () => {
     stopping = true;
     await Promise.all(processes.map(({ process }) => process.kill('SIGTERM')));
     await infrastructure.stop();
   };
+  const start = async (name: string, env: Record<string, string>, port: number) => {
+    const t0 = performance.now();
+    settings.set(name, env);
+    const process = spawnApp(name, { ...shared, ...env }, options.nodeArgs ?? []);
+    const entry: SuiteProcess = { name, port, process, readyAfterMs: 0 };
+    const index = processes.findIndex((existing) => existing.name === name);
+    if (index >= 0) processes[index] = entry;
+    else processes.push(entry);
+    // A process that dies under load is a finding: say so, with what it last wrote, instead of reading NaN later.
+    void process.exited.then((code) => {
+      if (!stopping) log(`${name} exited with ${code} during the run; its last output:\n${process.output().split('\n').slice(-40).join('\n')}`);
+    });
+    // A loaded machine (a profiler, other work) can take far longer than the usual few seconds to start eight processes.
+    await waitUntilReady(process, port, '/health/ready', 120_000);
+    entry.readyAfterMs = Math.round(performance.now() - t0);
+  };
   try {
-    const start = async (name: string, env: Record<string, string>, port: number) => {
-      const t0 = performance.now();
-      const process = spawnApp(name, { ...shared, ...env }, options.nodeArgs ?? []);
-      const entry: SuiteProcess = { name, port, process, readyAfterMs: 0 };
-      processes.push(entry);
-      // A process that dies under load is a finding: say so, with what it last wrote, instead of reading NaN later.
-      void process.exited.then((code) => {
-        if (!stopping) log(`${name} exited with ${code} during the run; its last output:\n${process.output().split('\n').slice(-40).join('\n')}`);
-      });
-      // A loaded machine (a profiler, other work) can take far longer than the usual few seconds to start eight processes.
-      await waitUntilReady(process, port, '/health/ready', 120_000);
-      entry.readyAfterMs = Math.round(performance.now() - t0);
-    };
     // Services first, all at once (each runs its own migrations in its own schema), then the gateway.
     await Promise.all(
       (options.services ?? SERVICE_NAMES).map(async (name) => {
@@ -151,14 +163,34 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
       const t0 = performance.now();
       for (;;) {
         let busy = 0;
+        const waiting: string[] = [];
         for await (const stream of jsm.streams.list()) {
-          for await (const consumer of jsm.consumers.list(stream.config.name)) busy += consumer.num_pending + consumer.num_ack_pending;
+          for await (const consumer of jsm.consumers.list(stream.config.name)) {
+            // The suite's consumers are durable; an ephemeral one is an outside subscriber's (a checker's reader).
+            if (!consumer.config.durable_name) continue;
+            busy += consumer.num_pending + consumer.num_ack_pending;
+            if (consumer.num_pending + consumer.num_ack_pending > 0) waiting.push(`${consumer.name} (${consumer.num_pending} pending, ${consumer.num_ack_pending} unacknowledged)`);
+          }
         }
         if (busy === 0) return performance.now() - t0;
-        if (performance.now() - t0 > timeoutMs) throw new Error(`consumers still had ${busy} events to handle after ${timeoutMs} ms`);
+        if (performance.now() - t0 > timeoutMs) throw new Error(`consumers still had ${busy} events to handle after ${timeoutMs} ms: ${waiting.join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    async signal(name, signal) {
+      const entry = processes.find((candidate) => candidate.name === name);
+      if (!entry) throw new Error(`no process ${name} in the suite`);
+      if (signal === 'SIGSTOP' || signal === 'SIGCONT') entry.process.child.kill(signal);
+      else await entry.process.kill(signal);
+    },
+    async respawn(name) {
+      const entry = processes.find((candidate) => candidate.name === name);
+      if (!entry) throw new Error(`no process ${name} in the suite`);
+      await entry.process.kill('SIGKILL');
+      await start(name, settings.get(name) ?? {}, entry.port);
+    },
+    restartPostgres: (downMs) => infrastructure.restartPostgres(downMs),
+    restartNats: (downMs) => infrastructure.restartNats(downMs),
     async stop() {
       await nc.drain().catch(() => undefined);
       await stopAll();

@@ -34,17 +34,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
+  // One connection for the checks, opened again after the server cut it (a restart in a fault test).
+  const connect = async (): Promise<Client> => {
+    const opened = new Client({ connectionString: url.toString() });
+    opened.on('error', () => {
+      if (client === opened) client = undefined;
+    });
+    await opened.connect();
+    return opened;
+  };
+  let client: Client | undefined = await connect();
   return {
     url: url.toString(),
     name,
     async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+      client ??= await connect();
       const result = await client.query(sql, params);
       return result.rows as T[];
     },
     async drop(): Promise<void> {
-      await client.end();
+      await client?.end().catch(() => undefined);
       const dropper = new Client({ connectionString: base });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -12,3 +12,4 @@ export * from './actors';
 export * from './service-harness';
 export * from './metrics';
 export * from './webhook-receiver';
+export * from './reliability';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 export interface Infra {
   freePort(): Promise<number>;
   isPortOpen(host: string, port: number, timeoutMs?: number): Promise<boolean>;
-  startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
+  startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<{ url: string; dataDir: string; stop(): Promise<void> }>;
   startNats(options: { dir: string; port: number }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
