@@ -31,12 +31,13 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { IncidentRpc, Role } from '@itsm/contracts';
 import { createLogger } from '@itsm/observability';
-import { freePort, infra, mintToken, type ServiceProcess, spawnApp, spawnNode, TEST_JWT_ISSUER, TEST_JWT_SECRET, waitUntilReady } from '@itsm/testing';
+import { freePort, infra, mintToken, type ServiceProcess, spawnApp, TEST_JWT_ISSUER, TEST_JWT_SECRET, waitUntilReady } from '@itsm/testing';
 import { loadGatewayConfig } from '../apps/gateway/src/config';
 import { createGateway, type Gateway } from '../apps/gateway/src/gateway';
 import { RateLimiter } from '../apps/gateway/src/limits/rate-limiter';
 import { RouteClass } from '../apps/gateway/src/limits/route-class';
 import { option, percentile, summary } from './bench-kit';
+import { startFlood } from './suite/flooder';
 
 interface Replica {
   gateway: Gateway;
@@ -59,25 +60,6 @@ async function startProcessReplica(natsUrl: string): Promise<{ baseUrl: string; 
   await waitUntilReady(child, port);
   return { baseUrl: `http://127.0.0.1:${port}`, process: child };
 }
-
-/**
- * The flooding client, run as `node -e` in a process of its own: FLOOD_RATE requests a second (sent in slices every
- * 10 ms, not waiting for answers) spread over FLOOD_URLS, until SIGTERM; then it prints the count per status as JSON.
- */
-const FLOODER = `
-const urls = process.env.FLOOD_URLS.split(',');
-const headers = { authorization: 'Bearer ' + process.env.FLOOD_TOKEN };
-const perSlice = Math.max(1, Math.round(Number(process.env.FLOOD_RATE) / 100));
-const statuses = {};
-let sent = 0;
-const timer = setInterval(() => {
-  for (let i = 0; i < perSlice; i++) {
-    const url = urls[sent++ % urls.length] + '/v1/incidents/00000000-0000-4000-8000-000000000001';
-    fetch(url, { headers }).then((r) => { statuses[r.status] = (statuses[r.status] || 0) + 1; return r.arrayBuffer(); }).catch(() => { statuses.error = (statuses.error || 0) + 1; });
-  }
-}, 10);
-process.on('SIGTERM', () => { clearInterval(timer); setTimeout(() => { console.log(JSON.stringify(statuses)); process.exit(0); }, 500); });
-`;
 
 /** Answers every `incident.get` at once, as Nest's NATS transport would. */
 function standInService(nc: NatsConnection): void {
@@ -196,11 +178,10 @@ async function main(): Promise<void> {
     // requests a second from a process of its own (after a second it is over its quota: the replicas refuse it early).
     const quiet = Math.max(200, Math.floor(requests / 4));
     const alone = await measure('7. a quiet client, one at a time over both replicas, alone', () => sequential(isolation, quiet, client()));
-    const flooder = spawnNode(['-e', FLOODER], { FLOOD_URLS: isolation.map((replica) => replica.baseUrl).join(','), FLOOD_TOKEN: client(), FLOOD_RATE: String(floodRate) });
+    const flooder = startFlood({ urls: isolation.map((replica) => replica.baseUrl), token: client(), rate: floodRate });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const during = await measure(`7. the same, while another client floods both replicas at ${floodRate}/s`, () => sequential(isolation, quiet, client()));
-    await flooder.kill('SIGTERM');
-    const floodStatuses = JSON.parse(flooder.output().trim().split('\n').at(-1) ?? '{}') as Record<string, number>;
+    const floodStatuses = (await flooder.stop()).statuses;
     results.push(alone, during);
     const isolationRatio = +(during.latencyMs.p99 / alone.latencyMs.p99).toFixed(2);
     process.stdout.write(`7. the flood sent ${JSON.stringify(floodStatuses)}; the quiet client's p99 rose ${isolationRatio}× (issue bound: 2×)\n`);
