@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import {
   type CloudEvent,
   deadLetterSubject,
+  EVENT_SUBJECT_ROOT,
   EVENTS_STREAM,
   type EventDeclaration,
   findEventByType,
@@ -58,6 +59,8 @@ export interface ConsumerSettings {
   maxBatch?: number;
   /** How often a replica without the consumer's lease tries to take it, in ms. */
   leaseRetryMs?: number;
+  /** Largest message taken as an event, in bytes (default {@link DEFAULT_MAX_EVENT_BYTES}); a larger one is dead-lettered at once. */
+  maxEventBytes?: number;
 }
 
 /** How long one pull waits on the broker for events; a stop waits for the pull in progress at most this long. */
@@ -71,6 +74,14 @@ const CATCH_UP_HELD = 256;
  * A batch is what is ready when a transaction starts; nothing waits for a batch to fill.
  */
 export const DEFAULT_MAX_BATCH = 32;
+/**
+ * Largest event taken by default: far above what the contracts of the suite's events allow (their longest texts are
+ * bounded), and half the broker's default `max_payload`, so a message this large did not come from a producer of the
+ * suite and is refused before it is parsed or held.
+ */
+export const DEFAULT_MAX_EVENT_BYTES = 524_288;
+/** Characters of a message that is not an event kept in its dead letter: enough to recognise it, never a payload too big to publish. */
+const DEAD_LETTER_EXCERPT = 4_096;
 /** SQLSTATE of a statement in a transaction that an earlier failed statement aborted: says nothing about its event. */
 const IN_FAILED_TRANSACTION = '25P02';
 
@@ -90,7 +101,7 @@ export interface DeadLetter {
   deliveries: number;
   error: { name: string; message: string; stack?: string };
   failedAt: string;
-  /** The event as it arrived (CloudEvent, or the raw text when it was not JSON). */
+  /** The event as it arrived (its CloudEvent, or the first 4,096 characters of its text when it was not JSON or too large). */
   event: unknown;
 }
 
@@ -320,7 +331,7 @@ export class EventConsumer {
           const stored = await this.readFrom(seq);
           if (!stored || stored.seq > last) break;
           seq = stored.seq + 1;
-          if (this.events.has(stored.seq)) continue;
+          if (this.events.has(stored.seq) || stored.data.length > this.maxEventBytes) continue; // too large: its own delivery dead-letters it
           let event: CloudEvent;
           try {
             event = this.decode(() => stored.json<CloudEvent>());
@@ -397,11 +408,16 @@ export class EventConsumer {
       known.message = message;
       return;
     }
+    if (message.data.length > this.maxEventBytes) {
+      const refused = new PoisonMessage(`message is ${message.data.length} bytes, above the limit of ${this.maxEventBytes}`);
+      void this.deadLetter({ seq: message.seq, subject: message.subject, message, raw: excerpt(message) }, refused, message.info.redeliveryCount);
+      return;
+    }
     let event: CloudEvent;
     try {
       event = this.decode(() => message.json<CloudEvent>());
     } catch (error) {
-      void this.deadLetter({ seq: message.seq, subject: message.subject, message, raw: message.string() }, error, message.info.redeliveryCount);
+      void this.deadLetter({ seq: message.seq, subject: message.subject, message, raw: excerpt(message) }, error, message.info.redeliveryCount);
       return;
     }
     this.hold({ seq: message.seq, record: recordOf(event, message.seq), subject: message.subject, event, message, attempts: 0, state: 'waiting' });
@@ -431,6 +447,10 @@ export class EventConsumer {
       if (queue.length === 0) this.records.delete(event.record);
     }
     heldEvents.set({ consumer: this.name }, this.events.size);
+  }
+
+  private get maxEventBytes(): number {
+    return this.settings.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   }
 
   private get maxBatch(): number {
@@ -496,7 +516,7 @@ export class EventConsumer {
     const running: { event?: HeldEvent } = {};
     let outcomes: Outcome[];
     try {
-      const handlers = await Promise.all(batch.map((held) => this.handlerFor(held.event)));
+      const handlers = await Promise.all(batch.map((held) => this.handlerFor(held)));
       // Events of types this consumer does not handle need no transaction (nor an inbox row).
       outcomes = handlers.some(Boolean) ? await this.applyBatch(batch, handlers, running) : batch.map(() => 'skipped');
     } catch (error) {
@@ -594,7 +614,7 @@ export class EventConsumer {
 
   /** Runs the handler and writes the inbox row in one transaction; returns the outcome for metrics. */
   private async apply(held: HeldEvent): Promise<Outcome> {
-    const handler = await this.handlerFor(held.event);
+    const handler = await this.handlerFor(held);
     if (!handler) return 'skipped';
     return this.dataSource.transaction(async (manager) => {
       if ((await this.insertInbox(manager, [held])).size === 0) return 'duplicate' as const;
@@ -603,12 +623,19 @@ export class EventConsumer {
     });
   }
 
-  /** The event's handler (none: acknowledged and skipped), once its data is checked against its declaration. */
-  private async handlerFor(event: CloudEvent): Promise<EventHandlerFn | undefined> {
+  /**
+   * The event's handler (none: acknowledged and skipped), once the event is checked: its type names the subject it
+   * came on (a handler picked by type must not act on an event routed as another), and its data matches the
+   * declaration of its type, for a handler of every type (an event log, a router) as for one of that type.
+   */
+  private async handlerFor(held: HeldEvent): Promise<EventHandlerFn | undefined> {
+    const { event, subject } = held;
+    const routed = subjectOfType(event.type);
+    if (routed !== subject) throw new PoisonMessage(`type ${event.type} does not match subject ${subject} (its subject is ${routed})`);
     const handler = this.definition.handlers.get(event.type) ?? this.definition.fallback;
     if (!handler) return undefined;
     const declaration = findEventByType(event.type);
-    if (declaration && this.definition.handlers.has(event.type)) {
+    if (declaration) {
       const checked = await validatePayload(declaration.payload as new () => object, event.data);
       if (!checked.ok) throw new PoisonMessage(`data does not match ${event.type}: ${checked.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     }
@@ -712,6 +739,17 @@ function contextOf(held: HeldEvent): ReturnType<typeof contextFromHeaders> {
 function canonicalUuid(id: string): string {
   const hex = id.replace(/[{}-]/g, '').toLowerCase();
   return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : id;
+}
+
+/** The subject an event of a type is published on: `itsm.<domain>.<name>.v<N>` on `itsm.events.<domain>.<name>.v<N>`. */
+function subjectOfType(type: string): string {
+  return `${EVENT_SUBJECT_ROOT}.${type.replace(/^itsm\./, '')}`;
+}
+
+/** The start of a message that is not an event, for its dead letter. */
+function excerpt(message: JsMsg): string {
+  const text = new TextDecoder().decode(message.data.subarray(0, DEAD_LETTER_EXCERPT * 4));
+  return text.length > DEAD_LETTER_EXCERPT ? text.slice(0, DEAD_LETTER_EXCERPT) : text;
 }
 
 /** The record an event is about: its source and subject (an event without a subject is a record of its own). */

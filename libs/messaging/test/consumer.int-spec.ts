@@ -214,4 +214,67 @@ describe('durable event consumer', () => {
     expect(letters[0]?.body.error.message).toContain('does not match itsm.incident.created.v1');
     expect(handled).toEqual([]);
   });
+
+  it('dead-letters a declared event whose data breaks its contract at a handler of every type too', async () => {
+    consumer = new EventConsumer(
+      { name: CONSUMER, filter: 'itsm.events.incident.>', handlers: new Map(), fallback: record, deliver: 'all' },
+      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 5_000, concurrency: 1 },
+      h.dataSource,
+      h.nc.jetstream(),
+      await h.nc.jetstreamManager(),
+      silentLogger,
+    );
+    await consumer.start();
+    await publish(envelope({ type: IncidentEvents.created.type, data: { note: 'not an incident' } }), IncidentEvents.created.subject);
+    const letters = await waitFor(async () => {
+      const found = await readStream<DeadLetter>(h.nc, DLQ_STREAM, deadLetterSubject(CONSUMER));
+      return found.length > 0 ? found : undefined;
+    }, { what: 'a dead letter' });
+    expect(letters[0]?.body).toMatchObject({ deliveries: 1, error: { name: 'PoisonMessage', message: expect.stringContaining('does not match itsm.incident.created.v1') } });
+    await expect(appliedRows()).resolves.toEqual([]);
+  });
+
+  it('dead-letters an event whose type is not the one of the subject it came on, and goes on with the next events', async () => {
+    await start(record, 5);
+    const misrouted = envelope({ type: 'itsm.test.other.v1', data: { note: 'a-misrouted' } });
+    const next = envelope({ data: { note: 'b-next' } });
+    await publish(misrouted);
+    await publish(next);
+    const letters = await waitFor(async () => {
+      const found = await readStream<DeadLetter>(h.nc, DLQ_STREAM, deadLetterSubject(CONSUMER));
+      return found.length > 0 ? found : undefined;
+    }, { what: 'a dead letter' });
+    expect(letters[0]?.body).toMatchObject({
+      deliveries: 1,
+      error: { name: 'PoisonMessage', message: 'type itsm.test.other.v1 does not match subject itsm.events.test.happened.v1 (its subject is itsm.events.test.other.v1)' },
+      event: { id: misrouted.id },
+    });
+    await waitFor(async () => (await appliedRows()).length === 1, { what: 'the next event applied' });
+    await expect(appliedRows()).resolves.toEqual([{ event_id: next.id, note: 'b-next' }]);
+  });
+
+  it('dead-letters a message above the size limit at once with the start of its text, and goes on with the next events', async () => {
+    consumer = new EventConsumer(
+      { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: record, deliver: 'all' },
+      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 5_000, concurrency: 1, maxEventBytes: 10_000 },
+      h.dataSource,
+      h.nc.jetstream(),
+      await h.nc.jetstreamManager(),
+      silentLogger,
+    );
+    await consumer.start();
+    const large = envelope({ data: { note: 'x'.repeat(20_000) } });
+    const next = envelope({ data: { note: 'small' } });
+    await publish(large);
+    await publish(next);
+    const letters = await waitFor(async () => {
+      const found = await readStream<DeadLetter>(h.nc, DLQ_STREAM, deadLetterSubject(CONSUMER));
+      return found.length > 0 ? found : undefined;
+    }, { what: 'a dead letter' });
+    const size = Buffer.byteLength(JSON.stringify(large));
+    expect(letters[0]?.body).toMatchObject({ deliveries: 1, error: { name: 'PoisonMessage', message: `message is ${size} bytes, above the limit of 10000` } });
+    expect(letters[0]?.body.event).toBe(JSON.stringify(large).slice(0, 4_096));
+    await waitFor(async () => (await appliedRows()).length === 1, { what: 'the next event applied' });
+    await expect(appliedRows()).resolves.toEqual([{ event_id: next.id, note: 'small' }]);
+  });
 });

@@ -89,6 +89,7 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
       concurrency: config.CONSUMER_CONCURRENCY,
       maxBatch: config.CONSUMER_MAX_BATCH,
       leaseRetryMs: config.CONSUMER_LEASE_RETRY_MS,
+      maxEventBytes: config.CONSUMER_MAX_EVENT_BYTES,
     };
     const definitions = this.discoverConsumers();
     // One connection per process holds the leases of all its consumers.

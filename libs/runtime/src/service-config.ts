@@ -123,6 +123,12 @@ export class ServiceConfig extends ProcessConfig {
   @Min(100)
   CONSUMER_LEASE_RETRY_MS = 2_000;
 
+  /** Largest message a consumer takes as an event; a larger one is dead-lettered at once with its size. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_024)
+  CONSUMER_MAX_EVENT_BYTES = 524_288;
+
   /** Off for write-only replicas; some replica of the service must run the relay. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
