@@ -131,8 +131,9 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     address: deadLetterSubject('{consumer}'),
     title: 'Dead letters',
     description:
-      `Events a durable consumer gave up on (after its last delivery attempt, or at once when the event cannot be ` +
-      `read), with the error; stored in the JetStream stream \`${DLQ_STREAM}\`, one subject per consumer.`,
+      `Events a durable consumer gave up on (after its last delivery attempt, or at once when the message cannot be an ` +
+      `event: not JSON, not a CloudEvent, a type other than its subject's, data that breaks its contract, or larger than ` +
+      `the consumer's limit), with the error; stored in the JetStream stream \`${DLQ_STREAM}\`, one subject per consumer.`,
     parameters: {
       consumer: {
         description: 'Name of the durable consumer, `<service>-<purpose>`.',
@@ -414,7 +415,7 @@ const SUPPORT_SCHEMAS: Record<string, JsonObject> = {
       },
       failedAt: { type: 'string', format: 'date-time' },
       event: {
-        description: 'The event as it arrived: its CloudEvent, or the raw text when it was not JSON.',
+        description: 'The event as it arrived: its CloudEvent, or the first 4,096 characters of its text when it was not JSON or too large.',
         oneOf: [{ type: 'object' }, { type: 'string' }],
       },
     },
@@ -435,6 +436,8 @@ const CONVERTERS: Converters = {
   [IS_DATE_STRING]: { type: 'string', format: 'date-time' },
   // An instant with its offset from UTC (see `IsInstant`).
   isInstant: { type: 'string', format: 'date-time' },
+  // A date without a time that exists (see `IsCalendarDate`).
+  isCalendarDate: { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
   // Seconds or an ISO 8601 time duration (see `IsBusinessDuration`).
   isBusinessDuration: { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^PT' }] },
 };

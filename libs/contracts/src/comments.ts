@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsEnum, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID } from 'class-validator';
 import { CommentVisibility } from './incident/incident.enums';
+import { IsInstant } from './field-rules';
 
 /** What every comment or work note of a record shows; each record type adds the id of its record (`incidentId`, `problemId`, …). */
 export abstract class CommentFields {
@@ -26,6 +27,6 @@ export abstract class CommentFields {
   authorName!: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 }

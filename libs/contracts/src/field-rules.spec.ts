@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { IncidentFilters } from './incident';
-import { instantProblem, isInstant, isIsoInstant, isTimeZone } from './field-rules';
+import { calendarDateProblem, instantProblem, isCalendarDate, isInstant, isIsoInstant, isTimeZone } from './field-rules';
+import { HolidayDto } from './sla';
 import { PageRequest } from './paging';
 import { validatePayload } from './validation';
 
@@ -51,6 +52,47 @@ describe('instants', () => {
     await expect(validatePayload(IncidentFilters, { createdFrom: '2026-02-30T00:00:00Z' })).resolves.toEqual({
       ok: false,
       errors: [{ field: 'createdFrom', message: 'createdFrom must be a date and time that exists (2026-02-30T00:00:00Z does not)' }],
+    });
+  });
+});
+
+describe('calendar dates', () => {
+  it.each(['2026-12-25', '2024-02-29', '2000-02-29', '0001-01-01', '9999-12-31'])('takes %s, a date that exists', (value) => {
+    expect(isCalendarDate(value)).toBe(true);
+  });
+
+  it.each(['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-01-32', '0000-01-01'])('refuses %s, which no calendar has, saying so', (value) => {
+    expect(calendarDateProblem(value)).toBe(`must be a date that exists (${value} does not)`);
+  });
+
+  it.each(['2026-12-25T00:00:00Z', '2026-1-5', '20261225', '25.12.2026', ' 2026-12-25', '', 20261225, null])('refuses %p, which is not a date YYYY-MM-DD', (value) => {
+    expect(calendarDateProblem(value)).toBe('must be an ISO 8601 date YYYY-MM-DD, such as 2026-12-25');
+  });
+
+  it('takes every day JavaScript has on its calendar', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (date) => {
+        expect(isCalendarDate(date.toISOString().slice(0, 10))).toBe(true);
+      }),
+    );
+  });
+
+  it('never takes day 32, day 0, month 13 or 30 February, whatever the year', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 32, 99), (year, month, day) => {
+        const yyyy = String(year).padStart(4, '0');
+        const mm = String(month).padStart(2, '0');
+        expect(isCalendarDate(`${yyyy}-${mm}-${String(day).padStart(2, '0')}`)).toBe(false);
+        expect(isCalendarDate(`${yyyy}-13-01`)).toBe(false);
+        expect(isCalendarDate(`${yyyy}-02-30`)).toBe(false);
+      }),
+    );
+  });
+
+  it('refuses 30 February as a holiday, naming the field once', async () => {
+    await expect(validatePayload(HolidayDto, { date: '2026-02-30', name: 'Nowhere Day' })).resolves.toEqual({
+      ok: false,
+      errors: [{ field: 'date', message: 'date must be a date that exists (2026-02-30 does not)' }],
     });
   });
 });

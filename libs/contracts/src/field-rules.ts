@@ -68,6 +68,42 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export const CALENDAR_DATE_EXAMPLE = '2026-12-25';
+
+/**
+ * Why a value is not a calendar date (an ISO 8601 date without a time, `YYYY-MM-DD`, such as `2026-12-25`), or
+ * undefined when it is one. A date that does not exist (30 February, month 13, year 0) is refused here, before a
+ * database or a calendar computation does.
+ */
+export function calendarDateProblem(value: unknown): string | undefined {
+  const parts = typeof value === 'string' ? CALENDAR_DATE.exec(value) : null;
+  if (!parts) return `must be an ISO 8601 date YYYY-MM-DD, such as ${CALENDAR_DATE_EXAMPLE}`;
+  const [year = 0, month = 0, day = 0] = parts.slice(1).map(Number);
+  const fits = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return fits ? undefined : `must be a date that exists (${String(value)} does not)`;
+}
+
+/** True for a `YYYY-MM-DD` date that exists on the calendar (see {@link calendarDateProblem}). */
+export function isCalendarDate(value: unknown): value is string {
+  return calendarDateProblem(value) === undefined;
+}
+
+/** A date without a time, `YYYY-MM-DD`, that exists (see {@link calendarDateProblem}): a holiday, say. */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) => isCalendarDate(value),
+        defaultMessage: (args) => `$property ${calendarDateProblem(args?.value) ?? ''}`,
+      },
+    },
+    options,
+  );
+}
+
 /** A whole number from `min` to `max`, said in one message whichever end (or the type) is wrong. */
 export function IsIntegerFrom(min: number, max: number): PropertyDecorator {
   const message = `$property must be an integer from ${min} to ${max}`;

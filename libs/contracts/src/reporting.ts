@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString } from 'class-validator';
+import { } from 'class-validator';
 import { IsInstant, IsIntegerFrom } from './field-rules';
 import { OptionalNotNull } from './transforms';
 
@@ -32,10 +32,10 @@ export class TopReportPeriodQuery extends ReportPeriodQuery {
 /** The period a report covers, as asked. */
 export class ReportPeriod {
   @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   to!: string;
 }

@@ -105,6 +105,7 @@ export function declareUnsupportedMediaType(document: OpenAPIObject): OpenAPIObj
     for (const method of BODY_METHODS) {
       const operation = path[method];
       if (operation && !operation.responses['415']) operation.responses['415'] = problemResponse(415);
+      if (operation && !operation.responses['413']) operation.responses['413'] = problemResponse(413);
     }
   }
   return document;

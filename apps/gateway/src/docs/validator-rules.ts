@@ -204,6 +204,8 @@ function keywordsOf(rule: ValidationMetadata): Schema | undefined {
       return { type: 'string', format: 'date-time' };
     case 'isInstant':
       return { type: 'string', format: 'date-time', pattern: INSTANT_PATTERN };
+    case 'isCalendarDate':
+      return { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
     case 'isIn':
       return Array.isArray(first) ? { enum: first } : undefined;
     case 'isEnum':

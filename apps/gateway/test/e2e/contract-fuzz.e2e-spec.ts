@@ -1,12 +1,15 @@
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { Role } from '@itsm/contracts';
-import { mintToken } from '@itsm/testing';
+import { mintToken, recordReliability } from '@itsm/testing';
 import { arbitraryOf, flatten, type Schema } from '../support/schema-arbitrary';
 import { ServedSchema } from '../support/served-schema';
 import { type RunningSuite, startSuite } from './suite';
 
 /**
- * Every operation of the document the gateway serves, called with valid and invalid requests built from its schemas.
+ * Every operation of the document the gateway serves, called with valid and invalid requests built from its schemas,
+ * and with the hostile input classes of the reliability report (wrong types, huge strings, deep nesting, unicode edge
+ * cases, numbers at and past limits, impossible dates, hostile query strings) wherever they apply.
  * `FUZZ_SEED` and `FUZZ_RUNS` (valid requests per operation) choose the run; `npm run test:fuzz` runs longer.
  */
 // `npm run test:fuzz` sets FUZZ_LONG (npx, which starts jest, replaces npm's own lifecycle variables).
@@ -15,6 +18,10 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 20261206);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? (LONG_RUN ? 60 : 6));
 /** One request in this many goes with a requester's token instead of an admin's. */
 const REQUESTER_SHARE = 5;
+/** Runs that also send the hostile input classes to every operation: the first only, or every run of a long one. */
+const HOSTILE_RUNS = LONG_RUN ? RUNS : 1;
+/** The gateway's default body limit (BODY_LIMIT_BYTES, 1 MiB). */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
@@ -44,6 +51,8 @@ interface Sent {
   role: string;
   headers: Record<string, string>;
   body?: unknown;
+  /** The body as JSON text, for what `JSON.stringify` cannot write (`1e400`, 2^53 + 1) or would take long to. */
+  raw?: string;
 }
 interface Answer {
   status: number;
@@ -56,14 +65,45 @@ interface Answer {
 const admin = mintToken({ sub: 'fuzz-admin', name: 'Fuzz Admin', roles: [Role.Admin] });
 const requester = mintToken({ sub: 'fuzz-requester', name: 'Fuzz Requester', roles: [Role.Requester] });
 
+/**
+ * A body past the limit, sent with node:http: the gateway answers 413 as soon as it reads the length and closes the
+ * connection, often while the body is still being written, which `fetch` reports as a failure without the answer.
+ */
+function sendOversized(baseUrl: string, sent: Sent & { raw: string }): Promise<Answer> {
+  return new Promise((resolve) => {
+    const headers = { authorization: `Bearer ${sent.role === 'requester' ? requester : admin}`, 'content-type': 'application/json', ...sent.headers };
+    const outgoing = httpRequest(`${baseUrl}${sent.url}`, { method: sent.method, headers: { ...headers, 'content-length': Buffer.byteLength(sent.raw) }, timeout: 60_000 }, (incoming) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (chunk: string) => (text += chunk));
+      incoming.on('end', () => {
+        const contentType = incoming.headers['content-type'] ?? '';
+        let body: unknown = text;
+        try {
+          body = /json/.test(contentType) && text ? JSON.parse(text) : text;
+        } catch {
+          body = text;
+        }
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === 'string') answerHeaders.set(name, value);
+        resolve({ status: incoming.statusCode ?? 0, contentType, headers: answerHeaders, body, text });
+      });
+    });
+    // A write cut short by the gateway's early answer is expected; only an answer never read is a failure.
+    outgoing.on('error', (error) => setTimeout(() => resolve({ status: 0, contentType: '', headers: new Headers(), body: String(error), text: '' }), 1_000));
+    outgoing.end(sent.raw);
+  });
+}
+
 /** One call; a `text/event-stream` answer is not read past its headers. */
 async function send(baseUrl: string, sent: Sent): Promise<Answer> {
+  if (sent.raw !== undefined && sent.raw.length > BODY_LIMIT_BYTES) return sendOversized(baseUrl, { ...sent, raw: sent.raw });
   const controller = new AbortController();
   try {
     const response = await fetch(`${baseUrl}${sent.url}`, {
       method: sent.method,
-      headers: { authorization: `Bearer ${sent.role === 'requester' ? requester : admin}`, ...(sent.body === undefined ? {} : { 'content-type': 'application/json' }), ...sent.headers },
-      ...(sent.body === undefined ? {} : { body: JSON.stringify(sent.body) }),
+      headers: { authorization: `Bearer ${sent.role === 'requester' ? requester : admin}`, ...(sent.body === undefined && sent.raw === undefined ? {} : { 'content-type': 'application/json' }), ...sent.headers },
+      ...(sent.raw !== undefined ? { body: sent.raw } : sent.body === undefined ? {} : { body: JSON.stringify(sent.body) }),
       signal: AbortSignal.any([controller.signal, AbortSignal.timeout(60_000)]),
     });
     const contentType = response.headers.get('content-type') ?? '';
@@ -177,6 +217,232 @@ function parameterMutations(document: ServedSchema['document'], parameter: Param
   return values;
 }
 
+/** The input classes of the reliability suite, by the names its report gives them. */
+const INPUT_CLASSES = ['wrong types', 'huge strings', 'deep nesting', 'unicode edge cases', 'numbers at and past limits', 'impossible dates', 'hostile strings in query parameters'] as const;
+type InputClass = (typeof INPUT_CLASSES)[number];
+
+/**
+ * What the answer to a hostile request must be: a refusal (4xx, nothing written); the value taken (no 400 naming
+ * the field: the request may still fail for what else it says, a record it names that does not exist, say); or
+ * either of these, but never 5xx.
+ */
+type Expectation = 'refused' | 'accepted' | 'either';
+
+interface HostileCase {
+  inputClass: InputClass;
+  name: string;
+  url: string;
+  body?: unknown;
+  raw?: string;
+  expect: Expectation;
+  /** The field whose value must be taken, for `accepted`. */
+  field?: string;
+}
+
+const HOSTILE_QUERY_STRINGS = ["' OR 1=1 --", '%', '_', '\\', "%'--", '$1', ';DROP TABLE x'];
+/** Valid-looking text with characters that trip up encoders, collations and logs. */
+const UNICODE_EDGES: ReadonlyArray<{ name: string; text: string }> = [
+  { name: 'a lone surrogate', text: 'ab\ud800cd' },
+  { name: 'a zero-width joiner', text: 'team\u200dlead' },
+  { name: 'a right-to-left override', text: 'invoice\u202efdp.exe' },
+  { name: 'emoji', text: 'server on fire \u{1F525}\u{1F9EF}' },
+  { name: 'combining marks', text: 'cafe\u0301 Z\u0351\u0352' },
+  { name: 'a byte order mark', text: '\ufeffprinter' },
+];
+const IMPOSSIBLE_INSTANTS = ['2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z'];
+const IMPOSSIBLE_DATES = ['2026-02-30', '2026-13-01'];
+const NESTING_DEPTH = 1_000;
+const DEEP_BODY_DEPTH = 10_000;
+
+/** Text any string of the schema takes apart from its length: no enum, pattern or format to break. */
+function isFreeText(schema: Schema): boolean {
+  return schema['type'] === 'string' && !schema['enum'] && !schema['pattern'] && !schema['format'];
+}
+
+/** Whether a schema allows a string: by its enum, format, pattern and length (the checks the gateway makes). */
+function allowsString(schema: Schema, value: string): boolean {
+  if (Array.isArray(schema['enum'])) return schema['enum'].includes(value);
+  if (schema['format'] === 'uuid' || schema['format'] === 'date-time' || schema['format'] === 'date' || schema['format'] === 'email' || schema['format'] === 'uri') return false;
+  if (schema['type'] === 'integer' || schema['type'] === 'number' || schema['type'] === 'boolean') return false;
+  const patterns = (schema['patterns'] as string[] | undefined) ?? (typeof schema['pattern'] === 'string' ? [schema['pattern']] : []);
+  if (!patterns.every((pattern) => new RegExp(pattern, 'u').test(value))) return false;
+  return typeof schema['maxLength'] !== 'number' || [...value].length <= schema['maxLength'];
+}
+
+/** Values of a type other than the one a property takes. */
+function wrongTypesFor(schema: Schema): unknown[] {
+  const values: unknown[] = schema['nullable'] === true ? [] : [null];
+  switch (schema['type']) {
+    case 'string':
+      return [...values, true, ['x'], { value: 'x' }];
+    case 'integer':
+    case 'number':
+      return [...values, true, [1], { value: 1 }];
+    case 'boolean':
+      return [...values, 'yes', [true], { value: true }];
+    case 'array':
+      return [...values, 'x', { value: 'x' }];
+    case 'object':
+      return schema['properties'] ? [...values, 'x', 1, []] : [...values, 'x', 1];
+    default:
+      return [];
+  }
+}
+
+/** `{"a":{"a":…}}` `depth` levels deep, as JSON text. */
+function nestedText(depth: number, leaf = '1'): string {
+  return `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+}
+
+/** A body's JSON text with one property's value replaced by raw JSON text. */
+function withRawProperty(body: Record<string, unknown>, name: string, raw: string): string {
+  const marker = '\u0000zzRawValue\u0000';
+  return JSON.stringify({ ...body, [name]: marker }).replace(JSON.stringify(marker), () => raw);
+}
+
+/**
+ * A snapshot of a list as the ids it holds: the hostile classes send many refused creates, and the services update
+ * listed records in the background (SLA clocks, suggestions), which a refused request has no part in.
+ */
+function recordsOf(snapshot: string | undefined): string | undefined {
+  const [status, ...rest] = snapshot?.split(' ') ?? [];
+  try {
+    const page = JSON.parse(rest.join(' ')) as { items?: Array<{ id?: unknown }> };
+    return Array.isArray(page.items) ? `${status} ${page.items.map((item) => String(item.id)).join(',')}` : snapshot;
+  } catch {
+    return snapshot;
+  }
+}
+
+/** Whether a 400 names the field among its errors. */
+function refusesField(answer: Answer, field: string | undefined): boolean {
+  if (answer.status !== 400 || field === undefined) return false;
+  const errors = (answer.body as { errors?: Array<{ field?: string }> } | undefined)?.errors ?? [];
+  return errors.some((error) => error.field === field || error.field?.startsWith(`${field}.`));
+}
+
+/** The hostile values of a number with bounds, each with what must become of it. */
+function numbersAtAndPastLimits(schema: Schema): Array<{ text: string; expect: Expectation }> {
+  const integer = schema['type'] === 'integer';
+  const minimum = typeof schema['minimum'] === 'number' ? schema['minimum'] : undefined;
+  const maximum = typeof schema['maximum'] === 'number' ? schema['maximum'] : undefined;
+  const cases: Array<{ text: string; expect: Expectation }> = [];
+  if (minimum !== undefined) cases.push({ text: String(minimum), expect: 'accepted' }, { text: String(minimum - 1), expect: 'refused' });
+  if (maximum !== undefined) cases.push({ text: String(maximum), expect: 'accepted' }, { text: String(maximum + 1), expect: 'refused' });
+  const inRange = (value: number): boolean => (minimum === undefined || value >= minimum) && (maximum === undefined || value <= maximum);
+  cases.push({ text: '9007199254740993', expect: inRange(2 ** 53) ? 'either' : 'refused' });
+  cases.push({ text: '-0', expect: inRange(0) ? 'either' : 'refused' });
+  if (integer) cases.push({ text: String((minimum ?? 0) + 0.5), expect: 'refused' });
+  cases.push({ text: '1e400', expect: 'refused' });
+  return cases;
+}
+
+/**
+ * The requests of each hostile input class for one operation: built from a valid body and query, each changing one
+ * thing. Fields are the body's top-level properties and the query parameters; `choose` picks one field where a class
+ * would otherwise send the same kind of value to each.
+ */
+function hostileCases(
+  document: ServedSchema['document'],
+  route: Route,
+  path: string,
+  query: Record<string, unknown>,
+  bodySchema: Schema | undefined,
+  body: unknown,
+  choose: Chooser,
+): HostileCase[] {
+  const cases: HostileCase[] = [];
+  const url = path + encodeQuery(query);
+  const queryParameters = (route.operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
+  const withQuery = (name: string, value: string): string => path + encodeQuery({ ...query, [name]: value });
+  const bodyPart = body === undefined ? {} : { body };
+
+  for (const parameter of queryParameters) {
+    const schema = flatten(document, parameter.schema ?? {});
+    if (schema['type'] === 'string') {
+      for (const value of HOSTILE_QUERY_STRINGS) {
+        cases.push({ inputClass: 'hostile strings in query parameters', name: `query ${parameter.name}=${JSON.stringify(value)}`, url: withQuery(parameter.name, value), ...bodyPart, expect: allowsString(schema, value) ? 'either' : 'refused' });
+      }
+    }
+    if (isFreeText(schema)) {
+      const edge = choose.pick(UNICODE_EDGES.slice(1));
+      cases.push({ inputClass: 'unicode edge cases', name: `${edge.name} in query ${parameter.name}`, url: withQuery(parameter.name, edge.text), ...bodyPart, expect: 'either' });
+      // A lone surrogate has no UTF-8 form: its three bytes, percent-encoded, are what a careless client sends.
+      cases.push({ inputClass: 'unicode edge cases', name: `a lone surrogate in query ${parameter.name}`, url: `${url}${url.includes('?') ? '&' : '?'}${encodeURIComponent(parameter.name)}=ab%ED%A0%80cd`, ...bodyPart, expect: 'either' });
+    }
+    if (schema['type'] === 'integer' || schema['type'] === 'number') {
+      for (const item of numbersAtAndPastLimits(schema)) {
+        cases.push({ inputClass: 'numbers at and past limits', name: `query ${parameter.name}=${item.text}`, url: withQuery(parameter.name, item.text), ...bodyPart, expect: item.expect, field: parameter.name });
+      }
+    }
+    if (schema['format'] === 'date-time' || schema['format'] === 'date') {
+      for (const value of schema['format'] === 'date' ? IMPOSSIBLE_DATES : IMPOSSIBLE_INSTANTS) {
+        cases.push({ inputClass: 'impossible dates', name: `query ${parameter.name}=${value}`, url: withQuery(parameter.name, value), ...bodyPart, expect: 'refused' });
+      }
+    }
+    if (schema['type'] !== 'array' && !Array.isArray(query[parameter.name])) {
+      const value = query[parameter.name] ?? '1';
+      cases.push({ inputClass: 'wrong types', name: `query ${parameter.name} twice`, url: path + encodeQuery({ ...query, [parameter.name]: [value, value] }), ...bodyPart, expect: 'either' });
+    }
+  }
+
+  if (!bodySchema) return cases;
+  const flat = flatten(document, bodySchema);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return cases;
+  const record = body as Record<string, unknown>;
+  const properties = (flat['properties'] ?? {}) as Record<string, Schema>;
+  const present = Object.keys(record).filter((name) => properties[name] !== undefined);
+  const schemaOf = (name: string): Schema => flatten(document, properties[name] ?? {});
+  const plain = present.filter((name) => !schemaOf(name)['oneOf'] && !schemaOf(name)['anyOf']);
+
+  cases.push({ inputClass: 'wrong types', name: 'an array for the body', url, body: [record], expect: 'refused' });
+  cases.push({ inputClass: 'wrong types', name: 'null for the body', url, raw: 'null', expect: 'refused' });
+  const typed = plain.filter((name) => wrongTypesFor(schemaOf(name)).length > 0);
+  if (typed.length > 0) {
+    const name = choose.pick(typed);
+    for (const value of wrongTypesFor(schemaOf(name))) cases.push({ inputClass: 'wrong types', name: `${JSON.stringify(value)} for ${String(schemaOf(name)['type'])} ${name}`, url, body: { ...record, [name]: value }, expect: 'refused' });
+  }
+
+  const strings = plain.filter((name) => schemaOf(name)['type'] === 'string');
+  const huge = 'x'.repeat(1_000_000);
+  if (strings.length > 0) {
+    const name = choose.pick(strings);
+    cases.push({ inputClass: 'huge strings', name: `1 MB in ${name}`, url, raw: JSON.stringify({ ...record, [name]: huge }), expect: allowsString(schemaOf(name), huge) ? 'either' : 'refused' });
+  }
+  cases.push({ inputClass: 'huge strings', name: 'a body past the limit', url, raw: JSON.stringify({ ...record, zzPadding: 'x'.repeat(BODY_LIMIT_BYTES + 1_024) }), expect: 'refused' });
+
+  if (present.length > 0) {
+    const name = choose.pick(present);
+    const free = schemaOf(name)['type'] === undefined || (schemaOf(name)['type'] === 'object' && !schemaOf(name)['properties']);
+    cases.push({ inputClass: 'deep nesting', name: `${name} nested ${NESTING_DEPTH} levels`, url, raw: withRawProperty(record, name, nestedText(NESTING_DEPTH)), expect: free ? 'either' : 'refused' });
+  }
+  cases.push({ inputClass: 'deep nesting', name: `a body nested ${DEEP_BODY_DEPTH} levels`, url, raw: nestedText(DEEP_BODY_DEPTH), expect: 'refused' });
+
+  const texts = plain.filter((name) => isFreeText(schemaOf(name)) && typeof record[name] === 'string');
+  if (texts.length > 0) {
+    const name = choose.pick(texts);
+    for (const edge of UNICODE_EDGES) {
+      const text = edge.text.slice(0, Math.max(1, Number(schemaOf(name)['maxLength'] ?? 40)));
+      // JSON.stringify writes a lone surrogate as the escape `\ud800`, as the class demands.
+      cases.push({ inputClass: 'unicode edge cases', name: `${edge.name} in ${name}`, url, body: { ...record, [name]: text }, expect: 'either' });
+    }
+  }
+
+  const numbers = plain.filter((name) => ['integer', 'number'].includes(String(schemaOf(name)['type'])));
+  for (const name of numbers) {
+    for (const item of numbersAtAndPastLimits(schemaOf(name))) {
+      cases.push({ inputClass: 'numbers at and past limits', name: `${name}: ${item.text}`, url, raw: withRawProperty(record, name, item.text), expect: item.expect, field: name });
+    }
+  }
+
+  for (const name of plain) {
+    const format = schemaOf(name)['format'];
+    if (format !== 'date-time' && format !== 'date') continue;
+    for (const value of format === 'date' ? IMPOSSIBLE_DATES : IMPOSSIBLE_INSTANTS) cases.push({ inputClass: 'impossible dates', name: `${name}: ${value}`, url, body: { ...record, [name]: value }, expect: 'refused' });
+  }
+  return cases;
+}
+
 function encodeQuery(query: Record<string, unknown>): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
@@ -192,9 +458,17 @@ interface Known {
   records: Map<string, string[]>;
 }
 
+interface ClassTally {
+  requests: number;
+  ok: number;
+  unexpected: number;
+}
+
 class Fuzzer {
   readonly findings: string[] = [];
   readonly counts = { requests: 0, valid: 0, invalid: 0, created: 0 };
+  /** Requests of each hostile input class, those answered as the class requires, and the findings they made. */
+  readonly tallies = new Map<InputClass, ClassTally>(INPUT_CLASSES.map((name) => [name, { requests: 0, ok: 0, unexpected: 0 }]));
   private readonly known: Known = { records: new Map() };
   private readonly templates: string[];
 
@@ -207,7 +481,7 @@ class Fuzzer {
   }
 
   private report(route: Route, what: string, sent: Sent, answer: Answer): void {
-    this.findings.push(`${route.label}: ${what}\n  request: ${JSON.stringify(sent)}\n  answer: ${answer.status} ${answer.contentType} ${answer.text.slice(0, 600)}`);
+    this.findings.push(`${route.label}: ${what}\n  request: ${JSON.stringify(sent).slice(0, 1_000)}\n  answer: ${answer.status} ${answer.contentType} ${answer.text.slice(0, 600)}`);
   }
 
   private async call(route: Route, sent: Sent): Promise<Answer> {
@@ -369,6 +643,38 @@ class Fuzzer {
       }
     }
   }
+
+  /** Every hostile input class that applies to the operation, each of its requests once. */
+  async hostile(route: Route, run: number): Promise<void> {
+    const choose = chooser(SEED + (run + 1) * 32_452_843 + hash(route.label));
+    const path = this.pathOf(route, choose);
+    const query = this.queryOf(route, choose);
+    const bodySchema = this.jsonBodySchema(route);
+    const body = bodySchema ? choose.sample(arbitraryOf(this.schema.document, bodySchema)) : undefined;
+    for (const item of hostileCases(this.schema.document, route, path, query, bodySchema, body, choose)) {
+      const tally = this.tallies.get(item.inputClass) ?? { requests: 0, ok: 0, unexpected: 0 };
+      const findingsBefore = this.findings.length;
+      const content = item.raw !== undefined ? { raw: item.raw } : item.body === undefined ? {} : { body: item.body };
+      const sent: Sent = { method: route.method.toUpperCase(), url: item.url, role: 'admin', headers: await this.ifMatch(route, item.url), ...content };
+      const before = route.method === 'get' || item.expect !== 'refused' ? undefined : recordsOf(await this.snapshot(route, item.url));
+      tally.requests += 1;
+      const answer = await this.call(route, sent);
+      const what = `${item.inputClass}: ${item.name}`;
+      // A 5xx or an undeclared answer is reported by `call` already.
+      if (item.expect === 'refused' && answer.status > 0 && answer.status < 400) {
+        this.report(route, `hostile input (${what}) was not refused with 4xx`, sent, answer);
+      } else if (item.expect === 'accepted' && refusesField(answer, item.field)) {
+        this.report(route, `a value within the limits (${what}) was refused`, sent, answer);
+      } else if (before !== undefined && answer.status >= 400 && answer.status < 500) {
+        const after = recordsOf(await this.snapshot(route, item.url));
+        if (after !== before) this.report(route, `the refused request (${what}) changed what it is about: ${before.slice(0, 200)} → ${after?.slice(0, 200)}`, sent, answer);
+      }
+      await this.created(route, sent, answer);
+      const unexpected = this.findings.length - findingsBefore;
+      tally.unexpected += unexpected;
+      if (unexpected === 0) tally.ok += 1;
+    }
+  }
 }
 
 function hash(text: string): number {
@@ -397,8 +703,13 @@ describe(`the API keeps its contract on generated requests (seed ${SEED}, ${RUNS
       for (let run = 0; run < RUNS; run += 1) {
         for (const route of routes) await fuzzer.valid(route, run);
         for (const route of routes) await fuzzer.invalid(route, run);
+        if (run < HOSTILE_RUNS) for (const route of routes) await fuzzer.hostile(route, run);
+      }
+      for (const [name, tally] of fuzzer.tallies) {
+        recordReliability({ group: 'input', name, runs: HOSTILE_RUNS, operations: tally.requests, ok: tally.ok, lost: 0, duplicated: 0, unexpected: tally.unexpected });
       }
       expect(routes.length).toBeGreaterThan(80);
+      expect([...fuzzer.tallies].filter(([, tally]) => tally.requests === 0).map(([name]) => name)).toEqual([]);
       expect(fuzzer.counts.created).toBeGreaterThan(0);
       expect(fuzzer.findings).toEqual([]);
     },

@@ -70,6 +70,7 @@ function stringArbitrary(schema: Schema): fc.Arbitrary<string> {
   let base: fc.Arbitrary<string>;
   if (schema['format'] === 'uuid') base = fc.uuid({ version: 4 });
   else if (schema['format'] === 'date-time') base = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString());
+  else if (schema['format'] === 'date') base = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
   else if (schema['format'] === 'email') base = fc.emailAddress();
   else if (schema['format'] === 'uri') base = fc.webUrl({ validSchemes: ['https'] });
   // fast-check builds strings from a pattern without lookarounds; the filter below applies the whole pattern.

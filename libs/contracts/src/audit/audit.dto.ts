@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Allow, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ANY_JSON_VALUE } from '../any-json-value';
 import { IsInstant } from '../field-rules';
 import type { Domain } from '../message';
@@ -79,7 +79,7 @@ export class AuditEntryView {
   id!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-11-02T09:30:00.123456Z', description: 'When the change was committed, in UTC to the microsecond.' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ example: 'incident', description: 'Type of the record changed.' })

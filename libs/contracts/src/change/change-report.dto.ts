@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsDateString, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { ReportPeriod, ReportPeriodQuery, TopReportPeriodQuery } from '../reporting';
 import { ChangeOutcome, ChangeType } from './change.enums';
+import { IsInstant } from '../field-rules';
 
 /** `?from=&to=` of every change report: the period, `from` inclusive, `to` exclusive. */
 export class ChangeReportQuery extends ReportPeriodQuery {}
@@ -97,7 +98,7 @@ export class ChangeCausedIncidentsRow {
   outcome!: ChangeOutcome | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-15T01:10:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   implementedAt!: string;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'Incidents opened on a CI it touched within `CHANGE_INCIDENT_WINDOW_HOURS` after `implementedAt`.', example: ['df694e08-0f8a-4bea-b3e4-3f2e64e3c48c'] })

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsIn,
   IsInt,
@@ -467,7 +466,7 @@ export class ChangeRisk {
   factors!: RiskFactor[];
 
   @ApiProperty({ format: 'date-time', example: '2026-03-09T09:58:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   assessedAt!: string;
 }
 
@@ -491,7 +490,7 @@ export class ChangeApprovalVote {
   comment!: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 }
 
@@ -505,7 +504,7 @@ export class ChangeApprovalDelegation {
   to!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 }
 
@@ -541,12 +540,12 @@ export class ChangeApproval {
   delegations!: ChangeApprovalDelegation[];
 
   @ApiProperty({ format: 'date-time', example: '2026-03-09T10:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   requestedAt!: string;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the quorum was met or a reject vote vetoed; null while pending.', example: '2026-03-10T14:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   decidedAt!: string | null;
 }
 
@@ -565,11 +564,11 @@ export class ChangeConflict {
   name!: string;
 
   @ApiProperty({ format: 'date-time', description: 'Start of the other change’s window or of the window occurrence.', example: '2026-03-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ format: 'date-time', description: 'End of the other change’s window or of the window occurrence.', example: '2026-04-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   to!: string;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs of this change involved (all of them for a global blackout).', example: ['24012e21-1af9-420b-a2d3-bc7985f94264'] })
@@ -593,7 +592,7 @@ export class ConflictOverride {
   by!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 }
 
@@ -647,11 +646,11 @@ export class ChangeView {
   ciIds!: string[];
 
   @ApiProperty({ format: 'date-time', example: '2026-03-14T22:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   plannedStart!: string;
 
   @ApiProperty({ format: 'date-time', description: 'After `plannedStart`.', example: '2026-03-15T02:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   plannedEnd!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'network-ops' })
@@ -728,25 +727,25 @@ export class ChangeView {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-14T22:05:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   implementationStartedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it moved to `review` (implementation done).', example: '2026-03-15T01:10:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   implementedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-04T16:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   closedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
@@ -765,7 +764,7 @@ export class ChangeConflictCheck {
   changeId!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-14T21:55:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   checkedAt!: string;
 
   @ApiProperty({ type: [ChangeConflict], description: 'Empty when the window is clear.' })
@@ -787,7 +786,7 @@ export class GateAnswer {
   reasons!: string[];
 
   @ApiProperty({ format: 'date-time', description: 'The instant the answer is for.', example: '2026-03-14T21:55:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   checkedAt!: string;
 }
 
@@ -822,11 +821,11 @@ export class ChangeWindowOccurrence {
   name!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-14T22:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   start!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-15T02:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   end!: string;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'The CIs (maintenance, blackout scope `ci`) or business services (blackout scope `service`) it covers; empty for a global blackout.', example: ['f94d52ee-2c7c-4daf-8250-fa39470f12de'] })
@@ -838,11 +837,11 @@ export class ChangeWindowOccurrence {
 /** The change calendar of a period: the changes scheduled or being implemented in it, and the window occurrences. */
 export class ChangeCalendar {
   @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   to!: string;
 
   @ApiProperty({ type: [ChangeView], description: 'Changes in scheduled, implement (or authorize with approval approved) whose planned window overlaps the period, by plannedStart.' })
@@ -876,7 +875,7 @@ export type ChangeCommentList = { items: ChangeCommentView[] };
 
 export class ChangeHistoryEntry {
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ nullable: true, type: String, description: 'Who (`sub`); `system` for automatic changes (scheduling on approval, risk reassessment).', example: 'sam' })

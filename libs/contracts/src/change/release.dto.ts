@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INSTANT_EXAMPLE, IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
@@ -183,11 +183,11 @@ export class ReleaseView {
   changeIds!: string[];
 
   @ApiProperty({ format: 'date-time', example: '2026-03-14T22:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   plannedStart!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-15T02:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   plannedEnd!: string;
 
   @ApiProperty({ enum: ReleaseState, enumName: 'ReleaseState' })
@@ -204,11 +204,11 @@ export class ReleaseView {
   createdBy!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })

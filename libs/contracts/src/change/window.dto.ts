@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
 import { INSTANT_EXAMPLE, IsInstant, IsTimeZone, TIME_ZONE_EXAMPLE } from '../field-rules';
 import { ListOf } from '../paging';
 import { RecordStamps } from '../records';
@@ -156,11 +156,11 @@ class WindowTimesView extends RecordStamps {
   description!: string;
 
   @ApiProperty({ format: 'date-time', example: INSTANT_EXAMPLE, description: 'Start of the first occurrence.' })
-  @IsDateString()
+  @IsInstant()
   start!: string;
 
   @ApiProperty({ format: 'date-time', description: 'End of the first occurrence.', example: '2026-03-15T02:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   end!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'FREQ=WEEKLY;BYDAY=FR', description: 'Null: one occurrence.' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested, type ValidationOptions } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested, type ValidationOptions } from 'class-validator';
 import { ANY_JSON_VALUE } from '../any-json-value';
 import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest } from '../paging';
@@ -106,16 +106,16 @@ export class CiView {
   attributeSources!: Record<string, string>;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-06-01T08:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   retiredAt!: string | null;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
@@ -147,7 +147,7 @@ export class RelationshipView {
   dataSource!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 }
 
@@ -447,7 +447,7 @@ export type CiRelationshipList = Page<RelatedCi>;
 /** One entry of a CI's history: a change of the CI, or a relationship added to or removed from it. */
 export class CiHistoryEntry {
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'sam', description: 'Who (`sub`); for imports, who ran the import.' })
@@ -510,7 +510,7 @@ export class CiAtRequest extends CiAtQuery {
 /** A CI as it was at an instant, with the relationships it had then. */
 export class CiAtView {
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ type: CiView })

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
 import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { CI_CLASS_NAME } from './ci.dto';
 import { type CiIdentifierKey, RelationshipType } from './cmdb.enums';
+import { IsInstant } from '../field-rules';
 
 /** A class name in a relationship rule, or `*` for every class. */
 export const CLASS_PATTERN = /^(\*|[a-z][a-z0-9_]{1,62})$/;
@@ -114,11 +115,11 @@ export class CiClassView {
   builtIn!: boolean;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
@@ -151,7 +152,7 @@ export class RelationshipRuleView extends RelationshipRuleDto {
   id!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 }
 

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { FieldError } from '../errors';
 import { ListOf } from '../paging';
 import { OptionalNotNull } from '../transforms';
 import { CI_CLASS_NAME, CI_FIELD_REQUIRED, CI_FIELD_SENT, CiIdentifiers, ENVIRONMENT } from './ci.dto';
 import { CiStatus, RelationshipType } from './cmdb.enums';
+import { IsInstant } from '../field-rules';
 
 /** Name of a data source: lower case; `manual` is reserved for changes made through the API. */
 export const DATA_SOURCE = /^(?!manual$)[a-z][a-z0-9_-]{0,62}$/;
@@ -344,11 +345,11 @@ export class ReconciliationRuleView {
   version!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 }
 

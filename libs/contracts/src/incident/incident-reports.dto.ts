@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsEnum, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ReportPeriod, ReportPeriodQuery } from '../reporting';
 import { OptionalNotNull } from '../transforms';
 import { Priority } from './incident.enums';
@@ -38,6 +38,7 @@ export class IncidentReportQuery extends ReportPeriodQuery {
   @ApiPropertyOptional({ example: 'network-ops', description: 'Only incidents assigned to this group now.' })
   @OptionalNotNull()
   @IsString()
+  @MaxLength(100)
   assignmentGroup?: string;
 
   @ApiPropertyOptional({ enum: Priority, enumName: 'Priority', description: 'Only incidents of this priority now.' })

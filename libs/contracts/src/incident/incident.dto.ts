@@ -5,7 +5,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsIn,
   IsInt,
@@ -628,30 +627,30 @@ export class IncidentView {
   reopenCount!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   openedAt!: string;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'First response by an agent: assignee set, work started or a comment to the caller.', example: '2026-03-02T09:42:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   respondedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-03T11:20:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   resolvedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-04T16:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   closedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
@@ -708,7 +707,7 @@ export class FieldChange {
 
 export class HistoryEntry {
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ nullable: true, type: String, description: 'Who (`sub`); `system` for automatic changes.', example: 'sam' })

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { Priority } from './incident.enums';
+import { IsInstant } from '../field-rules';
 
 /** What an incident must match for a rule to apply; every condition given must hold (an empty set matches all). */
 export class RoutingConditions {
@@ -114,11 +115,11 @@ export class RoutingRuleView extends RoutingRuleDto {
   version!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 }
 

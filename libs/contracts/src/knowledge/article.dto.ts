@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsIn,
   IsInt,
@@ -360,7 +359,7 @@ export class ArticleView {
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-09-01T00:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   reviewBy!: string | null;
 
   @ApiProperty({ description: 'True when `reviewBy` has passed.', example: false })
@@ -427,16 +426,16 @@ export class ArticleView {
   linkCount!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the version readers see was published; null until first published.', example: '2026-03-05T08:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   publishedAt!: string | null;
 }
 
@@ -467,12 +466,12 @@ export class ArticleVersionSummary {
   authorId!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Null when never published.', example: '2026-03-05T08:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   publishedAt!: string | null;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
 import { OptionalNotNull } from '../transforms';
 import { ARTICLE_NUMBER, MAX_ARTICLE_COMMENT } from './article.dto';
 import { KnowledgeTicketType } from './knowledge.enums';
+import { IsInstant } from '../field-rules';
 
 const FEEDBACK_COMMENT_DOC = 'What was missing or wrong; seen by agents only.';
 
@@ -75,7 +76,7 @@ export class ArticleFeedbackView {
   notHelpfulCount!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 }
 
@@ -128,7 +129,7 @@ export class ArticleLinkView {
   linkedBy!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   linkedAt!: string;
 
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Tickets the article is linked to, this one included.', example: 8 })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsDateString, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsIntegerFrom } from '../field-rules';
+import { IsArray, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInstant, IsIntegerFrom } from '../field-rules';
 import { DEFAULT_REPORT_ROWS, MAX_REPORT_ROWS } from '../reporting';
 import { OptionalNotNull } from '../transforms';
 import { ARTICLE_NUMBER } from './article.dto';
@@ -96,7 +96,7 @@ export class ViewedNeverLinkedRow extends ArticleReportRow {
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-03-05T08:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   publishedAt!: string | null;
 }
 

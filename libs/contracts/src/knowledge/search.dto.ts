@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsDateString, IsEnum, IsInt, IsNumber, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
-import { IsIntegerFrom } from '../field-rules';
+import { IsArray, IsEnum, IsInt, IsNumber, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
+import { IsInstant, IsIntegerFrom } from '../field-rules';
 import { type Page, ListOf, PageOf } from '../paging';
 import { OptionalNotNull } from '../transforms';
 import { ARTICLE_NUMBER, MAX_ARTICLE_CATEGORY, MAX_ARTICLE_TAG_LENGTH } from './article.dto';
@@ -103,7 +103,7 @@ export class ArticleHit {
   articleVersion!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-05T08:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   publishedAt!: string;
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 12 })

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
 import { NOTIFICATION_CHANNELS, type NotificationChannel } from './subscription.dto';
+import { IsInstant } from '../field-rules';
 
 /** Where one message to one recipient stands. */
 export enum DeliveryStatus {
@@ -23,7 +24,7 @@ export class DeliveryAttemptView {
   attempt!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ nullable: true, type: Number, example: 500, description: 'HTTP status (webhooks) or SMTP reply code (email); null when there was no answer.' })
@@ -96,7 +97,7 @@ export class DeliveryView {
     example: '2026-03-02T09:31:00.000Z',
   })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   nextAttemptAt!: string | null;
 
   @ApiProperty({ nullable: true, type: Number, example: 200 })
@@ -110,12 +111,12 @@ export class DeliveryView {
   lastError!: string | null;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T09:30:02.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   deliveredAt!: string | null;
 
   @ApiProperty({ type: [DeliveryAttemptView] })

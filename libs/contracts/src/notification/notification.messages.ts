@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Min } from 'class-validator';
 import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import { DeliveryIdRequest, DeliveryPage, DeliveryView, ListDeliveriesRequest } from './delivery.dto';
@@ -19,6 +19,7 @@ import {
   SubscriptionView,
   UpdateSubscriptionRequest,
 } from './subscription.dto';
+import { IsInstant } from '../field-rules';
 
 /** Which message of which subscription an attempt was, shared by the delivery events. */
 class DeliveryEventBase {
@@ -77,7 +78,7 @@ export class NotificationFailedV1 extends DeliveryEventBase {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   nextAttemptAt!: string | null;
 }
 

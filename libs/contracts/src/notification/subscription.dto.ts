@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEmail,
   IsIn,
   IsInt,
@@ -25,6 +24,7 @@ import { Priority } from '../incident/incident.enums';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { RecordStamps, VersionedCommand } from '../records';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
+import { IsInstant } from '../field-rules';
 
 export const NOTIFICATION_CHANNELS = ['webhook', 'email'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -314,7 +314,7 @@ export class SubscriptionView extends RecordStamps {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Until when the previous webhook secret is still used to sign, beside the current one.', example: '2026-03-03T09:30:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   previousSecretExpiresAt!: string | null;
 }
 
@@ -332,7 +332,7 @@ export class RotatedSecretView {
   secret!: string;
 
   @ApiProperty({ format: 'date-time', description: 'Until then messages carry a signature with each secret.', example: '2026-03-03T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   previousSecretExpiresAt!: string;
 
   @ApiProperty({ type: SubscriptionView })
@@ -377,7 +377,7 @@ export class ContactView extends ContactDto {
   sub!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsDateString, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
-import { IsIntegerFrom } from '../field-rules';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { IsInstant, IsIntegerFrom } from '../field-rules';
 import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { PROBLEM_LABEL_MESSAGE, PROBLEM_LABEL_PATTERN } from './problem.dto';
@@ -112,11 +112,11 @@ export class DetectionRuleView {
   enabled!: boolean;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })

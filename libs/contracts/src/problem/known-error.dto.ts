@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsDateString, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
+import { IsArray, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min } from 'class-validator';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { OptionalNotNull } from '../transforms';
 import { MAX_PROBLEM_TEXT, ProblemCommand } from './problem.dto';
 import { KnownErrorState } from './problem.enums';
+import { IsInstant } from '../field-rules';
 
 /** Body of `POST /v1/problems/{id}/known-error`: publish the problem's root cause and workaround as a known error. */
 export class PublishKnownErrorDto {
@@ -160,7 +161,7 @@ export class KnownErrorView {
   state!: KnownErrorState;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-05T08:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   publishedAt!: string;
 
   @ApiProperty({ description: 'Who published it (`sub`).', example: 'morgan' })
@@ -169,7 +170,7 @@ export class KnownErrorView {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-06-01T08:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   retiredAt!: string | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'Why it was retired (`permanent fix` when its problem closed after a permanent fix); null while published.', example: 'Fixed for good by the firmware update of March.' })

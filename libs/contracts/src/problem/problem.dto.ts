@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsIn,
   IsInt,
@@ -23,6 +22,7 @@ import { AddCommentDto, FieldChange } from '../incident/incident.dto';
 import { Impact, Priority, Urgency } from '../incident/incident.enums';
 import { DetectionScope, KnownErrorState, PROBLEM_SORTS, ProblemResolutionCode, ProblemSort, ProblemState } from './problem.enums';
 import { CommentFields } from '../comments';
+import { IsInstant } from '../field-rules';
 
 const IMPACT_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (a whole service or many users), 2 medium, 3 low (one user).' };
 const URGENCY_DOC = { enum: [1, 2, 3], type: 'integer' as const, description: '1 high (work stopped), 2 medium, 3 low.' };
@@ -544,22 +544,22 @@ export class ProblemView {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When a root cause was first recorded.', example: '2026-03-04T10:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   rootCauseIdentifiedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-03T11:20:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   resolvedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-04T16:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   closedAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-08T12:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   canceledAt!: string | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'Why it was canceled; null unless canceled.', example: 'Superseded by the March release.' })
@@ -572,11 +572,11 @@ export class ProblemView {
   openedBy!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 3 })
@@ -599,7 +599,7 @@ export type ProblemCommentList = { items: ProblemCommentView[] };
 
 export class ProblemHistoryEntry {
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ nullable: true, type: String, description: 'Who (`sub`); `system` for automatic changes (detection, retirement on close).', example: 'sam' })

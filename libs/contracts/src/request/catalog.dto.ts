@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsDateString,
   IsEnum,
   IsInt,
   IsObject,
@@ -22,6 +21,7 @@ import {
 import { type Page, PageOf, PageRequest } from '../paging';
 import { ApprovalType, CatalogItemStatus } from './request.enums';
 import { OptionalNotNull } from '../transforms';
+import { IsInstant } from '../field-rules';
 
 export const MAX_APPROVERS = 50;
 
@@ -251,11 +251,11 @@ export class CatalogItemView {
   status!: CatalogItemStatus;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 1 })

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsDateString, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { ApprovalPolicyDto } from './catalog.dto';
 import { ApprovalDecision, FulfillmentTaskState, RequestCommentVisibility, RequestState } from './request.enums';
 import { OptionalNotNull } from '../transforms';
+import { IsInstant } from '../field-rules';
 
 /** Body of `POST /v1/requests`. */
 export class SubmitServiceRequestDto {
@@ -207,7 +208,7 @@ export class RequestApprovalView {
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-03-10T14:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   decidedAt!: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'Approved within the team budget.' })
@@ -238,7 +239,7 @@ export class FulfillmentTaskView {
   createdBy!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ nullable: true, type: String, example: 'sam' })
@@ -248,7 +249,7 @@ export class FulfillmentTaskView {
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-03-06T15:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   completedAt!: string | null;
 }
 
@@ -310,11 +311,11 @@ export class ServiceRequestSnapshot {
   state!: RequestState;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T10:05:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   updatedAt!: string;
 
   @ApiProperty({ description: 'Optimistic-concurrency version; also the ETag.', example: 1 })
@@ -368,7 +369,7 @@ export class RequestCommentView {
   visibility!: RequestCommentVisibility;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   createdAt!: string;
 }
 

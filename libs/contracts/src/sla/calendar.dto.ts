@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDateString, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { RecordStamps } from '../records';
 import { OptionalNotNull } from '../transforms';
 import { type BusinessDuration, IsBusinessDuration } from './duration';
+import { IsCalendarDate, IsInstant } from '../field-rules';
 
 /** Id of the built-in calendar in which every instant is business time. */
 export const ALWAYS_CALENDAR_ID = '24x7';
@@ -13,7 +14,6 @@ export const CALENDAR_ID = /^(24x7|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 /** A calendar id as the service keys it: in lower case, whatever case it was sent in (`24X7` is `24x7`). */
 export const LowerCaseCalendarId = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value));
 const TIME_OF_DAY = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Business hours within one day, in the calendar's local time. */
 export class BusinessIntervalDto {
@@ -58,8 +58,8 @@ export class WeeklyHoursDto {
 }
 
 export class HolidayDto {
-  @ApiProperty({ example: '2026-12-25', description: 'Local date: the whole day has no business time.' })
-  @Matches(LOCAL_DATE, { message: '$property must be a date yyyy-MM-dd' })
+  @ApiProperty({ format: 'date', example: '2026-12-25', description: 'Local date: the whole day has no business time.' })
+  @IsCalendarDate()
   date!: string;
 
   @ApiProperty({ example: 'Christmas Day' })
@@ -212,7 +212,7 @@ export class ImportHolidaysRequest extends ImportHolidaysDto {
 /** Body of `POST /v1/sla/calendars/{id}/add`. */
 export class CalendarAddDto {
   @ApiProperty({ format: 'date-time', example: '2026-03-06T15:00:00+01:00' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  @IsInstant()
   start!: string;
 
   @ApiProperty({ oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', example: 'PT4H' }], description: 'Business time to add: seconds, or ISO 8601 such as `PT4H30M`.' })
@@ -229,7 +229,7 @@ export class CalendarAddRequest extends CalendarAddDto {
 
 export class CalendarAddResult {
   @ApiProperty({ format: 'date-time', description: 'When the business time will have passed (UTC).', example: '2026-03-09T10:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   due!: string;
 
   @ApiProperty({ example: 14400 })
@@ -246,11 +246,11 @@ export class CalendarAddResult {
 /** Body of `POST /v1/sla/calendars/{id}/between`. */
 export class CalendarBetweenDto {
   @ApiProperty({ format: 'date-time' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  @IsInstant()
   start!: string;
 
   @ApiProperty({ format: 'date-time', description: 'Not before `start`.' })
-  @IsDateString({ strict: true }, { message: '$property must be an ISO 8601 instant' })
+  @IsInstant()
   end!: string;
 }
 

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { CALENDAR_ID } from './calendar.dto';
 import { SLA_KINDS, SLA_METRICS, SLA_TICKET_TYPES, type SlaKind, type SlaMetric, type SlaTicketType } from './sla.dto';
+import { IsInstant } from '../field-rules';
 
 /** Where a clock stands. `achieved`, `breached` (stopped late, or past due while still running) and `canceled` are outcomes. */
 export enum ClockState {
@@ -31,7 +32,7 @@ export class ClockHistoryEntry {
   action!: ClockAction;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:45:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ example: 'state on_hold (awaiting_caller)', description: 'What in the ticket caused it.' })
@@ -50,7 +51,7 @@ export class ClockHistoryEntry {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time from then on; null while paused or stopped.', example: '2026-03-02T13:30:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   dueAt!: string | null;
 }
 
@@ -67,11 +68,11 @@ export class ClockAlertView {
   thresholdPercent!: number;
 
   @ApiProperty({ format: 'date-time', description: 'When the clock crossed the threshold.', example: '2026-03-02T13:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   dueAt!: string;
 
   @ApiProperty({ format: 'date-time', description: 'When the event was emitted.', example: '2026-03-02T09:30:01.000Z' })
-  @IsDateString()
+  @IsInstant()
   emittedAt!: string;
 }
 
@@ -148,17 +149,17 @@ export class ClockView {
   remainingSeconds!: number;
 
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   startedAt!: string;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When it breaches (or breached) if it keeps running; null while paused, stopped or canceled.', example: '2026-03-02T13:30:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   dueAt!: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-03-02T11:00:00.000Z' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   stoppedAt!: string | null;
 
   @ApiProperty({ type: [ClockHistoryEntry] })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsDateString, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { IsInstant } from '../field-rules';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { ClockView } from './clock.dto';
@@ -82,11 +82,11 @@ export class ComplianceRow {
 
 export class ComplianceReport {
   @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   to!: string;
 
   @ApiProperty({ enum: COMPLIANCE_GROUPINGS })
@@ -138,11 +138,11 @@ export class TimeToMetric {
 /** MTTA (mean time to acknowledge: the response clocks) and MTTR (mean time to resolve: the resolution clocks). */
 export class ResponseTimesReport {
   @ApiProperty({ format: 'date-time', example: '2026-03-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-04-01T00:00:00.000Z' })
-  @IsDateString()
+  @IsInstant()
   to!: string;
 
   @ApiProperty({ type: TimeToMetric })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsInstant } from '../field-rules';
 
 export const SLA_METRICS = ['response', 'resolution'] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
@@ -52,7 +53,7 @@ export class SlaClockAlertV1 extends SlaClockRef {
   ticketNumber?: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsDateString()
+  @IsInstant()
   dueAt!: string;
 
   @ApiProperty({ description: 'Business seconds the clock has run.' })
@@ -84,7 +85,7 @@ export class SlaClockChangedV1 extends SlaClockRef {
   state!: 'running' | 'paused' | 'achieved' | 'breached' | 'canceled';
 
   @ApiProperty({ format: 'date-time', description: 'When the ticket change that caused it happened.' })
-  @IsDateString()
+  @IsInstant()
   at!: string;
 
   @ApiProperty({ example: 'state on_hold (awaiting_caller)' })
@@ -98,6 +99,6 @@ export class SlaClockChangedV1 extends SlaClockRef {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Due time while running; null when paused, stopped or canceled.' })
   @IsOptional()
-  @IsDateString()
+  @IsInstant()
   dueAt!: string | null;
 }
