@@ -8,6 +8,20 @@ import { spawnNode } from '@itsm/testing';
 /** What the flood reads unless told otherwise: an incident that need not exist (the answer is a 404 within quota). */
 const DEFAULT_PATH = '/v1/incidents/00000000-0000-4000-8000-000000000001';
 
+/** The end of both flooders: on SIGTERM stop sending, wait (5 s at most) for the answers, print the count per status and the requests sent. */
+const REPORT_WHEN_STOPPED = `
+process.on('SIGTERM', () => {
+  clearInterval(timer);
+  const stoppedAt = Date.now();
+  const report = setInterval(() => {
+    if (answered < sent && Date.now() - stoppedAt < 5000) return;
+    clearInterval(report);
+    console.log(JSON.stringify({ statuses, sent }));
+    process.exit(0);
+  }, 50);
+});
+`;
+
 /**
  * The flooding client, run as `node -e`: FLOOD_RATE GETs of FLOOD_PATH a second (sent in slices every 10 ms, not
  * waiting for answers) spread over FLOOD_URLS, until SIGTERM; then it waits for the answers still coming (5 s at
@@ -30,17 +44,7 @@ const timer = setInterval(() => {
       .finally(() => { answered++; });
   }
 }, 10);
-process.on('SIGTERM', () => {
-  clearInterval(timer);
-  const stoppedAt = Date.now();
-  const report = setInterval(() => {
-    if (answered < sent && Date.now() - stoppedAt < 5000) return;
-    clearInterval(report);
-    console.log(JSON.stringify({ statuses, sent }));
-    process.exit(0);
-  }, 50);
-});
-`;
+` + REPORT_WHEN_STOPPED;
 
 /**
  * The same flood written on FLOOD_CONNECTIONS kept-alive connections to each of FLOOD_URLS, pipelined, with the
@@ -86,17 +90,7 @@ const timer = setInterval(() => {
     entry.socket.write(entry.bytes);
   }
 }, 10);
-process.on('SIGTERM', () => {
-  clearInterval(timer);
-  const stoppedAt = Date.now();
-  const report = setInterval(() => {
-    if (answered < sent && Date.now() - stoppedAt < 5000) return;
-    clearInterval(report);
-    console.log(JSON.stringify({ statuses, sent }));
-    process.exit(0);
-  }, 50);
-});
-`;
+` + REPORT_WHEN_STOPPED;
 
 export interface FloodOptions {
   /** Base URLs of the gateway replicas, taken in turn. */

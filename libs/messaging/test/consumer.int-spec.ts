@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders } from 'nats';
 import type { EntityManager } from 'typeorm';
 import { type CloudEvent, deadLetterSubject, DLQ_STREAM, IncidentEvents } from '@itsm/contracts';
-import { type DeadLetter, EventConsumer, type EventHandlerFn } from '@itsm/messaging';
+import { type ConsumerDefinition, type ConsumerSettings, type DeadLetter, EventConsumer, type EventHandlerFn } from '@itsm/messaging';
 import { metricsRegistry } from '@itsm/observability';
 import { killBroker, readEvents, readStream, restartBroker, waitFor } from '@itsm/testing';
 import { openHarness, silentLogger, type Harness } from './harness';
@@ -46,16 +46,15 @@ describe('durable event consumer', () => {
     await h.nc.jetstream().publish(subject, JSON.stringify(event), { headers, ...(msgId ? { msgID: msgId } : {}) });
   }
 
+  /** A started consumer of `definition`: one event at a time, quick retries, `settings` on top. */
+  async function startConsumer(definition: ConsumerDefinition, settings: Partial<ConsumerSettings> = {}): Promise<EventConsumer> {
+    const started = new EventConsumer(definition, { maxDeliver: 5, backoffMs: [50], ackWaitMs: 5_000, concurrency: 1, ...settings }, h.dataSource, h.nc.jetstream(), await h.nc.jetstreamManager(), silentLogger);
+    await started.start();
+    return started;
+  }
+
   async function start(handler: EventHandlerFn, maxDeliver = 3): Promise<void> {
-    consumer = new EventConsumer(
-      { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: handler, deliver: 'all' },
-      { maxDeliver, backoffMs: [50, 100], ackWaitMs: 5_000, concurrency: 1 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
+    consumer = await startConsumer({ name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: handler, deliver: 'all' }, { maxDeliver, backoffMs: [50, 100] });
   }
 
   const record: EventHandlerFn = async (event: CloudEvent, manager: EntityManager) => {
@@ -192,20 +191,12 @@ describe('durable event consumer', () => {
 
   it('dead-letters a declared event whose data breaks its contract', async () => {
     const handled: string[] = [];
-    consumer = new EventConsumer(
-      {
-        name: CONSUMER,
-        filter: IncidentEvents.created.subject,
-        handlers: new Map<string, EventHandlerFn>([[IncidentEvents.created.type, async (event) => void handled.push(event.id)]]),
-        deliver: 'all',
-      },
-      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 5_000, concurrency: 1 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
+    consumer = await startConsumer({
+      name: CONSUMER,
+      filter: IncidentEvents.created.subject,
+      handlers: new Map<string, EventHandlerFn>([[IncidentEvents.created.type, async (event) => void handled.push(event.id)]]),
+      deliver: 'all',
+    });
     await publish(envelope({ type: IncidentEvents.created.type, data: { id: 'not-a-uuid' } }), IncidentEvents.created.subject);
     const letters = await waitFor(async () => {
       const found = await readStream<DeadLetter>(h.nc, DLQ_STREAM, deadLetterSubject(CONSUMER));
@@ -216,15 +207,7 @@ describe('durable event consumer', () => {
   });
 
   it('dead-letters a declared event whose data breaks its contract at a handler of every type too', async () => {
-    consumer = new EventConsumer(
-      { name: CONSUMER, filter: 'itsm.events.incident.>', handlers: new Map(), fallback: record, deliver: 'all' },
-      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 5_000, concurrency: 1 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
+    consumer = await startConsumer({ name: CONSUMER, filter: 'itsm.events.incident.>', handlers: new Map(), fallback: record, deliver: 'all' });
     await publish(envelope({ type: IncidentEvents.created.type, data: { note: 'not an incident' } }), IncidentEvents.created.subject);
     const letters = await waitFor(async () => {
       const found = await readStream<DeadLetter>(h.nc, DLQ_STREAM, deadLetterSubject(CONSUMER));
@@ -254,15 +237,7 @@ describe('durable event consumer', () => {
   });
 
   it('dead-letters a message above the size limit at once with the start of its text, and goes on with the next events', async () => {
-    consumer = new EventConsumer(
-      { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: record, deliver: 'all' },
-      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 5_000, concurrency: 1, maxEventBytes: 10_000 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
+    consumer = await startConsumer({ name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: record, deliver: 'all' }, { maxEventBytes: 10_000 });
     const large = envelope({ data: { note: 'x'.repeat(20_000) } });
     const next = envelope({ data: { note: 'small' } });
     await publish(large);
