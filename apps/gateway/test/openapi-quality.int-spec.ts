@@ -92,6 +92,18 @@ describe('the OpenAPI document, operation by operation', () => {
     expect(operationsOf(document).length).toBeGreaterThan(100);
   });
 
+  it('lists null among the values of every nullable enumeration, so that a null it answers matches its schema', () => {
+    const offenders: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${at}/${index}`));
+      if (!isObject(node)) return;
+      if (node['nullable'] === true && Array.isArray(node['enum']) && !node['enum'].includes(null)) offenders.push(at);
+      for (const [key, value] of Object.entries(node)) if (key !== 'example' && key !== 'examples') walk(value, `${at}/${key}`);
+    };
+    walk(document, '#');
+    expect(offenders).toEqual([]);
+  });
+
   it('gives every operation a summary and a description', () => {
     const failures = operationsOf(document).flatMap(([route, operation]) => [
       ...(operation.summary?.trim() ? [] : [`${route}: no summary`]),

@@ -615,6 +615,9 @@ function normalizeSchema(schema: JsonObject): JsonObject {
   for (const key of keys) {
     const value = schema[key];
     if (value === undefined) continue;
+    // Beside a reference or a choice of schemas, `type: object` (from IsObject, which refuses an array where a nested
+    // object is expected) says nothing the reference does not, and would refuse the `null` of a nullable one.
+    if (key === 'type' && value === 'object' && (typeof schema['$ref'] === 'string' || Array.isArray(schema['oneOf']) || Array.isArray(schema['anyOf']))) continue;
     if (key === 'properties' && isObject(value)) {
       const properties: JsonObject = {};
       for (const [name, property] of Object.entries(value)) properties[name] = isObject(property) ? normalizeSchema(property) : property;

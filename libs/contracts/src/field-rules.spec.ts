@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { IncidentFilters } from './incident';
+import { IncidentFilters, RoutingRuleDto } from './incident';
 import { calendarDateProblem, instantProblem, isCalendarDate, isInstant, isIsoInstant, isTimeZone } from './field-rules';
 import { HolidayDto } from './sla';
 import { PageRequest } from './paging';
@@ -110,5 +110,14 @@ describe('time zones', () => {
 
   it.each(['+02:00', '-05', 'Mars/Olympus_Mons', 'Europe/Berlinn', '', 42, null])('refuses %p, which is no IANA time zone', (value) => {
     expect(isTimeZone(value)).toBe(false);
+  });
+});
+
+describe('a nested object', () => {
+  it('is refused as an array, even an empty one, naming the field (an array of nothing passed every nested rule)', async () => {
+    const rule = { name: 'Network', position: 10, assignmentGroup: 'network-ops' };
+    await expect(validatePayload(RoutingRuleDto, { ...rule, conditions: [] })).resolves.toEqual({ ok: false, errors: [{ field: 'conditions', message: 'conditions must be an object' }] });
+    await expect(validatePayload(RoutingRuleDto, { ...rule, conditions: [{ categories: ['network'] }] })).resolves.toMatchObject({ ok: false, errors: [{ field: 'conditions' }] });
+    await expect(validatePayload(RoutingRuleDto, { ...rule, conditions: { categories: ['network'] } })).resolves.toMatchObject({ ok: true });
   });
 });

@@ -56,7 +56,8 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
  * - `security: []` on the operations that need no token (every other one names the bearer scheme);
  * - a nullable reference in the form OpenAPI 3.0 defines (`nullable` only acts beside a `type`, never through
  *   `allOf`): `anyOf: [the reference, null]`;
- * - a lone `allOf: [reference]` without anything beside it is the reference itself.
+ * - a lone `allOf: [reference]` without anything beside it is the reference itself;
+ * - a nullable enumeration lists `null` among its values (`nullable` does not widen an `enum`, OpenAPI 3.0.3).
  */
 export function completeDocument(document: OpenAPIObject): OpenAPIObject {
   const used = new Set<string>();
@@ -80,6 +81,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
     if (!isObject(node)) return node;
     const out: Json = {};
     for (const [key, value] of Object.entries(node)) out[key] = key === 'example' || key === 'examples' ? value : visit(value);
+    if (out['nullable'] === true && Array.isArray(out['enum']) && !out['enum'].includes(null)) out['enum'] = [...(out['enum'] as unknown[]), null];
     const allOf = out['allOf'];
     const ref = Array.isArray(allOf) && allOf.length === 1 && isObject(allOf[0]) && Object.keys(allOf[0]).length === 1 ? allOf[0]['$ref'] : undefined;
     if (typeof ref !== 'string') return out;

@@ -62,8 +62,9 @@ interface Answer {
   text: string;
 }
 
-const admin = mintToken({ sub: 'fuzz-admin', name: 'Fuzz Admin', roles: [Role.Admin] });
-const requester = mintToken({ sub: 'fuzz-requester', name: 'Fuzz Requester', roles: [Role.Requester] });
+// Valid for the whole of a long run (`npm run test:chaos` fuzzes for about twenty minutes).
+const admin = mintToken({ sub: 'fuzz-admin', name: 'Fuzz Admin', roles: [Role.Admin] }, { expiresInSeconds: 6 * 3600 });
+const requester = mintToken({ sub: 'fuzz-requester', name: 'Fuzz Requester', roles: [Role.Requester] }, { expiresInSeconds: 6 * 3600 });
 
 /**
  * A body past the limit, sent with node:http: the gateway answers 413 as soon as it reads the length and closes the

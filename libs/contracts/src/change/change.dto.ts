@@ -1,23 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Role } from '../actor';
 import { INSTANT_EXAMPLE, IsInstant } from '../field-rules';
 import { AddCommentDto, FieldChange } from '../incident/incident.dto';
@@ -243,6 +226,7 @@ export class ChangeCommand {
 }
 
 export class UpdateChangeRequest extends ChangeCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateChangeDto)
   changes!: UpdateChangeDto;
@@ -292,6 +276,7 @@ export class TransitionChangeDto {
 
   @ApiPropertyOptional({ type: ConflictOverrideDto, description: 'Schedule despite conflicts (move to `scheduled` only; managers and admins, else 403 `CHANGE_OVERRIDE_FORBIDDEN`). Recorded as the change’s `conflictOverride`.' })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConflictOverrideDto)
   override?: ConflictOverrideDto;
@@ -302,6 +287,7 @@ export class TransitionChangeDto {
  * come from a manager or an admin (403 `CHANGE_REJECT_FORBIDDEN`, `CHANGE_OVERRIDE_FORBIDDEN`), as one RPC serves every move.
  */
 export class TransitionChangeRequest extends ChangeCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => TransitionChangeDto)
   transition!: TransitionChangeDto;
@@ -309,6 +295,7 @@ export class TransitionChangeRequest extends ChangeCommand {
 
 /** `itsm.rpc.change.add_comment`: a comment (`public`) or work note (`internal`); only agents and the CAB see changes either way. */
 export class AddChangeCommentRequest extends ChangeCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => AddCommentDto)
   comment!: AddCommentDto;
@@ -683,12 +670,14 @@ export class ChangeView {
 
   @ApiProperty({ type: ChangeRisk, nullable: true, description: 'Null until assessed (on the move to `assess`; a standard change is never assessed).' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeRisk)
   risk!: ChangeRisk | null;
 
   @ApiProperty({ type: ChangeApproval, nullable: true, description: 'Null until approval is requested (on the move to `authorize`); a rejection keeps it, state `rejected`, until approval is requested again.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeApproval)
   approval!: ChangeApproval | null;
@@ -701,6 +690,7 @@ export class ChangeView {
 
   @ApiProperty({ type: ConflictOverride, nullable: true, description: 'Set when a manager scheduled the change despite conflicts.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ConflictOverride)
   conflictOverride!: ConflictOverride | null;
@@ -898,6 +888,7 @@ export class ChangeHistoryEntry {
 
   @ApiPropertyOptional({ type: ChangeCommentView, description: 'The comment, for `comment_added`.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeCommentView)
   comment?: ChangeCommentView;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsEnum, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Role, RoleSets } from '../actor';
 import { FieldChange } from '../incident/incident.dto';
 import { defineEvent, defineRpc } from '../message';
@@ -57,6 +57,7 @@ import {
 /** Events about one change carry it whole, as it is after the change. */
 class ChangeEventPayload {
   @ApiProperty({ type: ChangeView })
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeView)
   change!: ChangeView;
@@ -75,6 +76,7 @@ export class ChangeUpdatedV1 extends ChangeEventPayload {
 
 export class ChangeRiskAssessedV1 extends ChangeEventPayload {
   @ApiProperty({ type: ChangeRisk, description: 'The risk as assessed now (also `change.risk`).' })
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeRisk)
   risk!: ChangeRisk;
@@ -82,6 +84,7 @@ export class ChangeRiskAssessedV1 extends ChangeEventPayload {
 
 export class ChangeApprovalRequestedV1 extends ChangeEventPayload {
   @ApiProperty({ type: ChangeApproval, description: 'The approval asked for (also `change.approval`): who may vote, and how many must approve.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangeApproval)
   approval!: ChangeApproval;
@@ -131,6 +134,7 @@ export class ChangeCanceledV1 extends ChangeEventPayload {
 /** Events about one release carry it whole, as it is after the change. */
 class ReleaseEventPayload {
   @ApiProperty({ type: ReleaseView })
+  @IsObject()
   @ValidateNested()
   @Type(() => ReleaseView)
   release!: ReleaseView;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INSTANT_EXAMPLE, IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull } from '../transforms';
@@ -97,6 +97,7 @@ export class ReleaseCommand {
 
 /** `itsm.rpc.change.release_update`: a closed or canceled release answers 409 `CHANGE_FINAL_STATE`. */
 export class UpdateReleaseRequest extends ReleaseCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateReleaseDto)
   changes!: UpdateReleaseDto;
@@ -122,6 +123,7 @@ export class TransitionReleaseDto {
 }
 
 export class TransitionReleaseRequest extends ReleaseCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => TransitionReleaseDto)
   transition!: TransitionReleaseDto;

@@ -92,6 +92,7 @@ export class CiView {
   ownerGroup!: string | null;
 
   @ApiProperty({ type: CiIdentifiers })
+  @IsObject()
   @ValidateNested()
   @Type(() => CiIdentifiers)
   identifiers!: CiIdentifiers;
@@ -213,6 +214,7 @@ export class CreateCiDto {
 
   @ApiPropertyOptional({ type: CiIdentifiers })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => CiIdentifiers)
   identifiers?: CiIdentifiers;
@@ -272,6 +274,7 @@ export class UpdateCiDto {
 
   @ApiPropertyOptional({ type: CiIdentifiersPatch })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => CiIdentifiersPatch)
   identifiers?: CiIdentifiersPatch;
@@ -295,6 +298,7 @@ export class CiCommand {
 }
 
 export class UpdateCiRequest extends CiCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateCiDto)
   changes!: UpdateCiDto;
@@ -408,6 +412,7 @@ export class RelationshipIdRequest {
 /** One relationship of a CI seen from that CI: `outgoing` when the CI is the source, with the CI at the other end. */
 export class RelatedCi {
   @ApiProperty({ type: RelationshipView })
+  @IsObject()
   @ValidateNested()
   @Type(() => RelationshipView)
   relationship!: RelationshipView;
@@ -417,6 +422,7 @@ export class RelatedCi {
   direction!: 'outgoing' | 'incoming';
 
   @ApiProperty({ type: CiSummary, description: 'The CI at the other end.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => CiSummary)
   ci!: CiSummary;
@@ -477,6 +483,7 @@ export class CiHistoryEntry {
 
   @ApiPropertyOptional({ type: RelationshipView, description: 'For relationship_added and relationship_removed.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RelationshipView)
   relationship?: RelationshipView;
@@ -514,6 +521,7 @@ export class CiAtView {
   at!: string;
 
   @ApiProperty({ type: CiView })
+  @IsObject()
   @ValidateNested()
   @Type(() => CiView)
   ci!: CiView;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
@@ -51,6 +51,7 @@ import {
 
 class CiEventPayload {
   @ApiProperty({ type: CiView })
+  @IsObject()
   @ValidateNested()
   @Type(() => CiView)
   ci!: CiView;
@@ -79,6 +80,7 @@ export class CiRetiredV1 extends CiEventPayload {
 
 export class RelationshipChangedV1 {
   @ApiProperty({ type: RelationshipView })
+  @IsObject()
   @ValidateNested()
   @Type(() => RelationshipView)
   relationship!: RelationshipView;

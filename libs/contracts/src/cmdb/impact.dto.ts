@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { CiStatus, ImpactDirection } from './cmdb.enums';
 import { OptionalNotNull } from '../transforms';
 
@@ -76,6 +76,7 @@ export class CiSummary {
 
 export class ImpactedCi {
   @ApiProperty({ type: CiSummary })
+  @IsObject()
   @ValidateNested()
   @Type(() => CiSummary)
   ci!: CiSummary;

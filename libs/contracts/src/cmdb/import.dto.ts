@@ -52,6 +52,7 @@ export class ImportItem {
   ownerGroup?: string;
 
   @ApiProperty({ type: CiIdentifiers })
+  @IsObject()
   @ValidateNested()
   @Type(() => CiIdentifiers)
   identifiers!: CiIdentifiers;
@@ -82,6 +83,7 @@ export class ImportReference {
 
   @ApiPropertyOptional({ type: CiIdentifiers })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => CiIdentifiers)
   identifiers?: CiIdentifiers;
@@ -93,11 +95,13 @@ export class ImportRelationship {
   type!: RelationshipType;
 
   @ApiProperty({ type: ImportReference })
+  @IsObject()
   @ValidateNested()
   @Type(() => ImportReference)
   source!: ImportReference;
 
   @ApiProperty({ type: ImportReference })
+  @IsObject()
   @ValidateNested()
   @Type(() => ImportReference)
   target!: ImportReference;
@@ -218,6 +222,7 @@ export class ImportResult {
   source!: string;
 
   @ApiProperty({ type: ImportCounts })
+  @IsObject()
   @ValidateNested()
   @Type(() => ImportCounts)
   counts!: ImportCounts;
@@ -246,6 +251,7 @@ export class ImportCompletedV1 {
   source!: string;
 
   @ApiProperty({ type: ImportCounts })
+  @IsObject()
   @ValidateNested()
   @Type(() => ImportCounts)
   counts!: ImportCounts;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsEnum, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ReportPeriod, ReportPeriodQuery } from '../reporting';
 import { OptionalNotNull } from '../transforms';
 import { Priority } from './incident.enums';
@@ -192,11 +192,13 @@ export class ResolutionTimesRow {
   key!: string | null;
 
   @ApiProperty({ type: DurationFigures, description: 'Time to respond: opened → first response, of the incidents first responded to in the period.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DurationFigures)
   mtta!: DurationFigures;
 
   @ApiProperty({ type: DurationFigures, description: 'Time to resolve: opened → (latest) resolution, of the incidents resolved in the period.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DurationFigures)
   mttr!: DurationFigures;
@@ -215,6 +217,7 @@ export class ResolutionTimesReport extends ServiceDeskReportPeriod {
   rows!: ResolutionTimesRow[];
 
   @ApiProperty({ type: ResolutionTimesRow, description: 'All incidents together (key null).' })
+  @IsObject()
   @ValidateNested()
   @Type(() => ResolutionTimesRow)
   overall!: ResolutionTimesRow;
@@ -255,6 +258,7 @@ export class FirstContactResolutionReport extends ServiceDeskReportPeriod {
   rows!: FirstContactResolutionRow[];
 
   @ApiProperty({ type: FirstContactResolutionRow, description: 'All incidents together (key null).' })
+  @IsObject()
   @ValidateNested()
   @Type(() => FirstContactResolutionRow)
   overall!: FirstContactResolutionRow;
@@ -303,6 +307,7 @@ export class ReassignmentReport extends ServiceDeskReportPeriod {
   rows!: ReassignmentRow[];
 
   @ApiProperty({ type: ReassignmentRow })
+  @IsObject()
   @ValidateNested()
   @Type(() => ReassignmentRow)
   overall!: ReassignmentRow;
@@ -342,6 +347,7 @@ export class ReopenRateReport extends ServiceDeskReportPeriod {
   rows!: ReopenRateRow[];
 
   @ApiProperty({ type: ReopenRateRow })
+  @IsObject()
   @ValidateNested()
   @Type(() => ReopenRateRow)
   overall!: ReopenRateRow;
@@ -357,6 +363,7 @@ export class FulfilmentTimesRow {
   itemName!: string;
 
   @ApiProperty({ type: DurationFigures, description: 'Submitted → first fulfilled (or closed), wall-clock seconds.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DurationFigures)
   fulfilment!: DurationFigures;
@@ -371,6 +378,7 @@ export class FulfilmentTimesReport extends ServiceDeskReportPeriod {
   rows!: FulfilmentTimesRow[];
 
   @ApiProperty({ type: DurationFigures, description: 'All items together.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DurationFigures)
   overall!: DurationFigures;

@@ -1,22 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  Allow,
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ANY_JSON_VALUE } from '../any-json-value';
 import { IsInstant } from '../field-rules';
 import { type Page, PageOf, PageRequest, ListOf } from '../paging';
@@ -233,6 +217,7 @@ export class IncidentCommand {
 }
 
 export class UpdateIncidentRequest extends IncidentCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateIncidentDto)
   changes!: UpdateIncidentDto;
@@ -273,6 +258,7 @@ export class TransitionIncidentDto {
 }
 
 export class TransitionIncidentRequest extends IncidentCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => TransitionIncidentDto)
   transition!: TransitionIncidentDto;
@@ -292,6 +278,7 @@ export class AddCommentDto {
 }
 
 export class AddCommentRequest extends IncidentCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => AddCommentDto)
   comment!: AddCommentDto;
@@ -727,6 +714,7 @@ export class HistoryEntry {
 
   @ApiPropertyOptional({ type: CommentView, description: 'The comment, for `comment_added`.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CommentView)
   comment?: CommentView;

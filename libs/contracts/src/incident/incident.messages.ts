@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { type Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import { SLA_METRICS, type SlaMetric } from '../sla/sla.dto';
@@ -32,6 +32,7 @@ export class IncidentCreatedV1 extends IncidentView {}
 /** Events about one incident carry it whole, as it is after the change. */
 class IncidentEventPayload {
   @ApiProperty({ type: IncidentView })
+  @IsObject()
   @ValidateNested()
   @Type(() => IncidentView)
   incident!: IncidentView;
@@ -119,6 +120,7 @@ export class IncidentCommentAddedV1 {
   assigneeId!: string | null;
 
   @ApiProperty({ type: CommentView, description: '`comment.visibility` is `internal` for work notes: never forward those to requesters.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => CommentView)
   comment!: CommentView;

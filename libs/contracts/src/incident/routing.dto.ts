@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsObject, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { OptionalNotNull, QueryBoolean } from '../transforms';
 import { Priority } from './incident.enums';
@@ -70,6 +70,7 @@ export class RoutingRuleDto {
   enabled?: boolean;
 
   @ApiProperty({ type: RoutingConditions })
+  @IsObject()
   @ValidateNested()
   @Type(() => RoutingConditions)
   conditions!: RoutingConditions;

@@ -1,21 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { INSTANT_EXAMPLE, IsInstant, IsIntegerFrom } from '../field-rules';
 import { type Page, ListOf, PageOf, PageRequest } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
@@ -203,6 +188,7 @@ export class ArticleCommand {
 }
 
 export class UpdateArticleRequest extends ArticleCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateArticleDto)
   changes!: UpdateArticleDto;
@@ -232,6 +218,7 @@ export class TransitionArticleDto {
  * service, as one RPC serves every move.
  */
 export class TransitionArticleRequest extends ArticleCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => TransitionArticleDto)
   transition!: TransitionArticleDto;

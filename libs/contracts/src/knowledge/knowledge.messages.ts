@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsEnum, IsInt, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { Role, RoleSets } from '../actor';
 import { defineEvent, defineRpc } from '../message';
 import {
@@ -25,6 +25,7 @@ import { ArticleHitPage, ArticleSuggestion, SearchArticlesRequest, SuggestionLis
 /** Events about one article carry it whole (the current content version), as it is after the change. */
 class ArticleEventPayload {
   @ApiProperty({ type: ArticleView })
+  @IsObject()
   @ValidateNested()
   @Type(() => ArticleView)
   article!: ArticleView;

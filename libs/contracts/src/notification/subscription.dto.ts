@@ -170,6 +170,7 @@ export class SubscriptionDefinitionDto {
 
   @ApiPropertyOptional({ type: SubscriptionConditionsDto, default: {} })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => SubscriptionConditionsDto)
   conditions?: SubscriptionConditionsDto;
@@ -194,6 +195,7 @@ export class SubscriptionDefinitionDto {
 
   @ApiPropertyOptional({ type: NotificationTemplateDto, description: 'Email wording; a webhook always carries the CloudEvent itself.' })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => NotificationTemplateDto)
   template?: NotificationTemplateDto;
@@ -268,6 +270,7 @@ export class SubscriptionView extends RecordStamps {
   eventTypes!: string[];
 
   @ApiProperty({ type: SubscriptionConditionsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => SubscriptionConditionsDto)
   conditions!: SubscriptionConditionsDto;
@@ -278,18 +281,21 @@ export class SubscriptionView extends RecordStamps {
 
   @ApiProperty({ type: WebhookTargetDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => WebhookTargetDto)
   webhook!: WebhookTargetDto | null;
 
   @ApiProperty({ type: EmailTargetDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EmailTargetDto)
   email!: EmailTargetDto | null;
 
   @ApiProperty({ type: NotificationTemplateDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => NotificationTemplateDto)
   template!: NotificationTemplateDto | null;
@@ -336,6 +342,7 @@ export class RotatedSecretView {
   previousSecretExpiresAt!: string;
 
   @ApiProperty({ type: SubscriptionView })
+  @IsObject()
   @ValidateNested()
   @Type(() => SubscriptionView)
   subscription!: SubscriptionView;

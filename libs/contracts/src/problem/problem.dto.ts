@@ -1,21 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { type Page, PageOf, PageRequest, ListOf } from '../paging';
 import { CommaList, OptionalNotNull, QueryBoolean } from '../transforms';
 import { AddCommentDto, FieldChange } from '../incident/incident.dto';
@@ -222,6 +207,7 @@ export class ProblemCommand {
 }
 
 export class UpdateProblemRequest extends ProblemCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateProblemDto)
   changes!: UpdateProblemDto;
@@ -262,6 +248,7 @@ export class TransitionProblemDto {
  * manager or an admin (403 `PROBLEM_CANCEL_FORBIDDEN` otherwise), as one RPC serves every move.
  */
 export class TransitionProblemRequest extends ProblemCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => TransitionProblemDto)
   transition!: TransitionProblemDto;
@@ -269,6 +256,7 @@ export class TransitionProblemRequest extends ProblemCommand {
 
 /** `itsm.rpc.problem.add_comment`: a comment (`public`) or work note (`internal`); only agents see problems either way. */
 export class AddProblemCommentRequest extends ProblemCommand {
+  @IsObject()
   @ValidateNested()
   @Type(() => AddCommentDto)
   comment!: AddCommentDto;
@@ -532,12 +520,14 @@ export class ProblemView {
 
   @ApiProperty({ type: ProblemDetection, nullable: true, description: 'The pattern a detected problem was opened for; null for a problem opened by a person.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ProblemDetection)
   detection!: ProblemDetection | null;
 
   @ApiProperty({ type: KnownErrorRef, nullable: true, description: 'The known error published from this problem, if any.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => KnownErrorRef)
   knownError!: KnownErrorRef | null;
@@ -622,6 +612,7 @@ export class ProblemHistoryEntry {
 
   @ApiPropertyOptional({ type: ProblemCommentView, description: 'The comment, for `comment_added`.' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ProblemCommentView)
   comment?: ProblemCommentView;

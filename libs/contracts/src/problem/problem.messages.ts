@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { IsArray, IsEnum, IsObject, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { Role, RoleSets } from '../actor';
 import { FieldChange } from '../incident/incident.dto';
 import { defineEvent, defineRpc } from '../message';
@@ -43,6 +43,7 @@ import { ProblemLinkSource, ProblemResolutionCode, ProblemState } from './proble
 /** Events about one problem carry it whole, as it is after the change. */
 class ProblemEventPayload {
   @ApiProperty({ type: ProblemView })
+  @IsObject()
   @ValidateNested()
   @Type(() => ProblemView)
   problem!: ProblemView;
@@ -95,6 +96,7 @@ export class ProblemRootCauseIdentifiedV1 extends ProblemEventPayload {}
 
 export class ProblemKnownErrorPublishedV1 extends ProblemEventPayload {
   @ApiProperty({ type: KnownErrorView })
+  @IsObject()
   @ValidateNested()
   @Type(() => KnownErrorView)
   knownError!: KnownErrorView;
@@ -102,6 +104,7 @@ export class ProblemKnownErrorPublishedV1 extends ProblemEventPayload {
 
 export class ProblemKnownErrorRetiredV1 extends ProblemEventPayload {
   @ApiProperty({ type: KnownErrorView, description: 'The known error as retired, with `retireReason`.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => KnownErrorView)
   knownError!: KnownErrorView;
@@ -121,6 +124,7 @@ export class ProblemClosedV1 extends ProblemEventPayload {}
 
 export class ProblemCandidateDetectedV1 extends ProblemEventPayload {
   @ApiProperty({ type: ProblemDetection })
+  @IsObject()
   @ValidateNested()
   @Type(() => ProblemDetection)
   detection!: ProblemDetection;

@@ -104,6 +104,7 @@ export class CreateCatalogItemDto {
   formSchema!: Record<string, unknown>;
 
   @ApiProperty({ type: () => ApprovalPolicyDto, example: { type: ApprovalType.Manager } })
+  @IsObject()
   @ValidateNested()
   @Type(() => ApprovalPolicyDto)
   approval!: ApprovalPolicyDto;
@@ -147,6 +148,7 @@ export class UpdateCatalogItemDto {
 
   @ApiPropertyOptional({ type: () => ApprovalPolicyDto, example: { type: ApprovalType.Group, group: 'it-procurement' } })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => ApprovalPolicyDto)
   approval?: ApprovalPolicyDto;
@@ -233,6 +235,7 @@ export class CatalogItemView {
   formSchema!: Record<string, unknown>;
 
   @ApiProperty({ type: () => ApprovalPolicyDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => ApprovalPolicyDto)
   approval!: ApprovalPolicyDto;

@@ -302,6 +302,7 @@ export class ServiceRequestSnapshot {
   answers!: Record<string, unknown>;
 
   @ApiProperty({ type: () => ApprovalPolicyDto, description: 'The item’s approval rules when submitted.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => ApprovalPolicyDto)
   approval!: ApprovalPolicyDto;

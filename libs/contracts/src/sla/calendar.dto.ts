@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ListOf } from '../paging';
 import { RecordStamps } from '../records';
 import { OptionalNotNull } from '../transforms';
@@ -87,6 +87,7 @@ export class CalendarDefinitionDto {
   timeZone!: string;
 
   @ApiProperty({ type: WeeklyHoursDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => WeeklyHoursDto)
   weekly!: WeeklyHoursDto;
@@ -151,6 +152,7 @@ export class CalendarView extends RecordStamps {
   timeZone!: string;
 
   @ApiProperty({ type: WeeklyHoursDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => WeeklyHoursDto)
   weekly!: WeeklyHoursDto;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { ClockHistoryEntry } from './clock.dto';
 import { SlaClockRef } from './sla.dto';
 
@@ -35,12 +35,14 @@ export class SlaClockCorrectedV1 extends SlaClockRef {
   correctsEventId!: string;
 
   @ApiProperty({ type: SlaClockEntryV1, description: 'The entry as it was announced last.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaClockEntryV1)
   previous!: SlaClockEntryV1;
 
   @ApiProperty({ type: SlaClockEntryV1, nullable: true, description: 'The entry now; null when the rebuilt history no longer has it (it is retracted).' })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SlaClockEntryV1)
   current!: SlaClockEntryV1 | null;

@@ -132,6 +132,7 @@ export class PolicyTargetDto {
 
   @ApiPropertyOptional({ type: PriorityDurationsDto, description: 'Per-priority targets; a priority change re-targets a running clock.' })
   @OptionalNotNull()
+  @IsObject()
   @ValidateNested()
   @Type(() => PriorityDurationsDto)
   durationByPriority?: PriorityDurationsDto;
@@ -305,6 +306,7 @@ export class PolicyView extends RecordStamps {
   enabled!: boolean;
 
   @ApiProperty({ type: PolicyConditionsDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => PolicyConditionsDto)
   conditions!: PolicyConditionsDto;

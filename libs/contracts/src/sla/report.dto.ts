@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
 import { IsInstant } from '../field-rules';
 import { PageOf, PageRequest, type Page } from '../paging';
 import { ClockView } from './clock.dto';
@@ -100,6 +100,7 @@ export class ComplianceReport {
   rows!: ComplianceRow[];
 
   @ApiProperty({ type: ComplianceRow, description: 'All rows together.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => ComplianceRow)
   overall!: ComplianceRow;
@@ -125,11 +126,13 @@ export class TimeToMetric {
   count!: number;
 
   @ApiProperty({ type: DurationStats, description: 'Business time (the clock’s calendar, pauses excluded).' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DurationStats)
   business!: DurationStats;
 
   @ApiProperty({ type: DurationStats, description: 'Wall-clock time from start to stop.' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DurationStats)
   wall!: DurationStats;
@@ -146,11 +149,13 @@ export class ResponseTimesReport {
   to!: string;
 
   @ApiProperty({ type: TimeToMetric })
+  @IsObject()
   @ValidateNested()
   @Type(() => TimeToMetric)
   mtta!: TimeToMetric;
 
   @ApiProperty({ type: TimeToMetric })
+  @IsObject()
   @ValidateNested()
   @Type(() => TimeToMetric)
   mttr!: TimeToMetric;
