@@ -114,7 +114,7 @@ export interface FaultRun {
   /** Requests the client gave up waiting for. */
   hung: number;
   slowestFailureMs: number;
-  /** From the end of the last fault until every effect was in place. */
+  /** From the end of the work (the last fault behind it) until every outbox was published and every consumer idle. */
   recoveryMs: number;
   handled: Map<string, Set<string>>;
 }
@@ -215,7 +215,7 @@ export function describeRun(run: FaultRun): string {
     `${run.fault}: ${run.operations} operations (${run.requests} requests, ${run.acknowledged} acknowledged), injected ${run.repeats}×; ` +
     `ok ${total.ok}, lost ${total.lost}, duplicated ${total.duplicated}, unexpected ${total.unexpected} ` +
     `(records ${run.records.ok}/${run.records.attempts}, events ${run.events.ok}/${run.events.attempts}, consumer deliveries ${run.consumers.ok}/${run.consumers.attempts}); ` +
-    `dead letters ${run.deadLetters}; failed fast ${run.failedFast}, other failures ${run.badFailures.length}, hung ${run.hung}, slowest failure ${run.slowestFailureMs} ms; recovered ${run.recoveryMs} ms after the last fault`
+    `dead letters ${run.deadLetters}; failed fast ${run.failedFast}, other failures ${run.badFailures.length}, hung ${run.hung}, slowest failure ${run.slowestFailureMs} ms; settled ${run.recoveryMs} ms after the work ended`
   );
 }
 

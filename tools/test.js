@@ -96,7 +96,8 @@ async function main() {
 async function runChaos(started) {
   const results = path.join(os.tmpdir(), `itsm-reliability-${process.pid}.jsonl`);
   fs.rmSync(results, { force: true });
-  const env = { ...toolEnv, ITSM_RELIABILITY_RESULTS: results, FUZZ_LONG: process.env.FUZZ_LONG ?? '1' };
+  // The fuzzer with every input class in every run, 20 runs per operation (npm run test:fuzz goes to 60).
+  const env = { ...toolEnv, ITSM_RELIABILITY_RESULTS: results, FUZZ_LONG: '1', FUZZ_RUNS: process.env.FUZZ_RUNS ?? '20' };
   console.log('\n==> reliability suite: npx jest -c jest.chaos.config.js');
   const code = await run('npx', ['jest', '-c', 'jest.chaos.config.js', '--ci', ...jestArgs], env);
   if (interrupted) process.exit(interrupted);

@@ -21,7 +21,7 @@ export interface ReliabilityRow {
   /** Requests answered 503/504 while the fault lasted, and the slowest of those answers (ms). */
   failedFast?: number;
   slowestFailureMs?: number;
-  /** From the end of the fault until every acknowledged operation's effects were seen (ms). */
+  /** From the end of the run's work until every outbox was published and every consumer idle (ms). */
   recoveryMs?: number;
   notes?: string;
 }
