@@ -1,6 +1,6 @@
 import { ALL_ROLES } from './actor';
 import { AllEvents, AllRpc } from './registry';
-import { deadLetterSubject, domainEvents } from './message';
+import { deadLetterSubject, domainEvents, eventSubjectOfType } from './message';
 
 describe('message declarations', () => {
   it('derive event subjects and CloudEvents types from domain, name and version', () => {
@@ -8,6 +8,11 @@ describe('message declarations', () => {
       expect(event.subject).toBe(`itsm.events.${event.domain}.${event.name}.v${event.version}`);
       expect(event.type).toBe(`itsm.${event.domain}.${event.name}.v${event.version}`);
     }
+  });
+
+  it('put every event on the subject its type names, so that a consumer can tell an event routed as another', () => {
+    for (const event of AllEvents) expect(eventSubjectOfType(event.type)).toBe(event.subject);
+    expect(eventSubjectOfType('itsm.incident.created.v1')).not.toBe(eventSubjectOfType('itsm.incident.closed.v1'));
   });
 
   it('declare every subject once', () => {

@@ -46,6 +46,14 @@ export interface RpcDeclaration<TName extends string = string, TRequest = unknow
   readonly roles: readonly Role[];
 }
 
+/**
+ * The subject an event of `type` is published on, declared or not: `itsm.<domain>.<name>.v<N>` goes on
+ * `itsm.events.<domain>.<name>.v<N>`. A consumer refuses an event that came on another subject.
+ */
+export function eventSubjectOfType(type: string): string {
+  return `${EVENT_SUBJECT_ROOT}.${type.replace(/^itsm\./, '')}`;
+}
+
 export function defineEvent<D extends Domain, N extends string, V extends number, P>(decl: {
   domain: D;
   name: N;

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import {
   type CloudEvent,
   deadLetterSubject,
-  EVENT_SUBJECT_ROOT,
+  eventSubjectOfType,
   EVENTS_STREAM,
   type EventDeclaration,
   findEventByType,
@@ -630,7 +630,7 @@ export class EventConsumer {
    */
   private async handlerFor(held: HeldEvent): Promise<EventHandlerFn | undefined> {
     const { event, subject } = held;
-    const routed = subjectOfType(event.type);
+    const routed = eventSubjectOfType(event.type);
     if (routed !== subject) throw new PoisonMessage(`type ${event.type} does not match subject ${subject} (its subject is ${routed})`);
     const handler = this.definition.handlers.get(event.type) ?? this.definition.fallback;
     if (!handler) return undefined;
@@ -739,11 +739,6 @@ function contextOf(held: HeldEvent): ReturnType<typeof contextFromHeaders> {
 function canonicalUuid(id: string): string {
   const hex = id.replace(/[{}-]/g, '').toLowerCase();
   return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : id;
-}
-
-/** The subject an event of a type is published on: `itsm.<domain>.<name>.v<N>` on `itsm.events.<domain>.<name>.v<N>`. */
-function subjectOfType(type: string): string {
-  return `${EVENT_SUBJECT_ROOT}.${type.replace(/^itsm\./, '')}`;
 }
 
 /** The start of a message that is not an event, for its dead letter. */
