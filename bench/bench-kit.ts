@@ -1,8 +1,9 @@
 /** What every benchmark of the suite shares: its command-line options, percentiles, CPU time from /proc and resident memory. */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, infra, metricSum, scrapeMetrics, type TestDatabase, waitFor } from '@itsm/testing';
+import { ensureLocalIdentities } from '@itsm/messaging';
 
 /** True while a process with this pid exists (a zombie aside). */
 function isAlive(pid: number): boolean {
@@ -81,9 +82,10 @@ export async function startInfra(name: string): Promise<BenchInfra> {
     for (const step of stops.splice(0).reverse()) await step().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
-  const environment = { pg: process.env['ITSM_TEST_PG_URL'], nats: process.env['ITSM_TEST_NATS_URLS'] };
+  const variables = ['ITSM_TEST_PG_URL', 'ITSM_TEST_NATS_URLS', 'ITSM_TEST_NATS_CREDENTIALS_DIR'] as const;
+  const environment = variables.map((variable) => [variable, process.env[variable]] as const);
   stops.push(async () => {
-    for (const [name, value] of [['ITSM_TEST_PG_URL', environment.pg], ['ITSM_TEST_NATS_URLS', environment.nats]] as const) {
+    for (const [name, value] of environment) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -92,11 +94,16 @@ export async function startInfra(name: string): Promise<BenchInfra> {
     const pg = { dir: join(dir, 'pg'), port: await freePort(), durable: true };
     let postgres = await infra.startPostgres(pg);
     stops.push(() => postgres.stop());
-    const natsSettings = { dir: join(dir, 'nats'), port: await freePort() };
+    // The broker runs with the suite's authorization, as in tests and deployments: every process meets its permissions.
+    const auth = ensureLocalIdentities(join(dir, 'nats-auth'), { trustAdminActors: true });
+    const configFile = join(dir, 'nats-authorization.conf');
+    writeFileSync(configFile, auth.authorization, { mode: 0o600 });
+    const natsSettings = { dir: join(dir, 'nats'), port: await freePort(), configFile };
     let nats = await infra.startNats(natsSettings);
     stops.push(() => nats.stop());
     process.env['ITSM_TEST_PG_URL'] = postgres.url;
     process.env['ITSM_TEST_NATS_URLS'] = nats.url;
+    process.env['ITSM_TEST_NATS_CREDENTIALS_DIR'] = auth.credentialsDir;
     const database = await createTestDatabase();
     stops.push(() => database.drop());
     return {

@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { IncidentRpc, Role } from '@itsm/contracts';
 import { createLogger } from '@itsm/observability';
-import { freePort, infra, mintToken, type ServiceProcess, spawnApp, TEST_JWT_ISSUER, TEST_JWT_SECRET, waitUntilReady } from '@itsm/testing';
+import { freePort, infra, mintToken, type ServiceProcess, spawnApp, TEST_JWT_ISSUER, TEST_JWT_SECRET, waitUntilReady, testNatsCredentialsDir, testNatsOptions } from '@itsm/testing';
 import { loadGatewayConfig } from '../apps/gateway/src/config';
 import { createGateway, type Gateway } from '../apps/gateway/src/gateway';
 import { RateLimiter } from '../apps/gateway/src/limits/rate-limiter';
@@ -45,7 +45,7 @@ interface Replica {
 }
 
 async function startReplica(natsUrl: string, env: Record<string, string>): Promise<Replica> {
-  const config = loadGatewayConfig({ NATS_URL: natsUrl, JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', ...env });
+  const config = loadGatewayConfig({ NATS_URL: natsUrl, NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', ...env });
   const gateway = await createGateway(config, createLogger('gateway', 'silent'));
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.app.getHttpServer().address();
@@ -56,7 +56,7 @@ async function startReplica(natsUrl: string, env: Record<string, string>): Promi
 /** A gateway as a process of its own, from its build (`npm run bench:gateway-limits` builds first). */
 async function startProcessReplica(natsUrl: string): Promise<{ baseUrl: string; process: ServiceProcess }> {
   const port = await freePort();
-  const child = spawnApp('gateway', { NATS_URL: natsUrl, JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000' });
+  const child = spawnApp('gateway', { NATS_URL: natsUrl, NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '10000' });
   await waitUntilReady(child, port);
   return { baseUrl: `http://127.0.0.1:${port}`, process: child };
 }
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const floodRate = option('flood-rate', 2_000);
   const dir = mkdtempSync(join(tmpdir(), 'itsm-bench-limits-'));
   const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
-  const nc = await connect({ servers: nats.url, name: 'bench-limits' });
+  const nc = await connect(testNatsOptions('bench-limits'));
   standInService(nc);
   const high = { RATE_LIMIT_READ_PER_WINDOW: '1000000000', RPC_TIMEOUT_MS: '10000' };
   const off = [await startReplica(nats.url, { ...high, RATE_LIMIT_ENABLED: 'false' }), await startReplica(nats.url, { ...high, RATE_LIMIT_ENABLED: 'false' })];

@@ -14,8 +14,8 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImpactDirection, ImpactRpc, type ImpactRequest, Role } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { freePort, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { freePort, serviceTestEnv, spawnApp, waitUntilReady, connectTestNats } from '@itsm/testing';
 import { graphStatements } from './impact-graph';
 import { cpuMs, option, residentMegabytes, startInfra, summary } from './bench-kit';
 
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const generatedInMs = Math.round(performance.now() - generationStart);
     const ids = (await database.query<{ id: string }>(`SELECT id FROM cmdb.cis WHERE status <> 'retired'`)).map((row) => row.id);
 
-    const nc = await connectNats(infra.natsUrl, 'bench-impact');
+    const nc = await connectTestNats('bench-impact');
     const rpc = new RpcClient(nc, 60_000);
     const actor = { sub: 'service:bench', name: 'impact benchmark', roles: [Role.Agent] };
     const ask = async (request: ImpactRequest) => {

@@ -15,8 +15,8 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Actor, KnowledgeRpc, Role, type SearchArticlesRequest } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { freePort, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { freePort, serviceTestEnv, spawnApp, waitUntilReady, connectTestNats } from '@itsm/testing';
 import { CORPUS_SERVICE_IDS, corpusStatements } from '../apps/knowledge/test/support/article-corpus';
 import { cpuMs, option, percentile, residentMegabytes, startInfra } from './bench-kit';
 import { COMMON, MIXED, PHRASES, PREFIXES, RARE, TICKETS, TYPOS } from './knowledge-queries';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
               round(pg_relation_size('knowledge.article_versions_title_trgm_idx') / 1048576.0)::int AS trgm_idx_mb`,
     );
 
-    const nc = await connectNats(infra.natsUrl, 'bench-knowledge');
+    const nc = await connectTestNats('bench-knowledge');
     const rpc = new RpcClient(nc, 60_000);
     const ask = async (actor: Actor, request: SearchArticlesRequest | { text: string }) => {
       const t0 = performance.now();

@@ -36,8 +36,8 @@ import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import { Webhook } from 'standardwebhooks';
 import { type CloudEvent, type CreateSubscriptionDto, IncidentEvents, NotificationRpc, Role } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { buildIncidentView, createTestDatabase, freePort, infra, resetStreams, serviceTestEnv, spawnApp, type ServiceProcess, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { buildIncidentView, createTestDatabase, freePort, infra, resetStreams, serviceTestEnv, spawnApp, type ServiceProcess, type TestDatabase, waitUntilReady, connectTestNats } from '@itsm/testing';
 import { cpuMs, option, sleep, summary } from './bench-kit';
 
 const HEALTHY_HOST = '127.0.0.1';
@@ -626,7 +626,7 @@ async function main(): Promise<void> {
   const nats = await infra.startNats({ dir: join(dir, 'nats'), port: await freePort() });
   process.env['ITSM_TEST_PG_URL'] = postgres.url;
   process.env['ITSM_TEST_NATS_URLS'] = nats.url;
-  const nc = await connectNats(nats.url, 'bench-notification');
+  const nc = await connectTestNats('bench-notification');
   const healthy = await Receiver.start(HEALTHY_HOST, { delayMs: receiverDelayMs });
   const bench: Bench = { nc, healthy, postgresPid: pidIn(join(dir, 'pg', 'data', 'postmaster.pid')), natsPid: pidIn(join(dir, 'nats', 'nats-server.pid')) };
   try {

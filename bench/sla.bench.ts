@@ -19,8 +19,8 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CloudEvent, Role, SlaEvents, SlaRpc, type SlaBreachedV1 } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { freePort, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { freePort, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady, connectTestNats } from '@itsm/testing';
 import { BusinessCalendar, type CalendarDefinition } from '../apps/sla/src/domain/business-calendar';
 import { cpuMs, option, residentMegabytes, sleep, startInfra, summary } from './bench-kit';
 
@@ -216,12 +216,11 @@ function lateness(ids: readonly string[], arrivals: ReadonlyMap<string, Arrival[
 async function scheduler(clocks: number, due: number, burst: number) {
   const infrastructure = await startInfra('sla');
   const { database } = infrastructure;
-  const nats = { url: infrastructure.natsUrl };
   const port = await freePort();
   const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   // The scheduler's and the outbox's production defaults (SLA_TIMER_INTERVAL_MS 500, batch 200, outbox poll 1 s).
   const sla = spawnApp('sla', serviceTestEnv(database, { HEALTH_PORT: String(port), LOG_LEVEL: 'warn', OUTBOX_POLL_INTERVAL_MS: '1000' }), nodeArgs);
-  const nc = await connectNats(nats.url, 'bench-sla');
+  const nc = await connectTestNats('bench-sla');
   try {
     await waitUntilReady(sla, port);
     const rpc = new RpcClient(nc, 60_000);

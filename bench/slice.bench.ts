@@ -13,8 +13,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENTS_STREAM, IncidentEvents, Role } from '@itsm/contracts';
-import { connectNats } from '@itsm/messaging';
-import { buildCreateIncident, freePort, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady } from '@itsm/testing';
+import { buildCreateIncident, freePort, mintToken, serviceTestEnv, spawnApp, TEST_JWT_SECRET, type ServiceProcess, waitUntilReady, testNatsCredentialsDir, connectTestNats } from '@itsm/testing';
 import { cpuMs, option, percentile, residentMegabytes, startInfra } from './bench-kit';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
@@ -43,10 +42,10 @@ async function main(): Promise<void> {
     processes.push({
       name: 'gateway',
       port: gatewayPort,
-      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false' }, nodeArgs),
+      process: spawnApp('gateway', { PORT: String(gatewayPort), HOST: '127.0.0.1', NATS_URL: nats.url, NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false' }, nodeArgs),
     });
     await Promise.all(processes.map(({ process, port }) => waitUntilReady(process, port)));
-    const nc = await connectNats(nats.url, 'bench');
+    const nc = await connectTestNats('bench');
     const jsm = await nc.jetstreamManager();
     const token = mintToken({ sub: 'bench', roles: [Role.Agent] });
     const url = `http://127.0.0.1:${gatewayPort}/v1/incidents`;

@@ -191,11 +191,19 @@ describe('docker-compose.yml', () => {
     expect(compose.services['gateway']?.depends_on).toEqual(expected);
   });
 
-  it('waits only on services that have a health check', () => {
+  it('waits only on services that have a health check, or on the one-off provisioning steps to succeed', () => {
     const waits = Object.entries(compose.services).flatMap(([name, service]) =>
       Object.entries(service.depends_on ?? {}).map(([dependency, { condition }]) => ({ name, dependency, condition, healthcheck: Boolean(compose.services[dependency]?.healthcheck) })),
     );
-    expect(waits.filter((wait) => wait.condition !== 'service_healthy' || !wait.healthcheck)).toEqual([]);
+    const oneOff = (wait: { dependency: string; condition?: string }): boolean =>
+      ['postgres-roles', 'nats-keys', 'nats-tls'].includes(wait.dependency) && wait.condition === 'service_completed_successfully';
+    expect(waits.filter((wait) => !oneOff(wait) && (wait.condition !== 'service_healthy' || !wait.healthcheck))).toEqual([]);
+  });
+
+  it.each(SERVICE_NAMES)('connects %s as its own database role, after the roles are provisioned, never as postgres', (app) => {
+    expect(compose.services[app]?.environment?.['DATABASE_URL']).toBe(`postgres://itsm_${app}:${example[`ITSM_DB_PASSWORD_${app.toUpperCase()}`]}@postgres:5432/itsm`);
+    expect(compose.services[app]?.depends_on).toMatchObject({ 'postgres-roles': { condition: 'service_completed_successfully' } });
+    expect(compose.services['postgres-roles']?.environment?.['ITSM_DB_SERVICES']?.split(',')).toContain(app);
   });
 
   it('keeps PostgreSQL and JetStream data in volumes, with NATS configured by its file', () => {
@@ -206,6 +214,24 @@ describe('docker-compose.yml', () => {
     const natsConfig = read('docker/nats.conf');
     expect(natsConfig).toMatch(/jetstream\s*\{[^}]*store_dir:\s*\/data\/jetstream[^}]*sync_interval:\s*always/);
     expect(natsConfig).toMatch(/^http_port:\s*8222$/m);
+  });
+
+  it.each(appServices)('connects %s to NATS over TLS, verifying the suite CA, with its own nkey seed only', (app) => {
+    const service = compose.services[app] ?? {};
+    expect(service.environment).toMatchObject({ NATS_URL: 'tls://nats:4222', NATS_CREDENTIALS_DIR: '/run/nats/credentials', NATS_TLS_CA_FILE: '/run/nats/tls/ca.pem' });
+    expect(service.volumes).toEqual([`natsseed-${app}:/run/nats/credentials:ro`, 'natstls:/run/nats/tls:ro']);
+    const keys = compose.services['nats-keys'] ?? {};
+    expect(keys.volumes).toContain(`natsseed-${app}:/nats-auth/credentials/${app}`);
+    expect(service.depends_on).toMatchObject({ nats: { condition: 'service_healthy' } });
+  });
+
+  it('runs NATS with the generated authorization and TLS, once keys and certificates are made', () => {
+    const nats = compose.services['nats'] ?? {};
+    expect(nats.volumes).toEqual(expect.arrayContaining(['natsbroker:/etc/nats/auth:ro', 'natstls:/etc/nats/tls:ro']));
+    expect(nats.depends_on).toEqual({ 'nats-keys': { condition: 'service_completed_successfully' }, 'nats-tls': { condition: 'service_completed_successfully' } });
+    const natsConfig = read('docker/nats.conf');
+    expect(natsConfig).toMatch(/^include "auth\/authorization\.conf"$/m);
+    expect(natsConfig).toMatch(/^tls\s*\{[^}]*cert_file:\s*"\/etc\/nats\/tls\/server\.pem"[^}]*key_file:\s*"\/etc\/nats\/tls\/server-key\.pem"/m);
   });
 
   const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;

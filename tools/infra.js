@@ -551,12 +551,12 @@ async function stopLeftoverNats(pidFile, storeDir) {
 }
 
 /**
- * Starts `nats-server -a 127.0.0.1 -p port -js -sd dir [-m monitorPort]` and waits until it answers on its
- * port with JetStream on. `detached` puts it in its own process group (so a Ctrl-C in the terminal reaches the
+ * Starts `nats-server -a 127.0.0.1 -p port -js -sd dir [-m monitorPort] [-c configFile]` and waits until it
+ * answers on its port with JetStream on (`configFile`: authorization, TLS; see tools/nats-config.ts). `detached` puts it in its own process group (so a Ctrl-C in the terminal reaches the
  * caller only, which stops it in order). Resolves to { url, port, monitorPort, dir, logFile, pidFile, pid,
  * command, stop(), stopSync() }.
  */
-async function startNats({ dir, port, monitorPort, detached = false, timeoutMs = 20_000 }) {
+async function startNats({ dir, port, monitorPort, configFile, detached = false, timeoutMs = 20_000 }) {
   const bin = findNatsServer();
   if (!bin) throw new Error(missingBinaries({ postgres: false })[0]);
   dir = path.resolve(dir);
@@ -567,6 +567,10 @@ async function startNats({ dir, port, monitorPort, detached = false, timeoutMs =
   const name = `itsm-${port}-${crypto.randomBytes(4).toString('hex')}`;
   const args = ['-a', LOCALHOST, '-p', String(port), '-js', '-sd', dir, '-n', name, '-P', pidFile];
   if (monitorPort) args.push('-m', String(monitorPort));
+  // Authorization and TLS come from a configuration file; the flags above take precedence over what it says.
+  if (configFile) args.push('-c', path.resolve(configFile));
+  // The server writes its log itself, so a server restarted with `command` logs to the same file.
+  args.push('-l', logFile);
 
   await stopLeftoverNats(pidFile, dir);
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, serviceTestEnv, spawnNode, TEST_JWT_SECRET, testNatsUrl, type ServiceProcess, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { asServiceRole, createTestDatabase, freePort, serviceTestEnv, spawnNode, TEST_JWT_SECRET, testNatsUrl, type ServiceProcess, type TestDatabase, waitUntilReady, testNatsCredentialsDir } from '@itsm/testing';
 
 // Plain CommonJS tools: the Dockerfile runs them without a build step.
 const { assemble } = require('./assemble-runtime') as { assemble(out: string, options?: { install?: boolean }): void };
@@ -15,7 +15,8 @@ describe('the runtime layout of the container image', () => {
   let out: string;
   let database: TestDatabase;
 
-  const inImage = (args: string[], env: NodeJS.ProcessEnv): ServiceProcess => spawnNode(args, env, out);
+  // A service runs as its own database role, as the image does in production.
+  const inImage = (args: string[], env: NodeJS.ProcessEnv): ServiceProcess => spawnNode(args, asServiceRole(env, env['APP'] ?? ''), out);
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'itsm-runtime-'));
@@ -57,7 +58,7 @@ describe('the runtime layout of the container image', () => {
         const port = await freePort();
         const env =
           app === 'gateway'
-            ? { APP: app, PORT: String(port), HOST: '127.0.0.1', NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }
+            ? { APP: app, PORT: String(port), HOST: '127.0.0.1', NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' }
             : { ...serviceTestEnv(database, { HEALTH_PORT: String(port) }), APP: app };
         running.push({ app, process: inImage(['tools/run-app.js'], env), port });
       }

@@ -3,11 +3,14 @@
  * `npm start`: builds, finds or starts PostgreSQL and NATS, then runs the gateway and the seven services on
  * this machine until Ctrl-C.
  *
- * Infrastructure: DATABASE_URL / NATS_URL when set; else the shared servers on 127.0.0.1:5432 and
- * 127.0.0.1:4222 when they answer, PostgreSQL letting user postgres in without a password
- * (ITSM_PROBE_PG_PORT / ITSM_PROBE_NATS_PORT change the ports looked at, 0 skips the look); else private
- * servers on free ports with their data in .data/postgres and .data/nats, kept from one start to the next
- * (their binaries installed first when missing: infra.ensureServers). LOG_FORMAT=json passes the services'
+ * Infrastructure: DATABASE_URL / NATS_URL when set; else the shared PostgreSQL on 127.0.0.1:5432 when it
+ * answers and lets user postgres in without a password (ITSM_PROBE_PG_PORT changes the port looked at, 0 skips
+ * the look); else private servers on free ports with their data in .data/postgres and .data/nats, kept from one
+ * start to the next (their binaries installed first when missing: infra.ensureServers). NATS is never taken
+ * from a shared server, which would not enforce the suite's permissions: the private broker runs with the
+ * authorization generated from libs/contracts (keys in .data/nats-auth, given to the apps as
+ * NATS_CREDENTIALS_DIR), plain on 127.0.0.1, or with TLS when ITSM_NATS_TLS=1 (local CA in .data/nats-tls; the
+ * apps get a tls:// URL and NATS_TLS_CA_FILE). With NATS_URL set, the NATS_* settings of the environment apply. LOG_FORMAT=json passes the services'
  * JSON log lines through unchanged. `--no-build` skips the build.
  */
 const fs = require('node:fs');
@@ -15,8 +18,9 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 const path = require('node:path');
 const readline = require('node:readline');
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const infra = require('./infra');
+const natsTls = require('./nats-tls');
 const { APPS, SERVICE_NAMES } = require('./apps');
 
 const { ROOT, DATA_DIR } = infra;
@@ -158,7 +162,6 @@ async function chooseInfrastructure() {
     natsFrom: 'NATS_URL',
   };
   const pgPort = probePort('ITSM_PROBE_PG_PORT', 5432);
-  const natsPort = probePort('ITSM_PROBE_NATS_PORT', 4222);
   if (!infraState.databaseUrl && pgPort > 0 && (await infra.isPortOpen(LOCALHOST, pgPort, 500))) {
     if (await refusesPostgresUser(pgPort)) {
       say(`PostgreSQL on ${LOCALHOST}:${pgPort} does not let user postgres in without a password: using a private one (set DATABASE_URL to use that server)`);
@@ -167,10 +170,7 @@ async function chooseInfrastructure() {
       infraState.databaseFrom = `server found on ${LOCALHOST}:${pgPort}`;
     }
   }
-  if (!infraState.natsUrl && natsPort > 0 && (await infra.isPortOpen(LOCALHOST, natsPort, 500))) {
-    infraState.natsUrl = `nats://${LOCALHOST}:${natsPort}`;
-    infraState.natsFrom = `server found on ${LOCALHOST}:${natsPort}`;
-  }
+  infraState.natsEnv = {};
 
   const needPostgres = !infraState.databaseUrl;
   const needNats = !infraState.natsUrl;
@@ -197,12 +197,15 @@ async function chooseInfrastructure() {
     );
   }
   if (needNats) {
-    say('Starting NATS with JetStream (store in .data/nats)...');
+    const tls = natsTlsRequested();
+    const broker = prepareBroker({ tls });
+    say(`Starting NATS with JetStream, the suite's authorization${tls ? ' and TLS' : ''} (store in .data/nats; a NATS already running here is not used, set NATS_URL for that)...`);
     starts.push(
-      track(infra.startNats({ dir: path.join(DATA_DIR, 'nats'), port: natsFree, detached: true })).then((server) => {
+      track(infra.startNats({ dir: path.join(DATA_DIR, 'nats'), port: natsFree, configFile: broker.configFile, detached: true })).then((server) => {
         state.embedded.push({ name: 'NATS', server });
-        infraState.natsUrl = server.url;
-        infraState.natsFrom = 'private server, store in .data/nats';
+        infraState.natsUrl = privateNatsUrl(server.port, broker.tls);
+        infraState.natsEnv = brokerEnvironment(broker);
+        infraState.natsFrom = `private server, store in .data/nats, keys in .data/nats-auth${broker.tls ? ', TLS (CA .data/nats-tls/ca.pem)' : ''}`;
       }),
     );
   }
@@ -210,6 +213,45 @@ async function chooseInfrastructure() {
   const failed = results.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
   return infraState;
+}
+
+/** ITSM_NATS_TLS=1 (or true, yes, on): the private broker of `npm start` speaks TLS only. */
+function natsTlsRequested(value = process.env.ITSM_NATS_TLS) {
+  const setting = (value || '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(setting)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(setting)) return true;
+  sayError(`ITSM_NATS_TLS must be 1 or 0, not "${value}"`);
+  process.exit(1);
+}
+
+/**
+ * The private broker's configuration: the suite's keys and authorization (tools/nats-config.ts local, kept in
+ * .data/nats-auth from one start to the next), and with `tls` a CA and certificates for 127.0.0.1 in .data/nats-tls.
+ */
+function prepareBroker({ tls, dataDir = DATA_DIR }) {
+  const authDir = path.join(dataDir, 'nats-auth');
+  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'tools', 'nats-config.ts'), 'local', authDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (result.status !== 0) throw new Error(`Cannot write the NATS authorization into ${authDir}: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+  const material = tls ? natsTls.ensureTlsMaterial(path.join(dataDir, 'nats-tls')) : undefined;
+  const configFile = natsTls.writeBrokerConfig(path.join(authDir, 'broker.conf'), {
+    authorizationFile: path.join(authDir, 'authorization.conf'),
+    tls: material && { certFile: material.certFile, keyFile: material.keyFile, caFile: material.caFile },
+  });
+  return { configFile, credentialsDir: path.join(authDir, 'credentials'), tls: material };
+}
+
+/** URL of the private broker: tls:// when it speaks TLS, so that the apps insist on it. */
+function privateNatsUrl(port, tls) {
+  return `${tls ? 'tls' : 'nats'}://${LOCALHOST}:${port}`;
+}
+
+/** What every app needs to sign in to the private broker, and to verify it when it speaks TLS. */
+function brokerEnvironment({ credentialsDir, tls }) {
+  return { NATS_CREDENTIALS_DIR: credentialsDir, ...(tls ? { NATS_TLS_CA_FILE: tls.caFile } : {}) };
 }
 
 /** Creates the database named in DATABASE_URL when the server does not have it yet. */
@@ -262,6 +304,34 @@ async function ensureDatabase(databaseUrl) {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Gives every service its own role and schema in the database (as the administrator of DATABASE_URL) and returns
+ * each service's own URL. Passwords are made only when the administrator logs in with one (the server then
+ * likely asks the roles for one too); they are kept in .data/database-passwords.json (mode 0600), never shown.
+ */
+async function provisionServiceRoles(adminUrl) {
+  const { provisionDatabase, serviceDatabaseUrl } = require(path.join(ROOT, 'libs', 'persistence', 'dist', 'provisioning.js'));
+  let passwords = {};
+  if (new URL(adminUrl).password) {
+    const file = path.join(DATA_DIR, 'database-passwords.json');
+    if (fs.existsSync(file)) passwords = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const missing = SERVICE_NAMES.filter((name) => !passwords[name]);
+    if (missing.length > 0) {
+      for (const name of missing) passwords[name] = crypto.randomBytes(24).toString('hex');
+      fs.mkdirSync(DATA_DIR, { recursive: true });
+      fs.writeFileSync(file, `${JSON.stringify(passwords, null, 2)}\n`, { mode: 0o600 });
+    }
+    fs.chmodSync(file, 0o600);
+  }
+  await provisionDatabase(
+    adminUrl,
+    SERVICE_NAMES.map((service) => ({ service, password: passwords[service] })),
+  ).catch((error) => {
+    throw new Error(`Cannot give the services their database roles at ${redact(adminUrl)}: ${error.message}`);
+  });
+  return Object.fromEntries(SERVICE_NAMES.map((service) => [service, serviceDatabaseUrl(adminUrl, service, passwords[service])]));
 }
 
 // ----------------------------------------------------------------------------------------------- apps
@@ -503,20 +573,24 @@ async function main() {
   if (state.stopping) return;
   await ensureDatabase(infraState.databaseUrl);
   if (state.stopping) return;
+  // Each service connects as its own role, which owns its schema only; the administrator's URL stays here.
+  const serviceUrls = await provisionServiceRoles(infraState.databaseUrl);
+  for (const app of apps) if (serviceUrls[app.name]) app.env.DATABASE_URL = serviceUrls[app.name];
+  if (state.stopping) return;
 
   state.phase = 'starting';
   say(`Starting ${apps.map((app) => app.name).join(', ')}...`);
   state.apps = apps;
   // API keys work out of the box: their hash key is derived from the local token secret (set API_KEY_HASH_SECRET to choose one).
   const apiKeyHashSecret = process.env.API_KEY_HASH_SECRET || crypto.createHmac('sha256', secret).update('itsm api keys').digest('hex');
-  const env = { DATABASE_URL: infraState.databaseUrl, NATS_URL: infraState.natsUrl, JWT_SECRET: secret, API_KEY_HASH_SECRET: apiKeyHashSecret };
+  const env = { NATS_URL: infraState.natsUrl, ...infraState.natsEnv, JWT_SECRET: secret, API_KEY_HASH_SECRET: apiKeyHashSecret };
   for (const app of apps) spawnApp(app, env);
   if (!(await waitUntilReady(apps))) return;
   state.phase = 'running';
   banner(apps, infraState, gatewayPort);
 }
 
-module.exports = { plannedApps, appEnvironment };
+module.exports = { plannedApps, appEnvironment, natsTlsRequested, prepareBroker, privateNatsUrl, brokerEnvironment, provisionServiceRoles };
 
 if (require.main === module) {
   main().catch((error) => {

@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Actor, Role } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
+import { RpcClient } from '@itsm/messaging';
 import type { NatsConnection } from 'nats';
-import { freePort, mintToken, SERVICE_NAMES, spawnApp, TEST_JWT_SECRET, type ServiceProcess, type TestDatabase, waitUntilReady } from '@itsm/testing';
+import { freePort, mintToken, SERVICE_NAMES, spawnApp, TEST_JWT_SECRET, type ServiceProcess, type TestDatabase, waitUntilReady, testNatsCredentialsDir, connectTestNats } from '@itsm/testing';
 import { cpuMs, startInfra } from '../bench-kit';
 
 export interface SuiteProcess {
@@ -97,7 +97,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
   const processes: SuiteProcess[] = [];
   const shared = {
     DATABASE_URL: database.url,
-    NATS_URL: nats.url,
+    NATS_URL: nats.url, NATS_CREDENTIALS_DIR: testNatsCredentialsDir(),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -144,7 +144,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     await stopAll();
     throw error;
   }
-  const nc = await connectNats(nats.url, 'bench');
+  const nc = await connectTestNats('bench');
   const jsm = await nc.jetstreamManager();
   const rpc = new RpcClient(nc, 60_000);
   const gatewayPort = processes.find((p) => p.name === 'gateway')?.port;

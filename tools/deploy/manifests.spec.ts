@@ -20,6 +20,7 @@ import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisrup
 import type { ICluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/Cluster';
 import type { IScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1/ScheduledBackup';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import {
   allowedFlows,
   containerEnv,
@@ -45,6 +46,7 @@ import {
   workloadPods,
 } from './manifest-queries';
 import { ServiceConfig } from '@itsm/runtime';
+import { provisioningSql, serviceRoleName } from '@itsm/persistence';
 import { validateAgainstModels } from './models';
 import { unknownFields } from './strict-fields';
 import { type K8sObject, listOverlays, OVERLAYS_DIR, renderKustomization, REPO_ROOT } from './render';
@@ -79,12 +81,16 @@ const PRODUCTION_OVERLAYS = OVERLAYS.filter((overlay) => overlay === 'prod' || o
 const OVERLAYS_WITH_GENERATED_SECRETS = new Set(['dev']);
 /** Secrets referenced but created outside the manifests, each explained in docs/kubernetes.md. */
 const EXTERNAL_SECRETS: Record<string, string> = {
-  'itsm-postgres-app': 'written by CloudNativePG for the Cluster itsm-postgres (DATABASE_URL)',
+  ...Object.fromEntries(SERVICE_NAMES.map((app) => [`itsm-db-${app}`, `database role of ${app}: username, password (read by CloudNativePG) and uri (its DATABASE_URL)`])),
   'itsm-gateway': 'JWT_SECRET of the gateway',
   'itsm-notification-smtp': 'SMTP_PASSWORD of the notification service',
   'itsm-gateway-tls': 'certificate of the Ingress',
   'itsm-postgres-backup': 'credentials of the backup bucket',
+  'nats-identities': 'public keys of the suite identities, read by the broker (npm run nats:identities)',
+  ...Object.fromEntries(APP_NAMES.map((app) => [`nats-credentials-${app}`, `nkey seed of ${app} (npm run nats:identities)`])),
 };
+/** Settings that name a file or a directory (a mounted Secret), not a secret value. */
+const PATH_SETTING = /_(DIR|FILE)$/;
 const SECRET_LOOKING_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|PRIVATE|(^|_)KEY$|DATABASE_URL/i;
 /** Variables a Deployment may set as literals: which app it is and the port its probes use. Everything else comes from a ConfigMap or a Secret. */
 const LITERAL_ENV = new Set(['APP', 'PORT', 'HEALTH_PORT']);
@@ -202,8 +208,10 @@ describe('k8s/overlays', () => {
     const objects = objectsOf(overlay);
     const exists = (kind: string, name: string | undefined): boolean => name !== undefined && named(objects, kind, name) !== undefined;
     const dangling: string[] = [];
+    // cert-manager writes the Secret of each Certificate.
+    const issued = new Set(ofKind<ICertificate>(objects, 'Certificate').map((certificate) => certificate.spec?.secretName));
     const secret = (name: string | undefined, where: string): void => {
-      if (!exists('Secret', name) && !(name !== undefined && name in EXTERNAL_SECRETS)) dangling.push(`${where}: Secret ${name}`);
+      if (!exists('Secret', name) && !issued.has(name) && !(name !== undefined && name in EXTERNAL_SECRETS)) dangling.push(`${where}: Secret ${name}`);
     };
     const configMap = (name: string | undefined, where: string): void => {
       if (!exists('ConfigMap', name)) dangling.push(`${where}: ConfigMap ${name}`);
@@ -297,21 +305,39 @@ describe('k8s/overlays', () => {
     expect(connections).toBeLessThanOrEqual(CONNECTION_BUDGET * maxConnections);
   });
 
-  it.each(OVERLAYS)('%s: gives every service DATABASE_URL from the app Secret of a Cluster that owns database itsm', (overlay) => {
+  it.each(OVERLAYS)('%s: gives every service DATABASE_URL from the Secret of its own role, which the Cluster manages', (overlay) => {
     const objects = objectsOf(overlay);
     const cluster = clusterOf(objects);
     expect(cluster.spec?.bootstrap?.initdb).toMatchObject({ database: 'itsm', owner: 'itsm' });
     expect(cluster.spec?.storage?.size).toBeDefined();
+    const roles = cluster.spec?.managed?.roles ?? [];
     for (const app of SERVICES) {
+      expect(roles.find((role) => role.name === serviceRoleName(app))).toEqual({
+        name: serviceRoleName(app),
+        ensure: 'present',
+        login: true,
+        superuser: false,
+        createdb: false,
+        createrole: false,
+        replication: false,
+        bypassrls: false,
+        passwordSecret: { name: `itsm-db-${app}` },
+      });
       const { pod } = deploymentOf(objects, app);
       for (const container of allContainers(pod)) {
         expect({ app, container: container.name, source: containerEnv(container, objects).get('DATABASE_URL') }).toEqual({
           app,
           container: container.name,
-          source: { from: 'secret', name: `${cluster.metadata?.name}-app`, key: 'uri' },
+          source: { from: 'secret', name: `itsm-db-${app}`, key: 'uri' },
         });
       }
     }
+    expect(roles.map((role) => role.name).sort()).toEqual(SERVICES.map(serviceRoleName).sort());
+  });
+
+  it.each(OVERLAYS)('%s: makes the roles, schemas and extensions at bootstrap with the SQL every other environment runs', (overlay) => {
+    const initdb = clusterOf(objectsOf(overlay)).spec?.bootstrap?.initdb;
+    expect(initdb?.postInitApplicationSQL).toEqual(provisioningSql(SERVICES));
   });
 
   it.each(OVERLAYS)('%s: runs PostgreSQL pods under the restricted pod standard', (overlay) => {
@@ -350,6 +376,75 @@ describe('k8s/overlays', () => {
     if (replicas > 1) {
       const routes = /cluster\s*\{[\s\S]*?routes\s*[:=]?\s*\[([^\]]*)\]/.exec(activeNatsConfig(config))?.[1] ?? '';
       expect(routes.split(/[\s,]+/).filter(Boolean).sort()).toEqual(nodeHosts.map((host) => `nats://${host}:6222`).sort());
+    }
+  });
+
+  it.each(OVERLAYS)('%s: runs NATS with the generated authorization, every public key from the Secret nats-identities', (overlay) => {
+    const objects = objectsOf(overlay);
+    const { statefulSet, config } = natsOf(objects);
+    expect(activeNatsConfig(config)).toMatch(/^\s*include\s+"?authorization\.conf"?\s*$/m);
+    const configMapName = statefulSet.spec?.template.spec?.volumes?.find((volume) => volume.configMap)?.configMap?.name ?? '';
+    const authorization = named<IConfigMap>(objects, 'ConfigMap', configMapName)?.data?.['authorization.conf'];
+    expect(authorization).toBe(readFileSync(join(REPO_ROOT, 'k8s', 'base', 'nats', 'authorization.conf'), 'utf8'));
+    const variables = [...new Set([...(authorization ?? '').matchAll(/\$(NATS_KEY_[A-Z0-9_]+)/g)].map((match) => match[1] ?? ''))].sort();
+    expect(variables).toHaveLength(APPS.length + 1);
+    const container = statefulSet.spec?.template.spec?.containers[0];
+    const env = container ? containerEnv(container, objects) : new Map<string, EnvSource>();
+    expect(variables.map((variable) => [variable, env.get(variable)])).toEqual(variables.map((variable) => [variable, { from: 'secret', name: 'nats-identities', key: variable }]));
+  });
+
+  it.each(OVERLAYS)('%s: serves NATS clients and routes over TLS with a cert-manager certificate naming every address used', (overlay) => {
+    const objects = objectsOf(overlay);
+    const { statefulSet, replicas, config } = natsOf(objects);
+    const podVolumes = statefulSet.spec?.template.spec?.volumes ?? [];
+    const active = activeNatsConfig(config);
+    const blocks = [...active.matchAll(/tls\s*\{([^}]*)\}/g)].map((match) => match[1] ?? '');
+    // Clients' block (top level) and, with more than one node, the routes'.
+    expect(blocks.length).toBe(replicas > 1 ? 2 : 1);
+    const mounts = statefulSet.spec?.template.spec?.containers[0]?.volumeMounts ?? [];
+    const certificates = ofKind<ICertificate>(objects, 'Certificate');
+    for (const block of blocks) {
+      const files = Object.fromEntries([...block.matchAll(/(cert_file|key_file|ca_file)\s*:\s*"?([^"\s]+)"?/g)].map((match) => [match[1] ?? '', match[2] ?? '']));
+      expect(Object.keys(files).sort()).toEqual(['ca_file', 'cert_file', 'key_file']);
+      for (const file of Object.values(files)) {
+        const mount = mounts.find((candidate) => file.startsWith(`${candidate.mountPath}/`));
+        const volume = podVolumes.find((candidate) => candidate.name === mount?.name);
+        expect({ file, certificate: certificates.some((certificate) => certificate.spec?.secretName === volume?.secret?.secretName) }).toEqual({ file, certificate: true });
+      }
+    }
+    const namespace = ofKind<INamespace>(objects, 'Namespace')[0]?.metadata?.name ?? '';
+    const server = certificates.find((certificate) => mounts.some((mount) => podVolumes.find((volume) => volume.name === mount.name)?.secret?.secretName === certificate.spec?.secretName));
+    expect(server?.spec?.usages).toEqual(expect.arrayContaining(['server auth', 'client auth']));
+    const names = server?.spec?.dnsNames ?? [];
+    const hosts = new Set<string>(['nats', 'nats-headless', ...Array.from({ length: replicas }, (_, index) => `nats-${index}.nats-headless`)]);
+    for (const app of APPS) {
+      for (const url of (settingValue(containerEnv(deploymentOf(objects, app).container, objects), 'NATS_URL') ?? '').split(',')) hosts.add(new URL(url.trim()).hostname);
+    }
+    for (const host of hosts) {
+      for (const name of [host, `${host}.${namespace}.svc`, `${host}.${namespace}.svc.cluster.local`]) expect({ name, named: names.includes(name) }).toEqual({ name, named: true });
+    }
+    const issuer = certificates.find((certificate) => certificate.spec?.isCA && certificate.spec.secretName !== server?.spec?.secretName);
+    expect(issuer).toBeDefined();
+  });
+
+  it.each(OVERLAYS)('%s: has every app verify the broker over TLS and sign in with its own nkey seed', (overlay) => {
+    const objects = objectsOf(overlay);
+    const server = ofKind<ICertificate>(objects, 'Certificate').find((certificate) => !certificate.spec?.isCA);
+    for (const app of APPS) {
+      const { pod, container } = deploymentOf(objects, app);
+      const env = containerEnv(container, objects);
+      const volumeAt = (file: string): { path: string; secret?: string; items?: { key: string; path: string }[] } | undefined => {
+        const mount = container.volumeMounts?.find((candidate) => file === candidate.mountPath || file.startsWith(`${candidate.mountPath}/`));
+        const volume = pod.volumes?.find((candidate) => candidate.name === mount?.name);
+        return mount ? { path: file.slice(mount.mountPath.length).replace(/^\//, ''), secret: volume?.secret?.secretName, items: volume?.secret?.items } : undefined;
+      };
+      const urls = (settingValue(env, 'NATS_URL') ?? '').split(',').map((url) => new URL(url.trim()).protocol);
+      expect({ app, protocols: [...new Set(urls)] }).toEqual({ app, protocols: ['tls:'] });
+      expect({ app, credentials: volumeAt(settingValue(env, 'NATS_CREDENTIALS_DIR') ?? '/nowhere')?.secret }).toEqual({ app, credentials: `nats-credentials-${app}` });
+      const ca = volumeAt(settingValue(env, 'NATS_TLS_CA_FILE') ?? '/nowhere');
+      expect({ app, secret: ca?.secret, key: ca?.items?.find((item) => item.path === ca.path)?.key }).toEqual({ app, secret: server?.spec?.secretName, key: 'ca.crt' });
+      // Only the CA's certificate of that Secret: never the broker's private key.
+      expect(ca?.items?.map((item) => item.key)).toEqual(['ca.crt']);
     }
   });
 
@@ -484,7 +579,7 @@ describe.each(DEPLOYMENT_CASES)('%s: Deployment %s', (overlay, app) => {
     for (const each of allContainers(pod)) {
       for (const [name, source] of containerEnv(each, objects)) {
         const value = source.from === 'literal' || source.from === 'configMap' ? (source.value ?? '') : '';
-        if (SECRET_LOOKING_NAME.test(name) && source.from !== 'secret') exposed.push(`${each.name} ${name} from a ${source.from}`);
+        if (SECRET_LOOKING_NAME.test(name) && !PATH_SETTING.test(name) && source.from !== 'secret') exposed.push(`${each.name} ${name} from a ${source.from}`);
         if (source.from === 'literal' && !LITERAL_ENV.has(name)) exposed.push(`${each.name} ${name} set as a literal`);
         if (CREDENTIALS_IN_URL.test(value)) exposed.push(`${each.name} ${name} holds credentials in a URL`);
       }

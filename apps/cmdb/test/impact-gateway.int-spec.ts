@@ -1,7 +1,7 @@
 /** Impact analysis over HTTP: the built gateway as a process, the cmdb service in-process, real NATS and PostgreSQL. */
 import { randomUUID } from 'node:crypto';
 import { CiStatus, ErrorCode, ImpactDirection, type ImpactResult, Role } from '@itsm/contracts';
-import { freePort, mintToken, type ServiceProcess, spawnApp, TEST_JWT_SECRET, testNatsUrl, waitUntilReady } from '@itsm/testing';
+import { freePort, mintToken, type ServiceProcess, spawnApp, TEST_JWT_SECRET, testNatsUrl, waitUntilReady, testNatsCredentialsDir } from '@itsm/testing';
 import { CmdbHarness } from './support/cmdb-harness';
 
 const tokens = {
@@ -45,7 +45,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, token: string, body
 beforeAll(async () => {
   cmdb = await CmdbHarness.start();
   const port = await freePort();
-  gateway = spawnApp('gateway', { PORT: String(port), HOST: '127.0.0.1', NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
+  gateway = spawnApp('gateway', { PORT: String(port), HOST: '127.0.0.1', NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
   await waitUntilReady(gateway, port);
   baseUrl = `http://127.0.0.1:${port}`;
   db = await ci('gw-orders-db', 'database');

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { ProcessConfig, toBoolean } from '@itsm/runtime';
 import { loadConfig } from '@itsm/observability';
 
@@ -79,10 +79,6 @@ export class GatewayConfig extends ProcessConfig {
   @IsString({ message: 'must be a secret of at least 32 characters (or be unset, which turns API keys off)' })
   @MinLength(32, { message: 'must be a secret of at least 32 characters (or be unset, which turns API keys off)' })
   API_KEY_HASH_SECRET?: string;
-
-  /** JetStream KV bucket of the API keys, created when missing; every replica of one deployment names the same. */
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, _ or -' })
-  API_KEY_BUCKET = 'itsm_gateway_api_keys';
 
   /** Replicas of the API key bucket when it is first created (3 on a NATS cluster). */
   @Type(() => Number)

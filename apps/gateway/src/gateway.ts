@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Logger } from 'pino';
 import { connectNats } from '@itsm/messaging';
 import { collectProcessMetrics, PinoNestLogger } from '@itsm/observability';
-import { cacheValidationRules } from '@itsm/runtime';
+import { cacheValidationRules, natsSecurityOf } from '@itsm/runtime';
 import type { GatewayConfig } from './config';
 import { registerRequestContext } from './context/request-context';
 import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH, setupOpenApi } from './docs/openapi';
@@ -42,7 +42,7 @@ const MAX_PARAM_LENGTH = 16_384;
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   collectProcessMetrics({ service: GATEWAY_SERVICE });
   cacheValidationRules();
-  const nc = await connectNats(config.NATS_URL, GATEWAY_SERVICE);
+  const nc = await connectNats(config.NATS_URL, GATEWAY_SERVICE, natsSecurityOf(config, GATEWAY_SERVICE));
   let app: NestFastifyApplication;
   try {
     const adapter = new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });

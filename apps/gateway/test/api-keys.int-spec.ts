@@ -3,10 +3,9 @@
  * routing-rule list the keys are tried on. Created by an admin on one replica, used with either header on both,
  * refused (401) when revoked, expired, unknown or sent from elsewhere, and counted across replicas.
  */
-import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ApiKeyErrorCode, type ApiKeyPage, type ApiKeyView, CommonErrorCode, type CreatedApiKeyView, ErrorCode, IncidentRpc, MessageHeaders, Role } from '@itsm/contracts';
-import { mintToken, testNatsUrl } from '@itsm/testing';
+import { mintToken, resetStreams, testNatsOptions } from '@itsm/testing';
 import type { Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
 import { expectProblem, problemFields, type ProblemBody, type Reply } from './support/gateway-with-service';
@@ -42,8 +41,7 @@ async function poll<T>(ask: () => Promise<T>, done: (answer: T) => boolean, with
 }
 
 describe('API keys across two gateway replicas', () => {
-  const bucket = `test_api_keys_${randomUUID().slice(0, 8)}`;
-  const env = { API_KEY_HASH_SECRET: HASH_SECRET, API_KEY_BUCKET: bucket, API_KEY_USAGE_FLUSH_MS: '200', RPC_TIMEOUT_MS: '2000', RATE_LIMIT_ENABLED: 'false' };
+  const env = { API_KEY_HASH_SECRET: HASH_SECRET, API_KEY_USAGE_FLUSH_MS: '200', RPC_TIMEOUT_MS: '2000', RATE_LIMIT_ENABLED: 'false' };
   let a: { gateway: Gateway; baseUrl: string };
   let b: { gateway: Gateway; baseUrl: string };
   let nc: NatsConnection;
@@ -65,10 +63,11 @@ describe('API keys across two gateway replicas', () => {
   }
 
   beforeAll(async () => {
+    nc = await connect(testNatsOptions('api-keys-test'));
+    await resetStreams(nc);
     a = await startGateway(env);
     // B trusts X-Forwarded-For, as a replica behind an ingress would; A does not.
     b = await startGateway({ ...env, TRUST_PROXY: 'true' });
-    nc = await connect({ servers: testNatsUrl(), name: 'api-keys-test' });
     responder = new RpcResponder(nc, [IncidentRpc.listRoutingRules.subject]);
     await responder.start();
     responder.reset(() => ({ ok: true, data: { items: [] } }));
@@ -78,8 +77,6 @@ describe('API keys across two gateway replicas', () => {
     await a?.gateway.close();
     await b?.gateway.close();
     await responder?.stop();
-    const jsm = await nc?.jetstreamManager();
-    await jsm?.streams.delete(`KV_${bucket}`).catch(() => undefined);
     await nc?.drain();
   });
 
@@ -307,7 +304,7 @@ describe('API keys across two gateway replicas', () => {
     let off: { gateway: Gateway; baseUrl: string };
 
     beforeAll(async () => {
-      off = await startGateway({ API_KEY_BUCKET: bucket, RATE_LIMIT_ENABLED: 'false' });
+      off = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
     });
 
     afterAll(async () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { AUDITED_SERVICES, type AuditedService, type AuditEntryView, type AuditPage, AuditRpc, CommonErrorCode, decodeAuditPosition, encodeAuditPosition, ErrorCode, Role } from '@itsm/contracts';
-import { mintToken, testNatsUrl } from '@itsm/testing';
+import { mintToken, testNatsOptions } from '@itsm/testing';
 import type { Gateway } from '../src/gateway';
 import { type ReceivedRpc, RpcResponder } from './rpc-responder';
 import { expectProblem, startGateway } from './support/listening-gateway';
@@ -82,7 +82,7 @@ describe('the audit trail across services through the gateway', () => {
 
   beforeAll(async () => {
     ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '1000' }));
-    nc = await connect({ servers: testNatsUrl(), name: 'gateway-audit-responders' });
+    nc = await connect(testNatsOptions('gateway-audit-responders'));
     for (const service of AUDITED_SERVICES) {
       const responder = new RpcResponder(nc, [AuditRpc[service].subject]);
       responder.reset(serve(service));

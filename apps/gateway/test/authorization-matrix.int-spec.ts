@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ALL_ROLES, AllRpc, Role } from '@itsm/contracts';
-import { mintToken, testNatsUrl } from '@itsm/testing';
+import { mintToken, resetStreams, testNatsOptions } from '@itsm/testing';
 import { AUTHORIZATION_POLICY, type RouteAccess } from '../src/auth/policy';
 import type { Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
@@ -125,17 +125,15 @@ describe('authorization matrix: every operation × every caller against the poli
     return { name: `API key (${roles.join(', ')})`, roles, apiKey: true, headers: () => ({ authorization: `Bearer ${key}` }) };
   }
 
-  const apiKeyBucket = `matrix_${randomUUID().replace(/-/g, '')}`;
-
   beforeAll(async () => {
+    responderConnection = await connect(testNatsOptions('authorization-matrix-responder'));
+    await resetStreams(responderConnection);
     ({ gateway, baseUrl } = await startGateway({
       RPC_TIMEOUT_MS: '2000',
       // Hundreds of calls from each caller within a minute: quotas would answer 429 before the policy is asked.
       RATE_LIMIT_ENABLED: 'false',
       API_KEY_HASH_SECRET: 'matrix-test-api-key-hash-secret-0123456789',
-      API_KEY_BUCKET: apiKeyBucket,
     }));
-    responderConnection = await connect({ servers: testNatsUrl(), name: 'authorization-matrix-responder' });
     const responder = new RpcResponder(responderConnection, [...new Set(AllRpc.map((rpc) => rpc.subject))]);
     responder.behaviour = () => ({ ok: true, data: {} });
     await responder.start();
@@ -147,7 +145,6 @@ describe('authorization matrix: every operation × every caller against the poli
   afterAll(async () => {
     // The stand-in answers every RPC subject: it goes first, so that nothing after this file on this worker's broker
     // can ever be answered by it.
-    await (await responderConnection?.jetstreamManager())?.streams.delete(`KV_${apiKeyBucket}`).catch(() => undefined);
     await responderConnection?.drain();
     let timer: NodeJS.Timeout | undefined;
     const closed = await Promise.race([

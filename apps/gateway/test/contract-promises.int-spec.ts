@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { CatalogRpc, ChangeRpc, CmdbRpc, CommonErrorCode, ErrorCode, ImportRpc, IncidentRpc, KnowledgeRpc, NotificationRpc, ProblemRpc, RequestRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
-import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsUrl } from '@itsm/testing';
+import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsOptions } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
 import { expectProblem, startGateway } from './support/listening-gateway';
@@ -178,7 +178,7 @@ describe('what the API document promises', () => {
 
   beforeAll(async () => {
     ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000' }));
-    responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-contract-promises-responder' });
+    responderConnection = await connect(testNatsOptions('gateway-contract-promises-responder'));
     const subjects = [
       ...CREATES.flatMap((create) => [create.create.subject, create.read.subject]),
       IncidentRpc.get.subject,

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from 'nats';
 import { type CloudEvent, IncidentEvents } from '@itsm/contracts';
 import { ensureStreams } from '@itsm/messaging';
 import { createLogger } from '@itsm/observability';
-import { mintToken, resetStreams, TEST_JWT_SECRET, testNatsUrl, waitFor } from '@itsm/testing';
+import { mintToken, resetStreams, TEST_JWT_SECRET, testNatsUrl, waitFor, testNatsOptions, testNatsCredentialsDir } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 
@@ -66,10 +66,10 @@ describe('live event stream (SSE)', () => {
   const aborts: AbortController[] = [];
 
   beforeAll(async () => {
-    nc = await connect({ servers: testNatsUrl(), name: 'sse-test' });
+    nc = await connect(testNatsOptions('sse-test'));
     await resetStreams(nc);
     await ensureStreams(await nc.jetstreamManager(), { replicas: 1, maxAgeDays: 1, duplicateWindowSeconds: 120, maxBytes: -1 });
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
+    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
     gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
     await gateway.app.listen({ port: 0, host: '127.0.0.1' });
     const address = gateway.app.getHttpServer().address();

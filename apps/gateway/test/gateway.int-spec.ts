@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ErrorCode, Impact, IncidentRpc, MessageHeaders, Role, Urgency } from '@itsm/contracts';
 import { createLogger, traceIdOf } from '@itsm/observability';
-import { buildIncidentView, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, unsignedToken } from '@itsm/testing';
+import { buildIncidentView, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, unsignedToken, testNatsCredentialsDir } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { GatewayReadiness } from '../src/health/gateway-readiness';
@@ -52,7 +52,7 @@ describe('gateway over HTTP with a real NATS', () => {
   beforeAll(async () => {
     const natsUrl = testNatsUrl();
     const config = loadGatewayConfig({
-      NATS_URL: natsUrl,
+      NATS_URL: natsUrl, NATS_CREDENTIALS_DIR: testNatsCredentialsDir(),
       JWT_SECRET: TEST_JWT_SECRET,
       JWT_ISSUER: TEST_JWT_ISSUER,
       LOG_LEVEL: 'silent',

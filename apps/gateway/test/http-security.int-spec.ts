@@ -3,7 +3,7 @@ import { connect } from 'nats';
 import { type CreatedIncidentView, Role } from '@itsm/contracts';
 import { ensureStreams } from '@itsm/messaging';
 import { createLogger } from '@itsm/observability';
-import { buildCreateIncident, mintToken, resetStreams, TEST_JWT_SECRET, testNatsUrl, waitFor } from '@itsm/testing';
+import { buildCreateIncident, mintToken, resetStreams, TEST_JWT_SECRET, testNatsUrl, waitFor, testNatsOptions, testNatsCredentialsDir } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { GatewayWithService } from './support/gateway-with-service';
@@ -34,11 +34,11 @@ describe('HTTP security of the gateway', () => {
   const tokenOf = (sub: string, expiresInSeconds = 600): string => mintToken({ sub, roles: ['agent'] }, { secret: TEST_JWT_SECRET, issuer: null, expiresInSeconds });
 
   beforeAll(async () => {
-    nc = await connect({ servers: testNatsUrl(), name: 'http-security-test' });
+    nc = await connect(testNatsOptions('http-security-test'));
     await resetStreams(nc);
     await ensureStreams(await nc.jetstreamManager(), { replicas: 1, maxAgeDays: 1, duplicateWindowSeconds: 120, maxBytes: -1 });
     const config = loadGatewayConfig({
-      NATS_URL: testNatsUrl(),
+      NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(),
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'silent',
       EVENT_STREAMS_PER_USER: String(STREAMS_PER_USER),

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { AllRpc, Role } from '@itsm/contracts';
-import { mintToken, testNatsUrl } from '@itsm/testing';
+import { mintToken, testNatsOptions } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
 import type { ProblemBody } from './support/gateway-with-service';
@@ -69,7 +69,7 @@ describe('input rules of the gateway', () => {
 
   beforeAll(async () => {
     ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000' }));
-    responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-input-rules-responder' });
+    responderConnection = await connect(testNatsOptions('gateway-input-rules-responder'));
     responder = new RpcResponder(responderConnection, [...new Set(AllRpc.map((rpc) => rpc.subject))]);
     await responder.start();
   });

@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { connect, type NatsConnection } from 'nats';
 import { IncidentRpc } from '@itsm/contracts';
 import { createLogger } from '@itsm/observability';
-import { buildIncidentView, freePort, testNatsUrl } from '@itsm/testing';
+import { buildIncidentView, freePort, testNatsUrl, testNatsOptions, testNatsCredentialsDir } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 
@@ -53,13 +53,13 @@ describe('gateway with an identity provider’s JWKS (RS256)', () => {
   beforeAll(async () => {
     provider.addKey('2026-11');
     await provider.start();
-    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_JWKS_URL: provider.url, JWT_JWKS_REFRESH_MS: '500', LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '2000' });
+    const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_JWKS_URL: provider.url, JWT_JWKS_REFRESH_MS: '500', LOG_LEVEL: 'silent', RPC_TIMEOUT_MS: '2000' });
     gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
     await gateway.app.listen({ port: 0, host: '127.0.0.1' });
     const address = gateway.app.getHttpServer().address();
     if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
     baseUrl = `http://127.0.0.1:${address.port}`;
-    nc = await connect({ servers: testNatsUrl(), name: 'jwks-test-responder' });
+    nc = await connect(testNatsOptions('jwks-test-responder'));
     responder = new RpcResponder(nc, [IncidentRpc.get.subject]);
     responder.behaviour = (received) => ({ ok: true, data: buildIncidentView({ id: (received.data as { id: string }).id }) });
     await responder.start();

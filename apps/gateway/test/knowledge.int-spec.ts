@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ArticleState, CommonErrorCode, ErrorCode, KnowledgeErrorCode, KnowledgeRpc, MAX_ARTICLE_BODY, Role } from '@itsm/contracts';
-import { mintToken, testNatsUrl } from '@itsm/testing';
+import { mintToken, testNatsOptions } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
 import { expectProblem, GatewayWithService, problemFields, type Reply } from './support/gateway-with-service';
@@ -210,7 +210,7 @@ describe('knowledge management through the gateway', () => {
 
     beforeAll(async () => {
       ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000' }));
-      responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-knowledge-responder' });
+      responderConnection = await connect(testNatsOptions('gateway-knowledge-responder'));
       responder = new RpcResponder(
         responderConnection,
         Object.values(KnowledgeRpc).map((rpc) => rpc.subject),

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, type Msg, type NatsConnection, type StreamUpdateConfig } from 'nats';
 import { ChangeRpc, CommonErrorCode, ErrorCode, IncidentRpc, ProblemRpc, Role } from '@itsm/contracts';
 import { ensureStreams } from '@itsm/messaging';
-import { buildCreateIncident, mintToken, testNatsUrl, waitFor } from '@itsm/testing';
+import { buildCreateIncident, mintToken, waitFor, testNatsOptions } from '@itsm/testing';
 import type { Gateway } from '../src/gateway';
 import { RATE_LIMIT_BUCKET } from '../src/limits/kv-counter-store';
 import { RpcResponder } from './rpc-responder';
@@ -83,7 +83,7 @@ describe('rate limits, deadlines and load shedding', () => {
   let responder: RpcResponder;
 
   beforeAll(async () => {
-    nc = await connect({ servers: testNatsUrl(), name: 'gateway-limits-test' });
+    nc = await connect(testNatsOptions('gateway-limits-test'));
     await ensureStreams(await nc.jetstreamManager(), { replicas: 1, maxAgeDays: 1, duplicateWindowSeconds: 120, maxBytes: -1 });
     responder = new RpcResponder(nc, [IncidentRpc.get.subject, IncidentRpc.create.subject]);
     await responder.start();
@@ -246,7 +246,7 @@ describe('rate limits, deadlines and load shedding', () => {
     let heldConnection: NatsConnection;
 
     beforeAll(async () => {
-      heldConnection = await connect({ servers: testNatsUrl(), name: 'gateway-limits-held' });
+      heldConnection = await connect(testNatsOptions('gateway-limits-held'));
       held = new HeldRequests(heldConnection, ChangeRpc.get.subject);
       await heldConnection.flush();
       busy = await startGateway({ GATEWAY_MAX_IN_FLIGHT: String(MAX_IN_FLIGHT), RPC_TIMEOUT_MS: '10000', REQUEST_TIMEOUT_MS: '10000' });

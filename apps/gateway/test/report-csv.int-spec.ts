@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { connect, type NatsConnection } from 'nats';
 import { ChangeRpc, CommonErrorCode, ErrorCode, KnowledgeRpc, ProblemRpc, Role, type RpcDeclaration, SlaRpc } from '@itsm/contracts';
-import { mintToken, testNatsUrl } from '@itsm/testing';
+import { mintToken, testNatsOptions } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import type { ReportIndex } from '../src/reports/report-index.dto';
 import { RpcResponder } from './rpc-responder';
@@ -369,7 +369,7 @@ describe('reports as JSON and CSV through the gateway', () => {
   beforeAll(async () => {
     // Formats and roles are under test here, not quotas: every report route is called many times by the same callers.
     ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000', RATE_LIMIT_ENABLED: 'false' }));
-    responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-report-csv-responder' });
+    responderConnection = await connect(testNatsOptions('gateway-report-csv-responder'));
     responder = new RpcResponder(
       responderConnection,
       REPORT_RPCS.map((rpc) => rpc.subject),

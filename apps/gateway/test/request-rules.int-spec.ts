@@ -17,7 +17,7 @@ import {
   type RpcDeclaration,
   SlaRpc,
 } from '@itsm/contracts';
-import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsUrl } from '@itsm/testing';
+import { buildCatalogItem, buildSubmitRequest, mintToken, testNatsOptions } from '@itsm/testing';
 import { type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
 import { expectProblem, startGateway } from './support/listening-gateway';
@@ -98,7 +98,7 @@ describe('request rules of the gateway', () => {
 
   beforeAll(async () => {
     ({ gateway, baseUrl } = await startGateway({ RPC_TIMEOUT_MS: '2000' }));
-    responderConnection = await connect({ servers: testNatsUrl(), name: 'gateway-request-rules-responder' });
+    responderConnection = await connect(testNatsOptions('gateway-request-rules-responder'));
     const subjects = [...CREATES.map((create) => create.rpc.subject), IncidentRpc.list.subject, IncidentRpc.counts.subject, CmdbRpc.ciAt.subject, SlaRpc.importHolidays.subject];
     responder = new RpcResponder(responderConnection, [...new Set(subjects)]);
     await responder.start();

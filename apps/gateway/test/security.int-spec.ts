@@ -10,7 +10,7 @@ import jwt from 'jsonwebtoken';
 import { connect, type NatsConnection } from 'nats';
 import { type CreatedIncidentView, ErrorCode, IncidentErrorCode, IncidentRpc, type IncidentPage, Role } from '@itsm/contracts';
 import { createLogger } from '@itsm/observability';
-import { buildCreateIncident, buildIncidentView, freePort, mintToken, testNatsUrl, unsignedToken } from '@itsm/testing';
+import { buildCreateIncident, buildIncidentView, freePort, mintToken, testNatsUrl, unsignedToken, testNatsOptions, testNatsCredentialsDir } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { RpcResponder } from './rpc-responder';
@@ -51,7 +51,7 @@ describe('tokens a gateway verifying with an identity provider’s keys refuses'
     });
     await new Promise<void>((resolve) => provider.listen(port, '127.0.0.1', resolve));
     const config = loadGatewayConfig({
-      NATS_URL: testNatsUrl(),
+      NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(),
       JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
@@ -63,7 +63,7 @@ describe('tokens a gateway verifying with an identity provider’s keys refuses'
     const address = gateway.app.getHttpServer().address();
     if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
     baseUrl = `http://127.0.0.1:${address.port}`;
-    nc = await connect({ servers: testNatsUrl(), name: 'security-test-responder' });
+    nc = await connect(testNatsOptions('security-test-responder'));
     const responder = new RpcResponder(nc, [IncidentRpc.get.subject]);
     responder.behaviour = (received) => ({ ok: true, data: buildIncidentView({ id: (received.data as { id: string }).id }) });
     await responder.start();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import { type Actor, ApprovalType, CatalogItemStatus, CatalogRpc, type CatalogItemView, CommonErrorCode, ErrorCode, RequestErrorCode, Role } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { type RunningService, startServiceFrom } from '@itsm/runtime';
-import { buildCatalogItem, createTestDatabase, fieldsOf, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase } from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import type { RunningService } from '@itsm/runtime';
+import { buildCatalogItem, createTestDatabase, fieldsOf, resetStreams, serviceTestEnv, startTestService, type TestDatabase, connectTestNats } from '@itsm/testing';
 import { incidentApp } from '../src/service-definition';
 
 const admin: Actor = { sub: 'ada', name: 'Ada Admin', roles: [Role.Admin] };
@@ -18,9 +18,9 @@ describe('request catalog over RPC', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'catalog-test');
+    nc = await connectTestNats('catalog-test');
     await resetStreams(nc);
-    service = await startServiceFrom(incidentApp, serviceTestEnv(database));
+    service = await startTestService(incidentApp, serviceTestEnv(database));
     rpc = new RpcClient(nc, 5_000);
   });
 

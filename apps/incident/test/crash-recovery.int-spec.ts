@@ -1,19 +1,7 @@
 import type { NatsConnection } from 'nats';
 import { IncidentEvents, IncidentRpc, Role } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import {
-  buildCreateIncident,
-  createTestDatabase,
-  freePort,
-  readEvents,
-  resetStreams,
-  serviceTestEnv,
-  spawnApp,
-  testNatsUrl,
-  type TestDatabase,
-  waitFor,
-  waitUntilReady,
-} from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { buildCreateIncident, createTestDatabase, freePort, readEvents, resetStreams, serviceTestEnv, spawnApp, type TestDatabase, waitFor, waitUntilReady, connectTestNats } from '@itsm/testing';
 
 const actor = { sub: 'alice', roles: [Role.Requester] };
 
@@ -23,7 +11,7 @@ describe('incident service killed between commit and publish', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'crash-test');
+    nc = await connectTestNats('crash-test');
     await resetStreams(nc);
   });
 

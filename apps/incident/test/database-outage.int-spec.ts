@@ -1,18 +1,7 @@
 import type { NatsConnection } from 'nats';
 import { ErrorCode, IncidentRpc, Role } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import {
-  buildCreateIncident,
-  freePort,
-  resetStreams,
-  spawnApp,
-  startPrivatePostgres,
-  testNatsUrl,
-  type PrivatePostgres,
-  type ServiceProcess,
-  waitFor,
-  waitUntilReady,
-} from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { buildCreateIncident, freePort, resetStreams, spawnApp, startPrivatePostgres, testNatsUrl, type PrivatePostgres, type ServiceProcess, waitFor, waitUntilReady, connectTestNats, testNatsCredentialsDir } from '@itsm/testing';
 
 const actor = { sub: 'alice', roles: [Role.Requester] };
 
@@ -24,10 +13,10 @@ describe('incident service while its database restarts', () => {
 
   beforeAll(async () => {
     postgres = await startPrivatePostgres();
-    nc = await connectNats(testNatsUrl(), 'db-outage-test');
+    nc = await connectTestNats('db-outage-test');
     await resetStreams(nc);
     port = await freePort();
-    service = spawnApp('incident', { DATABASE_URL: postgres.url, NATS_URL: testNatsUrl(), HEALTH_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    service = spawnApp('incident', { DATABASE_URL: postgres.url, NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), HEALTH_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     await waitUntilReady(service, port);
   });
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { type Actor, type CreatedIncidentView, ErrorCode, Impact, IncidentEvents, IncidentRpc, type IncidentView, MessageHeaders, Role, Urgency } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { type RunningService, startServiceFrom } from '@itsm/runtime';
+import { RpcClient } from '@itsm/messaging';
+import type { RunningService } from '@itsm/runtime';
 import { WorkContexts } from '@itsm/observability';
-import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from '@itsm/testing';
+import { buildCreateIncident, createTestDatabase, readEvents, resetStreams, serviceTestEnv, startTestService, type TestDatabase, waitFor, connectTestNats } from '@itsm/testing';
 import { incidentApp } from '../src/service-definition';
 
 const alice: Actor = { sub: 'alice', name: 'Alice Smith', roles: [Role.Requester] };
@@ -21,9 +21,9 @@ describe('incident service over RPC', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'incident-test');
+    nc = await connectTestNats('incident-test');
     await resetStreams(nc);
-    service = await startServiceFrom(incidentApp, serviceTestEnv(database));
+    service = await startTestService(incidentApp, serviceTestEnv(database));
     rpc = new RpcClient(nc, 5_000);
   });
 
@@ -107,5 +107,23 @@ describe('incident service over RPC', () => {
 
   it('refuses a command without an authenticated caller', async () => {
     await expect(rpc.call(IncidentRpc.create, buildCreateIncident())).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+  });
+
+  it('believes only actors signed by a trusted issuer: a service credential or an unsigned header cannot make one up', async () => {
+    const admin: Actor = { sub: 'mallory', roles: [Role.Admin] };
+    // The problem service may call incident.get, and signs what it makes up with its own key, which incident does not trust.
+    const asProblem = await connectTestNats('incident-test-as-problem', 'problem');
+    try {
+      const created = await rpc.call(IncidentRpc.create, buildCreateIncident(), { actor: alice });
+      await expect(new RpcClient(asProblem, 5_000).call(IncidentRpc.get, { id: created.id }, { actor: admin })).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+    } finally {
+      await asProblem.close();
+    }
+    // An actor header without a signature, sent on a connection that may publish there.
+    const headers = natsHeaders();
+    headers.set(MessageHeaders.actor, JSON.stringify(admin));
+    const reply = await nc.request(IncidentRpc.create.subject, JSON.stringify({ pattern: IncidentRpc.create.subject, data: buildCreateIncident(), id: randomUUID() }), { timeout: 5_000, headers });
+    expect(reply.json<{ response: { ok: boolean; error?: { code: string } } }>().response).toMatchObject({ ok: false, error: { code: ErrorCode.UNAUTHENTICATED } });
+    expect(await database.query(`SELECT 1 FROM incident.incidents WHERE caller_id = 'mallory'`)).toEqual([]);
   });
 });

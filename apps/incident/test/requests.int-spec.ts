@@ -20,21 +20,9 @@ import {
   Role,
   type ServiceRequestView,
 } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { type RunningService, startServiceFrom } from '@itsm/runtime';
-import {
-  buildCatalogItem,
-  buildLaptopAnswers,
-  buildSubmitRequest,
-  createTestDatabase,
-  fieldsOf,
-  readEvents,
-  resetStreams,
-  serviceTestEnv,
-  testNatsUrl,
-  type TestDatabase,
-  waitFor,
-} from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import type { RunningService } from '@itsm/runtime';
+import { buildCatalogItem, buildLaptopAnswers, buildSubmitRequest, createTestDatabase, fieldsOf, readEvents, resetStreams, serviceTestEnv, startTestService, type TestDatabase, waitFor, connectTestNats } from '@itsm/testing';
 import { incidentApp } from '../src/service-definition';
 
 const admin: Actor = { sub: 'ada', roles: [Role.Admin] };
@@ -67,9 +55,9 @@ describe('service requests over RPC', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'requests-test');
+    nc = await connectTestNats('requests-test');
     await resetStreams(nc);
-    service = await startServiceFrom(incidentApp, serviceTestEnv(database));
+    service = await startTestService(incidentApp, serviceTestEnv(database));
     rpc = new RpcClient(nc, 5_000);
     laptop = await itemWith({ type: ApprovalType.None });
   });

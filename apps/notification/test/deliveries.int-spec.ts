@@ -23,21 +23,9 @@ import {
   Priority,
   Role,
 } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import { type RunningService, startServiceFrom } from '@itsm/runtime';
-import {
-  buildIncidentView,
-  createTestDatabase,
-  readEvents,
-  type ReceivedWebhook,
-  resetStreams,
-  serviceTestEnv,
-  testNatsUrl,
-  type TestDatabase,
-  verifySignature,
-  waitFor,
-  WebhookReceiver,
-} from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import type { RunningService } from '@itsm/runtime';
+import { buildIncidentView, createTestDatabase, readEvents, type ReceivedWebhook, resetStreams, serviceTestEnv, startTestService, type TestDatabase, verifySignature, waitFor, WebhookReceiver, connectTestNats } from '@itsm/testing';
 import { notificationApp } from '../src/service-definition';
 import { DeliveryRetention } from '../src/deliveries/delivery-retention';
 import { WebhookSender } from '../src/deliveries/webhook-sender';
@@ -59,9 +47,9 @@ describe('notification deliveries', () => {
     hooks = await WebhookReceiver.start();
     mail = await MailReceiver.start();
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'notification-test');
+    nc = await connectTestNats('notification-test');
     await resetStreams(nc);
-    service = await startServiceFrom(
+    service = await startTestService(
       notificationApp,
       serviceTestEnv(database, {
         NOTIFICATION_ALLOWED_TARGETS: '127.0.0.1,127.0.0.2',
@@ -322,9 +310,9 @@ describe('replaying an email while SMTP is not configured', () => {
   beforeAll(async () => {
     mail = await MailReceiver.start();
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'notification-test');
+    nc = await connectTestNats('notification-test');
     await resetStreams(nc);
-    service = await startServiceFrom(notificationApp, env());
+    service = await startTestService(notificationApp, env());
     rpc = new RpcClient(nc, 10_000);
   }, 60_000);
 
@@ -364,7 +352,7 @@ describe('replaying an email while SMTP is not configured', () => {
 
     await service?.shutdown();
     service = undefined;
-    service = await startServiceFrom(notificationApp, env({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mail.port), SMTP_FROM: 'ITSM <itsm@example.com>' }));
+    service = await startTestService(notificationApp, env({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(mail.port), SMTP_FROM: 'ITSM <itsm@example.com>' }));
 
     const sent = await waitFor(async () => {
       const delivery = await read(tried.id);

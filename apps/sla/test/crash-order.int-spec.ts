@@ -23,23 +23,8 @@ import {
   SlaEvents,
   SlaRpc,
 } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
-import {
-  ada,
-  buildIncidentView,
-  createTestDatabase,
-  freePort,
-  readEvents,
-  resetStreams,
-  sam,
-  type ServiceProcess,
-  serviceTestEnv,
-  spawnApp,
-  type TestDatabase,
-  testNatsUrl,
-  waitFor,
-  waitUntilReady,
-} from '@itsm/testing';
+import { RpcClient } from '@itsm/messaging';
+import { ada, buildIncidentView, createTestDatabase, freePort, readEvents, resetStreams, sam, type ServiceProcess, serviceTestEnv, spawnApp, type TestDatabase, waitFor, waitUntilReady, connectTestNats } from '@itsm/testing';
 import { payloadOf } from './support/sla-harness';
 
 /** The durable consumer of ticket events (`<service>-<purpose>`). */
@@ -220,7 +205,7 @@ describe('sla service killed with ticket events pulled but not acknowledged', ()
 
   beforeEach(async () => {
     database = await createTestDatabase();
-    nc = await connectNats(testNatsUrl(), 'sla-crash-test');
+    nc = await connectTestNats('sla-crash-test');
     await resetStreams(nc);
     rpc = new RpcClient(nc, 10_000);
   });

@@ -167,12 +167,24 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         protocol: 'nats',
         description:
           'The default `NATS_URL` (`nats://127.0.0.1:4222`) of a local run, with JetStream enabled. Deployments point ' +
-          '`NATS_URL` at their own NATS cluster (three nodes, R3 streams).',
+          '`NATS_URL` at their own NATS cluster (three nodes, R3 streams), over TLS (`tls://`).',
+        security: [{ $ref: '#/components/securitySchemes/nkey' }],
       },
     },
     channels: sortKeys(channels),
     operations: sortKeys(operations),
     components: {
+      securitySchemes: {
+        nkey: {
+          type: 'asymmetricEncryption',
+          description:
+            'Every connection authenticates with an nkey (an Ed25519 key pair: the client signs the server\'s challenge with its seed). ' +
+            'Each identity may use only the subjects its permissions allow, generated from these declarations: a service publishes ' +
+            'its own events and serves its own operations; an outside subscriber (a credential from `npm run nats:subscriber`) ' +
+            'receives the event subjects it was granted through its own durable consumer, named after it, and replies come on its ' +
+            'own inbox prefix `_INBOX.<name>.`. See docs/security.md.',
+        },
+      },
       schemas: sortKeys(schemas),
       messages: sortKeys(messages),
     },
@@ -287,6 +299,14 @@ function rpcRequestHeaders(): JsonObject {
         description:
           'JSON of the calling user, `{ "sub", "name"?, "roles": [...], "groups"?: [...], "managerId"?: "<sub of their manager>" }`, with roles among ' +
           '`requester`, `agent`, `manager`, `cab`, `admin`. A command without it is refused with `UNAUTHENTICATED`.',
+      },
+      [MessageHeaders.actorSignature]: {
+        type: 'string',
+        pattern: '^U[A-Z2-7]{55}\\.[0-9]+\\.[A-Za-z0-9_-]+$',
+        description:
+          '`<issuer public nkey>.<expiry in epoch ms>.<Ed25519 signature, base64url>` over the exact `x-actor` value, a line feed and the expiry. ' +
+          'The gateway signs; services forward it unchanged when they call on the caller\'s behalf. Where the service trusts issuers ' +
+          '(`ACTOR_ISSUER_KEYS`), an actor without a valid, unexpired signature of one of them is ignored, so a command is refused with `UNAUTHENTICATED`.',
       },
       [MessageHeaders.deadline]: {
         type: 'string',

@@ -29,6 +29,12 @@ export const MessageHeaders = {
   traceparent: 'traceparent',
   /** JSON of the calling user ({ sub, name, roles, groups }) on RPC requests from the gateway. */
   actor: 'x-actor',
+  /**
+   * `<issuer public key>.<expiry, epoch ms>.<Ed25519 signature, base64url>` over the exact `x-actor` value, a line
+   * feed and the expiry: the gateway signs the actor with its nkey, services forward it unchanged, and a service
+   * trusts an actor only under a valid signature of an issuer it is configured to trust (ACTOR_ISSUER_KEYS).
+   */
+  actorSignature: 'x-actor-signature',
   /** Epoch milliseconds after which the caller no longer waits for an RPC answer. */
   deadline: 'x-deadline',
 } as const;

@@ -25,3 +25,4 @@ export * from './knowledge';
 export * from './audit';
 export * from './records';
 export * from './api-keys';
+export * from './bus-access';

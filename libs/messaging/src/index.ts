@@ -10,3 +10,5 @@ export * from './rpc-server';
 export * from './event-handler';
 export * from './record-writer';
 export * from './consumer-lease';
+export * from './bus-auth';
+export * from './actor-signature';

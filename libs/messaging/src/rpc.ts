@@ -17,9 +17,10 @@ import {
   type RpcReply,
   validatePayload,
 } from '@itsm/contracts';
-import { contextFromHeaders, counter, histogram, WorkContexts } from '@itsm/observability';
+import { contextFromHeaders, counter, histogram, type WorkContext, WorkContexts } from '@itsm/observability';
 import { isTransientDatabaseError, PgErrorCode, pgErrorCode } from '@itsm/persistence';
 import { contextHeaders, headerValue } from './nats';
+import { ACTOR_SIGNATURE_SKEW_MS, signActor, verifyActor } from './actor-signature';
 
 const rpcRequests = counter('itsm_rpc_requests_total', 'RPC requests handled, by subject and outcome', ['subject', 'outcome']);
 const rpcDuration = histogram('itsm_rpc_duration_seconds', 'Time to handle an RPC request', ['subject'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
@@ -32,6 +33,23 @@ function parseActor(raw: string | undefined): Actor | undefined {
   } catch {
     return undefined;
   }
+}
+
+const untrustedActors = counter('itsm_rpc_untrusted_actors_total', 'RPC requests whose actor was ignored: unsigned, expired, or signed by an issuer not trusted', ['subject']);
+
+/** The caller of an RPC request, if its headers carry one this service may believe, with the proof to forward. */
+function trustedActor(headers: MsgHdrs | undefined, subject: string, logger: Logger): { actor?: Actor; actorProof?: { json: string; signature: string } } {
+  const json = headerValue(headers, MessageHeaders.actor);
+  const actor = parseActor(json);
+  if (!actor || !json) return {};
+  const signature = headerValue(headers, MessageHeaders.actorSignature);
+  const verdict = verifyActor(json, signature);
+  if (!verdict.trusted) {
+    untrustedActors.inc({ subject });
+    logger.warn({ subject, reason: verdict.reason, msg: 'RPC actor ignored' });
+    return {};
+  }
+  return { actor, ...(signature ? { actorProof: { json, signature } } : {}) };
 }
 
 /** The calling user of the RPC in progress; a command without one is refused. */
@@ -68,7 +86,7 @@ export class RpcReplyInterceptor implements NestInterceptor {
       correlationId: headerValue(headers, MessageHeaders.correlationId),
       causationId: headerValue(headers, MessageHeaders.causationId),
       traceparent: headerValue(headers, MessageHeaders.traceparent),
-      actor: parseActor(headerValue(headers, MessageHeaders.actor)),
+      ...trustedActor(headers, this.declaration.subject, this.logger),
     });
     const subject = this.declaration.subject;
     const stop = rpcDuration.startTimer({ subject });
@@ -155,9 +173,16 @@ export class RpcClient {
 
   async call<D extends RpcDeclaration>(declaration: D, request: RequestOf<D>, options: RpcCallOptions = {}): Promise<ResponseOf<D>> {
     const context = WorkContexts.current() ?? contextFromHeaders({});
-    const headers = contextHeaders(options.actor ? { ...context, actor: options.actor } : context);
+    // A caller's proof is forwarded as it came; an actor made here (or given) is signed with this process's key.
+    const acting: WorkContext = options.actor ? { ...context, actor: options.actor, actorProof: undefined } : context;
+    const headers = contextHeaders(acting);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    headers.set(MessageHeaders.deadline, String(Date.now() + timeoutMs));
+    const deadline = Date.now() + timeoutMs;
+    headers.set(MessageHeaders.deadline, String(deadline));
+    if (acting.actor && !acting.actorProof) {
+      const signature = signActor(this.nc, headers.get(MessageHeaders.actor), deadline + ACTOR_SIGNATURE_SKEW_MS);
+      if (signature) headers.set(MessageHeaders.actorSignature, signature);
+    }
     const id = randomUUID();
     let raw;
     try {

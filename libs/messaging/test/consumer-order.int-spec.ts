@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@itsm/contracts';
-import { connectNats, EventConsumer, type EventHandlerFn } from '@itsm/messaging';
-import { testNatsUrl, waitFor } from '@itsm/testing';
+import { EventConsumer, type EventHandlerFn } from '@itsm/messaging';
+import { waitFor, connectTestNats } from '@itsm/testing';
 import { openHarness, silentLogger, testChange, type Harness } from './harness';
 
 const CONSUMER = 'ordertest-apply';
@@ -39,7 +39,7 @@ describe('a consumer applies each record’s events in order', () => {
 
   /** A replica: its own NATS connection and its own lease connection, as a separate process has. */
   async function replica(by: string, handler: (event: CloudEvent<{ version: number }>, manager: EntityManager) => Promise<void>, settings: { ackWaitMs?: number; concurrency?: number; leaseRetryMs?: number } = {}): Promise<{ consumer: EventConsumer; nc: NatsConnection }> {
-    const nc = await connectNats(testNatsUrl(), `order-${by}`);
+    const nc = await connectTestNats(`order-${by}`);
     connections.push(nc);
     const consumer = new EventConsumer(
       { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: handler as EventHandlerFn, deliver: 'all' },

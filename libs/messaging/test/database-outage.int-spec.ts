@@ -3,8 +3,8 @@ import { headers as natsHeaders, type NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { type CloudEvent, DLQ_STREAM, deadLetterSubject, IncidentEvents } from '@itsm/contracts';
 import { coreTablesMigration, createDataSource, runMigrations } from '@itsm/persistence';
-import { buildIncidentView, readEvents, readStream, resetStreams, startPrivatePostgres, testNatsUrl, type PrivatePostgres, waitFor } from '@itsm/testing';
-import { connectNats, ensureStreams, EventConsumer, OutboxRelay, OutboxWriter } from '@itsm/messaging';
+import { buildIncidentView, readEvents, readStream, resetStreams, startPrivatePostgres, type PrivatePostgres, waitFor, connectTestNats } from '@itsm/testing';
+import { ensureStreams, EventConsumer, OutboxRelay, OutboxWriter } from '@itsm/messaging';
 import { silentLogger } from './harness';
 
 const SCHEMA = 'outagedb';
@@ -23,7 +23,7 @@ describe('a database restart under a running relay and consumer', () => {
     await dataSource.initialize();
     await runMigrations(dataSource, SCHEMA);
     await dataSource.query(`CREATE TABLE ${SCHEMA}.applied (event_id uuid NOT NULL)`);
-    nc = await connectNats(testNatsUrl(), 'outage-test');
+    nc = await connectTestNats('outage-test');
     await resetStreams(nc);
     await ensureStreams(await nc.jetstreamManager(), { replicas: 1, maxAgeDays: 1, duplicateWindowSeconds: 120, maxBytes: -1 });
     relay = new OutboxRelay(dataSource, nc.jetstream(), { service: SCHEMA, schema: SCHEMA, databaseUrl: postgres.url, batchSize: 50, pollIntervalMs: 60_000 }, silentLogger);

@@ -3,9 +3,9 @@ import type { CloudEvent } from '@itsm/contracts';
 import type { NatsConnection } from 'nats';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import { connectNats, ensureStreams } from '@itsm/messaging';
+import { ensureStreams } from '@itsm/messaging';
 import { coreTablesMigration, createDataSource, runMigrations } from '@itsm/persistence';
-import { createTestDatabase, resetStreams, testNatsUrl, type TestDatabase } from '@itsm/testing';
+import { createTestDatabase, resetStreams, type TestDatabase, connectTestNats } from '@itsm/testing';
 
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -30,7 +30,7 @@ export async function openHarness(schema: string): Promise<Harness> {
   });
   await dataSource.initialize();
   await runMigrations(dataSource, schema);
-  const nc = await connectNats(testNatsUrl(), `test-${schema}`);
+  const nc = await connectTestNats(`test-${schema}`);
   await resetStreams(nc);
   await ensureStreams(await nc.jetstreamManager(), { replicas: 1, maxAgeDays: 1, duplicateWindowSeconds: 120, maxBytes: -1 });
   return {

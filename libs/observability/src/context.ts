@@ -10,6 +10,8 @@ export interface WorkContext {
   /** W3C trace context of the current span. */
   traceparent: string;
   actor?: Actor;
+  /** The actor exactly as it arrived (`x-actor`) with its signature (`x-actor-signature`), forwarded unchanged. */
+  actorProof?: { json: string; signature: string };
 }
 
 const storage = new AsyncLocalStorage<WorkContext>();
@@ -47,6 +49,7 @@ export function contextFromHeaders(headers: {
   causationId?: string | null;
   traceparent?: string | null;
   actor?: Actor;
+  actorProof?: { json: string; signature: string };
 }): WorkContext {
   const context: WorkContext = {
     correlationId: headers.correlationId && headers.correlationId.length <= 200 ? headers.correlationId : randomUUID(),
@@ -54,5 +57,6 @@ export function contextFromHeaders(headers: {
   };
   if (headers.causationId) context.causationId = headers.causationId;
   if (headers.actor) context.actor = headers.actor;
+  if (headers.actor && headers.actorProof) context.actorProof = headers.actorProof;
   return context;
 }

@@ -1,6 +1,7 @@
 export * from './entities';
 export * from './data-source';
 export * from './migrate';
+export * from './provisioning';
 export * from './audit';
 export * from './numbering';
 export * from './core-tables';

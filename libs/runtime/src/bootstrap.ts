@@ -5,7 +5,8 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { exitOnSignals, PinoNestLogger } from '@itsm/observability';
-import { DrainingNatsServer } from '@itsm/messaging';
+import { DrainingNatsServer, natsConnectionOptions, trustActorIssuers } from '@itsm/messaging';
+import { actorIssuersOf, natsSecurityOf } from './nats-security';
 import { ServiceRuntime } from './runtime.module';
 import type { ServiceConfig } from './service-config';
 import { cacheValidationRules } from './validation-rules';
@@ -31,6 +32,7 @@ export async function startService(options: {
 }): Promise<RunningService> {
   const { service, config, logger } = options;
   cacheValidationRules();
+  trustActorIssuers(actorIssuersOf(config));
   const app = await NestFactory.create<NestFastifyApplication>(options.module, new FastifyAdapter(), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -38,10 +40,8 @@ export async function startService(options: {
   const rpc = app.connectMicroservice<MicroserviceOptions>(
     {
       strategy: new DrainingNatsServer({
-        servers: config.NATS_URL.split(',').map((server) => server.trim()),
+        ...natsConnectionOptions(config.NATS_URL, `${service}-rpc`, natsSecurityOf(config, service)),
         queue: service,
-        name: `${service}-rpc`,
-        maxReconnectAttempts: -1,
         gracefulShutdown: true,
         gracePeriod: 2_000,
       }),

@@ -3,3 +3,4 @@ export * from './runtime.module';
 export * from './bootstrap';
 export * from './service-definition';
 export * from './validation-rules';
+export * from './nats-security';

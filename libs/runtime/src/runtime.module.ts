@@ -18,11 +18,12 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { ALL_EVENTS, domainEvents, type EventDeclaration } from '@itsm/contracts';
+import { ALL_EVENTS, BUS_SERVICES, type BusService, domainEvents, type EventDeclaration, SERVICE_CONSUMERS } from '@itsm/contracts';
 import { collectProcessMetrics, metricsRegistry } from '@itsm/observability';
 import { dataSourceOptions, type DataSourceConfig, hasPendingMigrations, runMigrations } from '@itsm/persistence';
 import { connectNats, ConsumerLeases, EVENT_HANDLER_METADATA, EventConsumer, type ConsumerDefinition, type EventHandlerFn, type EventHandlerMetadata, ensureStreams, Housekeeping, NATS_CONNECTION, OutboxRelay, OutboxWriter, RpcClient } from '@itsm/messaging';
 import type { ServiceConfig } from './service-config';
+import { natsSecurityOf } from './nats-security';
 
 export const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
 /** The service's validated configuration (its own `config.ts` class): `@Inject(SERVICE_CONFIG) config: IncidentConfig`. */
@@ -157,6 +158,7 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
         if (typeof fn !== 'function') continue;
         const meta = this.reflector.get<EventHandlerMetadata | undefined>(EVENT_HANDLER_METADATA, fn as () => unknown);
         if (!meta) continue;
+        assertDeclaredConsumer(this.options.service, meta.purpose);
         const name = `${this.options.service}-${meta.purpose}`;
         const entry = byPurpose.get(name) ?? {
           metas: [],
@@ -170,6 +172,18 @@ export class ServiceRuntime implements OnModuleInit, OnApplicationBootstrap, OnM
       }
     }
     return [...byPurpose.values()].map(({ metas, definition }) => ({ ...definition, filter: filterFor(metas) }));
+  }
+}
+
+/**
+ * A service of the suite keeps only the consumers declared for it in the contracts (`SERVICE_CONSUMERS`): its broker
+ * credential allows exactly those, so an undeclared one is refused here, at start, with a message saying where to
+ * declare it.
+ */
+export function assertDeclaredConsumer(service: string, purpose: string): void {
+  if (!(BUS_SERVICES as readonly string[]).includes(service)) return;
+  if (!SERVICE_CONSUMERS[service as BusService].includes(purpose)) {
+    throw new Error(`consumer ${service}-${purpose} is not declared: add '${purpose}' to SERVICE_CONSUMERS.${service} in libs/contracts (bus-access.ts)`);
   }
 }
 
@@ -264,7 +278,7 @@ export class ServiceRuntimeModule {
       providers: [
         { provide: SERVICE_OPTIONS, useValue: options },
         { provide: SERVICE_CONFIG, useValue: options.config },
-        { provide: NATS_CONNECTION, useFactory: () => connectNats(options.config.NATS_URL, options.service) },
+        { provide: NATS_CONNECTION, useFactory: () => connectNats(options.config.NATS_URL, options.service, natsSecurityOf(options.config, options.service)) },
         { provide: OutboxWriter, useValue: new OutboxWriter(options.service) },
         { provide: RpcClient, useFactory: (nc: NatsConnection) => new RpcClient(nc, options.config.RPC_TIMEOUT_MS), inject: [NATS_CONNECTION] },
         ServiceRuntime,

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import type { LogLevel } from '@itsm/observability';
 
 /** `true`/`false`, `1`/`0`, `yes`/`no` from an environment variable; anything else is left for the validator to refuse. */
@@ -12,6 +12,28 @@ const toIntList = ({ value }: { value: unknown }): unknown =>
 export class ProcessConfig {
   @Matches(/^(nats|tls|ws|wss):\/\/[^\s,]+(,\s*(nats|tls|ws|wss):\/\/[^\s,]+)*$/, { message: 'must be one or more nats:// URLs, comma-separated' })
   NATS_URL = 'nats://127.0.0.1:4222';
+
+  /**
+   * Directory holding this process's NATS nkey seed as `<name>.nk` (`incident.nk`, `gateway.nk`, …): a mounted
+   * Secret in Kubernetes. Unset: the process connects without credentials (a broker without authorization).
+   */
+  @IsOptional()
+  @IsString()
+  NATS_CREDENTIALS_DIR?: string;
+
+  /** PEM file of the CA of the broker's certificate: the connection then requires TLS and verifies the broker. */
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CA_FILE?: string;
+
+  /** Client certificate and key (PEM files) for a broker that asks for mutual TLS; both or neither. */
+  @IsOptional()
+  @IsString()
+  NATS_TLS_CERT_FILE?: string;
+
+  @ValidateIf((config: ProcessConfig) => config.NATS_TLS_CERT_FILE !== undefined)
+  @IsString({ message: 'must be set together with NATS_TLS_CERT_FILE' })
+  NATS_TLS_KEY_FILE?: string;
 
   @IsString()
   HOST = '0.0.0.0';
@@ -42,6 +64,16 @@ export class ProcessConfig {
  * HEALTH_PORT and its own settings.
  */
 export class ServiceConfig extends ProcessConfig {
+  /**
+   * Public nkeys (`U…`, comma-separated) whose signature makes the actor of an RPC request trusted: the gateway's
+   * (during a rotation, old and new). Set, an unsigned or wrongly signed actor is ignored and commands are refused
+   * as unauthenticated; unset, actors are taken as they come (a broker without authorization).
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((key) => key.trim()).filter(Boolean) : value))
+  @IsOptional()
+  @Matches(/^U[A-Z2-7]{55}$/, { each: true, message: 'must be public user nkeys (U…), comma-separated' })
+  ACTOR_ISSUER_KEYS?: string[];
+
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/itsm';
 

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { ConnectionOptions, NatsConnection } from 'nats';
+import { connectNats, natsConnectionOptions, readSeed } from '@itsm/messaging';
+import { provisionDatabase, serviceDatabaseUrl } from '@itsm/persistence';
+import { SERVICE_NAMES } from './infra';
 
 /** PostgreSQL started by the integration global setup (its `postgres` database). */
 export function testPostgresUrl(): string {
@@ -17,14 +21,40 @@ export function testNatsUrl(): string {
   return url;
 }
 
+/** The keys of every identity of the suite for the test brokers (`<identity>.nk`), which run with authorization on. */
+export function testNatsCredentialsDir(): string {
+  const dir = process.env['ITSM_TEST_NATS_CREDENTIALS_DIR'];
+  if (!dir) throw new Error('ITSM_TEST_NATS_CREDENTIALS_DIR is not set: integration tests run through the `integration` jest project');
+  return dir;
+}
+
+/**
+ * Connection options for this worker's broker as `identity`: `admin` (everything: what test code observes and
+ * injects with) unless a test wants to act as a service or the gateway and meet its permissions.
+ */
+export function testNatsOptions(name: string, identity = 'admin'): ConnectionOptions {
+  return natsConnectionOptions(testNatsUrl(), name, { identity, nkeySeed: readSeed(testNatsCredentialsDir(), identity) });
+}
+
+/** A connection to this worker's broker as `identity` (default `admin`). */
+export function connectTestNats(name: string, identity = 'admin'): Promise<NatsConnection> {
+  return connectNats(testNatsUrl(), name, { identity, nkeySeed: readSeed(testNatsCredentialsDir(), identity) });
+}
+
 export interface TestDatabase {
+  /** As the server's superuser: for the checks of a test, never for a service under test. */
   url: string;
   name: string;
+  /** As `service`'s own role (`itsm_<service>`), which owns its schema here and nothing else. */
+  serviceUrl(service: string): string;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database on the test server, with a small query helper for assertions. */
+/**
+ * A fresh database on the test server, provisioned as production is (every service's role and schema, nothing
+ * migrated yet), with a small query helper for assertions.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = testPostgresUrl();
   const name = `itsm_test_${randomBytes(6).toString('hex')}`;
@@ -34,6 +64,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
+  await provisionDatabase(url.toString(), SERVICE_NAMES);
   // One connection for the checks, opened again after the server cut it (a restart in a fault test).
   const connect = async (): Promise<Client> => {
     const opened = new Client({ connectionString: url.toString() });
@@ -47,6 +78,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     name,
+    serviceUrl: (service) => serviceDatabaseUrl(url.toString(), service),
     async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
       client ??= await connect();
       const result = await client.query(sql, params);
@@ -62,11 +94,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Environment of a service under test: its database, this worker's broker, a free health port, quick retries. */
+/**
+ * Environment of a service under test: its database, this worker's broker, a free health port, quick retries.
+ * DATABASE_URL is the administrator's until the service is known: `spawnApp`, `startTestService` and the
+ * service harnesses turn it into the service's role (`asServiceRole`).
+ */
 export function serviceTestEnv(database: TestDatabase, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     DATABASE_URL: database.url,
     NATS_URL: testNatsUrl(),
+    NATS_CREDENTIALS_DIR: testNatsCredentialsDir(),
     HEALTH_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
@@ -74,6 +111,19 @@ export function serviceTestEnv(database: TestDatabase, overrides: Record<string,
     OUTBOX_POLL_INTERVAL_MS: '200',
     ...overrides,
   };
+}
+
+/** The test servers' superuser, whom no service under test connects as. */
+const ADMIN_USER = 'postgres';
+
+/**
+ * `env` with DATABASE_URL turned from the test superuser into `service`'s role on the same server and database
+ * (provisioned by `createTestDatabase` / `startPrivatePostgres`). Any other DATABASE_URL is left as the test set it.
+ */
+export function asServiceRole(env: NodeJS.ProcessEnv, service: string): NodeJS.ProcessEnv {
+  const url = env['DATABASE_URL'];
+  if (!url || !SERVICE_NAMES.includes(service) || decodeURIComponent(new URL(url).username) !== ADMIN_USER) return env;
+  return { ...env, DATABASE_URL: serviceDatabaseUrl(url, service) };
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails with the last value seen. */

@@ -16,12 +16,17 @@
  *                               To restart a broker (chaos tests): kill the pid in pidFile, then spawn
  *                               command[0] with command.slice(1) (same port, store and pid file); the
  *                               teardown stops a broker started that way too.
+ *   ITSM_TEST_NATS_CREDENTIALS_DIR  nkey seeds of every identity of the suite (`<identity>.nk`): the brokers run
+ *                               with authorization on (tools/nats-config.ts), a connection without a listed key is
+ *                               refused. Services read theirs through NATS_CREDENTIALS_DIR; test code connects as
+ *                               `admin` (testNatsOptions / connectTestNats).
  *   ITSM_TEST_TMPDIR            scratch directory, removed by the teardown.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, freePorts, installHint, startNats, startPostgres } = require('../../../tools/infra');
+const { spawnSync } = require('node:child_process');
+const { freePort, freePorts, installHint, ROOT, startNats, startPostgres } = require('../../../tools/infra');
 const { STATE_KEY, stopTestInfra } = require('./global-teardown');
 
 const TMP_PREFIX = 'itsm-test-';
@@ -94,7 +99,9 @@ async function globalSetup(globalConfig) {
   process.once('SIGINT', state.signalHandler);
   process.once('SIGTERM', state.signalHandler);
 
+  const authDir = path.join(tmp, 'nats-auth');
   try {
+    brokerAuthorization(authDir);
     const ports = await freePorts(1 + 2 * workers);
     const started = await Promise.allSettled([
       withPortRetry(ports[0], (port) => startPostgres({ dir: path.join(tmp, 'postgres'), port, durable: false })).then((pg) => {
@@ -103,7 +110,7 @@ async function globalSetup(globalConfig) {
       ...Array.from({ length: workers }, (_, index) =>
         withPortRetry(ports[1 + 2 * index], async (port) => {
           const monitorPort = port === ports[1 + 2 * index] ? ports[2 + 2 * index] : await freePort();
-          return startNats({ dir: path.join(tmp, `nats-${index + 1}`), port, monitorPort });
+          return startNats({ dir: path.join(tmp, `nats-${index + 1}`), port, monitorPort, configFile: path.join(authDir, 'authorization.conf') });
         }).then((broker) => {
           state.nats[index] = broker;
         }),
@@ -134,7 +141,17 @@ async function globalSetup(globalConfig) {
       command: broker.command,
     })),
   );
+  process.env.ITSM_TEST_NATS_CREDENTIALS_DIR = path.join(authDir, 'credentials');
   process.env.ITSM_TEST_TMPDIR = tmp;
+}
+
+/** Keys of every identity and the broker's authorization block rendered from the contracts, into `dir`. */
+function brokerAuthorization(dir) {
+  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, 'tools', 'nats-config.ts'), 'local', dir, '--trust-admin'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`tools/nats-config.ts local failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
 }
 
 module.exports = globalSetup;

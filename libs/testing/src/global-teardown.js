@@ -71,15 +71,53 @@ function tolerateClosedConnections() {
   });
 }
 
+/** Connections whose name contains this try what their permissions forbid on purpose (the security tests). */
+const PROBE_MARK = 'probe';
+
+/**
+ * Permission violations the brokers logged for connections other than deliberate probes: a process of the suite
+ * used a subject its permissions (generated from libs/contracts) do not allow.
+ */
+function permissionViolations(state) {
+  const found = [];
+  let identities = {};
+  try {
+    identities = JSON.parse(fs.readFileSync(require('node:path').join(state.tmp, 'nats-auth', 'public-keys.json'), 'utf8'));
+  } catch {
+    identities = {};
+  }
+  const named = (line) => Object.entries(identities).reduce((text, [identity, key]) => text.replace(`Nkey "${key}"`, `identity "${identity}"`), line);
+  for (const broker of state.nats) {
+    let log = '';
+    try {
+      log = fs.readFileSync(broker.logFile, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of log.split('\n')) {
+      if (/Violation/.test(line) && !line.includes(PROBE_MARK)) found.push(named(line.trim()));
+    }
+  }
+  return found;
+}
+
 async function globalTeardown() {
   const state = globalThis[STATE_KEY];
   if (!state) return;
   delete globalThis[STATE_KEY];
   tolerateClosedConnections();
+  const violations = permissionViolations(state);
   const errors = await stopTestInfra(state);
   for (const error of errors) console.warn(`integration teardown: ${error.message}`);
+  if (violations.length > 0) {
+    throw new Error(
+      `the brokers refused ${violations.length} operation(s) that the suite's own processes tried: a subject is used that ` +
+        `its permissions (libs/contracts bus-access.ts) do not allow:\n${[...new Set(violations)].slice(0, 30).join('\n')}`,
+    );
+  }
 }
 
 module.exports = globalTeardown;
 module.exports.stopTestInfra = stopTestInfra;
 module.exports.STATE_KEY = STATE_KEY;
+module.exports.PROBE_MARK = PROBE_MARK;

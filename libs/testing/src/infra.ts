@@ -5,7 +5,7 @@ export interface Infra {
   freePort(): Promise<number>;
   isPortOpen(host: string, port: number, timeoutMs?: number): Promise<boolean>;
   startPostgres(options: { dir: string; port: number; durable: boolean }): Promise<{ url: string; dataDir: string; stop(): Promise<void> }>;
-  startNats(options: { dir: string; port: number }): Promise<{ url: string; stop(): Promise<void> }>;
+  startNats(options: { dir: string; port: number; monitorPort?: number; configFile?: string }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
 // tools/infra.js is plain CommonJS outside the project graph (it runs before dependencies are installed, for

@@ -1,10 +1,13 @@
 import { AckPolicy, DeliverPolicy, type JetStreamManager, type NatsConnection } from 'nats';
-import { type CloudEvent, DLQ_STREAM, EVENTS_STREAM } from '@itsm/contracts';
+import { type CloudEvent, DLQ_STREAM, EVENTS_STREAM, GATEWAY_BUCKETS } from '@itsm/contracts';
 
-/** Removes the suite's streams (and with them every consumer), so a test file starts from an empty broker. */
+/**
+ * Removes the suite's streams (and with them every consumer) and the gateway's buckets (API keys, rate-limit
+ * counters), so a test file starts from an empty broker.
+ */
 export async function resetStreams(nc: NatsConnection): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  for (const stream of [EVENTS_STREAM, DLQ_STREAM]) {
+  for (const stream of [EVENTS_STREAM, DLQ_STREAM, ...GATEWAY_BUCKETS.map((bucket) => `KV_${bucket}`)]) {
     await jsm.streams.delete(stream).catch(() => undefined);
   }
 }

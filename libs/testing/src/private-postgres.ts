@@ -1,10 +1,11 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { infra } from './infra';
+import { provisionDatabase } from '@itsm/persistence';
+import { infra, SERVICE_NAMES } from './infra';
 
 export interface PrivatePostgres {
-  /** URL of its `postgres` database. */
+  /** URL of its `postgres` database as the superuser; every service's role and schema are provisioned there. */
   url: string;
   /** Stops the server (fast shutdown: sessions are cut, like a crash seen from the clients). */
   stop(): Promise<void>;
@@ -24,6 +25,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await infra.freePort();
   let server = await infra.startPostgres({ dir, port, durable: false });
   let running = true;
+  await provisionDatabase(server.url, SERVICE_NAMES);
   return {
     url: server.url,
     async stop() {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from './environment';
+import { asServiceRole, waitFor } from './environment';
 import { infra } from './infra';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -19,11 +19,14 @@ export interface ServiceProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs an app's built `main.js` as a real process, as `npm start` and Kubernetes do. */
+/**
+ * Runs an app's built `main.js` as a real process, as `npm start` and Kubernetes do: a service connects as its
+ * own database role even when `env` names the test superuser.
+ */
 export function spawnApp(app: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ServiceProcess {
   const main = join(ROOT, 'apps', app, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx run-many -t build; npm test does it)`);
-  return spawnNode([...nodeArgs, main], env, ROOT);
+  return spawnNode([...nodeArgs, main], asServiceRole(env, app), ROOT);
 }
 
 /** Runs `node <args>` in `cwd` with only PATH and `env`, collecting what it writes. */

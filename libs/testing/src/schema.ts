@@ -1,14 +1,15 @@
 import { createDataSource, type DataSourceConfig, runMigrations, schemaDrift } from '@itsm/persistence';
 import { createTestDatabase } from './environment';
+import { SERVICE_NAMES } from './infra';
 
 /**
- * Runs a service's migrations on an empty database and checks that they produce exactly what its entities
+ * Runs a service's migrations on an empty database (as the service's role, as in production) and checks that they produce exactly what its entities
  * describe; then reverts every migration and checks that nothing is left behind.
  */
 export async function checkMigrations(definition: { name: string; entities: DataSourceConfig['entities']; migrations: DataSourceConfig['migrations'] }): Promise<{ drift: string[]; leftAfterRevert: string[]; applied: string[] }> {
   const database = await createTestDatabase();
   const dataSource = createDataSource({
-    url: database.url,
+    url: SERVICE_NAMES.includes(definition.name) ? database.serviceUrl(definition.name) : database.url,
     schema: definition.name,
     applicationName: 'migration-check',
     entities: definition.entities,

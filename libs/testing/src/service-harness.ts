@@ -2,9 +2,9 @@ import type { NatsConnection } from 'nats';
 import type { DataSource, EntityManager } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { CloudEvent, EventDeclaration } from '@itsm/contracts';
-import { connectNats, RpcClient } from '@itsm/messaging';
+import { RpcClient } from '@itsm/messaging';
 import { type RunningService, type ServiceConfig, type ServiceDefinition, startServiceFrom } from '@itsm/runtime';
-import { createTestDatabase, serviceTestEnv, testNatsUrl, type TestDatabase, waitFor } from './environment';
+import { asServiceRole, createTestDatabase, serviceTestEnv, type TestDatabase, waitFor, connectTestNats } from './environment';
 import { readEvents, resetStreams } from './jetstream';
 
 export interface ServiceHarnessOptions {
@@ -26,6 +26,11 @@ export interface AuditRow {
 /** The field names of a refused RPC (`details.errors[].field`), sorted and without repeats. */
 export function fieldsOf(error: unknown): string[] {
   return [...new Set(((error as { details?: { errors?: Array<{ field: string }> } }).details?.errors ?? []).map((e) => e.field))].sort();
+}
+
+/** Starts a service in-process, as its own database role (see `asServiceRole`). */
+export function startTestService<C extends ServiceConfig>(definition: ServiceDefinition<C>, env: NodeJS.ProcessEnv): Promise<RunningService> {
+  return startServiceFrom(definition, asServiceRole(env, definition.name));
 }
 
 /**
@@ -51,11 +56,11 @@ export class ServiceHarness<C extends ServiceConfig = ServiceConfig> {
   /** `env` adds to or overrides the service's test environment. */
   protected async boot(env: Record<string, string>, options: ServiceHarnessOptions): Promise<this> {
     this.database = await createTestDatabase();
-    this.nc = await connectNats(testNatsUrl(), `${this.definition.name}-test`);
+    this.nc = await connectTestNats(`${this.definition.name}-test`);
     if (options.fresh ?? true) await resetStreams(this.nc);
     this.connected?.();
     for (let i = 0; i < (options.replicas ?? 1); i += 1) {
-      this.replicas.push(await startServiceFrom(this.definition, serviceTestEnv(this.database, env)));
+      this.replicas.push(await startTestService(this.definition, serviceTestEnv(this.database, env)));
     }
     this.rpc = new RpcClient(this.nc, 10_000);
     return this;

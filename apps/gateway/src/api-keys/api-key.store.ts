@@ -13,6 +13,7 @@ import {
   type CreateApiKeyDto,
   type CreatedApiKeyView,
   DEFAULT_PAGE_SIZE,
+  GATEWAY_API_KEY_BUCKET,
   type ListApiKeysQuery,
   MAX_LIVE_API_KEYS,
   type Role,
@@ -112,7 +113,7 @@ export class ApiKeyStore implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
-    this.kv = await this.nc.jetstream().views.kv(this.config.API_KEY_BUCKET, { history: 1, replicas: this.config.API_KEY_BUCKET_REPLICAS });
+    this.kv = await this.nc.jetstream().views.kv(GATEWAY_API_KEY_BUCKET, { history: 1, replicas: this.config.API_KEY_BUCKET_REPLICAS });
     await this.watch(this.kv);
     this.flushTimer = setInterval(() => void this.flush(), this.config.API_KEY_USAGE_FLUSH_MS);
     this.flushTimer.unref();
@@ -138,10 +139,10 @@ export class ApiKeyStore implements OnModuleInit, OnModuleDestroy {
       try {
         for await (const entry of watcher) this.apply(entry);
       } catch (error) {
-        this.logger.error({ err: error, bucket: this.config.API_KEY_BUCKET }, 'API key watch failed');
+        this.logger.error({ err: error, bucket: GATEWAY_API_KEY_BUCKET }, 'API key watch failed');
       }
       while (!this.stopping) {
-        this.logger.warn({ bucket: this.config.API_KEY_BUCKET }, 'API key watch ended; starting it again');
+        this.logger.warn({ bucket: GATEWAY_API_KEY_BUCKET }, 'API key watch ended; starting it again');
         await new Promise((resolve) => setTimeout(resolve, WATCH_RESTART_MS).unref());
         if (this.stopping) return;
         // Every key is refused until the new watch has loaded them again: a stale list could hold a revoked key.
@@ -150,7 +151,7 @@ export class ApiKeyStore implements OnModuleInit, OnModuleDestroy {
           await this.watch(kv);
           return;
         } catch (error) {
-          this.logger.error({ err: error, bucket: this.config.API_KEY_BUCKET }, 'API key watch could not start again');
+          this.logger.error({ err: error, bucket: GATEWAY_API_KEY_BUCKET }, 'API key watch could not start again');
         }
       }
     })();
@@ -227,7 +228,7 @@ export class ApiKeyStore implements OnModuleInit, OnModuleDestroy {
       } catch (error) {
         // `create` refuses an id that exists: draw another (71 random bits make this all but impossible).
         if (attempt < 3) continue;
-        this.logger.error({ err: error, bucket: this.config.API_KEY_BUCKET }, 'could not store a new API key');
+        this.logger.error({ err: error, bucket: GATEWAY_API_KEY_BUCKET }, 'could not store a new API key');
         throw unavailable();
       }
       this.load(stored, revision);

@@ -1,8 +1,9 @@
 import { type KV, type NatsConnection, StorageType } from 'nats';
+import { GATEWAY_RATE_LIMIT_BUCKET } from '@itsm/contracts';
 import { CounterConflict, type CounterStore, type StoredCount } from './shared-counter';
 
-/** The bucket of the shared rate-limit counters. */
-export const RATE_LIMIT_BUCKET = 'itsm_gateway_rate_limits';
+/** The bucket of the shared rate-limit counters. Its name is fixed: the gateway's broker permissions (libs/contracts bus-access.ts) name it. */
+export const RATE_LIMIT_BUCKET = GATEWAY_RATE_LIMIT_BUCKET;
 
 /** JetStream's error for a write whose expected last revision of the key is not the current one. */
 const WRONG_LAST_SEQUENCE = 10071;

@@ -1,19 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from 'nats';
-import { connectNats } from '@itsm/messaging';
-import {
-  createTestDatabase,
-  freePort,
-  resetStreams,
-  SERVICE_NAMES,
-  serviceTestEnv,
-  spawnApp,
-  TEST_JWT_SECRET,
-  testNatsUrl,
-  type ServiceProcess,
-  type TestDatabase,
-  waitUntilReady,
-} from '@itsm/testing';
+import { createTestDatabase, freePort, resetStreams, SERVICE_NAMES, serviceTestEnv, spawnApp, TEST_JWT_SECRET, testNatsUrl, type ServiceProcess, type TestDatabase, waitUntilReady, connectTestNats, testNatsCredentialsDir } from '@itsm/testing';
 
 /** Every service of the suite (the gateway aside). */
 export const SERVICES = SERVICE_NAMES;
@@ -50,7 +36,7 @@ export interface RunningSuite {
  */
 export async function startSuite(services: readonly string[] = SERVICES, env: Record<string, Record<string, string>> = {}, options: SuiteOptions = {}): Promise<RunningSuite> {
   const database = await createTestDatabase();
-  const nc = await connectNats(testNatsUrl(), 'e2e');
+  const nc = await connectTestNats('e2e');
   await resetStreams(nc);
   const processes = new Map<string, SuiteProcess>();
   const replicaCount = new Map<string, number>();
@@ -76,7 +62,7 @@ export async function startSuite(services: readonly string[] = SERVICES, env: Re
       process: spawnApp('gateway', {
         PORT: String(gatewayPort),
         HOST: '127.0.0.1',
-        NATS_URL: testNatsUrl(),
+        NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(),
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
         // The 1,000-request burst queues at the incident service on two shared cores; the test is about
@@ -87,9 +73,8 @@ export async function startSuite(services: readonly string[] = SERVICES, env: Re
         RATE_LIMIT_ENABLED: 'false',
         // The 1,000 concurrent creations are meant to queue, not to be shed (load shedding: limits.int-spec.ts).
         GATEWAY_MAX_IN_FLIGHT: '5000',
-        // API keys on, in a bucket of this suite's own.
+        // API keys on; the bucket is emptied when the suite starts.
         API_KEY_HASH_SECRET: 'e2e-api-key-hash-secret-0123456789abcdef',
-        API_KEY_BUCKET: `e2e_${randomUUID().replace(/-/g, '')}`,
         ...env['gateway'],
       }),
       port: gatewayPort,

@@ -1,18 +1,7 @@
 /** The gateway in-process in front of one built service as a process, on a fresh database and real NATS. */
 import type { NatsConnection } from 'nats';
 import type { ErrorCode } from '@itsm/contracts';
-import { connectNats } from '@itsm/messaging';
-import {
-  createTestDatabase,
-  freePort,
-  resetStreams,
-  type ServiceProcess,
-  serviceTestEnv,
-  spawnApp,
-  type TestDatabase,
-  testNatsUrl,
-  waitUntilReady,
-} from '@itsm/testing';
+import { createTestDatabase, freePort, resetStreams, type ServiceProcess, serviceTestEnv, spawnApp, type TestDatabase, waitUntilReady, connectTestNats } from '@itsm/testing';
 import type { Gateway } from '../../src/gateway';
 import { startGateway } from './listening-gateway';
 
@@ -42,7 +31,7 @@ export class GatewayWithService {
   /** `serviceEnv` adds to (or overrides) the service's environment, e.g. its own settings. */
   static async start(service: string, gatewayEnv: Record<string, string> = {}, serviceEnv: Record<string, string> = {}): Promise<GatewayWithService> {
     const database = await createTestDatabase();
-    const nc = await connectNats(testNatsUrl(), `gateway-${service}-test`);
+    const nc = await connectTestNats(`gateway-${service}-test`);
     await resetStreams(nc);
     const port = await freePort();
     const process = spawnApp(service, serviceTestEnv(database, { HEALTH_PORT: String(port), ...serviceEnv }));

@@ -1,6 +1,6 @@
 /** The gateway in-process on a free loopback port, against the test NATS, with the test token settings. */
 import { createLogger } from '@itsm/observability';
-import { TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl } from '@itsm/testing';
+import { TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, testNatsCredentialsDir } from '@itsm/testing';
 import { loadGatewayConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { ProblemBody } from './gateway-with-service';
@@ -10,7 +10,7 @@ import type { ProblemBody } from './gateway-with-service';
  * them on: every test file shares one NATS, so the same test users' requests from all of them would count together.
  */
 export async function startGateway(env: Record<string, string> = {}): Promise<{ gateway: Gateway; baseUrl: string }> {
-  const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...env });
+  const config = loadGatewayConfig({ NATS_URL: testNatsUrl(), NATS_CREDENTIALS_DIR: testNatsCredentialsDir(), JWT_SECRET: TEST_JWT_SECRET, JWT_ISSUER: TEST_JWT_ISSUER, LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', ...env });
   const gateway = await createGateway(config, createLogger('gateway', config.LOG_LEVEL));
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const address = gateway.app.getHttpServer().address();
