@@ -10,8 +10,8 @@
  * from a shared server, which would not enforce the suite's permissions: the private broker runs with the
  * authorization generated from libs/contracts (keys in .data/nats-auth, given to the apps as
  * NATS_CREDENTIALS_DIR), plain on 127.0.0.1, or with TLS when ITSM_NATS_TLS=1 (local CA in .data/nats-tls; the
- * apps get a tls:// URL and NATS_TLS_CA_FILE). With NATS_URL set, the NATS_* settings of the environment apply. LOG_FORMAT=json passes the services'
- * JSON log lines through unchanged. `--no-build` skips the build.
+ * apps get a tls:// URL and NATS_TLS_CA_FILE). With NATS_URL set, the NATS_* settings of the environment apply.
+ * LOG_FORMAT=json passes the services' JSON log lines through unchanged. `--no-build` skips the build.
  */
 const fs = require('node:fs');
 const http = require('node:http');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { ErrorCode, Impact, IncidentRpc, MessageHeaders, Role, Urgency } from '@itsm/contracts';
 import { createLogger, traceIdOf } from '@itsm/observability';
-import { buildIncidentView, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsUrl, unsignedToken, testNatsCredentialsDir } from '@itsm/testing';
+import { buildIncidentView, mintToken, TEST_JWT_ISSUER, TEST_JWT_SECRET, testNatsCredentialsDir, testNatsOptions, testNatsUrl, unsignedToken } from '@itsm/testing';
 import { loadGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/gateway';
 import { GatewayReadiness } from '../src/health/gateway-readiness';
@@ -64,7 +64,7 @@ describe('gateway over HTTP with a real NATS', () => {
     const address = gateway.app.getHttpServer().address();
     if (!address || typeof address === 'string') throw new Error('gateway is not listening on a TCP port');
     baseUrl = `http://127.0.0.1:${address.port}`;
-    responderConnection = await connect({ servers: natsUrl, name: 'gateway-test-responder' });
+    responderConnection = await connect(testNatsOptions('gateway-test-responder'));
     responder = new RpcResponder(responderConnection, [IncidentRpc.create.subject, IncidentRpc.get.subject]);
     await responder.start();
   });
