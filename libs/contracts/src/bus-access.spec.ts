@@ -104,6 +104,12 @@ describe('bus permissions of the suite', () => {
     }
   });
 
+  it('the gateway is also denied the durable consumers of the registered outside subscribers', () => {
+    const deny = gatewayPermissions(['crm-sync']).publish.deny ?? [];
+    expect(deny).toEqual(expect.arrayContaining([`$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.crm-sync`, `$JS.API.CONSUMER.DELETE.${EVENTS_STREAM}.crm-sync`]));
+    expect(gatewayPermissions().publish.deny ?? []).not.toContain(`$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.crm-sync`);
+  });
+
   it('no identity but admin holds a full wildcard or may delete or purge a stream', () => {
     for (const identity of SUITE_IDENTITIES.filter((name) => name !== 'admin')) {
       const { publish, subscribe } = suitePermissions(identity);

@@ -119,8 +119,11 @@ export function servicePermissions(service: BusService): BusPermissions {
   };
 }
 
-/** The gateway calls every operation, reads the event stream for its live feed, and keeps its own buckets. */
-export function gatewayPermissions(): BusPermissions {
+/**
+ * The gateway calls every operation, reads the event stream for its live feed, and keeps its own buckets. The durable
+ * consumers of the services, and of the outside subscribers named in `subscribers`, are closed to it.
+ */
+export function gatewayPermissions(subscribers: readonly string[] = []): BusPermissions {
   const buckets = GATEWAY_BUCKETS.flatMap((bucket) => {
     const stream = `KV_${bucket}`;
     return [
@@ -146,7 +149,7 @@ export function gatewayPermissions(): BusPermissions {
     `${JS}.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.*`,
     `$JS.ACK.${EVENTS_STREAM}.*.>`,
   ];
-  const closed = serviceConsumerNames().flatMap((name) => [
+  const closed = [...serviceConsumerNames(), ...subscribers].flatMap((name) => [
     `${JS}.CONSUMER.CREATE.${EVENTS_STREAM}.${name}.>`,
     `${JS}.CONSUMER.INFO.${EVENTS_STREAM}.${name}`,
     `${JS}.CONSUMER.DELETE.${EVENTS_STREAM}.${name}`,
@@ -164,8 +167,9 @@ export function adminPermissions(): BusPermissions {
   return { publish: { allow: ['>'] }, subscribe: { allow: ['>'] } };
 }
 
-export function suitePermissions(identity: SuiteIdentity): BusPermissions {
-  if (identity === 'gateway') return gatewayPermissions();
+/** `subscribers`: the names of the outside subscribers of the deployment, whose consumers the gateway may not touch. */
+export function suitePermissions(identity: SuiteIdentity, subscribers: readonly string[] = []): BusPermissions {
+  if (identity === 'gateway') return gatewayPermissions(subscribers);
   if (identity === 'admin') return adminPermissions();
   return servicePermissions(identity);
 }

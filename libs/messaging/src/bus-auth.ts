@@ -117,7 +117,7 @@ export function brokerUsers(keys: Partial<Record<string, string>>, subscribers: 
     ...SUITE_IDENTITIES.map((identity: SuiteIdentity) => ({
       name: identity,
       nkey: keys[identity] ?? `$${publicKeyVariable(identity)}`,
-      permissions: suitePermissions(identity),
+      permissions: suitePermissions(identity, subscribers.map((subscriber) => subscriber.name)),
     })),
     ...subscribers.map((subscriber) => ({ name: `subscriber ${subscriber.name}`, nkey: subscriber.publicKey, permissions: subscriberPermissions(subscriber) })),
   ];

@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { type Actor, AuditRpc, Role } from '@itsm/contracts';
 import { connectNats, ensureLocalIdentities, natsConnectionOptions, type NatsSecurity, publicKeyOfSeed, readSeed, RpcClient } from '@itsm/messaging';
-import { auditIndexesMigration, coreTablesMigration } from '@itsm/persistence';
-import { type RunningService, ServiceConfig, type ServiceDefinition } from '@itsm/runtime';
-import { createTestDatabase, infra, serviceTestEnv, startTestService, type TestDatabase } from '@itsm/testing';
+import type { RunningService } from '@itsm/runtime';
+import { bareService, createTestDatabase, infra, serviceTestEnv, startTestService, type TestDatabase } from '@itsm/testing';
 
 interface TlsMaterial {
   caFile: string;
@@ -37,13 +36,7 @@ interface Broker {
 
 const auditor: Actor = { sub: 'audra', name: 'Audra Auditor', roles: [Role.Auditor] };
 
-const bareSla: ServiceDefinition = {
-  name: 'sla',
-  config: ServiceConfig,
-  entities: [],
-  migrations: [coreTablesMigration('sla'), auditIndexesMigration('sla')],
-  modules: [],
-};
+const bareSla = bareService('sla');
 
 describe('a broker with authorization and TLS', () => {
   let dir: string;

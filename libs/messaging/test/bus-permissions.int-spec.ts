@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AckPolicy, connect, ErrorCode, Events, type JetStreamManager, type NatsConnection } from 'nats';
 import { type CloudEvent, consumerNameOf, EVENTS_STREAM, type EventDeclaration, IncidentEvents, IncidentRpc, SlaEvents, type SubscriberGrant } from '@itsm/contracts';
 import { brokerUsers, connectNats, ensureLocalIdentities, ensureStreams, mintNkey, type NkeyIdentity, readSeed, renderAuthorization } from '@itsm/messaging';
-import { buildIncidentView, infra, waitFor } from '@itsm/testing';
+import { buildIncidentView, infra, testEnvelope, waitFor } from '@itsm/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the documented example subscriber, run as its readers run it; it belongs to no project
 import { ensureConsumer, runSubscriber, type RunningSubscriber, subscriberConnectionOptions } from '../../../docs/examples/event-subscriber';
 
@@ -40,18 +40,9 @@ async function asSubscriber(name: string): Promise<NatsConnection> {
   return nc;
 }
 
-function envelopeOf<E extends EventDeclaration>(event: E, data: unknown, subject: string): CloudEvent {
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source: `itsm/${event.domain}`,
-    type: event.type,
-    subject,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    correlationid: randomUUID(),
-    data,
-  };
+/** Any data, broken payloads included: what a forger could put in an envelope. */
+function envelopeOf(event: EventDeclaration, data: unknown, subject: string): CloudEvent {
+  return testEnvelope<unknown>(event, subject, data);
 }
 
 /** Publishes an event as its service's relay does: on the event's subject, its id as the message id. */

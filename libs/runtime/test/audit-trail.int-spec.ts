@@ -3,20 +3,12 @@
  * real database and broker: a service with no feature modules of its own, whose trail the tests write directly.
  */
 import { randomUUID } from 'node:crypto';
-import { ada, fieldsOf, ServiceHarness, type ServiceHarnessOptions } from '@itsm/testing';
+import { ada, bareService, fieldsOf, ServiceHarness, type ServiceHarnessOptions } from '@itsm/testing';
 import { type Actor, AuditRpc, type AuditEntryView, type AuditPage, type AuditQuery, CommonErrorCode, ErrorCode, Role } from '@itsm/contracts';
 import { writeAudit } from '@itsm/messaging';
 import { contextFromHeaders, WorkContexts } from '@itsm/observability';
-import { auditIndexesMigration, coreTablesMigration } from '@itsm/persistence';
-import { ServiceConfig, type ServiceDefinition } from '@itsm/runtime';
 
-const bareSla: ServiceDefinition = {
-  name: 'sla',
-  config: ServiceConfig,
-  entities: [],
-  migrations: [coreTablesMigration('sla'), auditIndexesMigration('sla')],
-  modules: [],
-};
+const bareSla = bareService('sla');
 
 class BareServiceHarness extends ServiceHarness {
   static start(options: ServiceHarnessOptions = {}): Promise<BareServiceHarness> {

@@ -13,3 +13,5 @@ export * from './service-harness';
 export * from './metrics';
 export * from './webhook-receiver';
 export * from './reliability';
+export * from './envelopes';
+export * from './bare-service';

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import {
   type Actor,
-  type CloudEvent,
   type CreatedIncidentView,
   type CreateIncidentRequest,
   type EventDeclaration,
@@ -12,7 +10,7 @@ import {
   ResolutionCode,
   type TransitionIncidentDto,
 } from '@itsm/contracts';
-import { alice, buildCreateIncident, sam, ServiceHarness } from '@itsm/testing';
+import { alice, buildCreateIncident, sam, ServiceHarness, testEnvelope } from '@itsm/testing';
 import { incidentApp } from '../../src/service-definition';
 import type { IncidentConfig } from '../../src/config';
 
@@ -64,20 +62,9 @@ export class IncidentHarness extends ServiceHarness<IncidentConfig> {
 
   /** Publishes an event on JetStream as another service's outbox would (the sla service unless `source` says which). */
   async publish<T>(event: EventDeclaration<string, T>, subject: string, data: T, options: { source?: string } = {}): Promise<string> {
-    const id = randomUUID();
-    const envelope: CloudEvent<T> = {
-      specversion: '1.0',
-      id,
-      source: options.source ?? 'itsm/sla',
-      type: event.type,
-      subject,
-      time: new Date().toISOString(),
-      datacontenttype: 'application/json',
-      correlationid: randomUUID(),
-      data,
-    };
-    await this.nc.jetstream().publish(event.subject, JSON.stringify(envelope), { msgID: id });
-    return id;
+    const envelope = testEnvelope(event, subject, data, { source: options.source ?? 'itsm/sla' });
+    await this.nc.jetstream().publish(event.subject, JSON.stringify(envelope), { msgID: envelope.id });
+    return envelope.id;
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, ArticleAudience, ArticleState, type ArticleView, type CloudEvent, type CreateArticleDto, deadLetterSubject, DLQ_STREAM, type EventDeclaration, KnowledgeRpc } from '@itsm/contracts';
-import { maria, readStream, sam, waitFor } from '@itsm/testing';
+import { type Actor, ArticleAudience, ArticleState, type ArticleView, type CreateArticleDto, deadLetterSubject, DLQ_STREAM, type EventDeclaration, KnowledgeRpc } from '@itsm/contracts';
+import { maria, readStream, sam, testEnvelope, waitFor } from '@itsm/testing';
 import type { KnowledgeHarness } from './knowledge-harness';
 
 /** A word no other test uses (letters only, so no stemmer splits it), for texts that must match only what a test wrote. */
@@ -12,21 +12,10 @@ export function word(): string {
 
 /** An event as another service's outbox puts it on the stream; returns its id (`id` given: the same event again). */
 export async function publishEvent<T>(h: KnowledgeHarness, event: EventDeclaration<string, T>, subject: string, data: T, options: { source: string; id?: string }): Promise<string> {
-  const id = options.id ?? randomUUID();
-  const envelope: CloudEvent<T> = {
-    specversion: '1.0',
-    id,
-    source: options.source,
-    type: event.type,
-    subject,
-    time: new Date().toISOString(),
-    datacontenttype: 'application/json',
-    correlationid: randomUUID(),
-    data,
-  };
+  const envelope = testEnvelope(event, subject, data, options);
   // No de-duplication header: a re-publication with the same id reaches the consumer, as a redelivery would.
   await h.nc.jetstream().publish(event.subject, JSON.stringify(envelope));
-  return id;
+  return envelope.id;
 }
 
 /** Resolves once `consumer` has taken every one of the events (their inbox rows commit with what they changed). */
