@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { ConnectionOptions, NatsConnection } from 'nats';
-import { connectNats, natsConnectionOptions, readSeed } from '@itsm/messaging';
+import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
+import { natsConnectionOptions, readSeed, registerActorSigner } from '@itsm/messaging';
 import { provisionDatabase, serviceDatabaseUrl } from '@itsm/persistence';
 import { SERVICE_NAMES } from './infra';
 
@@ -33,12 +33,20 @@ export function testNatsCredentialsDir(): string {
  * injects with) unless a test wants to act as a service or the gateway and meet its permissions.
  */
 export function testNatsOptions(name: string, identity = 'admin'): ConnectionOptions {
-  return natsConnectionOptions(testNatsUrl(), name, { identity, nkeySeed: readSeed(testNatsCredentialsDir(), identity) });
+  // The client's default wait for the first connection (20 s), not a service's 5 s: two busy workers on two cores
+  // can hold a handshake up for seconds.
+  return { ...natsConnectionOptions(testNatsUrl(), name, { identity, nkeySeed: readSeed(testNatsCredentialsDir(), identity) }), timeout: TEST_CONNECT_TIMEOUT_MS };
 }
 
+const TEST_CONNECT_TIMEOUT_MS = 20_000;
+
 /** A connection to this worker's broker as `identity` (default `admin`). */
-export function connectTestNats(name: string, identity = 'admin'): Promise<NatsConnection> {
-  return connectNats(testNatsUrl(), name, { identity, nkeySeed: readSeed(testNatsCredentialsDir(), identity) });
+export async function connectTestNats(name: string, identity = 'admin'): Promise<NatsConnection> {
+  const seed = readSeed(testNatsCredentialsDir(), identity);
+  const nc = await connect(testNatsOptions(name, identity));
+  // As connectNats does: RPC calls on it sign the actors they carry with the identity's key.
+  if (seed) registerActorSigner(nc, seed);
+  return nc;
 }
 
 export interface TestDatabase {
