@@ -27,7 +27,8 @@ export function natsConnectionOptions(url: string, name: string, security: NatsS
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: false,
-    timeout: 5_000,
+    // The wait for the first handshake: a busy machine (two test workers on two cores, a node starting) can take seconds.
+    timeout: 20_000,
   };
   if (security.nkeySeed) options.authenticator = nkeyAuthenticator(new TextEncoder().encode(security.nkeySeed));
   if (security.identity) options.inboxPrefix = inboxPrefixOf(security.identity);
