@@ -272,10 +272,12 @@ describe('knowledge search', () => {
       });
     }
 
-    it('finds matches with the full-text and trigram GIN indexes of published versions, not by reading every row', async () => {
+    it('finds matches with the head, full-text and trigram GIN indexes of published versions, not by reading every row', async () => {
       // `update` is in most of the corpus: reading every row would look cheaper to the planner, and is not.
       for (const q of ['korvantel', 'clicking noise', 'priner', '"paper jam"', 'netw*', 'update']) {
         const text = await plan(q);
+        expect(text).toContain('article_versions_head_english_idx');
+        expect(text).toContain('article_versions_head_simple_idx');
         expect(text).toContain('article_versions_search_english_idx');
         expect(text).toContain('article_versions_search_simple_idx');
         expect(text).not.toMatch(/Seq Scan on article_versions/);
@@ -302,6 +304,27 @@ describe('knowledge search', () => {
       expect(all.length).toBe(RANKED_POOL + 200);
       expect(new Set(all).size).toBe(all.length);
       for (const offset of [0, RANKED_POOL - 5, RANKED_POOL + 50]) await expect(run(offset, 10)).resolves.toEqual(all.slice(offset, offset + 10));
+    });
+
+    it('puts every article naming the words in its title, tags or summary before those naming them only in the body', async () => {
+      const [{ head }] = await h.database.query<{ head: number }>(
+        `SELECT count(*)::int AS head FROM knowledge.article_versions WHERE state = 'published' AND head @@ websearch_to_tsquery(language::regconfig, 'update')`,
+      );
+      expect(head).toBeGreaterThan(RANKED_POOL);
+      const statement = searchStatement('update', { audience: ArticleAudience.Internal }, { limit: head + 50, offset: 0 }, []);
+      if (!statement) throw new Error('update asks for nothing');
+      const ids = await h.transaction(async (manager) => {
+        await manager.query(SEARCH_SETTINGS);
+        return (await manager.query<Array<{ id: string }>>(statement.sql, statement.params)).map((row) => row.id);
+      });
+      expect(ids.length).toBe(head + 50);
+      const inHead = await h.database.query<{ article_id: string; in_head: boolean }>(
+        `SELECT article_id, head @@ websearch_to_tsquery(language::regconfig, 'update') AS in_head
+           FROM knowledge.article_versions WHERE state = 'published' AND article_id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const byId = new Map(inHead.map((row) => [row.article_id, row.in_head]));
+      expect(ids.map((id) => byId.get(id))).toEqual([...Array<boolean>(head).fill(true), ...Array<boolean>(50).fill(false)]);
     });
 
     it('finds corpus articles by a typo and a prefix among thousands', async () => {

@@ -36,13 +36,13 @@ export const SEARCH_SETTINGS = `SET TRANSACTION READ ONLY; SET LOCAL pg_trgm.str
 const SUGGESTION_SETTINGS = SEARCH_SETTINGS.replace('SET TRANSACTION READ ONLY; ', '');
 
 /**
- * How many matches a search or a suggestion ranks in full. Every match is first scored by its title, tags and
- * summary (`head`, a vector of a few dozen words kept inline in the row) and its age; the best `RANKED_POOL` of them
- * are then ranked by the whole vector, helpfulness and links. Below that many matches the order is exact; above it,
- * an article that names the words only in its body comes before other such articles by recency, not by how often
- * its body names them. Past the pool, pages follow the first score.
+ * How many matches a search ranks in full. The matches whose title, tags or summary (`head`, a vector of a few dozen
+ * words kept inline in the row, with a GIN index of its own) match come first; they are scored by `head` and age, and
+ * the articles that name the words only in their bodies are read only when the head matches are fewer than the pool.
+ * The best `RANKED_POOL` are then ranked by the whole vector, helpfulness and links: twenty pages of ten in exact
+ * order. Past the pool, pages follow the first score. Below that many matches the order is exact.
  */
-export const RANKED_POOL = 1000;
+export const RANKED_POOL = 200;
 
 /**
  * Suggestions rank fewer in full: they show a handful of articles, not pages, and a ticket's prose read as any of its
@@ -57,8 +57,8 @@ export const SUGGESTION_POOL = 200;
  */
 export const TYPO_TOLERANT_BELOW = 3;
 
-/** Days since the version was published. */
-const AGE_DAYS = 'EXTRACT(EPOCH FROM now() - COALESCE(v.published_at, v.created_at)) / 86400';
+/** Days since the version was published, as float8 (EXTRACT answers numeric, whose arithmetic costs several times more per match). */
+const AGE_DAYS = "date_part('epoch', now() - COALESCE(v.published_at, v.created_at)) / 86400";
 
 export interface SearchScope {
   /** Who reads: `public` (requesters) reads public articles only, `internal` (agents) both. */
@@ -99,9 +99,16 @@ function perLanguage(sql: (config: string) => string): string {
   return `CASE v.language ${LANGUAGES.map((language) => `WHEN '${language}' THEN ${sql(`'${language}'::regconfig`)}`).join(' ')} END`;
 }
 
-/** Any of the published versions matching `sql(config)` in their own language: one GIN index scan per language. */
-function matchInAnyLanguage(sql: (config: string) => string): string[] {
-  return LANGUAGES.map((language) => `(v.language = '${language}' AND v.search @@ ${sql(`'${language}'::regconfig`)})`);
+/**
+ * Any of the published versions whose `vector` (`search`, the whole article; `head`, title, tags and summary) matches
+ * `sql(config)` in their own language: one GIN index scan per language. `alsoWhole` adds the match of the whole
+ * vector to a head arm.
+ */
+function matchInAnyLanguage(sql: (config: string) => string, vector: 'search' | 'head' = 'search', alsoWhole = false): string[] {
+  return LANGUAGES.map((language) => {
+    const config = `'${language}'::regconfig`;
+    return `(v.language = '${language}' AND v.${vector} @@ ${sql(config)}${alsoWhole ? ` AND v.search @@ ${sql(config)}` : ''})`;
+  });
 }
 
 /**
@@ -110,8 +117,11 @@ function matchInAnyLanguage(sql: (config: string) => string): string[] {
  * `typoWords` are the words matched by title similarity too, none of them a stop word (by default every word that
  * may be; {@link SearchRepository.typoTolerant} picks the ones a search uses).
  *
- * `pool` scores every match by `head` and age and keeps the best (see {@link RANKED_POOL}, and as many as the page
- * needs); `hits` ranks the first `RANKED_POOL` of them in full and puts them first, the rest after in pool order.
+ * `pool` takes the matches in two tiers: first those whose head (title, tags, summary) matches, or whose title is
+ * similar to a typo-tolerant word; then, only if those are fewer than the pool, the rest (words only in the body).
+ * Within a tier, matches are scored by `head` and age, and the pool keeps the best (see {@link RANKED_POOL}, and as
+ * many as the page needs); `hits` ranks the first `RANKED_POOL` of them in full and puts them first, the rest after in
+ * pool order.
  */
 export function searchStatement(
   q: string,
@@ -132,7 +142,10 @@ export function searchStatement(
   const notExcluded = excluded ? ` AND NOT v.search @@ to_tsquery(v.language::regconfig, ${excluded})` : '';
   // Two scans, not one with every arm ORed: the trigram index is lossy (each row it finds is checked again), and a row
   // checked against all arms would have its full vector read from TOAST for the full-text ones.
-  const matches = [matchInAnyLanguage(query), ...(words.length > 0 ? [words.map((word) => `(lower(v.title) OPERATOR(knowledge.%>>) ${word}${notExcluded})`)] : [])];
+  const similar = words.map((word) => `lower(v.title) OPERATOR(knowledge.%>>) ${word}`);
+  const typo = similar.map((condition) => `(${condition}${notExcluded})`);
+  // Only an exclusion can make the head match where the whole vector does not (the excluded word in the body).
+  const inHead = matchInAnyLanguage(query, 'head', parsed.excludedQuery !== null);
   const similarity = titleSimilarity(words);
   const preRank = firstScore(`ts_rank(${RANK_WEIGHTS}, v.head, ${perLanguage(query)})`, similarity.expression);
   const rank = rankingSql({
@@ -148,15 +161,29 @@ export function searchStatement(
   const limit = params.add(page.limit);
   const skip = params.add(page.offset);
   const headline = params.add(SNIPPET_HEADLINE_OPTIONS);
-  const sql = `
-    WITH pool AS (
-      SELECT top.article_id, top.number, row_number() OVER (ORDER BY top.score DESC, top.published_at DESC, top.article_id DESC) AS place
-        FROM (SELECT * FROM (${matches.map((arms) => `
-                SELECT v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${preRank} AS score
+  const scored = (tier: number, arms: readonly string[], extra = '') => `
+                SELECT ${tier} AS tier, v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${preRank} AS score
                   FROM knowledge.article_versions v${similarity.join}
-                 WHERE v.state = 'published' AND (${arms.join('\n                    OR ')})${where}`).join('\n                 UNION')}) matched
-               ORDER BY score DESC, published_at DESC, article_id DESC
-               LIMIT ${poolSize}) top
+                 WHERE v.state = 'published' AND (${arms.join('\n                    OR ')})${extra}${where}`;
+  // Tier 1: the head matches, and titles found by similarity (two scans, not one with every arm ORed: the trigram
+  // index is lossy, and each row it finds is checked again). Tier 2, read only when tier 1 is too short: the
+  // articles naming the words only in their bodies (the whole vector's index; their head score is lower anyway).
+  const tier1 = [inHead, ...(typo.length > 0 ? [typo] : [])].map((arms) => scored(1, arms)).join('\n                 UNION');
+  // A body match is in tier 1 when its head or its title matches too (tier 2's own arm has the exclusions).
+  const notTier1 = `\n                   AND NOT (${[...matchInAnyLanguage(query, 'head'), ...similar].join(' OR ')})`;
+  const tier2 = scored(2, matchInAnyLanguage(query), notTier1);
+  const sql = `
+    WITH head_matches AS MATERIALIZED (
+      SELECT * FROM (${tier1}) matched
+       ORDER BY score DESC, published_at DESC, article_id DESC
+       LIMIT ${poolSize}
+    ), body_matches AS (
+      SELECT * FROM (${tier2}) matched
+       ORDER BY score DESC, published_at DESC, article_id DESC
+       LIMIT GREATEST(${poolSize} - (SELECT count(*) FROM head_matches), 0)
+    ), pool AS (
+      SELECT top.article_id, top.number, row_number() OVER (ORDER BY top.tier, top.score DESC, top.published_at DESC, top.article_id DESC) AS place
+        FROM (SELECT * FROM head_matches UNION ALL SELECT * FROM body_matches LIMIT ${poolSize}) top -- never more: the LIMIT tells the planner so
     ), hits AS (
       SELECT ranked.* FROM (
         SELECT v.article_id, v.number, COALESCE(v.published_at, v.created_at) AS published_at, ${rank} AS rank, pool.place
@@ -179,9 +206,10 @@ export function searchStatement(
   return { sql, params: params.values };
 }
 
-/** The order of hits: the pool's first {@link RANKED_POOL} by rank, then the rest in pool order. */
+/** The order of hits: the pool's first {@link RANKED_POOL} by rank (then recency and id), then the rest in pool order. */
 function order(hits: string): string {
-  return `${hits}.place > ${RANKED_POOL}, CASE WHEN ${hits}.place <= ${RANKED_POOL} THEN ${hits}.rank END DESC, ${hits}.published_at DESC, ${hits}.article_id DESC, ${hits}.place`;
+  const ranked = `${hits}.place <= ${RANKED_POOL}`;
+  return `NOT ${ranked}, CASE WHEN ${ranked} THEN ${hits}.rank END DESC, CASE WHEN NOT ${ranked} THEN ${hits}.place END, ${hits}.published_at DESC, ${hits}.article_id DESC`;
 }
 
 /**
@@ -202,12 +230,13 @@ export interface SuggestionScope {
 
 /**
  * Ranked search over published article versions: the SQL. Every match condition is one an index answers — the
- * partial `article_versions_search_<language>_idx` per language (the query is parsed in each configuration, so each
- * arm compares the vector with a constant), ORed into one bitmap scan, and `article_versions_title_trgm_idx` per
- * typo-tolerant word in a scan of its own; the first score and filters run on what those found, the full ranking on
- * the best {@link RANKED_POOL}. Snippets are made for the page only.
+ * partial `article_versions_head_<language>_idx` (head matches) and `article_versions_search_<language>_idx` (the
+ * rest) per language (the query is parsed in each configuration, so each arm compares the vector with a constant),
+ * ORed into one bitmap scan per tier, and `article_versions_title_trgm_idx` per typo-tolerant word in a scan of its
+ * own; the first score and filters run on what those found, the full ranking on the best {@link RANKED_POOL}.
+ * Snippets are made for the page only.
  *
- * Paging is by rank within the pool, then `publishedAt` and id; past the pool, by the first score (a total order
+ * Paging is by rank within the pool, then `publishedAt` and id; past the pool, by tier and first score (a total order
  * either way). A rank is not a column, so the cursor carries the
  * offset of the next page (`['ranked', fingerprint, offset]`); the fingerprint hashes `q`, the filters and the
  * audience, so a cursor is accepted only by the search that made it.
@@ -239,8 +268,9 @@ export class SearchRepository {
    * The published articles best matching a text, read as plain words (any of them may match: see
    * {@link anyWordQuery}; no typo tolerance: a ticket's prose has other words to match, and comparing each word the
    * knowledge base lacks with every title costs seconds); an article sharing a CI with `ciIds` counts even without a
-   * word in common, and one filed under one of `categories` ranks higher. Ranked like a search: every match by `head`, CIs, category and age first, the best
-   * {@link SUGGESTION_POOL} in full.
+   * word in common, and one filed under one of `categories` ranks higher. Ranked like a search: the articles naming a
+   * word in their head or sharing a CI first, scored by `head`, CIs, category and age (the body-only matches only
+   * when those are fewer than the pool), the best {@link SUGGESTION_POOL} in full.
    */
   async suggest(text: string, scope: SuggestionScope, within?: EntityManager): Promise<ArticleSuggestion[]> {
     const words = anyWordQuery(text);
@@ -251,10 +281,13 @@ export class SearchRepository {
       const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
       const ciIds = params.add(scope.ciIds);
       const categories = params.add(scope.categories.map((category) => category.toLowerCase()));
-      const matches = [...(anyWord ? matchInAnyLanguage(query) : []), ...(scope.ciIds.length > 0 ? [`v.ci_ids && ${ciIds}::uuid[]`] : [])];
+      const sharesCi = `v.ci_ids && ${ciIds}::uuid[]`;
+      // Tier 1: a word in the head, or a CI shared; tier 2, read only when tier 1 has fewer than the pool: a word in the body only.
+      const tier1 = [...(anyWord ? matchInAnyLanguage(query, 'head') : []), ...(scope.ciIds.length > 0 ? [sharesCi] : [])];
+      const tiers = [tier1.join('\n              OR '), ...(anyWord ? [`(${matchInAnyLanguage(query).join('\n              OR ')})\n             AND NOT (${tier1.join(' OR ')})`] : [])];
       const context = (vector: string, rank: string) =>
         `(${anyWord ? `${rank}(${RANK_WEIGHTS}, ${vector}, ${perLanguage(query)})` : '0'}` +
-        ` + ${SUGGESTION_CI_WEIGHT} * (v.ci_ids && ${ciIds}::uuid[])::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`;
+        ` + ${SUGGESTION_CI_WEIGHT} * (${sharesCi})::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`;
       const score = rankingSql({
         text_rank: context('v.search', 'ts_rank_cd'),
         similarity: '0',
@@ -266,13 +299,13 @@ export class SearchRepository {
       const where = filters({ audience: scope.audience }, params);
       const limit = params.add(scope.limit);
       const sql = `
-        WITH pool AS (
+        WITH ${tiers.map((arms, i) => `tier${i + 1} AS MATERIALIZED (
           SELECT v.article_id, v.number
             FROM knowledge.article_versions v
-           WHERE v.state = 'published' AND (${matches.join('\n              OR ')})${where}
+           WHERE v.state = 'published' AND (${arms})${where}
            ORDER BY ${firstScore(context('v.head', 'ts_rank'), '0')} DESC, v.published_at DESC, v.article_id DESC
-           LIMIT ${SUGGESTION_POOL}
-        )
+           LIMIT ${i === 0 ? SUGGESTION_POOL : `GREATEST(${SUGGESTION_POOL} - (SELECT count(*) FROM tier1), 0)`}
+        )`).join(', ')}, pool AS (${tiers.map((_, i) => `SELECT * FROM tier${i + 1}`).join(' UNION ALL ')} LIMIT ${SUGGESTION_POOL})
         SELECT a.id, a.number, v.title, ${score} AS score
           FROM pool
           JOIN knowledge.article_versions v ON v.article_id = pool.article_id AND v.number = pool.number
