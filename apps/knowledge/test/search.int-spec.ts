@@ -11,7 +11,8 @@ import {
   type SearchArticlesRequest,
 } from '@itsm/contracts';
 import { alice, sam } from '@itsm/testing';
-import { RANKED_POOL, SEARCH_SETTINGS, SearchRepository, searchStatement } from '../src/search/search.repository';
+import { RANKED_POOL, SEARCH_SETTINGS, SearchRepository, searchStatement, suggestionStatement } from '../src/search/search.repository';
+import { anyWordQuery } from '../src/search/search-query';
 import { corpusStatements, type PublishedArticleInput, publishedArticleStatement } from './support/article-corpus';
 import { word } from './support/knowledge-fixtures';
 import { KnowledgeHarness } from './support/knowledge-harness';
@@ -285,6 +286,25 @@ describe('knowledge search', () => {
       await expect(plan('priner')).resolves.toContain('article_versions_title_trgm_idx');
     });
 
+    it('suggests from the head matches first with their index, reading the body-only matches only when those are too few', async () => {
+      const statement = suggestionStatement(anyWordQuery('My laptop does not start after the Windows update'), {
+        audience: ArticleAudience.Internal,
+        limit: 5,
+        categories: [],
+        ciIds: [],
+      });
+      if (!statement) throw new Error('the text has words');
+      const plan = await h.transaction(async (manager) => {
+        await manager.query(SEARCH_SETTINGS);
+        const rows = await manager.query<Array<{ 'QUERY PLAN': string }>>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${statement.sql}`, statement.params);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('article_versions_head_english_idx');
+      expect(plan).not.toMatch(/Seq Scan on article_versions/);
+      // Hundreds of heads name one of these words: the scan of the whole vectors is planned, and never started.
+      expect(plan).toMatch(/CTE tier2\n\s*->\s*Limit \(never executed\)/);
+    });
+
     it('compares with titles only the words that fewer than three published articles contain', async () => {
       const repository = h.get(SearchRepository);
       await expect(h.transaction((manager) => repository.typoTolerant(manager, ['printer', 'priner', 'update', 'outlok', 'korvantel']))).resolves.toEqual(['priner', 'outlok']);
@@ -307,9 +327,10 @@ describe('knowledge search', () => {
     });
 
     it('puts every article naming the words in its title, tags or summary before those naming them only in the body', async () => {
-      const [{ head }] = await h.database.query<{ head: number }>(
+      const [counted] = await h.database.query<{ head: number }>(
         `SELECT count(*)::int AS head FROM knowledge.article_versions WHERE state = 'published' AND head @@ websearch_to_tsquery(language::regconfig, 'update')`,
       );
+      const head = counted?.head ?? 0;
       expect(head).toBeGreaterThan(RANKED_POOL);
       const statement = searchStatement('update', { audience: ArticleAudience.Internal }, { limit: head + 50, offset: 0 }, []);
       if (!statement) throw new Error('update asks for nothing');

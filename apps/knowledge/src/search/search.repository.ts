@@ -229,6 +229,52 @@ export interface SuggestionScope {
 }
 
 /**
+ * The suggestion statement and its parameters (null when there is nothing to suggest from: no word and no CI): what
+ * {@link SearchRepository.suggest} runs; exported for the test that checks its plan and the benchmark. `words` is
+ * {@link anyWordQuery} of the text.
+ */
+export function suggestionStatement(words: { query: string } | null, scope: SuggestionScope): { sql: string; params: unknown[] } | null {
+  if (!words && scope.ciIds.length === 0) return null;
+  const params = new Params();
+  const anyWord = words ? params.add(words.query) : null;
+  const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
+  const ciIds = params.add(scope.ciIds);
+  const categories = params.add(scope.categories.map((category) => category.toLowerCase()));
+  const sharesCi = `v.ci_ids && ${ciIds}::uuid[]`;
+  // Tier 1: a word in the head, or a CI shared; tier 2, read only when tier 1 has fewer than the pool: a word in the body only.
+  const tier1 = [...(anyWord ? matchInAnyLanguage(query, 'head') : []), ...(scope.ciIds.length > 0 ? [sharesCi] : [])];
+  const tiers = [tier1.join('\n              OR '), ...(anyWord ? [`(${matchInAnyLanguage(query).join('\n              OR ')})\n             AND NOT (${tier1.join(' OR ')})`] : [])];
+  const context = (vector: string, rank: string) =>
+    `(${anyWord ? `${rank}(${RANK_WEIGHTS}, ${vector}, ${perLanguage(query)})` : '0'}` +
+    ` + ${SUGGESTION_CI_WEIGHT} * (${sharesCi})::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`;
+  const score = rankingSql({
+    text_rank: context('v.search', 'ts_rank_cd'),
+    similarity: '0',
+    helpful_count: 'a.helpful_count',
+    not_helpful_count: 'a.not_helpful_count',
+    age_days: AGE_DAYS,
+    link_count: 'a.link_count',
+  });
+  const where = filters({ audience: scope.audience }, params);
+  const limit = params.add(scope.limit);
+  const sql = `
+    WITH ${tiers.map((arms, i) => `tier${i + 1} AS MATERIALIZED (
+      SELECT v.article_id, v.number
+        FROM knowledge.article_versions v
+       WHERE v.state = 'published' AND (${arms})${where}
+       ORDER BY ${firstScore(context('v.head', 'ts_rank'), '0')} DESC, v.published_at DESC, v.article_id DESC
+       LIMIT ${i === 0 ? SUGGESTION_POOL : `GREATEST(${SUGGESTION_POOL} - (SELECT count(*) FROM tier1), 0)`}
+    )`).join(', ')}, pool AS (${tiers.map((_, i) => `SELECT * FROM tier${i + 1}`).join(' UNION ALL ')} LIMIT ${SUGGESTION_POOL})
+    SELECT a.id, a.number, v.title, ${score} AS score
+      FROM pool
+      JOIN knowledge.article_versions v ON v.article_id = pool.article_id AND v.number = pool.number
+      JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'
+     ORDER BY score DESC, v.published_at DESC, v.article_id DESC
+     LIMIT ${limit}`;
+  return { sql, params: params.values };
+}
+
+/**
  * Ranked search over published article versions: the SQL. Every match condition is one an index answers — the
  * partial `article_versions_head_<language>_idx` (head matches) and `article_versions_search_<language>_idx` (the
  * rest) per language (the query is parsed in each configuration, so each arm compares the vector with a constant),
@@ -273,47 +319,11 @@ export class SearchRepository {
    * when those are fewer than the pool), the best {@link SUGGESTION_POOL} in full.
    */
   async suggest(text: string, scope: SuggestionScope, within?: EntityManager): Promise<ArticleSuggestion[]> {
-    const words = anyWordQuery(text);
-    if (!words && scope.ciIds.length === 0) return [];
-    const rows = await (within?.queryRunner?.isTransactionActive ? this.readWithin(within) : this.read.bind(this))(async (manager) => {
-      const params = new Params();
-      const anyWord = words ? params.add(words.query) : null;
-      const query = (config: string) => (anyWord ? `to_tsquery(${config}, ${anyWord})` : `''::tsquery`);
-      const ciIds = params.add(scope.ciIds);
-      const categories = params.add(scope.categories.map((category) => category.toLowerCase()));
-      const sharesCi = `v.ci_ids && ${ciIds}::uuid[]`;
-      // Tier 1: a word in the head, or a CI shared; tier 2, read only when tier 1 has fewer than the pool: a word in the body only.
-      const tier1 = [...(anyWord ? matchInAnyLanguage(query, 'head') : []), ...(scope.ciIds.length > 0 ? [sharesCi] : [])];
-      const tiers = [tier1.join('\n              OR '), ...(anyWord ? [`(${matchInAnyLanguage(query).join('\n              OR ')})\n             AND NOT (${tier1.join(' OR ')})`] : [])];
-      const context = (vector: string, rank: string) =>
-        `(${anyWord ? `${rank}(${RANK_WEIGHTS}, ${vector}, ${perLanguage(query)})` : '0'}` +
-        ` + ${SUGGESTION_CI_WEIGHT} * (${sharesCi})::int + ${SUGGESTION_CATEGORY_WEIGHT} * (lower(v.category) = ANY(${categories}::text[]))::int)`;
-      const score = rankingSql({
-        text_rank: context('v.search', 'ts_rank_cd'),
-        similarity: '0',
-        helpful_count: 'a.helpful_count',
-        not_helpful_count: 'a.not_helpful_count',
-        age_days: AGE_DAYS,
-        link_count: 'a.link_count',
-      });
-      const where = filters({ audience: scope.audience }, params);
-      const limit = params.add(scope.limit);
-      const sql = `
-        WITH ${tiers.map((arms, i) => `tier${i + 1} AS MATERIALIZED (
-          SELECT v.article_id, v.number
-            FROM knowledge.article_versions v
-           WHERE v.state = 'published' AND (${arms})${where}
-           ORDER BY ${firstScore(context('v.head', 'ts_rank'), '0')} DESC, v.published_at DESC, v.article_id DESC
-           LIMIT ${i === 0 ? SUGGESTION_POOL : `GREATEST(${SUGGESTION_POOL} - (SELECT count(*) FROM tier1), 0)`}
-        )`).join(', ')}, pool AS (${tiers.map((_, i) => `SELECT * FROM tier${i + 1}`).join(' UNION ALL ')} LIMIT ${SUGGESTION_POOL})
-        SELECT a.id, a.number, v.title, ${score} AS score
-          FROM pool
-          JOIN knowledge.article_versions v ON v.article_id = pool.article_id AND v.number = pool.number
-          JOIN knowledge.articles a ON a.id = v.article_id AND a.published_version = v.number AND a.state = '${ArticleState.Published}'
-         ORDER BY score DESC, v.published_at DESC, v.article_id DESC
-         LIMIT ${limit}`;
-      return manager.query<Array<{ id: string; number: string; title: string; score: number }>>(sql, params.values);
-    });
+    const statement = suggestionStatement(anyWordQuery(text), scope);
+    if (!statement) return [];
+    const rows = await (within?.queryRunner?.isTransactionActive ? this.readWithin(within) : this.read.bind(this))((manager) =>
+      manager.query<Array<{ id: string; number: string; title: string; score: number }>>(statement.sql, statement.params),
+    );
     return rows.filter((row) => row.score > 0).map((row) => ({ id: row.id, number: row.number, title: row.title, score: round(row.score) }));
   }
 
