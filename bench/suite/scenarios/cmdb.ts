@@ -35,6 +35,8 @@ const CONNECTIONS = 4;
 /** A body well under BODY_LIMIT_BYTES (1 MiB) and the 1 MB NATS payload. */
 const MAX_BODY_BYTES = 900_000;
 const DEPTH = 6;
+/** How long the import's events may take to be handled by every consumer before impact is read regardless. */
+const DRAIN_BUDGET_MS = 600_000;
 const SOURCE = 'bench-discovery';
 
 /** Per estate, in layer order; 5,000 CIs. */
@@ -363,17 +365,26 @@ export const cmdb: Scenario = {
     report.target('CMDB import', Math.round((cisImported / cis.ms) * 1000), '>=', 5_000, 'CIs/s');
 
     // The events of the import (one per CI and per relationship) are published and handled before impact is read.
-    const drainMs = await suite.consumersIdle();
-    log(`cmdb: events of the import handled ${Math.round(drainMs)} ms after the last batch`);
+    // How long that takes is a figure of the run, not a condition of it: past DRAIN_BUDGET_MS what is still pending is
+    // reported, and impact is read anyway (the cmdb service answers it; the backlog is other services' consumers').
+    let drainMs = Number.NaN;
+    let undrained: string | null = null;
+    try {
+      drainMs = await suite.consumersIdle(DRAIN_BUDGET_MS);
+      log(`cmdb: events of the import handled ${Math.round(drainMs)} ms after the last batch`);
+    } catch (error) {
+      undrained = error instanceof Error ? error.message : String(error);
+      log(`cmdb: ${undrained}`);
+    }
     await suite.database.query('ANALYZE cmdb.cis');
     await suite.database.query('ANALYZE cmdb.ci_relationships');
 
-    await impact(context, token, [...idOf.values()], scale(200, 30), drainMs);
+    await impact(context, token, [...idOf.values()], scale(200, 30), { drainMs, undrained });
   },
 };
 
 /** `count` random imported CIs (seeded), upstream at depth 6: one request at a time, then on CONNECTIONS connections. */
-async function impact({ suite, report, log }: ScenarioContext, token: string, ids: string[], count: number, drainMs: number): Promise<void> {
+async function impact({ suite, report, log }: ScenarioContext, token: string, ids: string[], count: number, { drainMs, undrained }: { drainMs: number; undrained: string | null }): Promise<void> {
   if (ids.length === 0) throw new Error('no CI was imported: impact cannot be measured');
   const next = random(7);
   const starts = Array.from({ length: count }, () => ids[Math.floor(next() * ids.length)] as string);
@@ -427,7 +438,7 @@ async function impact({ suite, report, log }: ScenarioContext, token: string, id
       'impacted max': sortedReached.at(-1) ?? 0,
       'avg business services': round1(services / Math.max(1, starts.length)),
       'truncated %': Math.round((truncated / Math.max(1, starts.length)) * 100),
-      'import events handled after ms': Math.round(drainMs),
+      ...(undrained === null ? { 'import events handled after ms': Math.round(drainMs) } : { 'import events not all handled': undrained }),
     },
   });
   log(`cmdb: impact depth ${DEPTH} one at a time: p95 ${sequential.p95} ms, ${averageReached} CIs impacted on average`);
