@@ -25,6 +25,7 @@ import {
 import { InboxMessage, isTransientDatabaseError, pgErrorCode } from '@itsm/persistence';
 import { contextFromHeaders, counter, gauge, WorkContexts } from '@itsm/observability';
 import { ConsumerLeases } from './consumer-lease';
+import { deferInserts, writeDeferredInserts } from './deferred-inserts';
 import { headerValue } from './nats';
 import { isNotFound } from './streams';
 
@@ -534,6 +535,9 @@ export class EventConsumer {
   private applyBatch(batch: readonly HeldEvent[], handlers: ReadonlyArray<EventHandlerFn | undefined>, running: { event?: HeldEvent }): Promise<Outcome[]> {
     return this.dataSource.transaction(async (manager) => {
       const fresh = await this.insertInbox(manager, batch.filter((_, at) => handlers[at]));
+      // Rows the handlers insert at commit are written for the whole batch at once, after the last handler: a
+      // failure there names no event, so the batch is then applied one event per transaction (see batchFailed).
+      deferInserts(manager);
       const outcomes: Outcome[] = [];
       for (const [at, held] of batch.entries()) {
         const handler = handlers[at];
@@ -546,6 +550,7 @@ export class EventConsumer {
           outcomes.push('applied');
         }
       }
+      await writeDeferredInserts(manager);
       return outcomes;
     });
   }
@@ -618,7 +623,9 @@ export class EventConsumer {
     if (!handler) return 'skipped';
     return this.dataSource.transaction(async (manager) => {
       if ((await this.insertInbox(manager, [held])).size === 0) return 'duplicate' as const;
+      deferInserts(manager);
       await handler(held.event, manager);
+      await writeDeferredInserts(manager);
       return 'applied' as const;
     });
   }

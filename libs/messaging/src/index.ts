@@ -5,6 +5,7 @@ export * from './outbox-relay';
 export * from './periodic-task';
 export * from './housekeeping';
 export * from './consumer';
+export * from './deferred-inserts';
 export * from './rpc';
 export * from './rpc-server';
 export * from './event-handler';

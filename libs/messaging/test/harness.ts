@@ -18,13 +18,13 @@ export interface Harness {
 }
 
 /** A migrated schema with the core tables on a fresh database, and this worker's broker with fresh streams. */
-export async function openHarness(schema: string): Promise<Harness> {
+export async function openHarness(schema: string, entities: Function[] = []): Promise<Harness> {
   const database = await createTestDatabase();
   const dataSource = createDataSource({
     url: database.url,
     schema,
     applicationName: `test-${schema}`,
-    entities: [],
+    entities,
     migrations: [coreTablesMigration(schema)],
     poolSize: 40,
   });

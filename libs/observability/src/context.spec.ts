@@ -8,6 +8,14 @@ describe('trace context', () => {
     expect(newTraceparent()).toMatch(TRACEPARENT);
   });
 
+  it('gives every trace and span its own ids, also across refills of the random pool', () => {
+    // 4 KiB of pool is 170 traces of 24 bytes: 2,000 of them refill it a dozen times.
+    const traces = Array.from({ length: 2000 }, () => newTraceparent());
+    for (const trace of traces) expect(trace).toMatch(TRACEPARENT);
+    expect(new Set(traces.map((trace) => trace.slice(3, 35))).size).toBe(traces.length);
+    expect(new Set(traces.map((trace) => trace.slice(36, 52))).size).toBe(traces.length);
+  });
+
   it('keeps the trace id and flags of the parent and makes a new span id', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[0-9a-f]{32}$/), fc.stringMatching(/^[0-9a-f]{16}$/), (trace, span) => {
