@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@itsm/contracts';
-import { EventConsumer, type EventHandlerFn } from '@itsm/messaging';
-import { waitFor } from '@itsm/testing';
-import { openHarness, silentLogger, testChange, type Harness } from './harness';
+import type { EventConsumer, EventHandlerFn } from '@itsm/messaging';
+import { allAcknowledged, allHeld, openHarness, startTestConsumer, testChange, type Harness } from './harness';
 
 const CONSUMER = 'batchtest-apply';
 const SUBJECT = 'itsm.events.test.changed.v1';
@@ -66,34 +65,16 @@ describe('a consumer applies a pulled batch of events in one transaction', () =>
       await manager.query(`INSERT INTO batchtest.applied (event_id, record, version) VALUES ($1, $2, $3)`, [event.id, event.subject, event.data.version]);
       if (failed) throw new Error(`version ${event.data.version} of ${event.subject} cannot be applied yet`);
     };
-    consumer = new EventConsumer(
-      { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: handler as EventHandlerFn, deliver: 'all' },
-      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 30_000, concurrency: 1 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
-  }
-
-  async function consumerState(): Promise<{ pending: number; ackPending: number }> {
-    const info = await (await h.nc.jetstreamManager()).consumers.info('ITSM_EVENTS', CONSUMER);
-    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+    consumer = await startTestConsumer(h, CONSUMER, handler as EventHandlerFn, 5);
   }
 
   /** Lets the first event go once every message is delivered and held, so the rest are ready together. */
   async function releaseWhenAllHeld(messages: number): Promise<void> {
-    await waitFor(async () => (await consumerState()).ackPending === messages, { what: `all ${messages} messages delivered` });
+    await allHeld(h, CONSUMER, messages);
     openGate();
   }
 
-  async function settled(): Promise<void> {
-    await waitFor(async () => {
-      const state = await consumerState();
-      return state.pending === 0 && state.ackPending === 0;
-    }, { what: 'every message acknowledged' });
-  }
+  const settled = () => allAcknowledged(h, CONSUMER);
 
   async function applied(): Promise<Array<{ event_id: string; record: string; version: number }>> {
     return h.database.query(`SELECT event_id, record, version FROM batchtest.applied ORDER BY n`);
@@ -132,7 +113,7 @@ describe('a consumer applies a pulled batch of events in one transaction', () =>
     await start();
     const events = Array.from({ length: 41 }, (_, at) => change(randomUUID(), at));
     await publish(...events);
-    await waitFor(async () => (await consumerState()).ackPending === events.length, { what: 'all delivered' });
+    await allHeld(h, CONSUMER, events.length);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const before = await commits();
     openGate();
@@ -205,15 +186,7 @@ describe('a consumer applies a pulled batch of events in one transaction', () =>
 
   it('acknowledges a batch of events it has no handler for without a transaction or inbox rows', async () => {
     const handled: string[] = [];
-    consumer = new EventConsumer(
-      { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map<string, EventHandlerFn>([['itsm.test.other.v1', async (event) => void handled.push(event.id)]]), deliver: 'all' },
-      { maxDeliver: 5, backoffMs: [50], ackWaitMs: 30_000, concurrency: 1 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
+    consumer = await startTestConsumer(h, CONSUMER, new Map<string, EventHandlerFn>([['itsm.test.other.v1', async (event) => void handled.push(event.id)]]), 5);
     await publish(...Array.from({ length: 10 }, (_, at) => change(randomUUID(), at)));
     await settled();
     expect(handled).toEqual([]);

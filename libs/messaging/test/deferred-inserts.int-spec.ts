@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { type CloudEvent, deadLetterSubject, DLQ_STREAM } from '@itsm/contracts';
-import { type DeadLetter, EventConsumer, type EventHandlerFn, insertAtCommit } from '@itsm/messaging';
+import { type DeadLetter, type EventConsumer, type EventHandlerFn, insertAtCommit } from '@itsm/messaging';
 import { readStream, waitFor } from '@itsm/testing';
-import { openHarness, silentLogger, testChange, type Harness } from './harness';
+import { allAcknowledged, allHeld, openHarness, startTestConsumer, testChange, type Harness } from './harness';
 
 const CONSUMER = 'defertest-log';
 const SUBJECT = 'itsm.events.test.changed.v1';
@@ -61,33 +61,18 @@ describe('rows a handler inserts at commit', () => {
       const [row] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM defertest.logged WHERE event_id = $1`, [event.id]);
       seenOwnRow.push((row?.n ?? 0) > 0);
     };
-    consumer = new EventConsumer(
-      { name: CONSUMER, filter: 'itsm.events.test.>', handlers: new Map(), fallback: handler as EventHandlerFn, deliver: 'all' },
-      { maxDeliver: 3, backoffMs: [50], ackWaitMs: 30_000, concurrency: 1 },
-      h.dataSource,
-      h.nc.jetstream(),
-      await h.nc.jetstreamManager(),
-      silentLogger,
-    );
-    await consumer.start();
+    consumer = await startTestConsumer(h, CONSUMER, handler as EventHandlerFn, 3);
   }
 
   async function publish(...events: Change[]): Promise<void> {
     for (const event of events) await h.nc.jetstream().publish(SUBJECT, JSON.stringify(event));
   }
 
-  async function consumerState(): Promise<{ pending: number; ackPending: number }> {
-    const info = await (await h.nc.jetstreamManager()).consumers.info('ITSM_EVENTS', CONSUMER);
-    return { pending: info.num_pending, ackPending: info.num_ack_pending };
-  }
-
+  /** Lets the first event go once every message is held, so the rest gather into one batch; then waits for all. */
   async function settle(messages: number): Promise<void> {
-    await waitFor(async () => (await consumerState()).ackPending === messages, { what: `all ${messages} messages delivered` });
+    await allHeld(h, CONSUMER, messages);
     openGate();
-    await waitFor(async () => {
-      const state = await consumerState();
-      return state.pending === 0 && state.ackPending === 0;
-    }, { what: 'every message acknowledged' });
+    await allAcknowledged(h, CONSUMER);
   }
 
   const rows = () => h.database.query<{ event_id: string }>(`SELECT event_id FROM defertest.logged ORDER BY version`);
