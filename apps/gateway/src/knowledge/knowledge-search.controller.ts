@@ -17,7 +17,7 @@ export class KnowledgeSearchController {
   @ApiOperation({
     summary: 'Search the published articles, best match first, a page at a time.',
     description:
-      'Full-text search of `q` in each article’s language over title (weighs most), tags, summary and body, blended with titles close to a query word (typos); ranked by text rank, helpfulness, recency and links. Each hit carries a `snippet` with the words found marked. A query of stop words only answers an empty page; punctuation is never an error.',
+      'Full-text search of `q` in each article’s language over title (weighs most), tags, summary and body, blended with titles close to a query word (typos); ranked by text rank, helpfulness, recency and links (the best 200 matches in exact order; after them, articles naming the words in their title, tags or summary before those naming them only in the body). Each hit carries a `snippet` with the words found marked. A query of stop words only answers an empty page; punctuation is never an error.',
   })
   @ApiOkResponse({ type: ArticleHitPage })
   @ApiProblemResponses(400, 401, 403, 500, 503, 504)
