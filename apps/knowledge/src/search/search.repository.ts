@@ -40,7 +40,7 @@ const SUGGESTION_SETTINGS = SEARCH_SETTINGS.replace('SET TRANSACTION READ ONLY; 
  * words kept inline in the row, with a GIN index of its own) match come first; they are scored by `head` and age, and
  * the articles that name the words only in their bodies are read only when the head matches are fewer than the pool.
  * The best `RANKED_POOL` are then ranked by the whole vector, helpfulness and links: twenty pages of ten in exact
- * order. Past the pool, pages follow the first score. Below that many matches the order is exact.
+ * order. Past the pool, pages follow the pool's order (tier, then first score). Below that many matches the order is exact.
  */
 export const RANKED_POOL = 200;
 
@@ -230,8 +230,8 @@ export interface SuggestionScope {
 
 /**
  * The suggestion statement and its parameters (null when there is nothing to suggest from: no word and no CI): what
- * {@link SearchRepository.suggest} runs; exported for the test that checks its plan and the benchmark. `words` is
- * {@link anyWordQuery} of the text.
+ * {@link SearchRepository.suggest} runs; exported for the test that checks its plan. `words` is {@link anyWordQuery}
+ * of the text.
  */
 export function suggestionStatement(words: { query: string } | null, scope: SuggestionScope): { sql: string; params: unknown[] } | null {
   if (!words && scope.ciIds.length === 0) return null;
