@@ -11,11 +11,10 @@
  * BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the notification process.
  */
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CloudEvent, IncidentEvents } from '@itsm/contracts';
-import { buildIncidentView, connectTestNats, createTestDatabase, freePort, resetStreams, serviceTestEnv, spawnApp, waitUntilReady } from '@itsm/testing';
+import { IncidentEvents } from '@itsm/contracts';
+import { buildIncidentView, connectTestNats, createTestDatabase, freePort, resetStreams, serviceTestEnv, spawnApp, testEnvelope, waitUntilReady } from '@itsm/testing';
 import { cpuMs, option, startInfra } from './bench-kit';
 
 /** Publishes awaiting their acknowledgement at once. */
@@ -47,12 +46,8 @@ async function main(): Promise<void> {
         await waitUntilReady(service, port);
         const bodies = Array.from({ length: events }, () => {
           const incident = buildIncidentView({});
-          const id = randomUUID();
-          const event: CloudEvent = {
-            specversion: '1.0', id, source: 'itsm/incident', type: IncidentEvents.created.type, subject: incident.id,
-            time: new Date().toISOString(), datacontenttype: 'application/json', correlationid: id, data: incident,
-          };
-          return { id, body: JSON.stringify(event) };
+          const event = testEnvelope(IncidentEvents.created, incident.id, incident);
+          return { id: event.id, body: JSON.stringify(event) };
         });
         const js = nc.jetstream();
         const jsm = await nc.jetstreamManager();

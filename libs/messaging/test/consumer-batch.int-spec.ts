@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@itsm/contracts';
 import type { EventConsumer, EventHandlerFn } from '@itsm/messaging';
-import { allAcknowledged, allHeld, openHarness, startTestConsumer, testChange, type Harness } from './harness';
+import { allAcknowledged, allHeld, openHarness, startTestConsumer, TEST_CHANGE_SUBJECT, testChange, type Harness } from './harness';
 
 const CONSUMER = 'batchtest-apply';
-const SUBJECT = 'itsm.events.test.changed.v1';
+const SUBJECT = TEST_CHANGE_SUBJECT;
 
 type Change = CloudEvent<{ version: number }>;
 

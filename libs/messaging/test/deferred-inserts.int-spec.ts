@@ -4,10 +4,10 @@ import type { EntityManager } from 'typeorm';
 import { type CloudEvent, deadLetterSubject, DLQ_STREAM } from '@itsm/contracts';
 import { type DeadLetter, type EventConsumer, type EventHandlerFn, insertAtCommit } from '@itsm/messaging';
 import { readStream, waitFor } from '@itsm/testing';
-import { allAcknowledged, allHeld, openHarness, startTestConsumer, testChange, type Harness } from './harness';
+import { allAcknowledged, allHeld, openHarness, startTestConsumer, TEST_CHANGE_SUBJECT, testChange, type Harness } from './harness';
 
 const CONSUMER = 'defertest-log';
-const SUBJECT = 'itsm.events.test.changed.v1';
+const SUBJECT = TEST_CHANGE_SUBJECT;
 
 @Entity({ schema: 'defertest', name: 'logged' })
 class Logged {

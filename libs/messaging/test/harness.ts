@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '@itsm/contracts';
+import { type CloudEvent, EVENT_SUBJECT_ROOT, eventSubjectOfType } from '@itsm/contracts';
 import type { NatsConnection } from 'nats';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { type EventHandlerFn, EventConsumer, ensureStreams } from '@itsm/messaging';
 import { coreTablesMigration, createDataSource, runMigrations } from '@itsm/persistence';
 import { createTestDatabase, resetStreams, type TestDatabase, connectTestNats, waitFor } from '@itsm/testing';
+
+/** The type of the harness's test events, the subject it goes on, and the subjects of every test event. */
+export const TEST_CHANGE_TYPE = 'itsm.test.changed.v1';
+export const TEST_CHANGE_SUBJECT = eventSubjectOfType(TEST_CHANGE_TYPE);
+export const ALL_TEST_EVENTS = `${EVENT_SUBJECT_ROOT}.test.>`;
 
 export const silentLogger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -52,7 +57,7 @@ export function testChange(record: string, version: number, overrides: Partial<C
     specversion: '1.0',
     id: randomUUID(),
     source: 'itsm/test',
-    type: 'itsm.test.changed.v1',
+    type: TEST_CHANGE_TYPE,
     subject: record,
     time: new Date().toISOString(),
     datacontenttype: 'application/json',
@@ -63,14 +68,14 @@ export function testChange(record: string, version: number, overrides: Partial<C
 }
 
 /**
- * Starts consumer `name` of every test event (`itsm.events.test.>`, from the first) on this harness, with `handler`
+ * Starts consumer `name` of every test event ({@link ALL_TEST_EVENTS}, from the first) on this harness, with `handler`
  * for every type (or the handlers of a map, by type), one transaction at a time, retried after 50 ms up to
  * `maxDeliver` deliveries.
  */
 export async function startTestConsumer(h: Harness, name: string, handler: EventHandlerFn | Map<string, EventHandlerFn>, maxDeliver: number): Promise<EventConsumer> {
   const handlers = handler instanceof Map ? { handlers: handler } : { handlers: new Map<string, EventHandlerFn>(), fallback: handler };
   const consumer = new EventConsumer(
-    { name, filter: 'itsm.events.test.>', ...handlers, deliver: 'all' },
+    { name, filter: ALL_TEST_EVENTS, ...handlers, deliver: 'all' },
     { maxDeliver, backoffMs: [50], ackWaitMs: 30_000, concurrency: 1 },
     h.dataSource,
     h.nc.jetstream(),
